@@ -1,0 +1,58 @@
+# Two commands set everything up on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Local development and tests run with debug settings; production sets its own
+# environment (README.md, "Configuration").
+export DJANGO_DEBUG ?= 1
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint format migrate seed createdb clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime
+
+# With DATABASE_URL=postgres://..., create the database if it does not exist yet.
+createdb: $(VENV)/.runtime
+	@$(BIN)/python scripts/createdb.py
+
+migrate: createdb
+	$(BIN)/python manage.py migrate --no-input
+
+seed: migrate
+	$(BIN)/python manage.py load_seed
+
+run: seed
+	@echo ""
+	@echo "Claimtracker is starting at http://$(HOST):$(PORT)/"
+	@echo "Researchers and editors work in http://$(HOST):$(PORT)/admin/"
+	@echo "Create an account first, in another terminal:"
+	@echo "  $(BIN)/python manage.py createsuperuser                          (administrator)"
+	@echo "  $(BIN)/python manage.py create_account NAME --role researcher   (or --role editor)"
+	@echo ""
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: $(VENV)/.dev createdb
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/pytest $(ARGS)
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles artifacts .pytest_cache .hypothesis .ruff_cache

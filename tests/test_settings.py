@@ -1,0 +1,45 @@
+"""Start-up behaviour under production settings, checked in a fresh process each time
+because settings are read once, at start-up."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+STRONG_KEY = "k7#Qm2v!Lr9xTz4pW8sYb3nHc6fJd1gAe5uKo0iMq-Rt_Vw+Zy@X"
+
+
+def manage(*args, **env):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_missing_secret_key_stops_start_up_with_a_clear_message():
+    result = manage("check")
+
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def test_check_deploy_is_clean_under_production_settings():
+    result = manage(
+        "check", "--deploy", "--fail-level", "WARNING",
+        DJANGO_SECRET_KEY=STRONG_KEY, DJANGO_ALLOWED_HOSTS="claims.example.org",
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_debug_mode_runs_without_a_secret_key():
+    result = manage("check", DJANGO_DEBUG="1")
+
+    assert result.returncode == 0, result.stderr
