@@ -1,0 +1,281 @@
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count
+from django.template.response import TemplateResponse
+from simple_history.admin import SimpleHistoryAdmin
+
+from claims import services
+from claims.forms import AssertionForm, RetractForm
+from claims.models import Assertion, Claim, Topic
+from sources.admin import DocumentAdmin, SuperuserDeleteMixin
+from sources.models import Document
+
+
+class AssertionFormsetMixin:
+    """Save inline assertions through the service, like the assertion form does."""
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Assertion:
+            return super().save_formset(request, form, formset, change)
+        for assertion in formset.save(commit=False):
+            services.assertion_save(assertion=assertion, user=request.user)
+        for assertion in formset.deleted_objects:
+            assertion.delete()  # only superusers see the delete box
+        formset.save_m2m()
+
+
+class AssertionListInline(admin.TabularInline):
+    """The assertions already recorded, read-only with a link to each one's own page:
+    one query however many there are, where editable rows would cost one per row."""
+
+    model = Assertion
+    fields = ["stated_on", "source", "figure", "interpretation", "status"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    verbose_name_plural = "assertions recorded (open one to edit or retract it)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("source", "claim")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="read as")
+    def interpretation(self, assertion):
+        return assertion.interpretation
+
+
+class AssertionAddInline(SuperuserDeleteMixin, admin.TabularInline):
+    """Blank rows for new assertions; their figures are parsed on save."""
+
+    model = Assertion
+    form = AssertionForm
+    extra = 1
+    verbose_name_plural = "add assertions"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).none()
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_add_permission(request, obj)
+
+
+class ClaimAssertionListInline(AssertionListInline):
+    fields = ["stated_on", "source", "figure", "interpretation", "document", "status"]
+    readonly_fields = fields
+
+
+class ClaimAssertionAddInline(AssertionAddInline):
+    fields = [
+        "source",
+        "stated_on",
+        "date_precision",
+        "figure",
+        "document",
+        "quote",
+        "status",
+    ]
+    autocomplete_fields = ["source", "document"]
+
+
+class DocumentAssertionListInline(AssertionListInline):
+    fields = ["stated_on", "claim", "source", "figure", "interpretation", "status"]
+    readonly_fields = fields
+
+
+class DocumentAssertionAddInline(AssertionAddInline):
+    fields = [
+        "claim",
+        "source",
+        "stated_on",
+        "date_precision",
+        "figure",
+        "quote",
+        "status",
+    ]
+    autocomplete_fields = ["claim", "source"]
+
+
+@admin.register(Topic)
+class TopicAdmin(SuperuserDeleteMixin, SimpleHistoryAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Claim)
+class ClaimAdmin(AssertionFormsetMixin, SuperuserDeleteMixin, SimpleHistoryAdmin):
+    list_display = ["title", "topic", "unit", "assertion_count", "updated_at"]
+    list_filter = ["topic"]
+    list_select_related = ["topic"]
+    search_fields = ["title", "description", "scope"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["topic"]
+    inlines = [ClaimAssertionListInline, ClaimAssertionAddInline]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "topic", "unit"]}),
+        ("What is counted", {"fields": ["scope", "description"]}),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request).annotate(assertion_total=Count("assertions"))
+        )
+
+    @admin.display(description="assertions", ordering="assertion_total")
+    def assertion_count(self, claim):
+        return claim.assertion_total
+
+
+class TopicListFilter(admin.SimpleListFilter):
+    title = "topic"
+    parameter_name = "topic"
+
+    def lookups(self, request, model_admin):
+        return [(topic.pk, topic.name) for topic in Topic.objects.all()]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(claim__topic=self.value())
+        return queryset
+
+
+@admin.register(Assertion)
+class AssertionAdmin(SuperuserDeleteMixin, SimpleHistoryAdmin):
+    form = AssertionForm
+    list_display = [
+        "stated_on",
+        "claim",
+        "source",
+        "figure",
+        "interpretation",
+        "status",
+        "document",
+    ]
+    list_display_links = ["stated_on", "figure"]
+    list_filter = [
+        TopicListFilter,
+        ("source", admin.RelatedOnlyFieldListFilter),
+        "source__kind",
+        "kind",
+        "status",
+        "stated_on",
+        "date_precision",
+        "credibility",
+    ]
+    list_select_related = ["claim", "source", "document"]
+    search_fields = [
+        "figure",
+        "quote",
+        "source__name",
+        "source__aliases__name",
+        "claim__title",
+    ]
+    autocomplete_fields = ["claim", "source", "relayed_by", "document"]
+    date_hierarchy = "stated_on"
+    readonly_fields = [
+        "interpretation",
+        "retraction_reason",
+        "retracted_at",
+        "created_by",
+        "created_at",
+        "updated_at",
+    ]
+    actions = ["retract_selected"]
+    fieldsets = [
+        (
+            "What was said",
+            {
+                "fields": [
+                    "claim",
+                    "source",
+                    "relayed_by",
+                    "stated_on",
+                    "date_precision",
+                    "figure",
+                    "quote",
+                    "document",
+                ]
+            },
+        ),
+        (
+            "How the figure reads",
+            {
+                "fields": [
+                    "interpretation",
+                    "is_overridden",
+                    "kind",
+                    "low",
+                    "high",
+                    "value",
+                ],
+                "description": "Kind and bounds are read from the figure when you "
+                "save. Tick “interpretation set by hand” to keep your own.",
+            },
+        ),
+        ("Assessment", {"fields": ["credibility", "status", "notes"]}),
+        ("Retraction", {"fields": ["retraction_reason", "retracted_at"]}),
+        ("Record", {"fields": ["created_by", "created_at", "updated_at"]}),
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.status == Assertion.Status.RETRACTED:
+            fields.append("status")
+        return fields
+
+    @admin.display(description="read as")
+    def interpretation(self, assertion):
+        return assertion.interpretation
+
+    def save_model(self, request, obj, form, change):
+        services.assertion_save(assertion=obj, user=request.user)
+        self.message_user(request, f"“{obj.figure}” reads as {obj.interpretation}.")
+
+    def has_retract_permission(self, request):
+        return request.user.has_perm("claims.retract_assertion")
+
+    @admin.action(description="Retract selected assertions", permissions=["retract"])
+    def retract_selected(self, request, queryset):
+        queryset = queryset.current().with_related()
+        form = RetractForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            try:
+                with transaction.atomic():  # all of the selection, or none of it
+                    for assertion in queryset:
+                        services.assertion_retract(
+                            assertion=assertion,
+                            reason=form.cleaned_data["reason"],
+                            user=request.user,
+                        )
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+                return None
+            self.message_user(request, f"Retracted {len(queryset)} assertion(s).")
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Retract assertions",
+            "assertions": queryset,
+            "form": form,
+            "opts": self.model._meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/claims/assertion/retract.html", context)
+
+
+admin.site.unregister(Document)
+
+
+@admin.register(Document)
+class DocumentWithAssertionsAdmin(AssertionFormsetMixin, DocumentAdmin):
+    """The document admin of `sources`, with the document's assertions inline (sources
+    must not import claims, so claims adds the inline)."""
+
+    inlines = [DocumentAssertionListInline, DocumentAssertionAddInline]

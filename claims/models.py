@@ -1,0 +1,391 @@
+"""What is estimated (Topic, Claim) and who stated which figure for it (Assertion)."""
+
+import re
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+from claims import figures
+
+FIGURE_DIGITS = {"max_digits": 26, "decimal_places": figures.DECIMAL_PLACES}
+
+
+class Topic(models.Model):
+    """A subject that groups claims, such as “North Korean troops in Russia, 2024”."""
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Claim(models.Model):
+    """One quantity that sources estimate, such as the number of North Korean troops in
+    Russia. Every figure for it is an Assertion."""
+
+    title = models.CharField(
+        max_length=300,
+        help_text="Name the quantity, not a figure: “North Korean troops in Russia”.",
+    )
+    slug = models.SlugField(max_length=200, unique=True)
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="claims")
+    unit = models.CharField(
+        max_length=50, help_text="What is counted, plural: “troops”, “USD”, “tanks”."
+    )
+    description = models.TextField(blank=True)
+    scope = models.TextField(
+        blank=True,
+        help_text="What is and is not counted: place, period, who counts as one. "
+        "Sources that count different things are not in conflict.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+
+class AssertionQuerySet(models.QuerySet):
+    def published(self) -> "AssertionQuerySet":
+        """Return what readers may see: published, never drafts or retractions."""
+        return self.filter(status=AssertionStatus.PUBLISHED)
+
+    def current(self) -> "AssertionQuerySet":
+        """Return assertions that have not been retracted (drafts included)."""
+        return self.exclude(status=AssertionStatus.RETRACTED)
+
+    def for_claim(self, claim: "Claim") -> "AssertionQuerySet":
+        return self.filter(claim=claim)
+
+    def with_related(self) -> "AssertionQuerySet":
+        """Return the assertions with everything a page shows about them loaded."""
+        return self.select_related(
+            "claim__topic", "source__parent", "document__publisher", "relayed_by"
+        )
+
+    def chronological(self) -> "AssertionQuerySet":
+        return self.order_by("stated_on", "pk")
+
+
+class AssertionKind(models.TextChoices):
+    # The interval readings of claims/figures.py, which parses figures into them.
+    EXACT = figures.EXACT, "Exact"
+    APPROXIMATE = figures.APPROXIMATE, "Approximate"
+    AT_LEAST = figures.AT_LEAST, "At least"
+    AT_MOST = figures.AT_MOST, "At most"
+    RANGE = figures.RANGE, "Range"
+    QUALITATIVE = figures.QUALITATIVE, "Qualitative (vague term)"
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", "Day"
+    MONTH = "month", "Month (“early October 2024”)"
+    YEAR = "year", "Year"
+
+
+class Credibility(models.IntegerChoices):
+    # The NATO Admiralty Code (AJP-2.1) grades for the credibility of information.
+    CONFIRMED = 1, "1: confirmed by other sources"
+    PROBABLY_TRUE = 2, "2: probably true"
+    POSSIBLY_TRUE = 3, "3: possibly true"
+    DOUBTFUL = 4, "4: doubtful"
+    IMPROBABLE = 5, "5: improbable"
+    CANNOT_BE_JUDGED = 6, "6: truth cannot be judged"
+
+
+class AssertionStatus(models.TextChoices):
+    PUBLISHED = "published", "Published"
+    DRAFT = "draft", "Draft"
+    RETRACTED = "retracted", "Retracted"
+
+
+class Assertion(models.Model):
+    """One source stating one figure for one claim on a date, with the exact quote.
+
+    `figure` keeps the words as phrased; `kind`, `low` and `high` are how the figure
+    reads as an interval (claims/figures.py), filled in from the figure unless a
+    researcher sets them by hand.
+    """
+
+    Kind = AssertionKind
+    DatePrecision = DatePrecision
+    Credibility = Credibility
+    Status = AssertionStatus
+
+    claim = models.ForeignKey(
+        Claim, on_delete=models.PROTECT, related_name="assertions"
+    )
+    source = models.ForeignKey(
+        "sources.Source",
+        on_delete=models.PROTECT,
+        related_name="assertions",
+        help_text="Who stated the figure. Where a report names several sources for one "
+        "figure, enter one assertion per source.",
+    )
+    document = models.ForeignKey(
+        "sources.Document",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assertions",
+        help_text="Where the statement is reported.",
+    )
+    relayed_by = models.ForeignKey(
+        "sources.Source",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="relayed_assertions",
+        help_text="A source that passed on what the source said, e.g. an official "
+        "quoting another country's intelligence. A relay is not independent support.",
+    )
+    stated_on = models.DateField(
+        help_text="When the source stated it. For “early October 2024” enter "
+        "2024-10-01 and choose month precision."
+    )
+    date_precision = models.CharField(
+        max_length=5, choices=DatePrecision, default=DatePrecision.DAY
+    )
+    figure = models.CharField(
+        max_length=200,
+        help_text="The figure exactly as phrased: “up to 1,500”, “10,000–12,000”, "
+        "“several thousand”, “closer to 12,000”.",
+    )
+    kind = models.CharField(
+        max_length=12,
+        choices=AssertionKind,
+        help_text="Read from the figure when you save, unless you tick "
+        "“interpretation set by hand”.",
+    )
+    low = models.DecimalField(
+        **FIGURE_DIGITS,
+        null=True,
+        blank=True,
+        help_text="Lower bound; empty when open.",
+    )
+    high = models.DecimalField(
+        **FIGURE_DIGITS,
+        null=True,
+        blank=True,
+        help_text="Upper bound; empty when open.",
+    )
+    value = models.DecimalField(
+        **FIGURE_DIGITS,
+        null=True,
+        blank=True,
+        help_text="The number as stated, where the figure states one.",
+    )
+    is_overridden = models.BooleanField(
+        "interpretation set by hand",
+        default=False,
+        help_text="Tick to keep your own kind and bounds instead of those read from "
+        "the figure, e.g. when the context says “several” means more than usual.",
+    )
+    quote = models.TextField(
+        help_text="The sentence that states the figure, copied verbatim from the "
+        "document."
+    )
+    credibility = models.PositiveSmallIntegerField(
+        choices=Credibility, default=Credibility.CANNOT_BE_JUDGED
+    )
+    status = models.CharField(
+        max_length=10, choices=AssertionStatus, default=AssertionStatus.PUBLISHED
+    )
+    retraction_reason = models.TextField(blank=True)
+    retracted_at = models.DateTimeField(null=True, blank=True)
+    notes = models.TextField(
+        blank=True,
+        help_text="Researcher's notes: how the date or the attribution was "
+        "established.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assertions_created",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    objects = AssertionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["stated_on", "pk"]
+        permissions = [("retract_assertion", "Can retract assertions")]
+        indexes = [
+            models.Index(
+                fields=["claim", "stated_on"], name="assertion_claim_date_idx"
+            ),
+            models.Index(
+                fields=["source", "stated_on"], name="assertion_source_date_idx"
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=AssertionKind.values),
+                name="assertion_kind_valid",
+                violation_error_message="Choose one of the listed kinds of figure.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=AssertionStatus.values),
+                name="assertion_status_valid",
+                violation_error_message="Status is published, draft or retracted.",
+            ),
+            models.CheckConstraint(
+                condition=Q(date_precision__in=DatePrecision.values),
+                name="assertion_date_precision_valid",
+                violation_error_message="Date precision is day, month or year.",
+            ),
+            models.CheckConstraint(
+                condition=Q(credibility__gte=1, credibility__lte=6),
+                name="assertion_credibility_valid",
+                violation_error_message="Credibility is a grade from 1 to 6.",
+            ),
+            models.CheckConstraint(
+                condition=Q(low__isnull=True)
+                | Q(high__isnull=True)
+                | Q(low__lte=F("high")),
+                name="assertion_low_lte_high",
+                violation_error_message="The lower bound must not be above the upper "
+                "bound.",
+            ),
+            models.CheckConstraint(
+                condition=(Q(low__isnull=True) | Q(low__gte=0))
+                & (Q(high__isnull=True) | Q(high__gte=0)),
+                name="assertion_bounds_not_negative",
+                violation_error_message="Bounds are counts or amounts of zero or more.",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(kind=figures.AT_LEAST) & Q(low__isnull=False, high__isnull=True)
+                )
+                | (Q(kind=figures.AT_MOST) & Q(low__isnull=True, high__isnull=False))
+                | (Q(kind=figures.EXACT) & Q(low__isnull=False, low=F("high")))
+                | (
+                    Q(
+                        kind__in=[
+                            figures.APPROXIMATE,
+                            figures.RANGE,
+                            figures.QUALITATIVE,
+                        ]
+                    )
+                    & Q(low__isnull=False, high__isnull=False)
+                ),
+                name="assertion_bounds_match_kind",
+                violation_error_message="The bounds do not fit the kind: “at least” "
+                "has only a lower bound, “at most” only an upper one, an exact figure "
+                "has equal bounds, and other kinds have both.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="retracted")
+                | (Q(retracted_at__isnull=False) & ~Q(retraction_reason="")),
+                name="assertion_retraction_recorded",
+                violation_error_message="A retracted assertion needs a reason and a "
+                "time.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(relayed_by=F("source")),
+                name="assertion_not_relayed_by_source",
+                violation_error_message="A source cannot relay its own statement.",
+            ),
+            models.UniqueConstraint(
+                fields=["claim", "source", "stated_on", "figure"],
+                condition=~Q(status="retracted"),
+                name="assertion_unique_statement",
+                violation_error_message="This source's figure for this claim on this "
+                "date is already recorded.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.source}: {self.figure} ({self.stated_on:%d %b %Y})"
+
+    @property
+    def interpretation(self) -> str:
+        """Return how the figure reads as an interval: “range: 10,000 to 12,000”."""
+        if not self.kind:
+            return ""
+        interval = figures.describe_interval(self.kind, self.low, self.high)
+        return f"{self.get_kind_display()}: {interval}"
+
+    def apply_figure(self) -> None:
+        """Set kind and bounds from the figure; raise ValidationError on `figure`."""
+        try:
+            parsed = figures.parse_figure(self.figure)
+        except ValidationError as error:
+            raise ValidationError({"figure": error.messages}) from error
+        self.kind, self.low, self.high, self.value = (
+            parsed.kind,
+            parsed.low,
+            parsed.high,
+            parsed.value,
+        )
+
+    def clean_fields(self, exclude=None):
+        # Kind and bounds derive from the figure, so derive them before they are
+        # checked; a bad figure is reported once, on `figure`, by clean().
+        exclude = set(exclude or ())
+        if not self.is_overridden:
+            try:
+                self.apply_figure()
+            except ValidationError:
+                exclude |= {"kind", "low", "high", "value"}
+        super().clean_fields(exclude=exclude)
+
+    def clean(self):
+        errors: dict[str, list[str]] = {}
+        if not self.is_overridden:
+            try:
+                self.apply_figure()
+            except ValidationError as error:
+                errors.update(error.message_dict)
+        elif not self.kind:
+            errors["kind"] = ["Choose a kind when you set the interpretation by hand."]
+        if self.stated_on:
+            self.stated_on = normalise_date(self.stated_on, self.date_precision)
+        if self.relayed_by_id and self.relayed_by_id == self.source_id:
+            errors["relayed_by"] = ["A source cannot relay its own statement."]
+        document = self.document if self.document_id else None
+        if document and document.published_on and self.stated_on:
+            if self.stated_on > document.published_on:
+                errors["stated_on"] = [
+                    f"The document was published on {document.published_on:%d %b %Y}, "
+                    "before this date; a report cannot precede the statement."
+                ]
+        if document and document.text and self.quote:
+            if collapse_space(self.quote) not in collapse_space(document.text):
+                errors["quote"] = [
+                    "This quote does not occur in the document's text. "
+                    "Copy it verbatim."
+                ]
+        if errors:
+            raise ValidationError(errors)
+
+
+def normalise_date(day: date, precision: str) -> date:
+    """Return the first day of the month or year `day` stands for at `precision`."""
+    if precision == DatePrecision.MONTH:
+        return day.replace(day=1)
+    if precision == DatePrecision.YEAR:
+        return day.replace(month=1, day=1)
+    return day
+
+
+def collapse_space(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()

@@ -1,0 +1,220 @@
+"""Who states figures (Source) and where they are reported (Document)."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Length, Lower, Substr, Upper
+from django.db.models.lookups import Exact
+from simple_history.models import HistoricalRecords
+
+
+class SourceQuerySet(models.QuerySet):
+    def matching(self, name: str) -> "SourceQuerySet":
+        """Return sources named `name`, or with `name` as an alias, in any case."""
+        name = name.strip()
+        return self.filter(
+            Q(name__iexact=name) | Q(aliases__name__iexact=name)
+        ).distinct()
+
+
+class SourceKind(models.TextChoices):
+    # The kinds of source found in open-source conflict reporting: who in the
+    # seed documents states or relays a figure (shared/seeds).
+    INTELLIGENCE = "intelligence", "Intelligence agency"
+    GOVERNMENT = "government", "Government"
+    MILITARY = "military", "Military"
+    INTERNATIONAL = "international", "International organisation"
+    THINK_TANK = "think_tank", "Think tank"
+    MEDIA = "media", "Media"
+    NGO = "ngo", "NGO"
+    OSINT = "osint", "OSINT"
+    INDIVIDUAL = "individual", "Individual"
+
+
+class SourceReliability(models.TextChoices):
+    # The NATO Admiralty Code (AJP-2.1) grades for the reliability of a source.
+    A = "A", "A: completely reliable"
+    B = "B", "B: usually reliable"
+    C = "C", "C: fairly reliable"
+    D = "D", "D: not usually reliable"
+    E = "E", "E: unreliable"
+    F = "F", "F: reliability cannot be judged"
+
+
+class Source(models.Model):
+    """One agency, office, outlet or person that states figures.
+
+    Sources nest: a spokesperson (John Kirby) belongs to an office (the White House
+    National Security Council), so figures can be traced to the institution behind them.
+    """
+
+    Kind = SourceKind
+    Reliability = SourceReliability
+
+    name = models.CharField(
+        max_length=200,
+        unique=True,
+        help_text="The name most reports use, e.g. “Ukrainian military intelligence "
+        "(HUR)”. Put other spellings and acronyms in the aliases below.",
+    )
+    slug = models.SlugField(
+        max_length=200, unique=True, help_text="Used in the source's web address."
+    )
+    kind = models.CharField(max_length=20, choices=SourceKind)
+    country = models.CharField(
+        max_length=2,
+        blank=True,
+        validators=[
+            RegexValidator(r"^[A-Z]{2}$", "Use a two-letter ISO 3166 code, e.g. UA.")
+        ],
+        help_text="Two-letter ISO 3166 code of the country it speaks for (UA, US, KR); "
+        "leave empty for international bodies.",
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text="The office or organisation this source belongs to: a spokesperson's "
+        "office, an agency's ministry.",
+    )
+    reliability = models.CharField(
+        max_length=1,
+        choices=SourceReliability,
+        default=SourceReliability.F,
+        help_text="Admiralty grade of the source's track record. Leave at F until "
+        "there is a record to judge.",
+    )
+    url = models.URLField(blank=True, help_text="The source's own website, if any.")
+    notes = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    objects = SourceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=SourceKind.values),
+                name="source_kind_valid",
+                violation_error_message="Choose one of the listed kinds of source.",
+            ),
+            models.CheckConstraint(
+                condition=Q(reliability__in=SourceReliability.values),
+                name="source_reliability_valid",
+                violation_error_message="Reliability is a grade from A to F.",
+            ),
+            models.CheckConstraint(
+                condition=Q(country="")
+                | Q(
+                    Exact(Length("country"), 2),
+                    *(
+                        # An uppercase letter: unchanged by Upper, changed by Lower.
+                        # Portable, where a regex CHECK is not (SQLite has no
+                        # built-in REGEXP).
+                        Q(
+                            Exact(
+                                Upper(Substr("country", i, 1)), Substr("country", i, 1)
+                            )
+                        )
+                        & ~Q(
+                            Exact(
+                                Lower(Substr("country", i, 1)), Substr("country", i, 1)
+                            )
+                        )
+                        for i in (1, 2)
+                    ),
+                ),
+                name="source_country_iso",
+                violation_error_message="Country is a two-letter ISO 3166 code, "
+                "e.g. UA.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=F("pk")),
+                name="source_not_own_parent",
+                violation_error_message="A source cannot belong to itself.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        ancestor, seen = self.parent, set()
+        while ancestor is not None and ancestor.pk not in seen:
+            if self.pk is not None and ancestor.pk == self.pk:
+                raise ValidationError(
+                    {"parent": "A source cannot belong to itself or to its own parts."}
+                )
+            seen.add(ancestor.pk)
+            ancestor = ancestor.parent
+
+
+class SourceAlias(models.Model):
+    """Another name a source goes by, such as “HUR” or “GUR” for Ukraine's military
+    intelligence; searching or importing by an alias finds the source."""
+
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="aliases")
+    name = models.CharField(max_length=200)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "source alias"
+        verbose_name_plural = "source aliases"
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="sourcealias_name_unique_ci",
+                violation_error_message="Another source already uses this alias.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.source})"
+
+
+class Document(models.Model):
+    """One publication that reports figures: an article, briefing, report or post."""
+
+    title = models.CharField(max_length=500)
+    publisher = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="documents",
+        help_text="Who published it, when that is a source in its own right.",
+    )
+    authors = models.CharField(max_length=500, blank=True, help_text="As printed.")
+    published_on = models.DateField(null=True, blank=True)
+    url = models.URLField(max_length=1000, blank=True)
+    archive_url = models.URLField(
+        max_length=1000,
+        blank=True,
+        help_text="A copy that will not change, e.g. on the Wayback Machine.",
+    )
+    text = models.TextField(
+        blank=True,
+        help_text="The full text as retrieved, so quotes can be checked against it.",
+    )
+    retrieved_on = models.DateField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-published_on", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["url"],
+                condition=~Q(url=""),
+                name="document_url_unique",
+                violation_error_message="A document with this URL is already recorded.",
+            ),
+        ]
+
+    def __str__(self):
+        when = f" ({self.published_on:%d %b %Y})" if self.published_on else ""
+        return f"{self.title}{when}"

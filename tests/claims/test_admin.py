@@ -1,0 +1,266 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from claims.models import Assertion
+from tests.factories import (
+    AssertionFactory,
+    ClaimFactory,
+    SourceAliasFactory,
+    SourceFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+ADD_URL = reverse("admin:claims_assertion_add")
+CHANGELIST_URL = reverse("admin:claims_assertion_changelist")
+
+
+def assertion_form(claim, source, **fields):
+    return {
+        "claim": claim.pk,
+        "source": source.pk,
+        "stated_on": "2024-10-28",
+        "date_precision": "day",
+        "figure": "between 10,000 and 12,000",
+        "quote": "Officials said between 10,000 and 12,000 troops.",
+        "credibility": "6",
+        "status": "published",
+        **fields,
+    }
+
+
+def test_researcher_adds_a_range_and_sees_how_it_reads(researcher_client, researcher):
+    claim, source = ClaimFactory(), SourceFactory()
+
+    response = researcher_client.post(
+        ADD_URL, assertion_form(claim, source), follow=True
+    )
+
+    assertion = Assertion.objects.get()
+    assert (assertion.kind, assertion.low, assertion.high) == ("range", 10_000, 12_000)
+    assert assertion.created_by == researcher
+    assert "reads as Range: 10,000 to 12,000" in response.content.decode()
+
+
+def test_bad_figure_gets_a_message_on_the_field_and_nothing_is_saved(researcher_client):
+    claim, source = ClaimFactory(), SourceFactory()
+
+    response = researcher_client.post(
+        ADD_URL, assertion_form(claim, source, figure="12,000–10,000")
+    )
+
+    assert response.status_code == 200
+    assert "reversed range" in " ".join(
+        response.context["adminform"].form.errors["figure"]
+    )
+    assert not Assertion.objects.exists()
+
+
+def test_researcher_can_set_the_interpretation_by_hand(researcher_client):
+    claim, source = ClaimFactory(), SourceFactory()
+    form = assertion_form(
+        claim,
+        source,
+        figure="several thousand",
+        is_overridden="on",
+        kind="range",
+        low="5000",
+        high="8000",
+    )
+
+    researcher_client.post(ADD_URL, form)
+
+    assertion = Assertion.objects.get()
+    assert (assertion.kind, assertion.low, assertion.high) == ("range", 5000, 8000)
+
+
+def test_hand_set_interpretation_needs_a_kind(researcher_client):
+    claim, source = ClaimFactory(), SourceFactory()
+
+    response = researcher_client.post(
+        ADD_URL, assertion_form(claim, source, is_overridden="on", kind="")
+    )
+
+    assert "Choose a kind" in " ".join(
+        response.context["adminform"].form.errors["kind"]
+    )
+    assert not Assertion.objects.exists()
+
+
+def test_researcher_cannot_delete(researcher_client):
+    assertion = AssertionFactory()
+
+    response = researcher_client.post(
+        reverse("admin:claims_assertion_delete", args=[assertion.pk]), {"post": "yes"}
+    )
+    changelist = researcher_client.get(CHANGELIST_URL)
+
+    assert response.status_code == 403
+    assert Assertion.objects.filter(pk=assertion.pk).exists()
+    assert "delete_selected" not in changelist.content.decode()
+
+
+def test_superuser_can_delete(superuser_client):
+    assertion = AssertionFactory()
+
+    superuser_client.post(
+        reverse("admin:claims_assertion_delete", args=[assertion.pk]), {"post": "yes"}
+    )
+
+    assert not Assertion.objects.filter(pk=assertion.pk).exists()
+
+
+def test_every_change_shows_in_the_history(researcher_client, researcher):
+    claim, source = ClaimFactory(), SourceFactory()
+    researcher_client.post(ADD_URL, assertion_form(claim, source))
+    assertion = Assertion.objects.get()
+    change_url = reverse("admin:claims_assertion_change", args=[assertion.pk])
+    researcher_client.post(
+        change_url, assertion_form(claim, source, figure="up to 12,000")
+    )
+
+    response = researcher_client.get(
+        reverse("admin:claims_assertion_history", args=[assertion.pk])
+    )
+
+    records = assertion.history.order_by("history_date")
+    assert [record.figure for record in records] == [
+        "between 10,000 and 12,000",
+        "up to 12,000",
+    ]
+    assert {record.history_user for record in records} == {researcher}
+    assert response.status_code == 200
+    assert "up to 12,000" in response.content.decode()
+
+
+def test_retract_action_asks_for_a_reason_then_retracts(researcher_client):
+    assertion = AssertionFactory()
+    action = {"action": "retract_selected", "_selected_action": [assertion.pk]}
+
+    asked = researcher_client.post(CHANGELIST_URL, action)
+    refused = researcher_client.post(
+        CHANGELIST_URL, {**action, "apply": "1", "reason": ""}
+    )
+    assertion.refresh_from_db()
+    assert asked.status_code == refused.status_code == 200
+    assert "This field is required" in refused.content.decode()
+    assert assertion.status == "published"
+
+    researcher_client.post(
+        CHANGELIST_URL, {**action, "apply": "1", "reason": "Misattributed"}
+    )
+
+    assertion.refresh_from_db()
+    assert assertion.status == "retracted"
+    assert assertion.retraction_reason == "Misattributed"
+    assert (
+        assertion.history.latest().history_change_reason == "Retracted: Misattributed"
+    )
+
+
+def test_editor_may_read_but_not_add(editor_client):
+    AssertionFactory()
+
+    assert editor_client.get(CHANGELIST_URL).status_code == 200
+    assert editor_client.get(ADD_URL).status_code == 403
+
+
+def test_anonymous_is_sent_to_login(client):
+    response = client.get(CHANGELIST_URL)
+
+    assert response.status_code == 302
+    assert reverse("admin:login") in response["Location"]
+
+
+def test_search_finds_assertions_by_source_alias(researcher_client):
+    hur = SourceFactory(name="Ukrainian military intelligence (HUR)")
+    SourceAliasFactory(source=hur, name="GUR")
+    found = AssertionFactory(source=hur, figure="closer to 12,000")
+    AssertionFactory(figure="1,500")
+
+    response = researcher_client.get(CHANGELIST_URL, {"q": "GUR"})
+
+    assert list(response.context["cl"].result_list) == [found]
+
+
+def test_source_autocomplete_finds_aliases(researcher_client):
+    hur = SourceFactory(name="Ukrainian military intelligence (HUR)")
+    SourceAliasFactory(source=hur, name="GUR")
+
+    response = researcher_client.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "claims",
+            "model_name": "assertion",
+            "field_name": "source",
+            "term": "gur",
+        },
+    )
+
+    assert [row["text"] for row in response.json()["results"]] == [hur.name]
+
+
+def test_claim_form_saves_inline_assertions_through_the_parser(
+    researcher_client, researcher
+):
+    claim, source = ClaimFactory(), SourceFactory()
+    prefix = "assertions-2"  # the add-only inline; "assertions" lists recorded ones
+    form = {
+        "title": claim.title,
+        "slug": claim.slug,
+        "topic": claim.topic.pk,
+        "unit": "troops",
+        "assertions-TOTAL_FORMS": "0",
+        "assertions-INITIAL_FORMS": "0",
+        f"{prefix}-TOTAL_FORMS": "1",
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-0-source": source.pk,
+        f"{prefix}-0-stated_on": "2024-10-25",
+        f"{prefix}-0-date_precision": "day",
+        f"{prefix}-0-figure": "up to 1,500",
+        f"{prefix}-0-quote": "Up to 1,500 troops.",
+        f"{prefix}-0-status": "published",
+    }
+
+    response = researcher_client.post(
+        reverse("admin:claims_claim_change", args=[claim.pk]), form
+    )
+
+    assert response.status_code == 302, response.context["inline_admin_formsets"][
+        0
+    ].formset.errors
+    assertion = claim.assertions.get()
+    assert (assertion.kind, assertion.low, assertion.high) == ("at_most", None, 1500)
+    assert assertion.created_by == researcher
+
+
+def test_changelist_queries_do_not_grow_with_rows(
+    researcher_client, django_assert_max_num_queries
+):
+    claim = ClaimFactory()
+    for day in range(1, 26):
+        AssertionFactory(claim=claim, stated_on=datetime.date(2024, 10, day))
+
+    with django_assert_max_num_queries(12):
+        response = researcher_client.get(CHANGELIST_URL)
+
+    assert response.status_code == 200
+    assert len(response.context["cl"].result_list) == 25
+
+
+def test_claim_change_page_with_many_inline_assertions_has_bounded_queries(
+    researcher_client, django_assert_max_num_queries
+):
+    claim = ClaimFactory()
+    for day in range(1, 21):
+        AssertionFactory(claim=claim, stated_on=datetime.date(2024, 10, day))
+
+    with django_assert_max_num_queries(15):
+        response = researcher_client.get(
+            reverse("admin:claims_claim_change", args=[claim.pk])
+        )
+
+    assert response.status_code == 200
+    assert response.content.decode().count("3,000") >= 20

@@ -1,0 +1,32 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+pytestmark = pytest.mark.django_db
+
+
+def test_create_account_makes_a_staff_member_of_the_role(monkeypatch, client):
+    monkeypatch.setenv("DJANGO_ACCOUNT_PASSWORD", "a long passphrase for rita")
+
+    call_command("create_account", "rita", "--role", "researcher", verbosity=0)
+
+    user = get_user_model().objects.get(username="rita")
+    assert user.is_staff and not user.is_superuser
+    assert list(user.groups.values_list("name", flat=True)) == ["Researchers"]
+    assert client.login(username="rita", password="a long passphrase for rita")
+
+
+def test_create_account_refuses_a_weak_password_and_creates_nothing(monkeypatch):
+    monkeypatch.setenv("DJANGO_ACCOUNT_PASSWORD", "123")
+
+    with pytest.raises(CommandError, match="Password refused"):
+        call_command("create_account", "eddie", "--role", "editor")
+
+    assert not get_user_model().objects.filter(username="eddie").exists()
+
+
+def test_create_account_refuses_an_existing_name(monkeypatch, researcher):
+    monkeypatch.setenv("DJANGO_ACCOUNT_PASSWORD", "a long passphrase for rita")
+
+    with pytest.raises(CommandError, match="already exists"):
+        call_command("create_account", researcher.username, "--role", "editor")

@@ -1,0 +1,39 @@
+import pytest
+from django.contrib.auth.models import Group
+
+pytestmark = pytest.mark.django_db
+
+
+def permissions(group_name):
+    return set(
+        Group.objects.get(name=group_name).permissions.values_list(
+            "codename", flat=True
+        )
+    )
+
+
+def test_researchers_log_and_retract_but_never_delete():
+    granted = permissions("Researchers")
+
+    assert {
+        "add_assertion",
+        "change_assertion",
+        "retract_assertion",
+        "add_source",
+        "add_document",
+        "add_claim",
+        "add_topic",
+    } <= granted
+    assert not {codename for codename in granted if codename.startswith("delete_")}
+
+
+def test_editors_read_everything_and_write_nothing_yet():
+    granted = permissions("Editors")
+
+    assert {"view_assertion", "view_claim", "view_source", "view_document"} <= granted
+    assert all(codename.startswith("view_") for codename in granted)
+
+
+def test_researcher_sees_admin_but_not_users(researcher_client):
+    assert researcher_client.get("/admin/").status_code == 200
+    assert researcher_client.get("/admin/auth/user/").status_code == 403

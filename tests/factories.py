@@ -1,0 +1,86 @@
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+
+from claims.models import Assertion, Claim, Topic
+from sources.models import Document, Source, SourceAlias
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
+    password = factory.django.Password("correct horse battery staple")
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Source
+
+    name = factory.Sequence(lambda n: f"Ministry of Defence {n}")
+    slug = factory.Sequence(lambda n: f"ministry-of-defence-{n}")
+    kind = Source.Kind.GOVERNMENT
+    country = "GB"
+
+
+class SourceAliasFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SourceAlias
+
+    source = factory.SubFactory(SourceFactory)
+    name = factory.Sequence(lambda n: f"MoD-{n}")
+
+
+class DocumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Document
+
+    title = factory.Sequence(lambda n: f"Intelligence update {n}")
+    publisher = factory.SubFactory(SourceFactory)
+    published_on = datetime.date(2024, 10, 30)
+    url = factory.Sequence(lambda n: f"https://example.org/updates/{n}")
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Topic
+
+    name = factory.Sequence(lambda n: f"Topic {n}")
+    slug = factory.Sequence(lambda n: f"topic-{n}")
+
+
+class ClaimFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Claim
+
+    title = factory.Sequence(lambda n: f"Troops deployed, theatre {n}")
+    slug = factory.Sequence(lambda n: f"troops-deployed-{n}")
+    topic = factory.SubFactory(TopicFactory)
+    unit = "troops"
+
+
+class AssertionFactory(factory.django.DjangoModelFactory):
+    """An exact figure; pass `figure` and the bounds follow (Assertion.apply_figure)."""
+
+    class Meta:
+        model = Assertion
+
+    claim = factory.SubFactory(ClaimFactory)
+    source = factory.SubFactory(SourceFactory)
+    stated_on = datetime.date(2024, 10, 28)
+    figure = "3,000"
+    quote = factory.LazyAttribute(
+        lambda a: f"Officials said {a.figure} troops were there."
+    )
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        assertion = model_class(*args, **kwargs)
+        if not assertion.is_overridden:
+            assertion.apply_figure()
+        assertion.save()
+        return assertion
