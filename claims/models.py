@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from claims import figures
@@ -28,10 +29,26 @@ class Topic(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return f"{reverse('claims:list')}?topic={self.slug}"
+
+
+class ClaimQuerySet(models.QuerySet):
+    def visible(self) -> "ClaimQuerySet":
+        """Return claims a reader can see: those with a published assertion."""
+        return self.filter(assertion_count__gt=0)
+
+    def with_related(self) -> "ClaimQuerySet":
+        return self.select_related("topic")
+
 
 class Claim(models.Model):
     """One quantity that sources estimate, such as the number of North Korean troops in
-    Russia. Every figure for it is an Assertion."""
+    Russia. Every figure for it is an Assertion.
+
+    The summary fields describe its published assertions as readers see them today;
+    services.claim_summary_refresh keeps them in step whenever an assertion changes.
+    """
 
     title = models.CharField(
         max_length=300,
@@ -50,13 +67,46 @@ class Claim(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
+    # Summary of the published assertions (claims/divergence.py), for lists and sorting.
+    assertion_count = models.PositiveIntegerField(default=0, editable=False)
+    source_count = models.PositiveIntegerField(default=0, editable=False)
+    first_stated_on = models.DateField(null=True, blank=True, editable=False)
+    latest_stated_on = models.DateField(null=True, blank=True, editable=False)
+    current_low = models.DecimalField(
+        **FIGURE_DIGITS, null=True, blank=True, editable=False
+    )
+    current_high = models.DecimalField(
+        **FIGURE_DIGITS, null=True, blank=True, editable=False
+    )
+    spread_ratio = models.DecimalField(
+        max_digits=32, decimal_places=2, null=True, blank=True, editable=False
+    )
+    history = HistoricalRecords(
+        excluded_fields=[
+            "assertion_count",
+            "source_count",
+            "first_stated_on",
+            "latest_stated_on",
+            "current_low",
+            "current_high",
+            "spread_ratio",
+        ]
+    )
+
+    objects = ClaimQuerySet.as_manager()
 
     class Meta:
         ordering = ["title"]
+        indexes = [
+            models.Index(fields=["-latest_stated_on"], name="claim_latest_idx"),
+            models.Index(fields=["-spread_ratio"], name="claim_spread_idx"),
+        ]
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return reverse("claims:detail", kwargs={"slug": self.slug})
 
 
 class AssertionQuerySet(models.QuerySet):

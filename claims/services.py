@@ -10,7 +10,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from claims import divergence
 from claims.models import Assertion, Claim, Topic
+from claims.selectors import point_from_assertion
 from sources.models import Document, Source, SourceAlias
 
 
@@ -25,8 +27,37 @@ def assertion_save(*, assertion: Assertion, user=None, reason: str = "") -> Asse
         assertion._history_user = user
     if reason:
         assertion._change_reason = reason
+    moved_from = None
+    if not assertion._state.adding:
+        moved_from = (
+            Assertion.objects.filter(pk=assertion.pk)
+            .exclude(claim_id=assertion.claim_id)
+            .values_list("claim_id", flat=True)
+            .first()
+        )
     assertion.save()
+    claim_summary_refresh(claim_id=assertion.claim_id)
+    if moved_from is not None:
+        claim_summary_refresh(claim_id=moved_from)
     return assertion
+
+
+def claim_summary_refresh(*, claim_id: int) -> None:
+    """Recompute the claim's summary fields from its published assertions."""
+    rows = (
+        Assertion.objects.published().filter(claim_id=claim_id).select_related("source")
+    )
+    points = [point_from_assertion(row) for row in rows]
+    summary = divergence.summarise(points)
+    Claim.objects.filter(pk=claim_id).update(
+        assertion_count=len(points),
+        source_count=summary.source_count,
+        first_stated_on=summary.first_stated_on,
+        latest_stated_on=summary.latest_stated_on,
+        current_low=summary.range_low,
+        current_high=summary.range_high,
+        spread_ratio=summary.spread_ratio,
+    )
 
 
 def assertion_create(*, user=None, **fields) -> Assertion:

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Length, Lower, Substr, Upper
 from django.db.models.lookups import Exact
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 
@@ -140,6 +141,9 @@ class Source(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("sources:detail", kwargs={"slug": self.slug})
 
     def clean(self):
         ancestor, seen = self.parent, set()
