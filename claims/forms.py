@@ -34,3 +34,19 @@ class RetractForm(forms.Form):
         help_text="Why the figures no longer stand: misattributed, misquoted, "
         "withdrawn by the source. Readers see this reason.",
     )
+
+
+class ClaimViewForm(forms.Form):
+    """The claim page's controls: the date to view it as of, and the chart's scale."""
+
+    as_of = forms.DateField(
+        label="As known on",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Show only what had been stated by this date.",
+    )
+    scale = forms.ChoiceField(
+        label="Chart scale",
+        required=False,
+        choices=[("linear", "linear"), ("log", "logarithmic")],
+    )

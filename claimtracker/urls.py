@@ -1,10 +1,16 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
+
+from claims import views as claim_views
+from claims.urls import source_patterns
 
 admin.site.site_header = "Claimtracker"
 admin.site.site_title = "Claimtracker admin"
 admin.site.index_title = "Sources, documents, claims and assertions"
 
 urlpatterns = [
+    path("", claim_views.HomeView.as_view(), name="home"),
+    path("claims/", include("claims.urls")),
+    path("sources/", include((source_patterns, "sources"))),
     path("admin/", admin.site.urls),
 ]

@@ -2,6 +2,7 @@ import os
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from hypothesis import settings as hypothesis_settings
 
 from tests.factories import UserFactory
@@ -27,6 +28,12 @@ def _member(group_name, **fields):
     user = UserFactory(is_staff=True, **fields)
     user.groups.add(Group.objects.get(name=group_name))
     return user
+
+
+@pytest.fixture
+def seeded(db):
+    """The demo data set: the two seed documents and every figure in them."""
+    call_command("load_seed", verbosity=0)
 
 
 @pytest.fixture

@@ -16,11 +16,6 @@ SEED_DIR = Path(services.DEMO_DATA).parent
 TROOPS = "north-korean-troops-in-russia"
 
 
-@pytest.fixture
-def seeded(db):
-    call_command("load_seed", verbosity=0)
-
-
 def counts():
     return [model.objects.count() for model in (Assertion, Claim, Document, Source)] + [
         Assertion.history.count()

@@ -1,0 +1,118 @@
+"""Filter sets for the claim list; the JSON API will use the same ones."""
+
+import django_filters
+from django import forms
+from django.db.models import Exists, F, OuterRef, Q
+
+from claims.models import Assertion, Claim, Topic
+from sources.models import Source, SourceKind
+
+SPREAD_CHOICES = [
+    ("1", "any gap between estimates"),
+    ("1.5", "highest at least 1.5 × lowest"),
+    ("2", "highest at least 2 × lowest"),
+    ("5", "highest at least 5 × lowest"),
+]
+SORTS = {
+    "latest": (F("latest_stated_on").desc(nulls_last=True), "title"),
+    "spread": (F("spread_ratio").desc(nulls_last=True), "title"),
+    "sources": ("-source_count", "title"),
+    "title": ("title",),
+}
+SORT_CHOICES = [
+    ("latest", "latest report"),
+    ("spread", "largest spread"),
+    ("sources", "most sources"),
+    ("title", "title"),
+]
+
+
+def _published_where(**conditions):
+    return Exists(
+        Assertion.objects.published().filter(claim=OuterRef("pk"), **conditions)
+    )
+
+
+class ClaimFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Search", method="filter_text")
+    topic = django_filters.ModelChoiceFilter(
+        queryset=Topic.objects.all(), to_field_name="slug", empty_label="any topic"
+    )
+    source = django_filters.ModelChoiceFilter(
+        label="Source",
+        queryset=Source.objects.all(),
+        to_field_name="slug",
+        method="filter_source",
+        empty_label="any source",
+    )
+    source_kind = django_filters.ChoiceFilter(
+        label="Source kind",
+        choices=SourceKind.choices,
+        method="filter_source_kind",
+        empty_label="any kind",
+    )
+    unit = django_filters.ChoiceFilter(choices=[], empty_label="any unit")
+    stated_after = django_filters.DateFilter(
+        label="Reported from",
+        method="filter_stated_after",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    stated_before = django_filters.DateFilter(
+        label="Reported until",
+        method="filter_stated_before",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    disagree = django_filters.ChoiceFilter(
+        label="Sources disagree",
+        choices=SPREAD_CHOICES,
+        method="filter_disagree",
+        empty_label="whether or not",
+    )
+    sort = django_filters.ChoiceFilter(
+        label="Sort by", choices=SORT_CHOICES, method="filter_sort", empty_label=None
+    )
+
+    class Meta:
+        model = Claim
+        fields = ["q", "topic", "source", "source_kind", "unit"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = Claim.objects.visible().order_by("unit").values_list("unit", flat=True)
+        self.filters["unit"].extra["choices"] = [(u, u) for u in units.distinct()]
+        self.form.fields["sort"].required = False
+
+    @property
+    def qs(self):
+        queryset = super().qs
+        if not self.form.is_valid() or not self.form.cleaned_data.get("sort"):
+            queryset = queryset.order_by(*SORTS["latest"])
+        return queryset
+
+    def filter_text(self, queryset, name, value):
+        for word in value.split():
+            queryset = queryset.filter(
+                Q(title__icontains=word)
+                | Q(description__icontains=word)
+                | Q(scope__icontains=word)
+                | Q(topic__name__icontains=word)
+            )
+        return queryset
+
+    def filter_source(self, queryset, name, value):
+        return queryset.filter(_published_where(source=value))
+
+    def filter_source_kind(self, queryset, name, value):
+        return queryset.filter(_published_where(source__kind=value))
+
+    def filter_stated_after(self, queryset, name, value):
+        return queryset.filter(_published_where(stated_on__gte=value))
+
+    def filter_stated_before(self, queryset, name, value):
+        return queryset.filter(_published_where(stated_on__lte=value))
+
+    def filter_disagree(self, queryset, name, value):
+        return queryset.filter(spread_ratio__gte=value)
+
+    def filter_sort(self, queryset, name, value):
+        return queryset.order_by(*SORTS.get(value, SORTS["latest"]))

@@ -1,0 +1,40 @@
+"""Filters that show figures and dates the way readers should read them."""
+
+from decimal import Decimal
+
+from django import template
+
+from claims import figures
+
+register = template.Library()
+
+
+@register.filter
+def number(value):
+    """Return 10800.0000 as “10,800”."""
+    return figures.format_number(value) if value is not None else ""
+
+
+@register.filter
+def interval(assertion):
+    """Return how an assertion's figure reads as an interval: “10,000 to 12,000”."""
+    return figures.describe_interval(assertion.kind, assertion.low, assertion.high)
+
+
+@register.filter
+def stated(assertion):
+    """Return the date at the precision it was stated: “October 2024”, “28 Oct 2024”."""
+    day = assertion.stated_on
+    if assertion.date_precision == "month":
+        return f"{day:%B %Y}"
+    if assertion.date_precision == "year":
+        return str(day.year)
+    return f"{day.day} {day:%b %Y}"
+
+
+@register.filter
+def ratio(value):
+    """Return a spread ratio as “7.2×”."""
+    if value is None:
+        return ""
+    return f"{figures.format_number(Decimal(value).quantize(Decimal('0.1')))}×"

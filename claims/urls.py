@@ -1,0 +1,17 @@
+from django.urls import path
+
+from claims import views
+
+app_name = "claims"
+
+urlpatterns = [
+    path("", views.ClaimListView.as_view(), name="list"),
+    path("<slug:slug>/", views.ClaimDetailView.as_view(), name="detail"),
+]
+
+# Reader pages about sources show their assertions, so their views live here (sources
+# never imports claims); claimtracker/urls.py mounts them as the "sources" namespace.
+source_patterns = [
+    path("", views.SourceListView.as_view(), name="list"),
+    path("<slug:slug>/", views.SourceDetailView.as_view(), name="detail"),
+]

@@ -1,0 +1,371 @@
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+
+from claims import services
+from claims.models import Assertion, Claim
+from tests.factories import ClaimFactory, SourceFactory, TopicFactory
+
+pytestmark = pytest.mark.django_db
+
+TROOPS_URL = reverse("claims:detail", kwargs={"slug": "north-korean-troops-in-russia"})
+
+
+def markers(response) -> int:
+    return response.content.decode().count('<g class="marker ')
+
+
+def text(response) -> str:
+    """Return the page's visible text with tags dropped and spaces folded."""
+    body = re.sub(r"<[^>]+>", " ", response.content.decode())
+    return re.sub(r"\s+", " ", body)
+
+
+def add(claim, figure, day, source=None, **fields):
+    return services.assertion_create(
+        claim=claim,
+        source=source or SourceFactory(),
+        stated_on=datetime.date(2024, 10, day),
+        figure=figure,
+        quote=f"They said {figure}.",
+        **fields,
+    )
+
+
+# Claim page
+
+
+def test_troop_claim_page_shows_evolution_spread_and_every_figure(client, seeded):
+    response = client.get(TROOPS_URL)
+
+    page = text(response)
+    assert response.status_code == 200
+    assert "1,500 → 3,000 → 10,000–12,000" in page
+    assert "from 1,500 (“up to 1,500”, Dutch intelligence services)" in page
+    assert (
+        "to 12,000 (“closer to 12,000”, Ukrainian military intelligence (HUR))" in page
+    )
+    assert "7.2×" in page
+    assert "Contested" in page
+    assert markers(response) == 11
+
+
+def test_figures_are_listed_in_date_order(client, seeded):
+    page = text(client.get(TROOPS_URL))
+
+    listing = page[page.index("Every figure, in date order") :]
+    figures = ["several thousand", "first batch of 1,500", "at least 3,000"]
+    figures += ["closer to 12,000", "10,000 read"]
+    order = [listing.index(figure) for figure in figures]
+    assert order == sorted(order)
+
+
+def test_as_of_shows_only_what_was_stated_by_then(client, seeded):
+    response = client.get(TROOPS_URL, {"as_of": "2024-10-24"})
+
+    page = text(response)
+    assert "As known on 24 October 2024" in page
+    assert "1,500 → 3,000" in page
+    assert "closer to 12,000" not in page
+    assert "up to 1,500" not in page
+    assert markers(response) == 3
+
+
+def test_as_of_before_the_first_figure_says_nothing_was_stated(client, seeded):
+    response = client.get(TROOPS_URL, {"as_of": "2024-09-01"})
+
+    assert "No figure had been stated by this date" in text(response)
+    assert markers(response) == 0
+
+
+def test_invalid_as_of_is_a_form_error_not_a_server_error(client, seeded):
+    response = client.get(TROOPS_URL, {"as_of": "28/10/2024x"})
+
+    assert response.status_code == 200
+    assert "Enter a valid date" in text(response)
+    assert markers(response) == 11
+
+
+def test_log_scale_switch(client, seeded):
+    response = client.get(TROOPS_URL, {"scale": "log"})
+
+    assert "<strong>logarithmic</strong>" in response.content.decode()
+    assert ">1k</text>" in response.content.decode()
+
+
+def test_latest_estimate_per_source_shows_its_change(client, seeded):
+    page = text(client.get(TROOPS_URL))
+
+    assert "up from “up to 1,500” (25 Oct 2024)" in page
+
+
+def test_drafts_and_retracted_figures_are_hidden(client):
+    claim = ClaimFactory()
+    add(claim, "3,000", 2)
+    add(claim, "4,444", 3, status="draft")
+    retracted = add(claim, "5,555", 4)
+    services.assertion_retract(assertion=retracted, reason="Misquoted")
+
+    response = client.get(claim.get_absolute_url())
+
+    page = response.content.decode()
+    assert "3,000" in page
+    assert "4,444" not in page and "4444" not in page
+    assert "5,555" not in page and "5555" not in page
+    assert markers(response) == 1
+
+
+def test_claim_with_only_drafts_is_not_shown(client):
+    claim = ClaimFactory()
+    add(claim, "3,000", 2, status="draft")
+
+    assert client.get(claim.get_absolute_url()).status_code == 404
+    assert claim.title not in client.get(reverse("claims:list")).content.decode()
+
+
+def test_unknown_claim_is_404(client):
+    assert (
+        client.get(reverse("claims:detail", kwargs={"slug": "nope"})).status_code == 404
+    )
+
+
+def test_user_text_is_escaped(client):
+    claim = ClaimFactory(title="<script>alert(1)</script> troops")
+    source = SourceFactory(name="<b>Bold</b> agency")
+    add(claim, "3,000", 2, source=source)
+
+    page = client.get(claim.get_absolute_url()).content.decode()
+
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<b>Bold</b>" not in page
+
+
+def test_claim_page_queries_do_not_grow_with_figures(
+    client, django_assert_max_num_queries
+):
+    small, large = ClaimFactory(), ClaimFactory()
+    for day in range(1, 4):
+        add(small, f"{day},000", day)
+    for day in range(1, 29):
+        add(large, f"{day},000", day, source=SourceFactory())
+
+    for claim in (small, large):
+        with django_assert_max_num_queries(3):
+            response = client.get(claim.get_absolute_url())
+        assert response.status_code == 200
+
+
+# Claim list
+
+
+def test_list_shows_current_range_and_spread(client, seeded):
+    response = client.get(reverse("claims:list"))
+
+    page = text(response)
+    assert "North Korean troops in Russia" in page
+    assert "1,500–12,000 troops" in page
+    assert "7.2×" in page
+    assert "<polyline" in response.content.decode()
+
+
+def test_filters_combine(client, seeded):
+    response = client.get(
+        reverse("claims:list"),
+        {"topic": "north-korean-troops-in-russia-2024", "source": "south-korea-nis"},
+    )
+
+    titles = [claim.title for claim, _ in response.context["rows"]]
+    assert titles == ["North Korean troops in Russia"]
+
+
+def test_disagree_filter_keeps_only_contested_claims(client, seeded):
+    response = client.get(reverse("claims:list"), {"disagree": "5"})
+
+    assert [c.slug for c, _ in response.context["rows"]] == [
+        "north-korean-troops-in-russia"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"source_kind": "think_tank"}, ["north-korean-shipping-containers-to-russia"]),
+        ({"unit": "USD"}, ["north-korean-arms-sales-revenue-russia"]),
+        ({"q": "reservists"}, ["north-korean-reserve-soldiers"]),
+        (
+            {
+                "stated_before": "2024-10-20",
+                "topic": "north-korean-troops-in-russia-2024",
+            },
+            [
+                "north-korean-deserters-near-ukraine-border",
+                "north-korean-troops-in-russia",
+            ],
+        ),
+    ],
+)
+def test_each_filter(client, seeded, params, expected):
+    response = client.get(reverse("claims:list"), {**params, "sort": "title"})
+
+    assert sorted(c.slug for c, _ in response.context["rows"]) == sorted(expected)
+
+
+def test_filter_state_stays_in_the_form_and_pagination_links(client):
+    topic = TopicFactory(slug="war")
+    for _ in range(25):
+        add(ClaimFactory(topic=topic), "1,000", 2)
+
+    response = client.get(reverse("claims:list"), {"topic": "war", "sort": "title"})
+
+    page = response.content.decode()
+    assert '<option value="war" selected>' in page
+    assert "?topic=war&amp;sort=title&amp;page=2" in page
+
+
+def test_invalid_filter_value_is_a_form_error(client, seeded):
+    response = client.get(
+        reverse("claims:list"), {"disagree": "zzz", "stated_after": "soon"}
+    )
+
+    page = text(response)
+    assert response.status_code == 200
+    assert "Select a valid choice" in page
+    assert "Enter a valid date" in page
+    assert response.context["rows"] == []
+
+
+def test_sort_by_spread_puts_the_widest_disagreement_first(client):
+    calm, stormy = ClaimFactory(title="Calm"), ClaimFactory(title="Stormy")
+    for claim, figures in ((calm, ("1,000", "1,500")), (stormy, ("1,000", "9,000"))):
+        add(claim, figures[0], 2)
+        add(claim, figures[1], 3)
+
+    response = client.get(reverse("claims:list"), {"sort": "spread"})
+
+    assert [c.title for c, _ in response.context["rows"]] == ["Stormy", "Calm"]
+
+
+def test_list_queries_do_not_grow_with_claims(client, django_assert_max_num_queries):
+    for size in (3, 30):
+        Assertion.objects.all().delete()
+        Claim.objects.all().delete()
+        for _ in range(size):
+            claim = ClaimFactory()
+            add(claim, "1,000", 2)
+            add(claim, "2,000", 3)
+        with django_assert_max_num_queries(6):
+            response = client.get(reverse("claims:list"))
+        assert len(response.context["rows"]) == min(size, 20)
+
+
+# Sources
+
+
+def test_source_page_groups_figures_by_claim_and_compares(client, seeded):
+    url = reverse("sources:detail", kwargs={"slug": "dutch-intelligence-services"})
+
+    page = text(client.get(url))
+
+    assert "North Korean troops in Russia" in page
+    assert "up to 1,500" in page
+    assert "agrees with 3 of the 4 other estimates" in page
+
+
+def test_source_list_filters_by_kind(client, seeded):
+    response = client.get(reverse("sources:list"), {"kind": "think_tank"})
+
+    assert [s.name for s in response.context["object_list"]] == [
+        "Brookings Institution"
+    ]
+
+
+def test_source_found_by_alias(client, seeded):
+    response = client.get(reverse("sources:list"), {"q": "GUR"})
+
+    assert [s.slug for s in response.context["object_list"]] == [
+        "ukrainian-military-intelligence-hur"
+    ]
+
+
+def test_source_page_hides_drafts(client):
+    source = SourceFactory()
+    add(ClaimFactory(), "3,000", 2, source=source)
+    add(
+        ClaimFactory(title="Secret draft claim"),
+        "9,999",
+        3,
+        source=source,
+        status="draft",
+    )
+
+    page = client.get(source.get_absolute_url()).content.decode()
+
+    assert "Secret draft claim" not in page
+    assert "9,999" not in page
+
+
+def test_source_pages_queries_do_not_grow(client, django_assert_max_num_queries):
+    source = SourceFactory()
+    for _ in range(12):
+        add(ClaimFactory(), "3,000", 2, source=source)
+        SourceFactory()
+
+    with django_assert_max_num_queries(8):
+        assert client.get(source.get_absolute_url()).status_code == 200
+    with django_assert_max_num_queries(6):
+        assert client.get(reverse("sources:list")).status_code == 200
+
+
+def test_unknown_source_is_404(client):
+    assert (
+        client.get(reverse("sources:detail", kwargs={"slug": "nope"})).status_code
+        == 404
+    )
+
+
+# Home
+
+
+def test_home_shows_topics_disagreements_and_latest(client, seeded):
+    page = text(client.get(reverse("home")))
+
+    assert "North Korean troops in Russia, 2024" in page
+    assert "Where sources disagree most" in page
+    assert "1,500 to 12,000 troops from 6 sources; spread 7.2×" in page
+    assert "US Department of Defense (Pentagon) gave 10,000" in page
+
+
+def test_home_queries_are_bounded(client, seeded, django_assert_max_num_queries):
+    with django_assert_max_num_queries(4):
+        assert client.get(reverse("home")).status_code == 200
+
+
+# Summary kept in step
+
+
+def test_retraction_updates_the_claim_summary():
+    claim = ClaimFactory()
+    add(claim, "1,000", 2)
+    high = add(claim, "9,000", 3)
+    claim.refresh_from_db()
+    assert claim.spread_ratio == 9
+
+    services.assertion_retract(assertion=high, reason="Withdrawn")
+
+    claim.refresh_from_db()
+    assert (claim.assertion_count, claim.spread_ratio) == (1, None)
+
+
+def test_moving_an_assertion_updates_both_claims():
+    first, second = ClaimFactory(), ClaimFactory()
+    moving = add(first, "1,000", 2)
+
+    moving.claim = second
+    services.assertion_save(assertion=moving)
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.assertion_count, second.assertion_count) == (0, 1)
