@@ -8,7 +8,7 @@ export DJANGO_DEBUG ?= 1
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format migrate seed createdb clean
+.PHONY: run test lint format migrate seed createdb chromium clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,7 +42,13 @@ run: seed
 	@echo ""
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: $(VENV)/.dev createdb
+# The browser tests drive Debian's Chromium; install it where it is missing.
+chromium:
+	@command -v chromium >/dev/null || { \
+	  echo "Installing Chromium for the browser tests (apt-get)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+test: $(VENV)/.dev createdb chromium
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(ARGS)
 
