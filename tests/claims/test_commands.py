@@ -1,3 +1,5 @@
+import io
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
@@ -30,3 +32,13 @@ def test_create_account_refuses_an_existing_name(monkeypatch, researcher):
 
     with pytest.raises(CommandError, match="already exists"):
         call_command("create_account", researcher.username, "--role", "editor")
+
+
+def test_create_account_without_a_terminal_or_password_says_how(monkeypatch):
+    monkeypatch.delenv("DJANGO_ACCOUNT_PASSWORD", raising=False)
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+
+    with pytest.raises(CommandError, match="set DJANGO_ACCOUNT_PASSWORD"):
+        call_command("create_account", "nina", "--role", "editor")
+
+    assert not get_user_model().objects.filter(username="nina").exists()

@@ -6,6 +6,7 @@ the command runs without a terminal (scripts, containers).
 
 import getpass
 import os
+import sys
 
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.models import Group
@@ -31,9 +32,14 @@ class Command(BaseCommand):
         User = get_user_model()
         if User.objects.filter(username=username).exists():
             raise CommandError(f"An account named “{username}” already exists.")
-        password = os.environ.get("DJANGO_ACCOUNT_PASSWORD") or getpass.getpass(
-            f"Password for {username}: "
-        )
+        password = os.environ.get("DJANGO_ACCOUNT_PASSWORD")
+        if not password:
+            if not sys.stdin.isatty():
+                raise CommandError(
+                    "No password given: run in a terminal, or set "
+                    "DJANGO_ACCOUNT_PASSWORD."
+                )
+            password = getpass.getpass(f"Password for {username}: ")
         user = User(username=username, email=email, is_staff=True)
         try:
             password_validation.validate_password(password, user)
