@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import connections
 
 # Playwright's sync API runs an event loop in the test thread; Django would otherwise
 # refuse the test's own database calls made while it is running.
@@ -33,8 +34,11 @@ def chromium_path() -> str:
     return path
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def browser():
+    """Chromium for one test. Not shared across tests: while Playwright's sync API
+    runs, Django sees other connection objects, and the next test's restore of the
+    migrations' data (serialized_rollback) would be skipped."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -43,6 +47,9 @@ def browser():
         )
         yield browser
         browser.close()
+        # Connections a test opened while Playwright ran would outlive the test and
+        # keep PostgreSQL from dropping the test database; set up data in fixtures.
+        connections.close_all()
 
 
 @pytest.fixture
