@@ -337,6 +337,52 @@ def compare(point: Point, others: Sequence[Point]) -> Comparison:
     return Comparison(verdict, agreeing, len(others))
 
 
+@dataclass(frozen=True)
+class Conflict:
+    """The pair of current estimates furthest apart, and how far."""
+
+    low: Point  # the estimate lower down
+    high: Point
+    ratio: Decimal
+
+    @property
+    def arose_on(self) -> date:
+        return max(self.low.stated_on, self.high.stated_on)
+
+
+def pair_ratio(a: Point, b: Point) -> Decimal | None:
+    """Return how far apart two estimates are: the higher one's lower bound over the
+    lower one's upper bound when they do not overlap (the spread ratio of the pair),
+    else the ratio of their levels. None when it cannot be measured (a zero)."""
+    lower, upper = sorted((a, b), key=_level_key)
+    if not overlap(a, b):
+        if lower.high and upper.low is not None:
+            return (upper.low / lower.high).quantize(TWO_PLACES)
+        return None
+    if lower.level and upper.level is not None:
+        return (upper.level / lower.level).quantize(TWO_PLACES)
+    return None
+
+
+def widest_conflict(
+    points: Iterable[Point], *, threshold: Decimal, as_of: date | None = None
+) -> Conflict | None:
+    """Return the pair of current estimates (of different sources) furthest apart,
+    when their ratio reaches `threshold`; a source's own revisions never count."""
+    estimates = current_estimates(points, as_of)
+    best: tuple | None = None
+    for i, a in enumerate(estimates):
+        for b in estimates[i + 1 :]:
+            ratio = pair_ratio(a, b)
+            if ratio is None or ratio < threshold:
+                continue
+            key = (ratio, max(a.stated_on, b.stated_on), -min(a.id, b.id))
+            if best is None or key > best[0]:
+                lower, upper = sorted((a, b), key=_level_key)
+                best = (key, Conflict(lower, upper, ratio))
+    return best[1] if best else None
+
+
 def _range_ends(point: Point) -> tuple[Decimal | None, Decimal | None]:
     if point.kind in (RANGE, QUALITATIVE):
         return point.low, point.high

@@ -2,15 +2,17 @@
 
 import re
 from datetime import date
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from claims import figures
+from claims import figures, review
 
 FIGURE_DIGITS = {"max_digits": 26, "decimal_places": figures.DECIMAL_PLACES}
 
@@ -65,6 +67,17 @@ class Claim(models.Model):
         help_text="What is and is not counted: place, period, who counts as one. "
         "Sources that count different things are not in conflict.",
     )
+    discrepancy_ratio = models.DecimalField(
+        "discrepancy threshold",
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("1.01"))],
+        help_text="How far apart two sources' current figures must be to open a "
+        "discrepancy for review, as a ratio (1.5 = the higher is 1.5 times the "
+        "lower). Leave empty for the site default.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Summary of the published assertions (claims/divergence.py), for lists and sorting.
@@ -107,6 +120,10 @@ class Claim(models.Model):
 
     def get_absolute_url(self):
         return reverse("claims:detail", kwargs={"slug": self.slug})
+
+    @property
+    def effective_discrepancy_ratio(self) -> Decimal:
+        return self.discrepancy_ratio or settings.CLAIMTRACKER_DISCREPANCY_RATIO
 
 
 class AssertionQuerySet(models.QuerySet):
@@ -439,3 +456,175 @@ def normalise_date(day: date, precision: str) -> date:
 
 def collapse_space(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
+
+
+class DiscrepancyState(models.TextChoices):
+    # The editors' workflow of claims/review.py (issue 4 of the project's tracker).
+    OPEN = review.OPEN, "Open"
+    UNDER_REVIEW = review.UNDER_REVIEW, "Under review"
+    EXPLAINED = review.EXPLAINED, "Explained (different scope, date or definition)"
+    RESOLVED = review.RESOLVED, "Resolved (one estimate favoured)"
+    DISMISSED = review.DISMISSED, "Dismissed (not a real conflict)"
+    SUPERSEDED = review.SUPERSEDED, "Superseded (the conflict is gone or replaced)"
+
+
+class DiscrepancyQuerySet(models.QuerySet):
+    def live(self) -> "DiscrepancyQuerySet":
+        """Return discrepancies not superseded: the current conflict of each claim."""
+        return self.exclude(state=DiscrepancyState.SUPERSEDED)
+
+    def pending(self) -> "DiscrepancyQuerySet":
+        """Return discrepancies still waiting for a judgement."""
+        return self.filter(state__in=review.PENDING)
+
+    def with_related(self) -> "DiscrepancyQuerySet":
+        return self.select_related(
+            "claim__topic",
+            "assertion_low__source",
+            "assertion_low__document",
+            "assertion_high__source",
+            "assertion_high__document",
+            "favoured",
+            "assigned_to",
+            "judged_by",
+        )
+
+
+class Discrepancy(models.Model):
+    """Two sources' current figures for one claim that are too far apart, and the
+    editors' judgement of it. Detection opens and supersedes these; editors judge
+    them; nothing is deleted."""
+
+    State = DiscrepancyState
+
+    claim = models.ForeignKey(
+        Claim, on_delete=models.PROTECT, related_name="discrepancies"
+    )
+    assertion_low = models.ForeignKey(
+        Assertion,
+        on_delete=models.PROTECT,
+        related_name="discrepancies_as_low",
+        verbose_name="lower estimate",
+    )
+    assertion_high = models.ForeignKey(
+        Assertion,
+        on_delete=models.PROTECT,
+        related_name="discrepancies_as_high",
+        verbose_name="higher estimate",
+    )
+    spread_ratio = models.DecimalField(max_digits=32, decimal_places=2)
+    arose_on = models.DateField(
+        help_text="When the later of the two figures was stated."
+    )
+    state = models.CharField(
+        max_length=12, choices=DiscrepancyState, default=DiscrepancyState.OPEN
+    )
+    note = models.TextField(
+        blank=True, help_text="The editor's judgement; readers see it once judged."
+    )
+    favoured = models.ForeignKey(
+        Assertion,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="favoured estimate",
+    )
+    judged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="discrepancies_judged",
+    )
+    judged_at = models.DateTimeField(null=True, blank=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="discrepancies_assigned",
+    )
+    superseded_at = models.DateTimeField(null=True, blank=True)
+    superseded_reason = models.TextField(blank=True)
+    detected_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    objects = DiscrepancyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "discrepancies"
+        ordering = ["-spread_ratio", "arose_on"]
+        permissions = [("judge_discrepancy", "Can judge discrepancies")]
+        indexes = [
+            models.Index(
+                fields=["state", "-spread_ratio"], name="discrepancy_queue_idx"
+            )
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=DiscrepancyState.values),
+                name="discrepancy_state_valid",
+                violation_error_message="Choose one of the listed states.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(assertion_low=F("assertion_high")),
+                name="discrepancy_two_assertions",
+                violation_error_message="A discrepancy is between two different "
+                "figures.",
+            ),
+            models.CheckConstraint(
+                condition=Q(spread_ratio__gte=1),
+                name="discrepancy_ratio_at_least_one",
+                violation_error_message="The spread ratio is 1 or more.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=DiscrepancyState.RESOLVED)
+                | Q(favoured=F("assertion_low"))
+                | Q(favoured=F("assertion_high")),
+                name="discrepancy_resolved_favours_one_side",
+                violation_error_message="A resolved discrepancy favours one of its two "
+                "estimates.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state__in=review.JUDGEMENTS)
+                | (~Q(note="") & Q(judged_by__isnull=False, judged_at__isnull=False)),
+                name="discrepancy_judgement_recorded",
+                violation_error_message="A judgement needs a note, an editor and a "
+                "time.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=DiscrepancyState.SUPERSEDED)
+                | (Q(superseded_at__isnull=False) & ~Q(superseded_reason="")),
+                name="discrepancy_supersession_recorded",
+                violation_error_message="A superseded discrepancy needs a reason and "
+                "a time.",
+            ),
+            models.UniqueConstraint(
+                fields=["claim"],
+                condition=~Q(state=DiscrepancyState.SUPERSEDED),
+                name="discrepancy_one_live_per_claim",
+                violation_error_message="This claim already has a live discrepancy.",
+            ),
+        ]
+
+    def __str__(self):
+        return (
+            f"{self.claim}: “{self.assertion_low.figure}” vs "
+            f"“{self.assertion_high.figure}”"
+        )
+
+    def get_absolute_url(self):
+        return reverse("review:detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_pending(self) -> bool:
+        return self.state in review.PENDING
+
+    @property
+    def public_state(self) -> str:
+        """Return the state as readers see it: open ones are "under review"."""
+        if self.is_pending:
+            return review.LABELS[review.UNDER_REVIEW]
+        return review.LABELS[self.state]

@@ -1,25 +1,32 @@
 """Writes to claims: every change to an assertion goes through these functions, so the
 admin, management commands and (later) imports and the API apply the same rules."""
 
+from __future__ import annotations
+
 import json
 from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from claims import divergence
-from claims.models import Assertion, Claim, Topic
+from claims import divergence, review
+from claims.models import Assertion, Claim, Discrepancy, Topic
 from claims.selectors import point_from_assertion
 from sources.models import Document, Source, SourceAlias
 
 
 @transaction.atomic
-def assertion_save(*, assertion: Assertion, user=None, reason: str = "") -> Assertion:
+def assertion_save(
+    *, assertion: Assertion, user=None, reason: str = "", refresh: bool = True
+) -> Assertion:
     """Validate and save `assertion`, new or changed, with `user` and `reason` in
-    its history."""
+    its history, then bring its claim's summary and discrepancy up to date (bulk
+    writers pass refresh=False and call claim_refresh once per claim at the end)."""
     assertion.full_clean()
     if assertion._state.adding and assertion.created_by_id is None and user is not None:
         assertion.created_by = user
@@ -36,10 +43,16 @@ def assertion_save(*, assertion: Assertion, user=None, reason: str = "") -> Asse
             .first()
         )
     assertion.save()
-    claim_summary_refresh(claim_id=assertion.claim_id)
-    if moved_from is not None:
-        claim_summary_refresh(claim_id=moved_from)
+    if refresh:
+        for claim_id in {assertion.claim_id, moved_from} - {None}:
+            claim_refresh(claim_id=claim_id)
     return assertion
+
+
+def claim_refresh(*, claim_id: int) -> Detection:
+    """Recompute what derives from a claim's assertions: summary and discrepancy."""
+    claim_summary_refresh(claim_id=claim_id)
+    return discrepancies_detect(claim_id=claim_id)
 
 
 def claim_summary_refresh(*, claim_id: int) -> None:
@@ -79,6 +92,189 @@ def assertion_retract(*, assertion: Assertion, reason: str, user=None) -> Assert
     assertion.retraction_reason = reason
     assertion.retracted_at = timezone.now()
     return assertion_save(assertion=assertion, user=user, reason=f"Retracted: {reason}")
+
+
+@dataclass
+class Detection:
+    """What discrepancy detection changed: lines naming each discrepancy."""
+
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    closed: list[str] = field(default_factory=list)
+
+    def add(self, other: Detection) -> None:
+        self.created += other.created
+        self.updated += other.updated
+        self.closed += other.closed
+
+
+@transaction.atomic
+def discrepancies_detect(*, claim_id: int) -> Detection:
+    """Open, update or supersede the claim's discrepancy to match its current figures.
+
+    Idempotent: run twice, the second run changes nothing.
+    """
+    claim = Claim.objects.get(pk=claim_id)
+    rows = {
+        row.pk: row
+        for row in Assertion.objects.published()
+        .filter(claim_id=claim_id)
+        .select_related("source")
+    }
+    points = [point_from_assertion(row) for row in rows.values()]
+    conflict = divergence.widest_conflict(
+        points, threshold=claim.effective_discrepancy_ratio
+    )
+    live = (
+        Discrepancy.objects.live()
+        .select_for_update()
+        .select_related("assertion_low__source", "assertion_high__source")
+        .filter(claim_id=claim_id)
+        .first()
+    )
+    result = Detection()
+    same_pair = (
+        live is not None
+        and conflict is not None
+        and (live.assertion_low_id, live.assertion_high_id)
+        == (conflict.low.id, conflict.high.id)
+    )
+    if same_pair:
+        if (live.spread_ratio, live.arose_on) != (conflict.ratio, conflict.arose_on):
+            live.spread_ratio, live.arose_on = conflict.ratio, conflict.arose_on
+            live._change_reason = f"Spread now {conflict.ratio}×"
+            live.save()
+            result.updated.append(_describe_discrepancy(live))
+        return result
+    if live is not None:
+        live.state = Discrepancy.State.SUPERSEDED
+        live.superseded_at = timezone.now()
+        live.superseded_reason = _supersession_reason(live, points, conflict, rows)
+        live._change_reason = f"Superseded: {live.superseded_reason}"
+        live.full_clean()
+        live.save()
+        result.closed.append(_describe_discrepancy(live))
+    if conflict is not None:
+        created = Discrepancy(
+            claim=claim,
+            assertion_low=rows[conflict.low.id],
+            assertion_high=rows[conflict.high.id],
+            spread_ratio=conflict.ratio,
+            arose_on=conflict.arose_on,
+        )
+        created._change_reason = "Detected"
+        created.full_clean()
+        created.save()
+        result.created.append(_describe_discrepancy(created))
+    return result
+
+
+def discrepancies_detect_all(*, claims=None) -> Detection:
+    """Run detection on `claims`, by default every claim that could have one."""
+    if claims is None:
+        claims = Claim.objects.filter(
+            Q(assertion_count__gte=2) | Q(discrepancies__isnull=False)
+        ).distinct()
+    result = Detection()
+    for claim_id in claims.order_by("pk").values_list("pk", flat=True):
+        result.add(discrepancies_detect(claim_id=claim_id))
+    return result
+
+
+def _describe_discrepancy(discrepancy: Discrepancy) -> str:
+    low, high = discrepancy.assertion_low, discrepancy.assertion_high
+    return (
+        f"{discrepancy.claim}: “{low.figure}” ({low.source}) vs “{high.figure}” "
+        f"({high.source}), {discrepancy.spread_ratio}× since {discrepancy.arose_on}"
+    )
+
+
+def _supersession_reason(live, points, conflict, rows) -> str:
+    """Say why the discrepancy no longer stands: a retraction, a revision, a wider
+    conflict, or figures that no longer conflict."""
+    current = {p.source_id: p for p in divergence.current_estimates(points)}
+    reasons = []
+    for side in (live.assertion_low, live.assertion_high):
+        side.refresh_from_db(fields=["status", "retraction_reason"])
+        if side.status == Assertion.Status.RETRACTED:
+            reasons.append(
+                f"“{side.figure}” ({side.source}) was retracted: "
+                f"{side.retraction_reason}"
+            )
+        elif side.status != Assertion.Status.PUBLISHED:
+            reasons.append(f"“{side.figure}” ({side.source}) was withdrawn to draft")
+        elif side.source_id in current and current[side.source_id].id != side.pk:
+            newer = rows[current[side.source_id].id]
+            reasons.append(
+                f"{side.source} revised its figure to “{newer.figure}” "
+                f"on {newer.stated_on:%d %b %Y}"
+            )
+    if conflict is not None:
+        low, high = rows[conflict.low.id], rows[conflict.high.id]
+        reasons.append(
+            f"the widest conflict is now “{low.figure}” ({low.source}) vs "
+            f"“{high.figure}” ({high.source}), {conflict.ratio}×"
+        )
+    elif not reasons:
+        reasons.append("the current figures are no longer far enough apart")
+    text = "; ".join(reasons)
+    return text[0].upper() + text[1:] + "."
+
+
+@transaction.atomic
+def discrepancy_judge(
+    *,
+    discrepancy: Discrepancy,
+    state: str,
+    note: str = "",
+    favoured: Assertion | None = None,
+    user,
+) -> Discrepancy:
+    """Move `discrepancy` to `state` with the editor's note; only editors may."""
+    if not user.has_perm("claims.judge_discrepancy"):
+        raise PermissionDenied("Only editors judge discrepancies.")
+    discrepancy = Discrepancy.objects.select_for_update().get(pk=discrepancy.pk)
+    review.check_transition(
+        discrepancy.state, state, note=note, favoured=favoured is not None
+    )
+    if favoured is not None and favoured.pk not in (
+        discrepancy.assertion_low_id,
+        discrepancy.assertion_high_id,
+    ):
+        raise ValidationError(
+            {"favoured": "Favour one of the two estimates in conflict."}
+        )
+    discrepancy.state = state
+    if note.strip():
+        discrepancy.note = note.strip()
+    discrepancy.favoured = favoured
+    if state in review.JUDGEMENTS:
+        discrepancy.judged_by, discrepancy.judged_at = user, timezone.now()
+    discrepancy._history_user = user
+    discrepancy._change_reason = (
+        f"{review.LABELS[state].capitalize()}: {note.strip()}"
+        if note.strip()
+        else review.LABELS[state].capitalize()
+    )
+    discrepancy.full_clean()
+    discrepancy.save()
+    return discrepancy
+
+
+@transaction.atomic
+def discrepancy_assign(*, discrepancy: Discrepancy, assignee, user) -> Discrepancy:
+    """Give `discrepancy` to `assignee` (an editor), or to nobody with None."""
+    if not user.has_perm("claims.judge_discrepancy"):
+        raise PermissionDenied("Only editors assign discrepancies.")
+    if assignee is not None and not assignee.has_perm("claims.judge_discrepancy"):
+        raise ValidationError({"assigned_to": f"{assignee} is not an editor."})
+    discrepancy.assigned_to = assignee
+    discrepancy._history_user = user
+    discrepancy._change_reason = (
+        f"Assigned to {assignee}" if assignee is not None else "Unassigned"
+    )
+    discrepancy.save(update_fields=["assigned_to", "updated_at"])
+    return discrepancy
 
 
 DEMO_DATA = Path(__file__).resolve().parent / "seed" / "demo.json"
@@ -166,6 +362,7 @@ def demo_data_load(*, path: Path = DEMO_DATA) -> dict[str, Counter]:
         )
         for n, row in enumerate(data["claims"], 1)
     }
+    touched: set[int] = set()
     for n, row in enumerate(data["assertions"], 1):
         fields = {
             "claim": claims[row["claim"]],
@@ -184,13 +381,16 @@ def demo_data_load(*, path: Path = DEMO_DATA) -> dict[str, Counter]:
             notes=row.get("notes", ""),
         )
         try:
-            assertion_save(assertion=assertion, reason=reason)
+            assertion_save(assertion=assertion, reason=reason, refresh=False)
         except ValidationError as error:
             raise SeedError(
                 f"assertions row {n} ({row['claim']}, {row['source']}, "
                 f"“{row['figure']}”): {_describe(error)}"
             ) from error
         counts["assertions"]["created"] += 1
+        touched.add(assertion.claim_id)
+    for claim_id in sorted(touched):
+        claim_refresh(claim_id=claim_id)
     return dict(counts)
 
 

@@ -6,6 +6,7 @@ Every variable read here is listed in README.md, "Configuration".
 """
 
 import os
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
@@ -152,7 +153,17 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 
+# History rows say why a change was made ("Superseded: …", "Retracted: …"); these
+# run past simple-history's default 100 characters.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
 LOGIN_URL = "admin:login"
+
+# Two sources' current figures this far apart (the higher 1.5 times the lower) open a
+# discrepancy for review; a claim can set its own threshold.
+CLAIMTRACKER_DISCREPANCY_RATIO = Decimal(
+    os.environ.get("CLAIMTRACKER_DISCREPANCY_RATIO", "1.5")
+)
 
 # Production hardening: on whenever debug is off, so `check --deploy` passes.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

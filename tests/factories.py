@@ -3,6 +3,7 @@ import datetime
 import factory
 from django.contrib.auth import get_user_model
 
+from claims import services
 from claims.models import Assertion, Claim, Topic
 from sources.models import Document, Source, SourceAlias
 
@@ -84,3 +85,15 @@ class AssertionFactory(factory.django.DjangoModelFactory):
             assertion.apply_figure()
         assertion.save()
         return assertion
+
+
+def stated(claim, figure, day, source=None, **fields):
+    """Record `figure` for `claim` on `day` October 2024, through the service."""
+    return services.assertion_create(
+        claim=claim,
+        source=source or SourceFactory(),
+        stated_on=datetime.date(2024, 10, day),
+        figure=figure,
+        quote=f"They said {figure}.",
+        **fields,
+    )

@@ -27,11 +27,19 @@ def test_researchers_log_and_retract_but_never_delete():
     assert not {codename for codename in granted if codename.startswith("delete_")}
 
 
-def test_editors_read_everything_and_write_nothing_yet():
+def test_editors_read_everything_and_judge_discrepancies_only():
     granted = permissions("Editors")
 
     assert {"view_assertion", "view_claim", "view_source", "view_document"} <= granted
-    assert all(codename.startswith("view_") for codename in granted)
+    writes = {codename for codename in granted if not codename.startswith("view_")}
+    assert writes == {"change_discrepancy", "judge_discrepancy"}
+
+
+def test_researchers_read_discrepancies_but_cannot_judge():
+    granted = permissions("Researchers")
+
+    assert "view_discrepancy" in granted
+    assert not {"change_discrepancy", "judge_discrepancy"} & granted
 
 
 def test_researcher_sees_admin_but_not_users(researcher_client):

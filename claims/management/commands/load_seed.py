@@ -6,13 +6,9 @@ Idempotent: rows already present are left as they are, so a second run changes n
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
 from claims import services
-
-
-class DryRun(Exception):
-    """Raised to roll back a --dry-run."""
+from claims.management.dryrun import atomic_unless_dry_run
 
 
 class Command(BaseCommand):
@@ -37,12 +33,8 @@ class Command(BaseCommand):
         if not file.is_file():
             raise CommandError(f"No data set at {file}.")
         try:
-            with transaction.atomic():
+            with atomic_unless_dry_run(dry_run):
                 counts = services.demo_data_load(path=file)
-                if dry_run:
-                    raise DryRun
-        except DryRun:
-            pass
         except services.SeedError as error:
             raise CommandError(f"Nothing was loaded: {error}") from error
         verb = "Would create" if dry_run else "Created"

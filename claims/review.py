@@ -1,0 +1,62 @@
+"""The editors' review of discrepancies: states and the moves between them. Pure logic.
+
+open → under review → explained / resolved / dismissed, each judgement with a note;
+any judged or open discrepancy can be reopened or taken under review again.
+Superseded is set by detection alone, when the conflict is gone or replaced, and is
+final: a conflict that comes back is a new discrepancy.
+"""
+
+from django.core.exceptions import ValidationError
+
+OPEN = "open"
+UNDER_REVIEW = "under_review"
+EXPLAINED = "explained"
+RESOLVED = "resolved"
+DISMISSED = "dismissed"
+SUPERSEDED = "superseded"
+
+LIVE = (OPEN, UNDER_REVIEW, EXPLAINED, RESOLVED, DISMISSED)
+PENDING = (OPEN, UNDER_REVIEW)  # readers see these as "under review"
+JUDGEMENTS = (EXPLAINED, RESOLVED, DISMISSED)
+
+TRANSITIONS = {
+    OPEN: (UNDER_REVIEW, EXPLAINED, RESOLVED, DISMISSED),
+    UNDER_REVIEW: (OPEN, EXPLAINED, RESOLVED, DISMISSED),
+    EXPLAINED: (OPEN, UNDER_REVIEW, RESOLVED, DISMISSED),
+    RESOLVED: (OPEN, UNDER_REVIEW, EXPLAINED, DISMISSED),
+    DISMISSED: (OPEN, UNDER_REVIEW, EXPLAINED, RESOLVED),
+    SUPERSEDED: (),
+}
+
+LABELS = {
+    OPEN: "open",
+    UNDER_REVIEW: "under review",
+    EXPLAINED: "explained",
+    RESOLVED: "resolved",
+    DISMISSED: "dismissed",
+    SUPERSEDED: "superseded",
+}
+
+
+def check_transition(current: str, target: str, *, note: str, favoured: bool) -> None:
+    """Raise ValidationError, naming the field, unless the move is allowed."""
+    if target not in TRANSITIONS.get(current, ()):
+        allowed = ", ".join(LABELS[s] for s in TRANSITIONS.get(current, ())) or "none"
+        raise ValidationError(
+            {
+                "state": f"A discrepancy that is {LABELS.get(current, current)} cannot "
+                f"become {LABELS.get(target, target)}. Allowed: {allowed}."
+            }
+        )
+    if target in JUDGEMENTS and not note.strip():
+        raise ValidationError(
+            {"note": f"Write the note readers will see: why it is {LABELS[target]}."}
+        )
+    if target == RESOLVED and not favoured:
+        raise ValidationError(
+            {"favoured": "Choose the estimate you favour to resolve the discrepancy."}
+        )
+    if target != RESOLVED and favoured:
+        raise ValidationError(
+            {"favoured": "Only a resolved discrepancy favours one estimate."}
+        )
