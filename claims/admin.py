@@ -1,13 +1,13 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.template.response import TemplateResponse
 from simple_history.admin import SimpleHistoryAdmin
 
 from claims import services
 from claims.forms import AssertionForm, RetractForm
-from claims.models import Assertion, Claim, Topic
+from claims.models import Assertion, Claim, Discrepancy, Topic
 from sources.admin import DocumentAdmin, SuperuserDeleteMixin
 from sources.models import Document
 
@@ -109,10 +109,28 @@ class TopicAdmin(SuperuserDeleteMixin, SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class HasOpenDiscrepancyFilter(admin.SimpleListFilter):
+    """Which claims have a discrepancy waiting for an editor's judgement?"""
+
+    title = "discrepancy waiting for judgement"
+    parameter_name = "pending_discrepancy"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Yes"), ("no", "No")]
+
+    def queryset(self, request, queryset):
+        pending = Discrepancy.objects.pending().filter(claim=OuterRef("pk"))
+        if self.value() == "yes":
+            return queryset.filter(Exists(pending))
+        if self.value() == "no":
+            return queryset.exclude(Exists(pending))
+        return queryset
+
+
 @admin.register(Claim)
 class ClaimAdmin(AssertionFormsetMixin, SuperuserDeleteMixin, SimpleHistoryAdmin):
     list_display = ["title", "topic", "unit", "assertion_count", "updated_at"]
-    list_filter = ["topic"]
+    list_filter = ["topic", HasOpenDiscrepancyFilter]
     list_select_related = ["topic"]
     search_fields = ["title", "description", "scope"]
     prepopulated_fields = {"slug": ["title"]}
@@ -121,6 +139,7 @@ class ClaimAdmin(AssertionFormsetMixin, SuperuserDeleteMixin, SimpleHistoryAdmin
     fieldsets = [
         (None, {"fields": ["title", "slug", "topic", "unit"]}),
         ("What is counted", {"fields": ["scope", "description"]}),
+        ("Review", {"fields": ["discrepancy_ratio"]}),
     ]
 
     def get_queryset(self, request):
@@ -279,3 +298,34 @@ class DocumentWithAssertionsAdmin(AssertionFormsetMixin, DocumentAdmin):
     must not import claims, so claims adds the inline)."""
 
     inlines = [DocumentAssertionListInline, DocumentAssertionAddInline]
+
+
+@admin.register(Discrepancy)
+class DiscrepancyAdmin(SuperuserDeleteMixin, SimpleHistoryAdmin):
+    """Read-only here: detection opens and supersedes discrepancies, and editors
+    judge them on the review page, where the rules of claims/review.py apply."""
+
+    list_display = [
+        "claim",
+        "assertion_low",
+        "assertion_high",
+        "spread_ratio",
+        "arose_on",
+        "state",
+        "assigned_to",
+    ]
+    list_filter = ["state", "claim__topic", "arose_on", "assigned_to"]
+    list_select_related = [
+        "claim",
+        "assertion_low__source",
+        "assertion_high__source",
+        "assigned_to",
+    ]
+    search_fields = ["claim__title", "note", "superseded_reason"]
+    date_hierarchy = "arose_on"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -81,6 +81,7 @@ class Marker:
     point_id: int
     spans_period: bool
     dx: int = 0  # pixels: markers that would hide each other are spread apart
+    highlighted: bool = False
 
 
 @dataclass(frozen=True)
@@ -136,9 +137,14 @@ def source_colours(source_ids: Sequence[int]) -> dict[int, str]:
 
 
 def layout_timeline(
-    marks: Sequence[Mark], *, as_of: date | None = None, scale: str = LINEAR
+    marks: Sequence[Mark],
+    *,
+    as_of: date | None = None,
+    scale: str = LINEAR,
+    highlight: frozenset[int] = frozenset(),
 ) -> Timeline:
-    """Return the positions of everything the timeline chart draws."""
+    """Return the positions of everything the timeline chart draws; the points in
+    `highlight` are marked (the review page marks the two in conflict)."""
     scale = LOG if scale == LOG else LINEAR
     by_id = {mark.point.id: mark for mark in marks}
     points = visible((mark.point for mark in marks), as_of)
@@ -175,6 +181,7 @@ def layout_timeline(
                 title=_title(mark, start),
                 point_id=p.id,
                 spans_period=mark.precision != "day",
+                highlighted=p.id in highlight,
             )
         )
     chart.markers = _spread_apart(chart.markers)

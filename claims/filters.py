@@ -4,7 +4,7 @@ import django_filters
 from django import forms
 from django.db.models import Exists, F, OuterRef, Q
 
-from claims.models import Assertion, Claim, Topic
+from claims.models import Assertion, Claim, Discrepancy, DiscrepancyState, Topic
 from sources.models import Source, SourceKind
 
 SPREAD_CHOICES = [
@@ -68,6 +68,11 @@ class ClaimFilter(django_filters.FilterSet):
         method="filter_disagree",
         empty_label="whether or not",
     )
+    under_review = django_filters.BooleanFilter(
+        label="Discrepancy under review",
+        method="filter_under_review",
+        widget=forms.CheckboxInput,
+    )
     sort = django_filters.ChoiceFilter(
         label="Sort by", choices=SORT_CHOICES, method="filter_sort", empty_label=None
     )
@@ -111,8 +116,99 @@ class ClaimFilter(django_filters.FilterSet):
     def filter_stated_before(self, queryset, name, value):
         return queryset.filter(_published_where(stated_on__lte=value))
 
+    def filter_under_review(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(
+            Exists(Discrepancy.objects.pending().filter(claim=OuterRef("pk")))
+        )
+
     def filter_disagree(self, queryset, name, value):
         return queryset.filter(spread_ratio__gte=value)
 
     def filter_sort(self, queryset, name, value):
         return queryset.order_by(*SORTS.get(value, SORTS["latest"]))
+
+
+QUEUE_SORTS = {
+    "spread": ("-spread_ratio", "arose_on"),
+    "oldest": ("arose_on", "-spread_ratio"),
+    "newest": ("-arose_on", "-spread_ratio"),
+}
+
+
+class DiscrepancyFilter(django_filters.FilterSet):
+    """The editors' review queue: live discrepancies unless a state is chosen."""
+
+    state = django_filters.ChoiceFilter(
+        choices=[("pending", "waiting for judgement"), *DiscrepancyState.choices],
+        method="filter_state",
+        empty_label="all live",
+    )
+    topic = django_filters.ModelChoiceFilter(
+        field_name="claim__topic",
+        queryset=Topic.objects.all(),
+        to_field_name="slug",
+        empty_label="any topic",
+    )
+    claim = django_filters.ModelChoiceFilter(
+        queryset=Claim.objects.all(), to_field_name="slug", empty_label="any claim"
+    )
+    source = django_filters.ModelChoiceFilter(
+        label="Source",
+        queryset=Source.objects.all(),
+        to_field_name="slug",
+        method="filter_source",
+        empty_label="any source",
+    )
+    mine = django_filters.BooleanFilter(
+        label="My queue",
+        method="filter_mine",
+        widget=forms.CheckboxInput,
+    )
+    sort = django_filters.ChoiceFilter(
+        label="Sort by",
+        choices=[
+            ("spread", "widest spread"),
+            ("oldest", "oldest"),
+            ("newest", "newest"),
+        ],
+        method="filter_sort",
+        empty_label=None,
+    )
+
+    class Meta:
+        model = Discrepancy
+        fields = ["state", "topic", "claim", "source"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.form.fields["sort"].required = False
+
+    @property
+    def qs(self):
+        queryset = super().qs
+        data = self.form.cleaned_data if self.form.is_valid() else {}
+        if not data.get("state"):
+            queryset = queryset.live()
+        if not data.get("sort"):
+            queryset = queryset.order_by(*QUEUE_SORTS["spread"])
+        return queryset
+
+    def filter_state(self, queryset, name, value):
+        if value == "pending":
+            return queryset.pending()
+        return queryset.filter(state=value)
+
+    def filter_source(self, queryset, name, value):
+        return queryset.filter(
+            Q(assertion_low__source=value) | Q(assertion_high__source=value)
+        )
+
+    def filter_mine(self, queryset, name, value):
+        if value and self.request is not None:
+            return queryset.filter(assigned_to=self.request.user)
+        return queryset
+
+    def filter_sort(self, queryset, name, value):
+        return queryset.order_by(*QUEUE_SORTS.get(value, QUEUE_SORTS["spread"]))

@@ -13,7 +13,7 @@ from datetime import date
 from django.db.models import Count, Q
 
 from claims import chart, divergence
-from claims.models import Assertion, Claim, Topic
+from claims.models import Assertion, Claim, Discrepancy, Topic
 from sources.models import Source
 
 POINT_FIELDS = (
@@ -77,6 +77,7 @@ class ClaimPage:
     estimates: list[EstimateRow]
     assertions: list[Assertion]
     revision_count: int
+    discrepancy: Discrepancy | None = None  # the live one, when viewing today
 
     @property
     def lowest(self) -> Assertion | None:
@@ -90,6 +91,18 @@ class ClaimPage:
         if point is None:
             return None
         return next(a for a in self.assertions if a.pk == point.id)
+
+
+def _timeline_marks(assertions: list[Assertion]) -> list[chart.Mark]:
+    return [
+        chart.Mark(
+            point=point_from_assertion(a),
+            source_name=a.source.name,
+            precision=a.date_precision,
+            quote=a.quote,
+        )
+        for a in assertions
+    ]
 
 
 def claim_page(claim: Claim, *, as_of: date | None = None, scale: str = chart.LINEAR):
@@ -113,25 +126,24 @@ def claim_page(claim: Claim, *, as_of: date | None = None, scale: str = chart.LI
                 by_id[point.id], by_id[before.id] if before else None, direction
             )
         )
-    marks = [
-        chart.Mark(
-            point=p,
-            source_name=by_id[p.id].source.name,
-            precision=by_id[p.id].date_precision,
-            quote=by_id[p.id].quote,
+    discrepancy = None
+    if as_of is None:
+        discrepancy = (
+            Discrepancy.objects.live().with_related().filter(claim=claim).first()
         )
-        for p in points
-    ]
     return ClaimPage(
         claim=claim,
         as_of=as_of,
         scale=scale,
         summary=summary,
         evolution=divergence.evolution_line(divergence.evolution(points)),
-        timeline=chart.layout_timeline(marks, as_of=as_of, scale=scale),
+        timeline=chart.layout_timeline(
+            _timeline_marks(shown), as_of=as_of, scale=scale
+        ),
         estimates=estimates,
         assertions=shown,
         revision_count=len(divergence.revisions(points)),
+        discrepancy=discrepancy,
     )
 
 
@@ -214,3 +226,35 @@ def home_page() -> dict:
             .order_by("-stated_on", "-pk")[:10]
         ),
     }
+
+
+@dataclass(frozen=True)
+class ReviewPage:
+    discrepancy: Discrepancy
+    timeline: chart.Timeline
+    history: list
+
+    @property
+    def pair(self) -> list[tuple[str, Assertion]]:
+        return [
+            ("Lower", self.discrepancy.assertion_low),
+            ("Higher", self.discrepancy.assertion_high),
+        ]
+
+
+def review_page(discrepancy: Discrepancy) -> ReviewPage:
+    """Return the discrepancy, its claim's chart marking the pair, its record."""
+    assertions = list(
+        Assertion.objects.published()
+        .for_claim(discrepancy.claim)
+        .with_related()
+        .chronological()
+    )
+    pair = frozenset({discrepancy.assertion_low_id, discrepancy.assertion_high_id})
+    return ReviewPage(
+        discrepancy=discrepancy,
+        timeline=chart.layout_timeline(_timeline_marks(assertions), highlight=pair),
+        history=list(
+            discrepancy.history.select_related("history_user").order_by("-history_date")
+        ),
+    )

@@ -15,3 +15,10 @@ source_patterns = [
     path("", views.SourceListView.as_view(), name="list"),
     path("<slug:slug>/", views.SourceDetailView.as_view(), name="detail"),
 ]
+
+# The editors' review queue, mounted at /review/ as the "review" namespace.
+review_patterns = [
+    path("", views.ReviewQueueView.as_view(), name="queue"),
+    path("<int:pk>/", views.DiscrepancyDetailView.as_view(), name="detail"),
+    path("<int:pk>/assign/", views.DiscrepancyAssignView.as_view(), name="assign"),
+]

@@ -1,13 +1,19 @@
 """Reader pages: no account needed, published assertions only (claims/selectors.py)."""
 
+from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
+from django.shortcuts import redirect
+from django.views import View
 from django.views.generic import DetailView, TemplateView
+from django.views.generic.detail import SingleObjectMixin
 from django_filters.views import FilterView
 
-from claims import selectors
-from claims.filters import ClaimFilter
-from claims.forms import ClaimViewForm
-from claims.models import Assertion, Claim
+from claims import selectors, services
+from claims.filters import ClaimFilter, DiscrepancyFilter
+from claims.forms import AssignForm, ClaimViewForm, JudgementForm
+from claims.models import Assertion, Claim, Discrepancy
 from sources.filters import SourceFilter
 from sources.models import Source
 
@@ -87,3 +93,88 @@ class SourceDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         context["groups"] = selectors.source_page(self.object)
         return context
+
+
+class ReviewQueueView(PermissionRequiredMixin, FilterView):
+    """The editors' queue: every live discrepancy, widest spread first."""
+
+    permission_required = "claims.judge_discrepancy"
+    filterset_class = DiscrepancyFilter
+    template_name = "review/discrepancy_list.html"
+    paginate_by = 30
+
+    def get_queryset(self):
+        return Discrepancy.objects.with_related()
+
+
+class DiscrepancyDetailView(PermissionRequiredMixin, DetailView):
+    """Both figures side by side, the chart marking them, the judgement form."""
+
+    permission_required = "claims.judge_discrepancy"
+    template_name = "review/discrepancy_detail.html"
+
+    def get_queryset(self):
+        return Discrepancy.objects.with_related()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("form", JudgementForm(discrepancy=self.object))
+        context.setdefault(
+            "assign_form", AssignForm(initial={"assigned_to": self.object.assigned_to})
+        )
+        context["page"] = selectors.review_page(self.object)
+        return context
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        form = JudgementForm(request.POST, discrepancy=self.object)
+        if form.is_valid():
+            try:
+                services.discrepancy_judge(
+                    discrepancy=self.object,
+                    state=form.cleaned_data["state"],
+                    note=form.cleaned_data["note"],
+                    favoured=form.cleaned_data["favoured"],
+                    user=request.user,
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, "Judgement recorded.")
+                return redirect(self.object.get_absolute_url())
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class DiscrepancyAssignView(PermissionRequiredMixin, SingleObjectMixin, View):
+    permission_required = "claims.judge_discrepancy"
+    model = Discrepancy
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        discrepancy = self.get_object()
+        form = AssignForm(request.POST)
+        if request.POST.get("to_me"):
+            form = AssignForm({"assigned_to": request.user.pk})
+        if form.is_valid():
+            try:
+                services.discrepancy_assign(
+                    discrepancy=discrepancy,
+                    assignee=form.cleaned_data["assigned_to"],
+                    user=request.user,
+                )
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, "Assignment saved.")
+        else:
+            messages.error(request, "Choose an editor from the list.")
+        return redirect(discrepancy.get_absolute_url())
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form's fields, or on the form."""
+    if hasattr(error, "error_dict"):
+        for field, messages_ in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages_)
+    else:
+        form.add_error(None, error.messages)

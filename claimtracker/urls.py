@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from claims import views as claim_views
-from claims.urls import source_patterns
+from claims.urls import review_patterns, source_patterns
 
 admin.site.site_header = "Claimtracker"
 admin.site.site_title = "Claimtracker admin"
@@ -12,5 +12,6 @@ urlpatterns = [
     path("", claim_views.HomeView.as_view(), name="home"),
     path("claims/", include("claims.urls")),
     path("sources/", include((source_patterns, "sources"))),
+    path("review/", include((review_patterns, "review"))),
     path("admin/", admin.site.urls),
 ]

@@ -1,12 +1,11 @@
-import datetime
 import re
 
 import pytest
 from django.urls import reverse
 
 from claims import services
-from claims.models import Assertion, Claim
-from tests.factories import ClaimFactory, SourceFactory, TopicFactory
+from claims.models import Claim
+from tests.factories import ClaimFactory, SourceFactory, TopicFactory, stated
 
 pytestmark = pytest.mark.django_db
 
@@ -21,17 +20,6 @@ def text(response) -> str:
     """Return the page's visible text with tags dropped and spaces folded."""
     body = re.sub(r"<[^>]+>", " ", response.content.decode())
     return re.sub(r"\s+", " ", body)
-
-
-def add(claim, figure, day, source=None, **fields):
-    return services.assertion_create(
-        claim=claim,
-        source=source or SourceFactory(),
-        stated_on=datetime.date(2024, 10, day),
-        figure=figure,
-        quote=f"They said {figure}.",
-        **fields,
-    )
 
 
 # Claim page
@@ -103,9 +91,9 @@ def test_latest_estimate_per_source_shows_its_change(client, seeded):
 
 def test_drafts_and_retracted_figures_are_hidden(client):
     claim = ClaimFactory()
-    add(claim, "3,000", 2)
-    add(claim, "4,444", 3, status="draft")
-    retracted = add(claim, "5,555", 4)
+    stated(claim, "3,000", 2)
+    stated(claim, "4,444", 3, status="draft")
+    retracted = stated(claim, "5,555", 4)
     services.assertion_retract(assertion=retracted, reason="Misquoted")
 
     response = client.get(claim.get_absolute_url())
@@ -119,7 +107,7 @@ def test_drafts_and_retracted_figures_are_hidden(client):
 
 def test_claim_with_only_drafts_is_not_shown(client):
     claim = ClaimFactory()
-    add(claim, "3,000", 2, status="draft")
+    stated(claim, "3,000", 2, status="draft")
 
     assert client.get(claim.get_absolute_url()).status_code == 404
     assert claim.title not in client.get(reverse("claims:list")).content.decode()
@@ -134,7 +122,7 @@ def test_unknown_claim_is_404(client):
 def test_user_text_is_escaped(client):
     claim = ClaimFactory(title="<script>alert(1)</script> troops")
     source = SourceFactory(name="<b>Bold</b> agency")
-    add(claim, "3,000", 2, source=source)
+    stated(claim, "3,000", 2, source=source)
 
     page = client.get(claim.get_absolute_url()).content.decode()
 
@@ -148,9 +136,9 @@ def test_claim_page_queries_do_not_grow_with_figures(
 ):
     small, large = ClaimFactory(), ClaimFactory()
     for day in range(1, 4):
-        add(small, f"{day},000", day)
+        stated(small, f"{day},000", day)
     for day in range(1, 29):
-        add(large, f"{day},000", day, source=SourceFactory())
+        stated(large, f"{day},000", day, source=SourceFactory())
 
     for claim in (small, large):
         with django_assert_max_num_queries(3):
@@ -216,7 +204,7 @@ def test_each_filter(client, seeded, params, expected):
 def test_filter_state_stays_in_the_form_and_pagination_links(client):
     topic = TopicFactory(slug="war")
     for _ in range(25):
-        add(ClaimFactory(topic=topic), "1,000", 2)
+        stated(ClaimFactory(topic=topic), "1,000", 2)
 
     response = client.get(reverse("claims:list"), {"topic": "war", "sort": "title"})
 
@@ -240,8 +228,8 @@ def test_invalid_filter_value_is_a_form_error(client, seeded):
 def test_sort_by_spread_puts_the_widest_disagreement_first(client):
     calm, stormy = ClaimFactory(title="Calm"), ClaimFactory(title="Stormy")
     for claim, figures in ((calm, ("1,000", "1,500")), (stormy, ("1,000", "9,000"))):
-        add(claim, figures[0], 2)
-        add(claim, figures[1], 3)
+        stated(claim, figures[0], 2)
+        stated(claim, figures[1], 3)
 
     response = client.get(reverse("claims:list"), {"sort": "spread"})
 
@@ -250,12 +238,10 @@ def test_sort_by_spread_puts_the_widest_disagreement_first(client):
 
 def test_list_queries_do_not_grow_with_claims(client, django_assert_max_num_queries):
     for size in (3, 30):
-        Assertion.objects.all().delete()
-        Claim.objects.all().delete()
-        for _ in range(size):
+        while Claim.objects.count() < size:
             claim = ClaimFactory()
-            add(claim, "1,000", 2)
-            add(claim, "2,000", 3)
+            stated(claim, "1,000", 2)
+            stated(claim, "2,000", 3)
         with django_assert_max_num_queries(6):
             response = client.get(reverse("claims:list"))
         assert len(response.context["rows"]) == min(size, 20)
@@ -292,8 +278,8 @@ def test_source_found_by_alias(client, seeded):
 
 def test_source_page_hides_drafts(client):
     source = SourceFactory()
-    add(ClaimFactory(), "3,000", 2, source=source)
-    add(
+    stated(ClaimFactory(), "3,000", 2, source=source)
+    stated(
         ClaimFactory(title="Secret draft claim"),
         "9,999",
         3,
@@ -310,7 +296,7 @@ def test_source_page_hides_drafts(client):
 def test_source_pages_queries_do_not_grow(client, django_assert_max_num_queries):
     source = SourceFactory()
     for _ in range(12):
-        add(ClaimFactory(), "3,000", 2, source=source)
+        stated(ClaimFactory(), "3,000", 2, source=source)
         SourceFactory()
 
     with django_assert_max_num_queries(8):
@@ -348,8 +334,8 @@ def test_home_queries_are_bounded(client, seeded, django_assert_max_num_queries)
 
 def test_retraction_updates_the_claim_summary():
     claim = ClaimFactory()
-    add(claim, "1,000", 2)
-    high = add(claim, "9,000", 3)
+    stated(claim, "1,000", 2)
+    high = stated(claim, "9,000", 3)
     claim.refresh_from_db()
     assert claim.spread_ratio == 9
 
@@ -361,7 +347,7 @@ def test_retraction_updates_the_claim_summary():
 
 def test_moving_an_assertion_updates_both_claims():
     first, second = ClaimFactory(), ClaimFactory()
-    moving = add(first, "1,000", 2)
+    moving = stated(first, "1,000", 2)
 
     moving.claim = second
     services.assertion_save(assertion=moving)

@@ -1,0 +1,39 @@
+import pytest
+from django.contrib.auth.models import Group
+
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def editor_account(seeded_server):
+    editor = UserFactory(username="eddie", is_staff=True)
+    editor.groups.add(Group.objects.get(name="Editors"))
+    return editor
+
+
+def test_editor_judges_the_troop_conflict_and_readers_see_the_note(
+    seeded_server, editor_account, open_page, screenshot
+):
+    page = open_page(seeded_server.url + "/review/", javascript=False)
+
+    page.get_by_label("Username").fill("eddie")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("link", name="North Korean troops in Russia").first.click()
+    assert page.locator("svg.chart-plot g.marker.highlight").count() == 2
+    page.get_by_label("Judgement", exact=True).select_option("explained")
+    page.get_by_label("Note for readers").fill(
+        "The Dutch figure counts only special forces sent by 25 October."
+    )
+    page.get_by_role("button", name="Record judgement").click()
+    screenshot(page, "review-detail")
+
+    assert "Judgement recorded." in page.locator(".messages").inner_text()
+    reader = open_page(seeded_server.url + "/claims/north-korean-troops-in-russia/")
+    note = reader.locator("#discrepancy").inner_text()
+    assert "Discrepancy explained" in note
+    assert "counts only special forces" in note

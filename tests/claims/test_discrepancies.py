@@ -1,0 +1,494 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
+from django.db import IntegrityError, transaction
+from django.test import Client
+from django.urls import reverse
+
+from claims import services
+from claims.models import Claim, Discrepancy
+from tests.factories import ClaimFactory, SourceFactory, UserFactory, stated
+
+pytestmark = pytest.mark.django_db
+
+TROOPS = "north-korean-troops-in-russia"
+
+
+def live(claim):
+    return Discrepancy.objects.live().get(claim=claim)
+
+
+@pytest.fixture
+def conflict():
+    """A claim whose two sources are nine times apart."""
+    claim = ClaimFactory()
+    low = stated(claim, "1,000", 2)
+    high = stated(claim, "9,000", 3)
+    return claim, low, high
+
+
+# Detection
+
+
+def test_seed_troop_claim_raises_the_conflict_of_28_october(seeded):
+    discrepancy = live(Claim.objects.get(slug=TROOPS))
+
+    assert discrepancy.assertion_low.figure == "up to 1,500"
+    assert discrepancy.assertion_low.source.slug == "dutch-intelligence-services"
+    assert discrepancy.assertion_high.figure == "closer to 12,000"
+    assert discrepancy.arose_on == datetime.date(2024, 10, 28)
+    assert discrepancy.spread_ratio == Decimal("7.20")
+    assert discrepancy.state == "open"
+
+
+def test_command_opens_the_troop_conflict_and_a_second_run_changes_nothing(
+    seeded, capsys
+):
+    Discrepancy.objects.all().delete()  # as a database from before detection existed
+
+    call_command("detect_discrepancies")
+    first = capsys.readouterr().out
+    call_command("detect_discrepancies")
+    second = capsys.readouterr().out
+
+    assert "opened: North Korean troops in Russia: “up to 1,500”" in first
+    assert "created 1, updated 0, closed 0." in first
+    assert "created 0, updated 0, closed 0." in second
+    assert Discrepancy.objects.count() == 1
+
+
+def test_command_dry_run_writes_nothing(seeded, capsys):
+    Discrepancy.objects.all().delete()
+
+    call_command("detect_discrepancies", "--dry-run")
+
+    assert "Would have opened" in capsys.readouterr().out
+    assert not Discrepancy.objects.exists()
+
+
+def test_command_refuses_an_unknown_claim(db):
+    with pytest.raises(Exception, match="No claim with the slug “nope”"):
+        call_command("detect_discrepancies", "--claim", "nope")
+
+
+def test_saving_an_assertion_detects_at_once(conflict):
+    claim, low, high = conflict
+
+    discrepancy = live(claim)
+
+    assert (discrepancy.assertion_low, discrepancy.assertion_high) == (low, high)
+    assert discrepancy.spread_ratio == 9
+
+
+def test_a_source_revising_its_own_figure_is_no_discrepancy():
+    claim, source = ClaimFactory(), SourceFactory()
+    stated(claim, "1,000", 2, source=source)
+    stated(claim, "9,000", 3, source=source)
+
+    assert not Discrepancy.objects.filter(claim=claim).exists()
+
+
+def test_figures_within_the_threshold_are_no_discrepancy():
+    claim = ClaimFactory()
+    stated(claim, "3,000", 2)
+    stated(claim, "3,100", 3)
+
+    assert not Discrepancy.objects.filter(claim=claim).exists()
+
+
+def test_a_claim_can_set_its_own_threshold(conflict):
+    claim, _, _ = conflict
+    claim.discrepancy_ratio = Decimal("10")
+    claim.save()
+
+    services.claim_refresh(claim_id=claim.pk)
+
+    assert not Discrepancy.objects.live().filter(claim=claim).exists()
+    closed = Discrepancy.objects.get(claim=claim)
+    assert closed.superseded_reason == (
+        "The current figures are no longer far enough apart."
+    )
+
+
+def test_drafts_never_make_a_discrepancy():
+    claim = ClaimFactory()
+    stated(claim, "1,000", 2)
+    stated(claim, "9,000", 3, status="draft")
+
+    assert not Discrepancy.objects.filter(claim=claim).exists()
+
+
+def test_retracting_one_side_supersedes_and_the_history_says_why(conflict):
+    claim, low, high = conflict
+    discrepancy = live(claim)
+
+    services.assertion_retract(assertion=high, reason="Misquoted by the outlet")
+
+    discrepancy.refresh_from_db()
+    assert discrepancy.state == "superseded"
+    assert "“9,000”" in discrepancy.superseded_reason
+    assert "was retracted: Misquoted by the outlet" in discrepancy.superseded_reason
+    assert discrepancy.history.latest().history_change_reason.startswith("Superseded: ")
+    assert Discrepancy.objects.filter(pk=discrepancy.pk).exists()
+
+
+def test_a_revision_that_ends_the_conflict_supersedes_it(conflict):
+    claim, low, high = conflict
+
+    stated(claim, "1,100", 9, source=high.source)
+
+    discrepancy = Discrepancy.objects.get(claim=claim)
+    assert discrepancy.state == "superseded"
+    assert f"{high.source} revised its figure to “1,100” on 09 Oct 2024" in (
+        discrepancy.superseded_reason
+    )
+
+
+def test_a_wider_conflict_supersedes_the_old_and_opens_a_new_one(conflict):
+    claim, low, high = conflict
+
+    wider = stated(claim, "50,000", 9)
+
+    old = Discrepancy.objects.get(claim=claim, state="superseded")
+    new = live(claim)
+    assert old.superseded_reason.startswith("The widest conflict is now “1,000”")
+    assert (new.assertion_low, new.assertion_high) == (low, wider)
+
+
+def test_one_live_discrepancy_per_claim_in_the_database(conflict):
+    claim, low, high = conflict
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Discrepancy.objects.create(
+            claim=claim,
+            assertion_low=low,
+            assertion_high=high,
+            spread_ratio=9,
+            arose_on=datetime.date(2024, 10, 3),
+        )
+
+
+# Judging
+
+
+def test_editor_judges_and_readers_see_the_note(conflict, editor, client):
+    claim, low, high = conflict
+    discrepancy = live(claim)
+
+    services.discrepancy_judge(
+        discrepancy=discrepancy,
+        state="explained",
+        note="The lower figure counts only troops already at the front.",
+        user=editor,
+    )
+
+    page = client.get(claim.get_absolute_url()).content.decode()
+    assert "Discrepancy explained" in page
+    assert "counts only troops already at the front" in page
+
+
+def test_open_discrepancies_show_to_readers_as_under_review(conflict, client):
+    claim, _, _ = conflict
+
+    page = client.get(claim.get_absolute_url()).content.decode()
+
+    assert "Discrepancy under review" in page
+
+
+def test_a_pending_note_is_not_published(conflict, editor, client):
+    claim, _, _ = conflict
+    services.discrepancy_judge(
+        discrepancy=live(claim),
+        state="under_review",
+        note="Draft thinking: asking the outlet.",
+        user=editor,
+    )
+
+    page = client.get(claim.get_absolute_url()).content.decode()
+
+    assert "Draft thinking" not in page
+
+
+def test_resolving_records_the_favoured_estimate(conflict, editor, client):
+    claim, low, high = conflict
+
+    services.discrepancy_judge(
+        discrepancy=live(claim),
+        state="resolved",
+        note="The later count is the better sourced.",
+        favoured=high,
+        user=editor,
+    )
+
+    discrepancy = live(claim)
+    assert (discrepancy.state, discrepancy.favoured) == ("resolved", high)
+    assert (discrepancy.judged_by, discrepancy.judged_at is not None) == (editor, True)
+    assert (
+        "They favour “9,000”" in client.get(claim.get_absolute_url()).content.decode()
+    )
+
+
+def test_favouring_a_figure_outside_the_pair_is_refused(conflict, editor):
+    claim, _, _ = conflict
+    outsider = stated(ClaimFactory(), "5", 2)
+
+    with pytest.raises(ValidationError) as raised:
+        services.discrepancy_judge(
+            discrepancy=live(claim),
+            state="resolved",
+            note="x",
+            favoured=outsider,
+            user=editor,
+        )
+    assert "favoured" in raised.value.message_dict
+
+
+def test_reopening_keeps_the_record(conflict, editor):
+    claim, _, _ = conflict
+    discrepancy = live(claim)
+    services.discrepancy_judge(
+        discrepancy=discrepancy, state="dismissed", note="Same figure.", user=editor
+    )
+
+    services.discrepancy_judge(discrepancy=discrepancy, state="open", user=editor)
+
+    reasons = [
+        r.history_change_reason for r in discrepancy.history.order_by("history_date")
+    ]
+    assert reasons == ["Detected", "Dismissed: Same figure.", "Open"]
+    assert live(claim).state == "open"
+
+
+def test_researcher_cannot_judge(conflict, researcher):
+    claim, _, _ = conflict
+
+    with pytest.raises(PermissionDenied):
+        services.discrepancy_judge(
+            discrepancy=live(claim), state="dismissed", note="x", user=researcher
+        )
+
+    assert live(claim).state == "open"
+
+
+# The review pages
+
+
+def queue_url():
+    return reverse("review:queue")
+
+
+def test_anonymous_is_sent_to_log_in(conflict, client):
+    claim, _, _ = conflict
+    for url in (queue_url(), live(claim).get_absolute_url()):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert reverse("admin:login") in response["Location"]
+
+
+def test_researcher_gets_403_and_their_post_changes_nothing(
+    conflict, researcher_client
+):
+    claim, _, _ = conflict
+    discrepancy = live(claim)
+
+    assert researcher_client.get(queue_url()).status_code == 403
+    response = researcher_client.post(
+        discrepancy.get_absolute_url(), {"state": "dismissed", "note": "No."}
+    )
+    assign = researcher_client.post(
+        reverse("review:assign", args=[discrepancy.pk]), {"to_me": "1"}
+    )
+
+    assert (response.status_code, assign.status_code) == (403, 403)
+    discrepancy.refresh_from_db()
+    assert (discrepancy.state, discrepancy.assigned_to) == ("open", None)
+
+
+def test_user_in_no_group_gets_403(conflict, client):
+    client.force_login(UserFactory(is_staff=True))
+
+    assert client.get(queue_url()).status_code == 403
+
+
+def test_editor_sees_the_queue_worst_first(editor_client):
+    calm, stormy = ClaimFactory(title="Calm"), ClaimFactory(title="Stormy")
+    stated(calm, "1,000", 2)
+    stated(calm, "2,000", 3)
+    stated(stormy, "1,000", 2)
+    stated(stormy, "50,000", 3)
+
+    response = editor_client.get(queue_url())
+
+    assert [d.claim.title for d in response.context["object_list"]] == [
+        "Stormy",
+        "Calm",
+    ]
+
+
+def test_editor_opens_the_pair_side_by_side(conflict, editor_client):
+    claim, low, high = conflict
+
+    response = editor_client.get(live(claim).get_absolute_url())
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Lower: 1,000" in page and "Higher: 9,000" in page
+    assert "They said 1,000." in page and "They said 9,000." in page
+    assert page.count('class="marker marker-dot highlight"') == 2
+
+
+def test_editor_records_a_judgement_through_the_form(conflict, editor_client, editor):
+    claim, _, _ = conflict
+    discrepancy = live(claim)
+
+    response = editor_client.post(
+        discrepancy.get_absolute_url(),
+        {"state": "explained", "note": "They count different units."},
+        follow=True,
+    )
+
+    discrepancy.refresh_from_db()
+    assert (discrepancy.state, discrepancy.judged_by) == ("explained", editor)
+    assert "Judgement recorded." in response.content.decode()
+
+
+def test_invalid_judgement_is_refused_with_a_clear_message(conflict, editor_client):
+    claim, low, _ = conflict
+    discrepancy = live(claim)
+
+    response = editor_client.post(
+        discrepancy.get_absolute_url(), {"state": "resolved", "note": ""}
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Write the note readers will see" in page
+    discrepancy.refresh_from_db()
+    assert discrepancy.state == "open"
+
+
+def test_a_move_the_state_does_not_allow_is_refused(conflict, editor_client):
+    claim, _, _ = conflict
+    discrepancy = live(claim)
+
+    response = editor_client.post(discrepancy.get_absolute_url(), {"state": "open"})
+
+    assert response.status_code == 400
+    assert "Select a valid choice" in response.content.decode()
+
+
+def test_judgement_form_needs_the_csrf_token(conflict, editor):
+    claim, _, _ = conflict
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(editor)
+
+    response = client.post(
+        live(claim).get_absolute_url(), {"state": "dismissed", "note": "x"}
+    )
+
+    assert response.status_code == 403
+    assert live(claim).state == "open"
+
+
+def test_assign_to_me_and_my_queue(conflict, editor_client, editor):
+    claim, _, _ = conflict
+    other = ClaimFactory()
+    stated(other, "1", 2)
+    stated(other, "100", 3)
+    discrepancy = live(claim)
+
+    editor_client.post(reverse("review:assign", args=[discrepancy.pk]), {"to_me": "1"})
+    response = editor_client.get(queue_url(), {"mine": "on"})
+
+    discrepancy.refresh_from_db()
+    assert discrepancy.assigned_to == editor
+    assert [d.pk for d in response.context["object_list"]] == [discrepancy.pk]
+
+
+def test_assigning_to_a_non_editor_is_refused(conflict, editor_client, researcher):
+    claim, _, _ = conflict
+    discrepancy = live(claim)
+
+    response = editor_client.post(
+        reverse("review:assign", args=[discrepancy.pk]),
+        {"assigned_to": researcher.pk},
+        follow=True,
+    )
+
+    assert "Choose an editor" in response.content.decode()
+    discrepancy.refresh_from_db()
+    assert discrepancy.assigned_to is None
+
+
+def test_queue_filters_by_state_and_source(conflict, editor_client):
+    claim, low, _ = conflict
+
+    by_source = editor_client.get(queue_url(), {"source": low.source.slug})
+    superseded = editor_client.get(queue_url(), {"state": "superseded"})
+
+    assert len(by_source.context["object_list"]) == 1
+    assert len(superseded.context["object_list"]) == 0
+
+
+def test_queue_queries_do_not_grow(editor_client, django_assert_max_num_queries):
+    for size in (2, 20):
+        while Discrepancy.objects.count() < size:
+            claim = ClaimFactory()
+            stated(claim, "1,000", 2)
+            stated(claim, "9,000", 3)
+        with django_assert_max_num_queries(10):
+            response = editor_client.get(queue_url())
+        assert len(response.context["object_list"]) == size
+
+
+def test_detail_queries_do_not_grow_with_figures(
+    conflict, editor_client, django_assert_max_num_queries
+):
+    claim, _, _ = conflict
+    for day in range(4, 24):
+        stated(claim, "1,500", day)
+
+    with django_assert_max_num_queries(14):
+        assert editor_client.get(live(claim).get_absolute_url()).status_code == 200
+
+
+def test_claim_list_filters_claims_with_a_discrepancy_under_review(conflict, client):
+    claim, _, _ = conflict
+    calm = ClaimFactory()
+    stated(calm, "5", 2)
+
+    response = client.get(reverse("claims:list"), {"under_review": "on"})
+
+    assert [c.pk for c, _ in response.context["rows"]] == [claim.pk]
+
+
+def test_researchers_can_read_discrepancies_in_admin_but_not_change(
+    conflict, researcher_client
+):
+    claim, _, _ = conflict
+    discrepancy = live(claim)
+
+    listing = researcher_client.get(reverse("admin:claims_discrepancy_changelist"))
+    change = researcher_client.post(
+        reverse("admin:claims_discrepancy_change", args=[discrepancy.pk]),
+        {"state": "dismissed"},
+    )
+
+    assert listing.status_code == 200
+    assert change.status_code == 403
+    discrepancy.refresh_from_db()
+    assert discrepancy.state == "open"
+
+
+def test_long_reasons_are_kept_whole_in_the_history(conflict):
+    claim, low, high = conflict
+    reason = "The outlet corrected its report: " + "the figure was misread. " * 12
+
+    services.assertion_retract(assertion=high, reason=reason)
+
+    assert high.history.latest().history_change_reason == f"Retracted: {reason.strip()}"
+    superseded = Discrepancy.objects.get(claim=claim, state="superseded")
+    assert reason.strip() in superseded.history.latest().history_change_reason
