@@ -326,30 +326,41 @@ def _parse_vague(normal: str, original: str) -> Figure:
     return _figure(original, QUALITATIVE, low, high, None, term, "")
 
 
-def _prefix_qualifier(before: str) -> tuple[str, str]:
-    """Return the kind set by the qualifier nearest before the number, if any."""
-    best: tuple[int, int, str, str] | None = None
-    for kind, words in (
+def _qualifier_pattern() -> re.Pattern:
+    words = {}
+    for kind, group in (
         (AT_MOST, AT_MOST_WORDS),
         (AT_LEAST, AT_LEAST_WORDS),
         (APPROXIMATE, APPROXIMATE_WORDS),
     ):
-        for word in words:
-            pattern = (
-                re.escape(word) if not word[0].isalpha() else rf"\b{re.escape(word)}"
-            )
-            for match in re.finditer(pattern + r"(?![a-z])", before):
-                candidate = (match.end(), len(word), kind, word)
-                if best is None or candidate[:2] > best[:2]:
-                    best = candidate
-    if best is None:
+        for word in group:
+            words[word] = kind
+    # Longest first, so "no more than" is found rather than "more than" inside it.
+    alternatives = [
+        (rf"\b{re.escape(w)}" if w[0].isalpha() else re.escape(w))
+        for w in sorted(words, key=len, reverse=True)
+    ]
+    return re.compile(f"(?:{'|'.join(alternatives)})(?![a-z])"), words
+
+
+_QUALIFIER_RE, _QUALIFIER_KIND = _qualifier_pattern()
+_FILLER_RE = re.compile(r"(?:of|the|a|some|an)(?: (?:of|the|a|an))*")
+
+
+def _prefix_qualifier(before: str) -> tuple[str, str]:
+    """Return the kind set by the qualifier nearest before the number, if any."""
+    last = None
+    for match in _QUALIFIER_RE.finditer(before):
+        last = match
+    if last is None:
         return EXACT, ""
     # Only a qualifier next to the number counts: "over 3,000", not
     # "over the border, 3,000".
-    gap = before[best[0] :].strip()
-    if gap and not re.fullmatch(r"(?:of|the|a|some|an)(?: (?:of|the|a|an))*", gap):
+    gap = before[last.end() :].strip()
+    if gap and not _FILLER_RE.fullmatch(gap):
         return EXACT, ""
-    return best[2], best[3]
+    word = last.group(0)
+    return _QUALIFIER_KIND[word], word
 
 
 def _suffix(after: str, suffixes: tuple[str, ...]) -> str:
@@ -408,6 +419,13 @@ def format_number(value: Decimal | None) -> str:
         return f"{int(value):,}"
     whole, _, fraction = f"{value:f}".partition(".")
     return f"{int(whole):,}.{fraction}"
+
+
+def plain_number(value: Decimal | None) -> str:
+    """Return `value` as a file writes it: no separators, no trailing zeros: 10800."""
+    if value is None:
+        return ""
+    return f"{_tidy(Decimal(value)):f}"
 
 
 def describe_interval(kind: str, low: Decimal | None, high: Decimal | None) -> str:
