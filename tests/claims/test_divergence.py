@@ -295,3 +295,66 @@ def test_overlap_is_symmetric_and_within_means_agreeing_with_all(points):
         assert (comparison.verdict == "within") == (
             comparison.total > 0 and comparison.agreeing == comparison.total
         )
+
+
+@given(point_lists())
+def test_widest_conflict_is_the_widest_pair_of_current_estimates(points):
+    estimates = current_estimates(points)
+    ratios = [
+        divergence.pair_ratio(a, b)
+        for i, a in enumerate(estimates)
+        for b in estimates[i + 1 :]
+    ]
+    widest = max((r for r in ratios if r is not None), default=None)
+
+    conflict = divergence.widest_conflict(points, threshold=Decimal("1.5"))
+
+    if widest is None or widest < Decimal("1.5"):
+        assert conflict is None
+    else:
+        assert conflict.ratio == widest
+        assert conflict.low.source_id != conflict.high.source_id
+
+
+@st.composite
+def many_sources(draw):
+    points = []
+    for i in range(draw(st.integers(25, 60))):
+        low = draw(levels)
+        kind = draw(st.sampled_from(["exact", "range", "at_least", "at_most"]))
+        high = low + draw(st.integers(0, 10**6))
+        low_, high_ = {
+            "exact": (low, low),
+            "range": (low, high),
+            "at_least": (low, None),
+            "at_most": (None, high),
+        }[kind]
+        points.append(
+            Point(
+                id=i,
+                source_id=i,
+                stated_on=OCT,
+                kind=kind,
+                low=None if low_ is None else Decimal(low_),
+                high=None if high_ is None else Decimal(high_),
+                value=Decimal(low) if kind == "exact" else None,
+            )
+        )
+    return points
+
+
+@given(many_sources())
+def test_widest_conflict_among_many_sources_matches_comparing_every_pair(points):
+    estimates = current_estimates(points)
+    ratios = [
+        divergence.pair_ratio(a, b)
+        for i, a in enumerate(estimates)
+        for b in estimates[i + 1 :]
+    ]
+    widest = max((r for r in ratios if r is not None), default=None)
+
+    conflict = divergence.widest_conflict(points, threshold=Decimal("1.5"))
+
+    assert (conflict.ratio if conflict else None) == (
+        widest if widest is not None and widest >= Decimal("1.5") else None
+    )
