@@ -49,7 +49,7 @@ class Claim(models.Model):
     Russia. Every figure for it is an Assertion.
 
     The summary fields describe its published assertions as readers see them today;
-    services.claim_summary_refresh keeps them in step whenever an assertion changes.
+    services.claims_refresh keeps them in step whenever an assertion changes.
     """
 
     title = models.CharField(

@@ -13,10 +13,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from claims import divergence, review
 from claims.models import Assertion, Claim, Discrepancy, Topic
-from claims.selectors import point_from_assertion
 from sources.models import Document, Source, SourceAlias
 
 
@@ -51,26 +51,16 @@ def assertion_save(
 
 def claim_refresh(*, claim_id: int) -> Detection:
     """Recompute what derives from a claim's assertions: summary and discrepancy."""
-    claim_summary_refresh(claim_id=claim_id)
-    return discrepancies_detect(claim_id=claim_id)
+    return claims_refresh(claim_ids=[claim_id])
 
 
-def claim_summary_refresh(*, claim_id: int) -> None:
-    """Recompute the claim's summary fields from its published assertions."""
-    rows = (
-        Assertion.objects.published().filter(claim_id=claim_id).select_related("source")
-    )
-    points = [point_from_assertion(row) for row in rows]
-    summary = divergence.summarise(points)
-    Claim.objects.filter(pk=claim_id).update(
-        assertion_count=len(points),
-        source_count=summary.source_count,
-        first_stated_on=summary.first_stated_on,
-        latest_stated_on=summary.latest_stated_on,
-        current_low=summary.range_low,
-        current_high=summary.range_high,
-        spread_ratio=summary.spread_ratio,
-    )
+def claims_refresh(*, claim_ids) -> Detection:
+    """Recompute the summaries and discrepancies of many claims, a batch at a time."""
+    ids = sorted(set(claim_ids))
+    result = Detection()
+    for start in range(0, len(ids), REFRESH_BATCH):
+        result.add(_refresh_batch(ids[start : start + REFRESH_BATCH]))
+    return result
 
 
 def assertion_create(*, user=None, **fields) -> Assertion:
@@ -108,94 +98,162 @@ class Detection:
         self.closed += other.closed
 
 
-@transaction.atomic
-def discrepancies_detect(*, claim_id: int) -> Detection:
-    """Open, update or supersede the claim's discrepancy to match its current figures.
+REFRESH_BATCH = 500
+SUMMARY_FIELDS = [
+    "assertion_count",
+    "source_count",
+    "first_stated_on",
+    "latest_stated_on",
+    "current_low",
+    "current_high",
+    "spread_ratio",
+]
+POINT_VALUES = (
+    "id",
+    "claim_id",
+    "source_id",
+    "source__parent_id",
+    "source__name",
+    "document_id",
+    "stated_on",
+    "kind",
+    "low",
+    "high",
+    "value",
+    "figure",
+)
 
-    Idempotent: run twice, the second run changes nothing.
-    """
-    claim = Claim.objects.get(pk=claim_id)
-    rows = {
-        row.pk: row
-        for row in Assertion.objects.published()
-        .filter(claim_id=claim_id)
-        .select_related("source")
+
+@transaction.atomic
+def _refresh_batch(claim_ids: list[int]) -> Detection:
+    """Bring the claims' summary fields and discrepancies in line with their published
+    assertions, from one query for all of them. Idempotent."""
+    claims = {
+        c.pk: c
+        for c in Claim.objects.filter(pk__in=claim_ids).only(
+            "pk", "title", "discrepancy_ratio"
+        )
     }
-    points = [point_from_assertion(row) for row in rows.values()]
-    conflict = divergence.widest_conflict(
-        points, threshold=claim.effective_discrepancy_ratio
+    points: dict[int, list[divergence.Point]] = defaultdict(list)
+    names: dict[int, str] = {}
+    rows = (
+        Assertion.objects.published()
+        .filter(claim_id__in=claim_ids)
+        .order_by()
+        .values_list(*POINT_VALUES)
     )
-    live = (
-        Discrepancy.objects.live()
+    for (pk, claim_id, source_id, origin, name, document, stated_on, kind,
+         low, high, value, figure) in rows:  # fmt: skip
+        names[source_id] = name
+        points[claim_id].append(
+            divergence.Point(
+                id=pk,
+                source_id=source_id,
+                stated_on=stated_on,
+                kind=kind,
+                low=low,
+                high=high,
+                value=value,
+                figure=figure,
+                origin_id=origin,
+                document_id=document,
+            )
+        )
+    live = {
+        d.claim_id: d
+        for d in Discrepancy.objects.live()
         .select_for_update()
-        .select_related("assertion_low__source", "assertion_high__source")
-        .filter(claim_id=claim_id)
-        .first()
-    )
-    result = Detection()
-    same_pair = (
+        .filter(claim_id__in=claim_ids)
+    }
+    result, created = Detection(), []
+    for claim_id, claim in claims.items():
+        claim_points = points[claim_id]
+        summary = divergence.summarise(claim_points)
+        claim.assertion_count = len(claim_points)
+        claim.source_count = summary.source_count
+        claim.first_stated_on = summary.first_stated_on
+        claim.latest_stated_on = summary.latest_stated_on
+        claim.current_low, claim.current_high = summary.range_low, summary.range_high
+        claim.spread_ratio = summary.spread_ratio
+        conflict = divergence.widest_conflict(
+            claim_points, threshold=claim.effective_discrepancy_ratio
+        )
+        new = _detect(claim, live.get(claim_id), conflict, claim_points, names, result)
+        if new is not None:
+            created.append(new)
+    Claim.objects.bulk_update(claims.values(), SUMMARY_FIELDS)
+    if created:
+        # Derived here, not typed in: the database's named constraints guard these
+        # rows, where full_clean would cost a query per constraint on every claim.
+        bulk_create_with_history(created, Discrepancy, default_change_reason="Detected")
+    return result
+
+
+def _detect(claim, live, conflict, points, names, result) -> Discrepancy | None:
+    """Update or supersede the claim's live discrepancy to match `conflict`; return a
+    new, unsaved discrepancy when one must open."""
+
+    def describe(low, high, ratio, since) -> str:
+        return (
+            f"{claim}: “{low.figure}” ({names[low.source_id]}) vs “{high.figure}” "
+            f"({names[high.source_id]}), {ratio}× since {since}"
+        )
+
+    if (
         live is not None
         and conflict is not None
-        and (live.assertion_low_id, live.assertion_high_id)
-        == (conflict.low.id, conflict.high.id)
-    )
-    if same_pair:
+        and (
+            (live.assertion_low_id, live.assertion_high_id)
+            == (conflict.low.id, conflict.high.id)
+        )
+    ):
         if (live.spread_ratio, live.arose_on) != (conflict.ratio, conflict.arose_on):
             live.spread_ratio, live.arose_on = conflict.ratio, conflict.arose_on
             live._change_reason = f"Spread now {conflict.ratio}×"
             live.save()
-            result.updated.append(_describe_discrepancy(live))
-        return result
+            result.updated.append(
+                describe(conflict.low, conflict.high, conflict.ratio, conflict.arose_on)
+            )
+        return None
     if live is not None:
         live.state = Discrepancy.State.SUPERSEDED
         live.superseded_at = timezone.now()
-        live.superseded_reason = _supersession_reason(live, points, conflict, rows)
+        live.superseded_reason = _supersession_reason(live, points, conflict, names)
         live._change_reason = f"Superseded: {live.superseded_reason}"
-        live.full_clean()
         live.save()
-        result.closed.append(_describe_discrepancy(live))
-    if conflict is not None:
-        created = Discrepancy(
-            claim=claim,
-            assertion_low=rows[conflict.low.id],
-            assertion_high=rows[conflict.high.id],
-            spread_ratio=conflict.ratio,
-            arose_on=conflict.arose_on,
+        low, high = live.assertion_low, live.assertion_high
+        result.closed.append(
+            f"{claim}: “{low.figure}” vs “{high.figure}”, {live.superseded_reason}"
         )
-        created._change_reason = "Detected"
-        created.full_clean()
-        created.save()
-        result.created.append(_describe_discrepancy(created))
-    return result
+    if conflict is None:
+        return None
+    result.created.append(
+        describe(conflict.low, conflict.high, conflict.ratio, conflict.arose_on)
+    )
+    return Discrepancy(
+        claim=claim,
+        assertion_low_id=conflict.low.id,
+        assertion_high_id=conflict.high.id,
+        spread_ratio=conflict.ratio,
+        arose_on=conflict.arose_on,
+    )
 
 
 def discrepancies_detect_all(*, claims=None) -> Detection:
-    """Run detection on `claims`, by default every claim that could have one."""
+    """Refresh `claims`, by default every claim that could have a discrepancy."""
     if claims is None:
         claims = Claim.objects.filter(
             Q(assertion_count__gte=2) | Q(discrepancies__isnull=False)
         ).distinct()
-    result = Detection()
-    for claim_id in claims.order_by("pk").values_list("pk", flat=True):
-        result.add(discrepancies_detect(claim_id=claim_id))
-    return result
+    return claims_refresh(claim_ids=claims.values_list("pk", flat=True))
 
 
-def _describe_discrepancy(discrepancy: Discrepancy) -> str:
-    low, high = discrepancy.assertion_low, discrepancy.assertion_high
-    return (
-        f"{discrepancy.claim}: “{low.figure}” ({low.source}) vs “{high.figure}” "
-        f"({high.source}), {discrepancy.spread_ratio}× since {discrepancy.arose_on}"
-    )
-
-
-def _supersession_reason(live, points, conflict, rows) -> str:
+def _supersession_reason(live, points, conflict, names) -> str:
     """Say why the discrepancy no longer stands: a retraction, a revision, a wider
     conflict, or figures that no longer conflict."""
     current = {p.source_id: p for p in divergence.current_estimates(points)}
     reasons = []
     for side in (live.assertion_low, live.assertion_high):
-        side.refresh_from_db(fields=["status", "retraction_reason"])
         if side.status == Assertion.Status.RETRACTED:
             reasons.append(
                 f"“{side.figure}” ({side.source}) was retracted: "
@@ -204,16 +262,16 @@ def _supersession_reason(live, points, conflict, rows) -> str:
         elif side.status != Assertion.Status.PUBLISHED:
             reasons.append(f"“{side.figure}” ({side.source}) was withdrawn to draft")
         elif side.source_id in current and current[side.source_id].id != side.pk:
-            newer = rows[current[side.source_id].id]
+            newer = current[side.source_id]
             reasons.append(
                 f"{side.source} revised its figure to “{newer.figure}” "
                 f"on {newer.stated_on:%d %b %Y}"
             )
     if conflict is not None:
-        low, high = rows[conflict.low.id], rows[conflict.high.id]
+        low, high = conflict.low, conflict.high
         reasons.append(
-            f"the widest conflict is now “{low.figure}” ({low.source}) vs "
-            f"“{high.figure}” ({high.source}), {conflict.ratio}×"
+            f"the widest conflict is now “{low.figure}” ({names[low.source_id]}) vs "
+            f"“{high.figure}” ({names[high.source_id]}), {conflict.ratio}×"
         )
     elif not reasons:
         reasons.append("the current figures are no longer far enough apart")
@@ -389,8 +447,7 @@ def demo_data_load(*, path: Path = DEMO_DATA) -> dict[str, Counter]:
             ) from error
         counts["assertions"]["created"] += 1
         touched.add(assertion.claim_id)
-    for claim_id in sorted(touched):
-        claim_refresh(claim_id=claim_id)
+    claims_refresh(claim_ids=touched)
     return dict(counts)
 
 
