@@ -153,6 +153,11 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 
+# The most rows one CSV import may hold.
+CLAIMTRACKER_IMPORT_MAX_ROWS = int(
+    os.environ.get("CLAIMTRACKER_IMPORT_MAX_ROWS", "200000")
+)
+
 # History rows say why a change was made ("Superseded: …", "Retracted: …"); these
 # run past simple-history's default 100 characters.
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True

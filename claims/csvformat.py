@@ -1,0 +1,343 @@
+"""The assertion CSV format: reading rows with errors that name line and column, and
+writing them back. Pure logic: resolving names to database rows is claims/imports.py.
+
+One row per assertion, UTF-8, a header row; the order of columns is free, unknown
+columns are refused. `stated_on` is YYYY-MM-DD, YYYY-MM (month precision) or YYYY.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+
+from claims import figures
+
+REQUIRED = (
+    "claim",
+    "unit",
+    "topic",
+    "source",
+    "source_kind",
+    "stated_on",
+    "figure",
+    "quote",
+    "document_title",
+    "document_url",
+    "document_published_on",
+)
+OPTIONAL = (
+    "reliability",
+    "credibility",
+    "relayed_by",
+    "date_precision",
+    "kind",
+    "low",
+    "high",
+)
+COLUMNS = REQUIRED + OPTIONAL  # the order exports write
+MUST_HAVE_VALUE = ("claim", "unit", "topic", "source", "stated_on", "figure", "quote")
+MAX_LENGTHS = {
+    "claim": 300,
+    "unit": 50,
+    "topic": 200,
+    "source": 200,
+    "relayed_by": 200,
+    "figure": 200,
+    "document_title": 500,
+    "document_url": 1000,
+}
+RELIABILITY = ("A", "B", "C", "D", "E", "F")
+PRECISIONS = ("day", "month", "year")
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_url = URLValidator()
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"line {self.line}" + (f", column {self.column}" if self.column else "")
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class Row:
+    """One valid row, its values cleaned."""
+
+    line: int
+    claim: str
+    unit: str
+    topic: str
+    source: str
+    source_kind: str
+    stated_on: date
+    date_precision: str
+    figure: figures.Figure
+    quote: str
+    document_title: str = ""
+    document_url: str = ""
+    document_published_on: date | None = None
+    reliability: str = ""
+    credibility: int | None = None
+    relayed_by: str = ""
+    # A hand-set interpretation, when the row's kind or bounds differ from the figure's.
+    kind: str = ""
+    low: Decimal | None = None
+    high: Decimal | None = None
+
+    @property
+    def is_overridden(self) -> bool:
+        return bool(self.kind)
+
+
+@dataclass
+class Reading:
+    rows: list[Row] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+
+def read(data: bytes | str, *, source_kinds: Iterable[str]) -> Reading:
+    """Return the rows of a CSV file and every error in it, each naming its line."""
+    result = Reading()
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            line = data[: error.start].count(b"\n") + 1
+            result.errors.append(
+                RowError(
+                    line,
+                    "",
+                    f"the file is not UTF-8 (byte 0x{data[error.start]:02x}); "
+                    "save it as UTF-8 and try again",
+                )
+            )
+            return result
+    data = data.removeprefix("\ufeff")
+    if not data.strip():
+        header = ",".join(REQUIRED)
+        message = f"the file is empty; the first line must be the header: {header}"
+        result.errors.append(RowError(1, "", message))
+        return result
+    reader = csv.reader(io.StringIO(data, newline=""))
+    try:
+        header = [name.strip() for name in next(reader)]
+    except csv.Error as error:
+        result.errors.append(RowError(1, "", f"unreadable header: {error}"))
+        return result
+    if not _check_header(header, result):
+        return result
+    kinds = {kind.lower() for kind in source_kinds}
+    checked_urls: set[str] = set()  # a report's URL repeats on each of its rows
+    start = reader.line_num + 1
+    try:
+        for values in reader:
+            line, start = start, reader.line_num + 1
+            if not any(value.strip() for value in values):
+                continue
+            if len(values) != len(header):
+                result.errors.append(
+                    RowError(
+                        line, "", f"{len(values)} values for {len(header)} columns"
+                    )
+                )
+                continue
+            raw = dict(zip(header, values, strict=True))
+            row = _read_row(line, raw, kinds, checked_urls, result)
+            if row is not None:
+                result.rows.append(row)
+    except csv.Error as error:
+        result.errors.append(RowError(start, "", f"unreadable row: {error}"))
+    if not result.rows and not result.errors:
+        result.errors.append(RowError(2, "", "the file has a header but no rows"))
+    return result
+
+
+def _check_header(header: list[str], result: Reading) -> bool:
+    unknown = [name for name in header if name not in COLUMNS]
+    missing = [name for name in REQUIRED if name not in header]
+    repeated = sorted({name for name in header if header.count(name) > 1})
+    for names, problem in (
+        (unknown, "unknown column(s)"),
+        (missing, "missing column(s)"),
+        (repeated, "repeated column(s)"),
+    ):
+        if names:
+            result.errors.append(RowError(1, ", ".join(names), problem))
+    if unknown:
+        result.errors.append(RowError(1, "", "the columns are: " + ", ".join(COLUMNS)))
+    return not (unknown or missing or repeated)
+
+
+def _read_row(
+    line: int, raw: dict, kinds: set[str], checked_urls: set[str], result: Reading
+) -> Row | None:
+    values = {name: (raw.get(name) or "").strip() for name in COLUMNS}
+    values["quote"] = (raw.get("quote") or "").strip()
+    errors: list[RowError] = []
+
+    def fail(column: str, message: str) -> None:
+        errors.append(RowError(line, column, message))
+
+    for name in MUST_HAVE_VALUE:
+        if not values[name]:
+            fail(name, "is empty")
+    for name, limit in MAX_LENGTHS.items():
+        if len(values[name]) > limit:
+            fail(name, f"is {len(values[name])} characters; at most {limit}")
+
+    kind = values["source_kind"].lower().replace(" ", "_")
+    if kind and kind not in kinds:
+        allowed = ", ".join(sorted(kinds))
+        fail("source_kind", f"“{values['source_kind']}” is not one of {allowed}")
+
+    stated_on, precision = None, ""
+    if values["stated_on"]:
+        try:
+            stated_on, precision = parse_date(values["stated_on"])
+        except ValueError as error:
+            fail("stated_on", str(error))
+    if values["date_precision"]:
+        if values["date_precision"] not in PRECISIONS:
+            fail("date_precision", f"use one of {', '.join(PRECISIONS)}")
+        elif precision and values["date_precision"] != precision:
+            fail(
+                "date_precision",
+                f"“{values['date_precision']}” does not match stated_on "
+                f"“{values['stated_on']}”, which has {precision} precision",
+            )
+
+    published_on = None
+    if values["document_published_on"]:
+        try:
+            published_on, day_precision = parse_date(values["document_published_on"])
+            if day_precision != "day":
+                raise ValueError("give the full date, YYYY-MM-DD")
+        except ValueError as error:
+            fail("document_published_on", str(error))
+    if stated_on and published_on and stated_on > published_on:
+        fail("stated_on", "is after document_published_on: a report cannot come first")
+    if values["document_url"] and values["document_url"] not in checked_urls:
+        try:
+            _url(values["document_url"])
+            checked_urls.add(values["document_url"])
+        except ValidationError:
+            fail("document_url", "is not a web address (http:// or https://)")
+
+    parsed = None
+    if values["figure"]:
+        try:
+            parsed = figures.parse_figure(values["figure"])
+        except ValidationError as error:
+            fail("figure", " ".join(error.messages))
+
+    if values["reliability"] and values["reliability"].upper() not in RELIABILITY:
+        fail("reliability", "use a grade from A to F")
+    credibility = None
+    if values["credibility"]:
+        if values["credibility"] in ("1", "2", "3", "4", "5", "6"):
+            credibility = int(values["credibility"])
+        else:
+            fail("credibility", "use a grade from 1 to 6")
+
+    override = _read_override(values, parsed, fail)
+    if errors:
+        result.errors.extend(errors)
+        return None
+    return Row(
+        line=line,
+        claim=values["claim"],
+        unit=values["unit"],
+        topic=values["topic"],
+        source=values["source"],
+        source_kind=kind,
+        stated_on=stated_on,
+        date_precision=precision,
+        figure=parsed,
+        quote=values["quote"],
+        document_title=values["document_title"],
+        document_url=values["document_url"],
+        document_published_on=published_on,
+        reliability=values["reliability"].upper(),
+        credibility=credibility,
+        relayed_by=values["relayed_by"],
+        **override,
+    )
+
+
+def _read_override(values: dict, parsed, fail) -> dict:
+    """Return kind and bounds when the row sets them differently from its figure."""
+    if not (values["kind"] or values["low"] or values["high"]):
+        return {}
+    bounds = {}
+    for name in ("low", "high"):
+        bounds[name] = None
+        if values[name]:
+            try:
+                bounds[name] = Decimal(values[name].replace(",", ""))
+            except InvalidOperation:
+                fail(name, f"“{values[name]}” is not a number")
+    if values["kind"] not in figures.KINDS:
+        fail("kind", f"use one of {', '.join(figures.KINDS)}")
+        return {}
+    if parsed is None:
+        return {}
+    if (values["kind"], bounds["low"], bounds["high"]) == (
+        parsed.kind,
+        parsed.low,
+        parsed.high,
+    ):
+        return {}  # the figure's own reading, written out by an export
+    low, high = bounds["low"], bounds["high"]
+    if low is not None and high is not None and low > high:
+        fail("low", "is above high")
+    return {"kind": values["kind"], "low": low, "high": high}
+
+
+def parse_date(text: str) -> tuple[date, str]:
+    """Return the date and its precision: 2024-10-28 (day), 2024-10 (month), 2024."""
+    match = _DATE.match(text)
+    if not match:
+        raise ValueError(f"“{text}” is not YYYY-MM-DD, YYYY-MM or YYYY")
+    year, month, day = match.groups()
+    try:
+        if day:
+            return date(int(year), int(month), int(day)), "day"
+        if month:
+            return date(int(year), int(month), 1), "month"
+        return date(int(year), 1, 1), "year"
+    except ValueError as error:
+        raise ValueError(f"“{text}” is not a date: {error}") from error
+
+
+def format_date(day: date, precision: str) -> str:
+    """Return a date as the CSV writes it at its precision."""
+    if precision == "month":
+        return f"{day:%Y-%m}"
+    if precision == "year":
+        return f"{day:%Y}"
+    return day.isoformat()
+
+
+def write(rows: Iterable[dict]) -> Iterator[str]:
+    """Yield the CSV text of `rows` (dicts keyed by COLUMNS), header first."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    yield buffer.getvalue()
+    for row in rows:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow(row)
+        yield buffer.getvalue()

@@ -1,0 +1,67 @@
+"""Export published assertions in the CSV format of claims/csvformat.py, or as JSON.
+
+Rows come in one fixed order (claim, date, source, figure), so exporting the same data
+twice, or after a round trip through an import, gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+
+from claims import csvformat
+from claims.figures import plain_number
+from claims.models import Assertion
+
+
+def published_assertions(claims=None):
+    """Return the published assertions of `claims` (all visible claims if None)."""
+    queryset = Assertion.objects.published()
+    if claims is not None:
+        queryset = queryset.filter(claim__in=claims)
+    return queryset.select_related(
+        "claim__topic", "source", "document", "relayed_by"
+    ).order_by("claim__title", "stated_on", "source__name", "figure", "pk")
+
+
+def rows(assertions: Iterable[Assertion]) -> Iterator[dict]:
+    """Yield each assertion as a dict keyed by the CSV columns."""
+    for a in assertions:
+        document = a.document
+        yield {
+            "claim": a.claim.title,
+            "unit": a.claim.unit,
+            "topic": a.claim.topic.name,
+            "source": a.source.name,
+            "source_kind": a.source.kind,
+            "stated_on": csvformat.format_date(a.stated_on, a.date_precision),
+            "figure": a.figure,
+            "quote": a.quote,
+            "document_title": document.title if document else "",
+            "document_url": document.url if document else "",
+            "document_published_on": (
+                document.published_on.isoformat()
+                if document and document.published_on
+                else ""
+            ),
+            "reliability": a.source.reliability,
+            "credibility": str(a.credibility),
+            "relayed_by": a.relayed_by.name if a.relayed_by else "",
+            "date_precision": a.date_precision,
+            "kind": a.kind,
+            "low": plain_number(a.low),
+            "high": plain_number(a.high),
+        }
+
+
+def csv_text(assertions: Iterable[Assertion]) -> Iterator[str]:
+    """Yield the CSV file, header first, a line at a time."""
+    return csvformat.write(rows(assertions))
+
+
+def json_text(assertions: Iterable[Assertion]) -> Iterator[str]:
+    """Yield a JSON array of the same rows, one object at a time."""
+    yield "["
+    for index, row in enumerate(rows(assertions)):
+        yield ("," if index else "") + "\n  " + json.dumps(row, ensure_ascii=False)
+    yield "\n]\n"

@@ -1,0 +1,316 @@
+"""Import assertions from CSV (claims/csvformat.py) in bulk: all rows or none.
+
+Every row is checked and every name resolved before anything is written, so a bad row
+anywhere means nothing is written and every bad row is reported with its line and
+column. Claims, topics, sources (by name or alias, ignoring case) and documents (by URL,
+else title) are created when new; rows already recorded are skipped and counted.
+Writes use bulk inserts, history rows included, then each touched claim is refreshed
+once (summary and discrepancy).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from simple_history.utils import bulk_create_with_history
+
+from claims import csvformat, services
+from claims.models import Assertion, Claim, Topic
+from sources.models import Document, Source, SourceAlias, SourceKind
+
+BATCH = 5000
+REASON = "Imported from CSV"
+
+
+class ImportFailed(Exception):
+    """The file was refused; `errors` names every bad row. Nothing was written."""
+
+    def __init__(self, errors: list[csvformat.RowError]):
+        super().__init__(f"{len(errors)} error(s)")
+        self.errors = errors
+
+
+@dataclass
+class ImportSummary:
+    created: Counter = field(default_factory=Counter)
+    skipped: Counter = field(default_factory=Counter)
+    rows: int = 0
+    dry_run: bool = False
+
+    def lines(self) -> list[str]:
+        verb = "would create" if self.dry_run else "created"
+        return [
+            f"{name}: {verb} {self.created[name]}, already present {self.skipped[name]}"
+            for name in ("topics", "claims", "sources", "documents", "assertions")
+        ]
+
+
+def assertions_import(*, data: bytes | str, user=None, dry_run: bool = False):
+    """Import the CSV `data`; return an ImportSummary or raise ImportFailed."""
+    reading = csvformat.read(data, source_kinds=SourceKind.values)
+    limit = settings.CLAIMTRACKER_IMPORT_MAX_ROWS
+    if len(reading.rows) + len(reading.errors) > limit:
+        raise ImportFailed(
+            [csvformat.RowError(1, "", f"the file has more than {limit:,} rows")]
+        )
+    if reading.errors:
+        raise ImportFailed(reading.errors)
+    summary = ImportSummary(rows=len(reading.rows), dry_run=dry_run)
+    with transaction.atomic():
+        _Importer(reading.rows, summary, user).run()
+        if dry_run:
+            transaction.set_rollback(True)
+    return summary
+
+
+class _Importer:
+    def __init__(self, rows: list[csvformat.Row], summary: ImportSummary, user):
+        self.rows, self.summary, self.user = rows, summary, user
+        self.errors: list[csvformat.RowError] = []
+
+    def run(self) -> None:
+        self._load_existing()
+        # Sources first, so a relay may name a source that a later row introduces.
+        sources = [
+            self._source(r, r.source, "source", r.source_kind) for r in self.rows
+        ]
+        planned = [
+            self._plan(row, source)
+            for row, source in zip(self.rows, sources, strict=True)
+        ]
+        if self.errors:
+            raise ImportFailed(self.errors)
+        self._create_parents()
+        self._create_assertions([plan for plan in planned if plan is not None])
+
+    # Resolution, before any write.
+
+    def _load_existing(self) -> None:
+        topic_names = {row.topic.lower() for row in self.rows}
+        claim_titles = {row.claim.lower() for row in self.rows}
+        source_names = {row.source.lower() for row in self.rows} | {
+            row.relayed_by.lower() for row in self.rows if row.relayed_by
+        }
+        self.topics = {
+            t.name.lower(): t
+            for t in Topic.objects.all()
+            if t.name.lower() in topic_names
+        }
+        self.claims = {
+            c.title.lower(): c
+            for c in Claim.objects.all().only("pk", "title", "unit", "slug")
+            if c.title.lower() in claim_titles
+        }
+        self.sources = {}
+        for source in Source.objects.only("pk", "name", "slug"):
+            if source.name.lower() in source_names:
+                self.sources[source.name.lower()] = source
+        for alias in SourceAlias.objects.select_related("source"):
+            if alias.name.lower() in source_names:
+                self.sources.setdefault(alias.name.lower(), alias.source)
+        urls = {row.document_url for row in self.rows if row.document_url}
+        titles = {row.document_title.lower() for row in self.rows if row.document_title}
+        self.documents_by_url = {
+            d.url: d for d in Document.objects.filter(url__in=urls) if d.url
+        }
+        self.documents_by_title = {}
+        for document in Document.objects.filter(url="").only("pk", "title", "text"):
+            if document.title.lower() in titles:
+                self.documents_by_title.setdefault(document.title.lower(), document)
+        existing = Assertion.objects.current().filter(
+            claim__in=[c.pk for c in self.claims.values()]
+        )
+        self.present = set(
+            existing.values_list("claim_id", "source_id", "stated_on", "figure")
+        )
+        self.seen: set[tuple] = set()
+        self.new_topics: dict[str, Topic] = {}
+        self.new_claims: dict[str, Claim] = {}
+        self.new_sources: dict[str, Source] = {}
+        self.new_documents: dict[str, Document] = {}
+
+    def _fail(self, row, column: str, message: str) -> None:
+        self.errors.append(csvformat.RowError(row.line, column, message))
+
+    def _plan(self, row: csvformat.Row, source: Source | None):
+        topic = self.topics.get(row.topic.lower()) or self.new_topics.setdefault(
+            row.topic.lower(), Topic(name=row.topic)
+        )
+        claim = self.claims.get(row.claim.lower())
+        if claim is None:
+            claim = self.new_claims.setdefault(
+                row.claim.lower(), Claim(title=row.claim, unit=row.unit, topic=topic)
+            )
+        if claim.unit != row.unit:
+            counted = f"“{row.claim}” is counted in {claim.unit}, not {row.unit}"
+            self._fail(row, "unit", counted)
+        if row.is_overridden and not _bounds_fit(row.kind, row.low, row.high):
+            self._fail(row, "kind", f"low and high do not fit “{row.kind}”")
+        relay = None
+        if row.relayed_by:
+            relay = self._source(row, row.relayed_by, "relayed_by", "")
+            if relay is not None and relay is source:
+                self._fail(row, "relayed_by", "a source cannot relay its own statement")
+        document = self._document(row)
+        if source is None:
+            return None
+        key = (claim.pk, source.pk, row.stated_on, row.figure.text)
+        file_key = (
+            row.claim.lower(),
+            source.name.lower(),
+            row.stated_on,
+            row.figure.text,
+        )
+        if (claim.pk and source.pk and key in self.present) or file_key in self.seen:
+            self.summary.skipped["assertions"] += 1
+            return None
+        self.seen.add(file_key)
+        return row, claim, source, relay, document
+
+    def _source(self, row, name: str, column: str, kind: str):
+        found = self.sources.get(name.lower()) or self.new_sources.get(name.lower())
+        if found is not None:
+            return found
+        if not kind:
+            message = (
+                f"no source named “{name}”; add it first"
+                if column == "relayed_by"
+                else f"“{name}” is a new source: give its source_kind"
+            )
+            self._fail(row, "source_kind" if column == "source" else column, message)
+            return None
+        source = Source(name=name, kind=kind, reliability=row.reliability or "F")
+        self.new_sources[name.lower()] = source
+        return source
+
+    def _document(self, row):
+        if not (row.document_url or row.document_title):
+            return None
+        if row.document_url:
+            document = self.documents_by_url.get(row.document_url) or (
+                self.new_documents.get(row.document_url)
+            )
+            key = row.document_url
+        else:
+            key = row.document_title.lower()
+            document = self.documents_by_title.get(key) or self.new_documents.get(key)
+        if document is None:
+            document = Document(
+                title=row.document_title or row.document_url,
+                url=row.document_url,
+                published_on=row.document_published_on,
+            )
+            self.new_documents[key] = document
+        if document.text and " ".join(row.quote.split()) not in " ".join(
+            document.text.split()
+        ):
+            self._fail(row, "quote", "does not occur in the document's stored text")
+        if document.published_on and row.stated_on > document.published_on:
+            self._fail(row, "stated_on", "is after the document was published")
+        return document
+
+    # Writes, once every row is known to be good.
+
+    def _create_parents(self) -> None:
+        created = self.summary.created
+        skipped = self.summary.skipped
+        skipped["topics"] = len({r.topic.lower() for r in self.rows}) - len(
+            self.new_topics
+        )
+        skipped["claims"] = len({r.claim.lower() for r in self.rows}) - len(
+            self.new_claims
+        )
+        _unique_slugs(self.new_topics.values(), Topic, "name")
+        _bulk(list(self.new_topics.values()), Topic)
+        _unique_slugs(self.new_claims.values(), Claim, "title")
+        _bulk(list(self.new_claims.values()), Claim)
+        _unique_slugs(self.new_sources.values(), Source, "name")
+        _bulk(list(self.new_sources.values()), Source)
+        _bulk(list(self.new_documents.values()), Document)
+        created.update(
+            topics=len(self.new_topics),
+            claims=len(self.new_claims),
+            sources=len(self.new_sources),
+            documents=len(self.new_documents),
+        )
+        named = {r.source.lower() for r in self.rows}
+        skipped["sources"] = len(named) - len(
+            [n for n in self.new_sources if n in named]
+        )
+        documents = {
+            r.document_url or r.document_title.lower()
+            for r in self.rows
+            if r.document_url or r.document_title
+        }
+        skipped["documents"] = len(documents) - len(self.new_documents)
+
+    def _create_assertions(self, plans) -> None:
+        now = timezone.now()
+        assertions = []
+        for row, claim, source, relay, document in plans:
+            parsed = row.figure
+            assertion = Assertion(
+                claim=claim,
+                source=source,
+                relayed_by=relay,
+                document=document,
+                stated_on=row.stated_on,
+                date_precision=row.date_precision,
+                figure=parsed.text,
+                kind=row.kind or parsed.kind,
+                low=row.low if row.is_overridden else parsed.low,
+                high=row.high if row.is_overridden else parsed.high,
+                value=parsed.value,
+                is_overridden=row.is_overridden,
+                quote=row.quote,
+                created_by=self.user,
+                created_at=now,
+                updated_at=now,
+            )
+            if row.credibility:
+                assertion.credibility = row.credibility
+            assertions.append(assertion)
+        _bulk(assertions, Assertion, user=self.user)
+        self.summary.created["assertions"] = len(assertions)
+        services.claims_refresh(claim_ids={a.claim_id for a in assertions})
+
+
+def _bounds_fit(kind: str, low, high) -> bool:
+    """Return True when hand-set bounds have the shape the kind needs (the database's
+    assertion_bounds_match_kind rule)."""
+    if low is not None and high is not None and low > high:
+        return False
+    return {
+        "at_least": low is not None and high is None,
+        "at_most": low is None and high is not None,
+        "exact": low is not None and low == high,
+    }.get(kind, low is not None and high is not None)
+
+
+def _bulk(objects: list, model, user=None) -> None:
+    if objects:
+        bulk_create_with_history(
+            objects,
+            model,
+            batch_size=BATCH,
+            default_user=user,
+            default_change_reason=REASON,
+        )
+
+
+def _unique_slugs(objects, model, attribute: str) -> None:
+    """Give each new object a slug from its name that no other row has."""
+    taken = set(model.objects.values_list("slug", flat=True))
+    for obj in objects:
+        base = slugify(getattr(obj, attribute))[:190] or model._meta.model_name
+        slug, n = base, 1
+        while slug in taken:
+            n += 1
+            slug = f"{base}-{n}"
+        taken.add(slug)
+        obj.slug = slug

@@ -1,0 +1,35 @@
+"""Import assertions from a CSV file: all rows or none, every bad row named."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from claims.imports import ImportFailed, assertions_import
+
+
+class Command(BaseCommand):
+    help = "Import assertions from a UTF-8 CSV file (see README, “CSV import”)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path)
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Check and count; write nothing."
+        )
+
+    def handle(self, *args, file: Path, dry_run=False, **options):
+        if not file.is_file():
+            raise CommandError(f"No file at {file}.")
+        try:
+            summary = assertions_import(data=file.read_bytes(), dry_run=dry_run)
+        except ImportFailed as failure:
+            for error in failure.errors:
+                self.stderr.write(str(error))
+            raise CommandError(
+                f"Nothing was imported: {len(failure.errors)} error(s) in {file}."
+            ) from failure
+        for line in summary.lines():
+            self.stdout.write(line)
+        verb = "Checked" if dry_run else "Imported"
+        self.stdout.write(
+            self.style.SUCCESS(f"{verb} {summary.rows} rows from {file}.")
+        )

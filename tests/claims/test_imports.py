@@ -1,0 +1,299 @@
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from claims import csvformat, exports
+from claims.imports import ImportFailed, assertions_import
+from claims.models import Assertion, Claim, Discrepancy, Topic
+from sources.models import Document, Source, SourceAlias
+from tests.factories import SourceAliasFactory, SourceFactory
+
+pytestmark = pytest.mark.django_db
+
+HEADER = ",".join(csvformat.REQUIRED)
+GOOD = (
+    "North Korean troops in Russia,troops,NK troops 2024,Pentagon,military,"
+    '2024-10-29,"10,000",The Pentagon now believes 10000 troops are there.,'
+    "Commentary,https://example.org/c,2024-10-29"
+)
+
+
+def csv_of(*rows, header=HEADER) -> str:
+    return "\n".join([header, *rows]) + "\n"
+
+
+def row(**changes) -> str:
+    values = dict(
+        zip(csvformat.REQUIRED, next(csvformat.csv.reader([GOOD])), strict=True)
+    )
+    values.update(changes)
+    buffer = io.StringIO()
+    csvformat.csv.writer(buffer, lineterminator="").writerow(
+        [values[name] for name in csvformat.REQUIRED]
+    )
+    return buffer.getvalue()
+
+
+def counts():
+    return [m.objects.count() for m in (Assertion, Claim, Topic, Source, Document)]
+
+
+def refused(data) -> list[str]:
+    before = counts()
+    with pytest.raises(ImportFailed) as raised:
+        assertions_import(data=data)
+    assert counts() == before, "a refused import must write nothing"
+    return [str(error) for error in raised.value.errors]
+
+
+def test_a_good_file_creates_claim_topic_source_document_and_assertion(researcher):
+    summary = assertions_import(data=csv_of(GOOD), user=researcher)
+
+    assertion = Assertion.objects.select_related("claim__topic", "source").get()
+    assert (assertion.kind, assertion.low, assertion.high) == ("exact", 10000, 10000)
+    assert assertion.claim.topic.name == "NK troops 2024"
+    assert assertion.source.kind == "military"
+    assert assertion.document.url == "https://example.org/c"
+    assert assertion.created_by == researcher
+    assert assertion.history.get().history_change_reason == "Imported from CSV"
+    assert summary.created["assertions"] == 1
+
+
+def test_importing_the_same_file_twice_adds_nothing():
+    data = csv_of(GOOD, row(source="NIS", source_kind="intelligence", figure="1,500"))
+    assertions_import(data=data)
+
+    summary = assertions_import(data=data)
+
+    assert Assertion.objects.count() == 2
+    assert summary.created["assertions"] == 0
+    assert summary.skipped["assertions"] == 2
+    assert "assertions: created 0, already present 2" in summary.lines()
+
+
+def test_sources_are_matched_by_alias_ignoring_case():
+    hur = SourceFactory(name="Ukrainian military intelligence (HUR)")
+    SourceAliasFactory(source=hur, name="GUR")
+
+    assertions_import(data=csv_of(row(source="gur", source_kind="")))
+
+    assert Assertion.objects.get().source == hur
+    assert Source.objects.count() == 1
+
+
+def test_month_and_year_dates_set_the_precision():
+    assertions_import(
+        data=csv_of(
+            row(stated_on="2024-10", figure="several thousand"),
+            row(stated_on="2024", figure="1,500"),
+        )
+    )
+
+    precisions = dict(Assertion.objects.values_list("figure", "date_precision"))
+    assert precisions == {"several thousand": "month", "1,500": "year"}
+
+
+def test_the_import_refreshes_summary_and_discrepancies():
+    assertions_import(
+        data=csv_of(row(source="A", figure="1,000"), row(source="B", figure="9,000"))
+    )
+
+    claim = Claim.objects.get()
+    assert (claim.assertion_count, claim.spread_ratio) == (2, 9)
+    assert Discrepancy.objects.live().filter(claim=claim).exists()
+
+
+NO_QUOTE = HEADER.replace(",quote", "")
+LATIN_1 = "claim,unit\n\xff\n".encode("latin-1")
+
+
+@pytest.mark.parametrize(
+    ("data", "where", "what"),
+    [
+        (csv_of(GOOD, header=NO_QUOTE), "line 1, column quote", "missing"),
+        (csv_of(GOOD, header=HEADER + ",colour"), "line 1, column colour", "unknown"),
+        (csv_of(row(stated_on="28/10/2024")), "line 2, column stated_on", "is not"),
+        (csv_of(row(stated_on="2024-02-30")), "line 2, column stated_on", "not a date"),
+        (csv_of(row(figure="lots")), "line 2, column figure", "no recognisable"),
+        (csv_of(row(figure="12,000–10,000")), "line 2, column figure", "reversed"),
+        (csv_of(row(source_kind="spy")), "line 2, column source_kind", "“spy” is not"),
+        (csv_of(row(quote="")), "line 2, column quote", "is empty"),
+        (csv_of(row(document_url="no url")), "line 2, column document_url", "web"),
+        (csv_of(row(stated_on="2024-11-01")), "line 2, column stated_on", "is after"),
+        ("", "line 1", "the file is empty"),
+        (HEADER + "\n", "line 2", "the file has a header but no rows"),
+        (LATIN_1, "line 2", "the file is not UTF-8 (byte 0xff)"),
+    ],
+)
+def test_bad_rows_are_named_and_nothing_is_written(data, where, what):
+    errors = refused(data)
+
+    assert any(e.startswith(f"{where}: ") and what in e for e in errors), errors
+
+
+def test_every_bad_row_is_reported_not_just_the_first():
+    errors = refused(csv_of(GOOD, row(figure="-5"), GOOD, row(stated_on="soon")))
+
+    assert [error.split(":")[0] for error in errors] == [
+        "line 3, column figure",
+        "line 5, column stated_on",
+    ]
+
+
+def test_a_new_source_needs_its_kind():
+    errors = refused(csv_of(row(source="Nobody we know", source_kind="")))
+
+    assert errors == [
+        "line 2, column source_kind: “Nobody we know” is a new source: "
+        "give its source_kind"
+    ]
+
+
+def test_a_claim_keeps_its_unit():
+    errors = refused(csv_of(GOOD, row(unit="tanks", figure="5")))
+
+    assert errors == [
+        "line 3, column unit: “North Korean troops in Russia” is counted in troops, "
+        "not tanks"
+    ]
+
+
+def test_relays_must_name_a_known_source():
+    data = (
+        csv_of(GOOD)
+        .replace(HEADER, HEADER + ",relayed_by")
+        .replace("2024-10-29\n", "2024-10-29,Unknown relay\n")
+    )
+
+    assert refused(data) == [
+        "line 2, column relayed_by: no source named “Unknown relay”; add it first"
+    ]
+
+
+def test_one_bad_row_among_ten_thousand_writes_nothing_and_is_named():
+    rows = [row(source=f"Source {n % 50}", figure=f"{n + 1:,}") for n in range(10_000)]
+    rows[7_340] = row(source="Source 3", figure="twelve-ish")
+
+    errors = refused(csv_of(*rows))
+
+    assert len(errors) == 1
+    assert errors[0].startswith("line 7342, column figure:")
+
+
+def test_dry_run_counts_and_writes_nothing():
+    summary = assertions_import(data=csv_of(GOOD), dry_run=True)
+
+    assert summary.created["assertions"] == 1
+    assert counts() == [0, 0, 0, 0, 0]
+
+
+def test_hand_set_interpretation_survives_the_import():
+    data = csv_of(GOOD, header=HEADER).replace(HEADER, HEADER + ",kind,low,high")
+    data = data.replace("2024-10-29\n", "2024-10-29,range,9000,11000\n")
+
+    assertions_import(data=data)
+
+    assertion = Assertion.objects.get()
+    assert (assertion.kind, assertion.low, assertion.high) == ("range", 9000, 11000)
+    assert assertion.is_overridden
+
+
+def test_hand_set_bounds_that_do_not_fit_the_kind_are_refused():
+    data = csv_of(GOOD).replace(HEADER, HEADER + ",kind,low,high")
+    data = data.replace("2024-10-29\n", "2024-10-29,at_least,9000,11000\n")
+
+    assert refused(data) == ["line 2, column kind: low and high do not fit “at_least”"]
+
+
+def test_quotes_are_checked_against_a_stored_document_text(seeded):
+    document = Document.objects.get(title__startswith="What do North Korean")
+    data = csv_of(
+        row(
+            document_title=document.title,
+            document_url="",
+            document_published_on="",
+            quote="Invented words.",
+        )
+    )
+
+    assert refused(data) == [
+        "line 2, column quote: does not occur in the document's stored text"
+    ]
+
+
+# Round trip and exports
+
+
+def wipe_claims_data():
+    """Empty the claim tables, as a fresh database would be (bypassing PROTECT)."""
+    for model in (Discrepancy, Assertion, Document, SourceAlias, Source, Claim, Topic):
+        model.history.all()._raw_delete(model.objects.db)
+        model.objects.all()._raw_delete(model.objects.db)
+
+
+def test_export_import_export_is_byte_identical(seeded):
+    first = "".join(exports.csv_text(exports.published_assertions()))
+    wipe_claims_data()
+
+    assertions_import(data=first.encode())
+    second = "".join(exports.csv_text(exports.published_assertions()))
+
+    assert Assertion.objects.count() == 18
+    assert second == first
+
+
+def test_export_command_writes_csv_and_json(seeded, tmp_path):
+    out = io.StringIO()
+
+    call_command(
+        "export_assertions", "--claim", "north-korean-troops-in-russia", stdout=out
+    )
+    call_command(
+        "export_assertions", "--format", "json", "--output", str(tmp_path / "all.json")
+    )
+
+    lines = out.getvalue().splitlines()
+    assert lines[0] == ",".join(csvformat.COLUMNS)
+    assert len(lines) == 12
+    assert '"figure": "closer to 12,000"' in (tmp_path / "all.json").read_text()
+
+
+def test_exports_never_contain_drafts_or_retractions(seeded):
+    hidden = Assertion.objects.get(figure="10,000")
+    hidden.status = "draft"
+    hidden.save()
+
+    text = "".join(exports.csv_text(exports.published_assertions()))
+
+    assert "Pentagon now believes" not in text
+
+
+def test_import_command_names_rows_and_fails(tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text(csv_of(row(figure="lots")), encoding="utf-8")
+    err = io.StringIO()
+
+    with pytest.raises(CommandError, match="Nothing was imported: 1 error"):
+        call_command("import_assertions", str(path), stderr=err)
+
+    assert "line 2, column figure" in err.getvalue()
+
+
+def test_import_command_dry_run(tmp_path):
+    path = tmp_path / "good.csv"
+    path.write_text(csv_of(GOOD), encoding="utf-8")
+    out = io.StringIO()
+
+    call_command("import_assertions", str(path), "--dry-run", stdout=out)
+
+    assert "assertions: would create 1" in out.getvalue()
+    assert not Assertion.objects.exists()
+
+
+def test_decimal_bounds_are_written_plainly(seeded):
+    text = "".join(exports.csv_text(exports.published_assertions()))
+
+    assert ",approximate,10800,13200\n" in text
+    assert Decimal("10800") == Assertion.objects.get(figure="closer to 12,000").low
