@@ -3,6 +3,8 @@
 import django_filters
 from django import forms
 from django.db.models import Exists, F, OuterRef, Q
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from claims.models import Assertion, Claim, Discrepancy, DiscrepancyState, Topic
 from sources.models import Source, SourceKind
@@ -27,6 +29,21 @@ SORT_CHOICES = [
 ]
 
 
+@extend_schema_field(OpenApiTypes.STR)
+class SlugFilter(django_filters.ModelChoiceFilter):
+    """Choose a row by its slug (documented in the API schema as a string)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("to_field_name", "slug")
+        super().__init__(*args, **kwargs)
+
+
+def _visible_units() -> list[tuple[str, str]]:
+    """The units readers can filter by; a callable, so each use reads them afresh."""
+    units = Claim.objects.visible().order_by("unit").values_list("unit", flat=True)
+    return [(unit, unit) for unit in units.distinct()]
+
+
 def _published_where(**conditions):
     return Exists(
         Assertion.objects.published().filter(claim=OuterRef("pk"), **conditions)
@@ -38,10 +55,9 @@ class ClaimFilter(django_filters.FilterSet):
     topic = django_filters.ModelChoiceFilter(
         queryset=Topic.objects.all(), to_field_name="slug", empty_label="any topic"
     )
-    source = django_filters.ModelChoiceFilter(
+    source = SlugFilter(
         label="Source",
         queryset=Source.objects.all(),
-        to_field_name="slug",
         method="filter_source",
         empty_label="any source",
     )
@@ -51,7 +67,7 @@ class ClaimFilter(django_filters.FilterSet):
         method="filter_source_kind",
         empty_label="any kind",
     )
-    unit = django_filters.ChoiceFilter(choices=[], empty_label="any unit")
+    unit = django_filters.ChoiceFilter(choices=_visible_units, empty_label="any unit")
     stated_after = django_filters.DateFilter(
         label="Reported from",
         method="filter_stated_after",
@@ -83,8 +99,6 @@ class ClaimFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        units = Claim.objects.visible().order_by("unit").values_list("unit", flat=True)
-        self.filters["unit"].extra["choices"] = [(u, u) for u in units.distinct()]
         self.form.fields["sort"].required = False
 
     @property
@@ -154,10 +168,9 @@ class DiscrepancyFilter(django_filters.FilterSet):
     claim = django_filters.ModelChoiceFilter(
         queryset=Claim.objects.all(), to_field_name="slug", empty_label="any claim"
     )
-    source = django_filters.ModelChoiceFilter(
+    source = SlugFilter(
         label="Source",
         queryset=Source.objects.all(),
-        to_field_name="slug",
         method="filter_source",
         empty_label="any source",
     )
@@ -212,3 +225,24 @@ class DiscrepancyFilter(django_filters.FilterSet):
 
     def filter_sort(self, queryset, name, value):
         return queryset.order_by(*QUEUE_SORTS.get(value, QUEUE_SORTS["spread"]))
+
+
+class AssertionFilter(django_filters.FilterSet):
+    """The API's assertion list: by claim, source, topic, kind and dates."""
+
+    claim = django_filters.ModelChoiceFilter(
+        queryset=Claim.objects.all(), to_field_name="slug"
+    )
+    source = django_filters.ModelChoiceFilter(
+        queryset=Source.objects.all(), to_field_name="slug"
+    )
+    topic = django_filters.ModelChoiceFilter(
+        field_name="claim__topic", queryset=Topic.objects.all(), to_field_name="slug"
+    )
+    kind = django_filters.ChoiceFilter(choices=Assertion.Kind.choices)
+    stated_after = django_filters.DateFilter(field_name="stated_on", lookup_expr="gte")
+    stated_before = django_filters.DateFilter(field_name="stated_on", lookup_expr="lte")
+
+    class Meta:
+        model = Assertion
+        fields = ["claim", "source", "topic", "kind", "date_precision"]

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from claims import views as claim_views
-from claims.urls import review_patterns, source_patterns
+from claims.urls import feed_patterns, review_patterns, source_patterns
 
 admin.site.site_header = "Claimtracker"
 admin.site.site_title = "Claimtracker admin"
@@ -13,5 +13,7 @@ urlpatterns = [
     path("claims/", include("claims.urls")),
     path("sources/", include((source_patterns, "sources"))),
     path("review/", include((review_patterns, "review"))),
+    path("feeds/", include((feed_patterns, "feeds"))),
+    path("api/", include("claims.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -4,12 +4,23 @@ from django.db.models import Q
 from sources.models import Source, SourceKind, SourceReliability
 
 
+def _countries() -> list[tuple[str, str]]:
+    """The countries sources speak for; a callable, so each use reads them afresh."""
+    countries = (
+        Source.objects.exclude(country="")
+        .order_by("country")
+        .values_list("country", flat=True)
+        .distinct()
+    )
+    return [(country, country) for country in countries]
+
+
 class SourceFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Name or alias", method="filter_name")
     kind = django_filters.ChoiceFilter(
         choices=SourceKind.choices, empty_label="any kind"
     )
-    country = django_filters.ChoiceFilter(choices=[], empty_label="any country")
+    country = django_filters.ChoiceFilter(choices=_countries, empty_label="any country")
     reliability = django_filters.ChoiceFilter(
         label="Grade", choices=SourceReliability.choices, empty_label="any grade"
     )
@@ -17,16 +28,6 @@ class SourceFilter(django_filters.FilterSet):
     class Meta:
         model = Source
         fields = ["q", "kind", "country", "reliability"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        countries = (
-            Source.objects.exclude(country="")
-            .order_by("country")
-            .values_list("country", flat=True)
-            .distinct()
-        )
-        self.filters["country"].extra["choices"] = [(c, c) for c in countries]
 
     def filter_name(self, queryset, name, value):
         return queryset.filter(

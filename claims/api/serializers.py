@@ -1,0 +1,127 @@
+"""Shapes of the API. Field names are the models': figure, kind, low, high, ..."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from claims.figures import plain_number
+from claims.models import Assertion, Claim, Discrepancy
+from sources.models import Document, Source
+
+
+@extend_schema_field(OpenApiTypes.DECIMAL)
+class FigureField(serializers.Field):
+    """A figure's bound as an exact decimal string without trailing zeros: "10800"."""
+
+    def to_representation(self, value):
+        return plain_number(value) if value is not None else None
+
+
+class SourceSerializer(serializers.ModelSerializer):
+    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    aliases = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:source-detail", lookup_field="slug"
+    )
+
+    class Meta:
+        model = Source
+        fields = [
+            "url", "slug", "name", "kind", "country", "parent", "reliability",
+            "aliases", "notes",
+        ]  # fmt: skip
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    publisher = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Document
+        fields = ["title", "publisher", "authors", "published_on", "url", "archive_url"]
+
+
+class AssertionSerializer(serializers.ModelSerializer):
+    claim = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    source = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    source_name = serializers.CharField(source="source.name", read_only=True)
+    relayed_by = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    document = DocumentSerializer(read_only=True)
+    low = FigureField()
+    high = FigureField()
+    value = FigureField()
+
+    class Meta:
+        model = Assertion
+        fields = [
+            "id", "claim", "source", "source_name", "relayed_by", "stated_on",
+            "date_precision", "figure", "kind", "low", "high", "value",
+            "is_overridden", "quote", "credibility", "document", "created_at",
+            "updated_at",
+        ]  # fmt: skip
+
+
+class ClaimSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:claim-detail", lookup_field="slug"
+    )
+    page = serializers.URLField(source="get_absolute_url", read_only=True)
+    topic = serializers.CharField(source="topic.name", read_only=True)
+    topic_slug = serializers.CharField(source="topic.slug", read_only=True)
+    current_low = FigureField()
+    current_high = FigureField()
+    spread_ratio = FigureField()
+
+    class Meta:
+        model = Claim
+        fields = [
+            "url", "page", "slug", "title", "topic", "topic_slug", "unit",
+            "description", "scope", "assertion_count", "source_count",
+            "first_stated_on", "latest_stated_on", "current_low", "current_high",
+            "spread_ratio",
+        ]  # fmt: skip
+
+
+class EvolutionStepSerializer(serializers.Serializer):
+    low = FigureField()
+    high = FigureField()
+    first_stated_on = serializers.DateField()
+    text = serializers.CharField(source="__str__")
+
+
+class ClaimDetailSerializer(ClaimSerializer):
+    """A claim with its current estimates, spread and evolution."""
+
+    status = serializers.CharField(source="state.summary.status")
+    overlaps = serializers.BooleanField(source="state.summary.overlaps")
+    independent_groups = serializers.IntegerField(
+        source="state.summary.independent_groups"
+    )
+    evolution = serializers.CharField(source="state.evolution")
+    evolution_steps = EvolutionStepSerializer(source="state.steps", many=True)
+    current_estimates = AssertionSerializer(source="state.estimates", many=True)
+
+    class Meta(ClaimSerializer.Meta):
+        fields = [
+            *ClaimSerializer.Meta.fields,
+            "status",
+            "overlaps",
+            "independent_groups",
+            "evolution",
+            "evolution_steps",
+            "current_estimates",
+        ]
+
+
+class DiscrepancySerializer(serializers.ModelSerializer):
+    claim = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    lower = AssertionSerializer(source="assertion_low", read_only=True)
+    higher = AssertionSerializer(source="assertion_high", read_only=True)
+    favoured = serializers.PrimaryKeyRelatedField(read_only=True)
+    spread_ratio = FigureField()
+
+    class Meta:
+        model = Discrepancy
+        fields = [
+            "id", "claim", "lower", "higher", "spread_ratio", "arose_on", "state",
+            "note", "favoured", "judged_at",
+        ]  # fmt: skip

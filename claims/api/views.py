@@ -1,0 +1,69 @@
+"""The read-only JSON API: GET only, for anyone; drafts and unpublished notes never
+appear (every queryset goes through the published/visible methods)."""
+
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import viewsets
+
+from claims import review, selectors
+from claims.api import serializers
+from claims.filters import AssertionFilter, ClaimFilter
+from claims.models import Assertion, Claim, Discrepancy
+from sources.filters import SourceFilter
+from sources.models import Source
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Claims, with the same filters as the claim list"),
+    retrieve=extend_schema(
+        summary="One claim with its current estimates, spread and evolution"
+    ),
+)
+class ClaimViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Claim.objects.visible().with_related()
+    filterset_class = ClaimFilter
+    lookup_field = "slug"
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return serializers.ClaimDetailSerializer
+        return serializers.ClaimSerializer
+
+    def get_object(self):
+        claim = super().get_object()
+        claim.state = selectors.claim_state(claim)
+        return claim
+
+
+@extend_schema_view(list=extend_schema(summary="Published assertions"))
+class AssertionViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = (
+        Assertion.objects.published().with_related().order_by("-stated_on", "-pk")
+    )
+    serializer_class = serializers.AssertionSerializer
+    filterset_class = AssertionFilter
+
+
+@extend_schema_view(list=extend_schema(summary="Sources"))
+class SourceViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = (
+        Source.objects.select_related("parent")
+        .prefetch_related("aliases")
+        .order_by("name")
+    )
+    serializer_class = serializers.SourceSerializer
+    filterset_class = SourceFilter
+    lookup_field = "slug"
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Discrepancies the editors have judged (published)")
+)
+class DiscrepancyViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = (
+        Discrepancy.objects.live()
+        .filter(state__in=review.JUDGEMENTS)
+        .with_related()
+        .order_by("-judged_at", "pk")
+    )
+    serializer_class = serializers.DiscrepancySerializer
+    filterset_fields = ["state"]

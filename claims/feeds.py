@@ -1,0 +1,82 @@
+"""Atom feeds of newly recorded published assertions: all, per claim, per topic."""
+
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+
+from claims.models import Assertion, Claim, Topic
+from claims.templatetags.claims_tags import interval, stated
+
+ITEMS = 50
+
+
+class LatestAssertionsFeed(Feed):
+    feed_type = Atom1Feed
+    title = "Claimtracker: new figures"
+    subtitle = "Every figure newly recorded, with its source, date and quote."
+
+    def link(self):
+        return reverse("claims:list")
+
+    def assertions(self, obj):
+        return Assertion.objects.published()
+
+    def items(self, obj=None):
+        return (
+            self.assertions(obj).with_related().order_by("-created_at", "-pk")[:ITEMS]
+        )
+
+    def item_title(self, item: Assertion) -> str:
+        return f"{item.source}: {item.figure} ({item.claim.title})"
+
+    def item_description(self, item: Assertion) -> str:
+        return (
+            f"{item.source}, {stated(item)}: “{item.quote}” Read as "
+            f"{interval(item)} {item.claim.unit}."
+        )
+
+    def item_link(self, item: Assertion) -> str:
+        return f"{item.claim.get_absolute_url()}#assertion-{item.pk}"
+
+    def item_guid(self, item: Assertion) -> str:
+        return f"claimtracker-assertion-{item.pk}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, item: Assertion):
+        return item.created_at
+
+    def item_updateddate(self, item: Assertion):
+        return item.updated_at
+
+    def item_author_name(self, item: Assertion) -> str:
+        return item.source.name
+
+
+class ClaimFeed(LatestAssertionsFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Claim.objects.visible(), slug=slug)
+
+    def title(self, obj):
+        return f"Claimtracker: new figures for {obj.title}"
+
+    def link(self, obj):
+        return obj.get_absolute_url()
+
+    def assertions(self, obj):
+        return Assertion.objects.published().filter(claim=obj)
+
+
+class TopicFeed(LatestAssertionsFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Topic, slug=slug)
+
+    def title(self, obj):
+        return f"Claimtracker: new figures on {obj.name}"
+
+    def link(self, obj):
+        return obj.get_absolute_url()
+
+    def assertions(self, obj):
+        return Assertion.objects.published().filter(claim__topic=obj)

@@ -1,0 +1,223 @@
+import json
+
+import pytest
+import schemathesis
+from django.core.signals import request_finished, request_started
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
+from hypothesis import HealthCheck, settings
+
+from claims import services
+from claims.models import Assertion, Discrepancy
+from tests.factories import ClaimFactory, stated
+
+pytestmark = pytest.mark.django_db
+
+TROOPS = "north-korean-troops-in-russia"
+
+
+def results(client, url, **params):
+    response = client.get(url, params)
+    assert response.status_code == 200, response.content
+    return response.json()["results"]
+
+
+def test_claims_list_with_the_pages_filters(client, seeded):
+    rows = results(client, "/api/claims/", disagree="5")
+
+    assert [row["slug"] for row in rows] == [TROOPS]
+    assert rows[0]["spread_ratio"] == "7.2"
+    assert (rows[0]["current_low"], rows[0]["current_high"]) == ("1500", "12000")
+
+
+def test_claim_detail_has_current_estimates_spread_and_evolution(client, seeded):
+    claim = client.get(f"/api/claims/{TROOPS}/").json()
+
+    assert claim["evolution"] == "1,500 → 3,000 → 10,000–12,000"
+    assert claim["status"] == "contested"
+    assert [step["text"] for step in claim["evolution_steps"]] == [
+        "1,500",
+        "3,000",
+        "10,000–12,000",
+    ]
+    assert len(claim["current_estimates"]) == 6
+    top = claim["current_estimates"][0]
+    assert (top["figure"], top["kind"], top["low"], top["high"]) == (
+        "closer to 12,000",
+        "approximate",
+        "10800",
+        "13200",
+    )
+
+
+@pytest.mark.parametrize(
+    ("params", "count"),
+    [
+        ({"claim": TROOPS}, 11),
+        ({"claim": TROOPS, "kind": "at_most"}, 4),
+        ({"source": "south-korea-nis"}, 3),
+        ({"topic": "north-korean-armed-forces"}, 3),
+        ({"stated_after": "2024-10-28", "stated_before": "2024-10-28"}, 8),
+    ],
+)
+def test_assertion_filters(client, seeded, params, count):
+    response = client.get("/api/assertions/", params)
+
+    assert response.json()["count"] == count
+
+
+def test_assertions_use_the_models_field_names(client, seeded):
+    row = results(client, "/api/assertions/", claim=TROOPS, kind="qualitative")[0]
+
+    assert {"figure", "kind", "low", "high", "stated_on", "date_precision"} <= set(row)
+    assert (row["figure"], row["stated_on"], row["date_precision"]) == (
+        "several thousand",
+        "2024-10-01",
+        "month",
+    )
+
+
+def test_pagination(client, seeded):
+    first = client.get("/api/assertions/", {"page_size": 5}).json()
+    last = client.get("/api/assertions/", {"page_size": 5, "page": 4}).json()
+
+    assert first["count"] == 18
+    assert len(first["results"]) == 5
+    assert "page=2" in first["next"]
+    assert len(last["results"]) == 3 and last["next"] is None
+
+
+def test_invalid_filter_is_a_400_naming_the_field(client, seeded):
+    response = client.get("/api/assertions/", {"stated_after": "soon"})
+
+    assert response.status_code == 400
+    assert "stated_after" in response.json()
+
+
+def test_sources_with_aliases_and_filters(client, seeded):
+    rows = results(client, "/api/sources/", q="GUR")
+
+    assert [row["slug"] for row in rows] == ["ukrainian-military-intelligence-hur"]
+    assert "HUR" in rows[0]["aliases"]
+
+
+def test_drafts_and_retractions_never_leak(client):
+    claim = ClaimFactory()
+    stated(claim, "3,000", 2)
+    stated(claim, "4,444", 3, status="draft")
+    gone = stated(claim, "5,555", 4)
+    services.assertion_retract(assertion=gone, reason="Wrong")
+    hidden = ClaimFactory()
+    stated(hidden, "7,777", 2, status="draft")
+
+    body = "".join(
+        client.get(url).content.decode()
+        for url in ("/api/assertions/", "/api/claims/", f"/api/claims/{claim.slug}/")
+    )
+
+    assert "3,000" in body
+    for secret in ("4,444", "5,555", "7,777", hidden.slug):
+        assert secret not in body
+    assert client.get(f"/api/claims/{hidden.slug}/").status_code == 404
+
+
+def test_only_judged_discrepancies_are_published(client, editor):
+    pending, judged = ClaimFactory(), ClaimFactory()
+    for claim in (pending, judged):
+        stated(claim, "1,000", 2)
+        stated(claim, "9,000", 3)
+    services.discrepancy_judge(
+        discrepancy=Discrepancy.objects.get(claim=pending),
+        state="under_review",
+        note="Private working note.",
+        user=editor,
+    )
+    services.discrepancy_judge(
+        discrepancy=Discrepancy.objects.get(claim=judged),
+        state="explained",
+        note="Different scope.",
+        user=editor,
+    )
+
+    rows = results(client, "/api/discrepancies/")
+
+    assert [(row["claim"], row["note"]) for row in rows] == [
+        (judged.slug, "Different scope.")
+    ]
+    assert (
+        "Private working note" not in client.get("/api/discrepancies/").content.decode()
+    )
+
+
+def test_the_api_refuses_writes(client, researcher_client, seeded):
+    for c in (client, researcher_client):
+        assert c.post("/api/assertions/", {"figure": "1"}).status_code in (403, 405)
+        assert c.delete(f"/api/claims/{TROOPS}/").status_code in (403, 405)
+    assert Assertion.objects.count() == 18
+
+
+def test_schema_and_documentation_are_served(client):
+    schema = client.get("/api/schema/")
+    docs = client.get("/api/docs/")
+
+    assert schema.status_code == 200
+    assert b"/api/assertions/" in schema.content
+    assert docs.status_code == 200
+    assert b"/static/drf_spectacular_sidecar/" in docs.content
+    assert b"cdn" not in docs.content.lower()
+
+
+@pytest.mark.parametrize(
+    ("url", "queries"),
+    [
+        ("/api/claims/", 3),
+        ("/api/assertions/", 3),
+        ("/api/sources/", 4),
+        (f"/api/claims/{TROOPS}/", 4),
+    ],
+)
+def test_api_queries_do_not_grow(
+    client, seeded, django_assert_max_num_queries, url, queries
+):
+    for _ in range(2):  # the seed data, then with more rows
+        with django_assert_max_num_queries(queries):
+            assert client.get(url).status_code == 200
+        claim = ClaimFactory()
+        for day in range(1, 12):
+            stated(claim, f"{day},000", day)
+
+
+# Schema-driven fuzzing: every operation of /api/schema/, generated requests, no 5xx.
+# The document comes from the same generator that serves /api/schema/; the requests go
+# to the WSGI application in process.
+
+
+def _api_schema():
+    from drf_spectacular.generators import SchemaGenerator
+
+    document = json.loads(json.dumps(SchemaGenerator().get_schema(public=True)))
+    loaded = schemathesis.openapi.from_dict(document)
+    loaded.app = get_wsgi_application()
+    return loaded
+
+
+schema = _api_schema()
+
+
+@pytest.fixture
+def in_process_requests():
+    """Keep the test's database connection across requests, as Django's test client
+    does: a real request closes it when it finishes."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
+
+
+@schema.parametrize()
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+def test_api_fuzz_finds_no_server_error(case, seeded, in_process_requests):
+    response = case.call()
+
+    assert response.status_code < 500, (case.path, case.query, response.text[:500])
