@@ -1,15 +1,21 @@
+import secrets
+
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import path
 from simple_history.admin import SimpleHistoryAdmin
 
-from claims import services
-from claims.forms import AssertionForm, RetractForm
+from claims import imports, services
+from claims.forms import AssertionForm, ImportForm, RetractForm
 from claims.models import Assertion, Claim, Discrepancy, Topic
 from sources.admin import DocumentAdmin, SuperuserDeleteMixin
 from sources.models import Document
+
+IMPORT_SESSION_KEY = "claims:import-preview"
 
 
 class AssertionFormsetMixin:
@@ -242,6 +248,66 @@ class AssertionAdmin(SuperuserDeleteMixin, SimpleHistoryAdmin):
         ("Retraction", {"fields": ["retraction_reason", "retracted_at"]}),
         ("Record", {"fields": ["created_by", "created_at", "updated_at"]}),
     ]
+
+    change_list_template = "admin/claims/assertion/change_list.html"
+
+    def get_urls(self):
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="claims_assertion_import",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        """Upload a CSV, preview what it would create (a dry run), then confirm."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Import assertions from CSV",
+            "opts": self.model._meta,
+            "form": ImportForm(),
+        }
+        if request.method == "POST" and "confirm" in request.POST:
+            data = request.session.pop(IMPORT_SESSION_KEY, None)
+            if data is None or request.POST.get("token") != data["token"]:
+                self.message_user(
+                    request,
+                    "That preview has expired; upload the file again.",
+                    messages.ERROR,
+                )
+                return redirect("admin:claims_assertion_import")
+            try:
+                summary = imports.assertions_import(
+                    data=data["text"], user=request.user
+                )
+            except imports.ImportFailed as failure:
+                context["errors"] = failure.errors
+            else:
+                self.message_user(request, "Imported. " + "; ".join(summary.lines()))
+                return redirect("admin:claims_assertion_changelist")
+        elif request.method == "POST":
+            form = ImportForm(request.POST, request.FILES)
+            context["form"] = form
+            if form.is_valid():
+                text = form.cleaned_data["file"].read()
+                try:
+                    summary = imports.assertions_import(
+                        data=text, user=request.user, dry_run=True
+                    )
+                except imports.ImportFailed as failure:
+                    context["errors"] = failure.errors
+                else:
+                    token = secrets.token_urlsafe(16)
+                    request.session[IMPORT_SESSION_KEY] = {
+                        "token": token,
+                        "text": text.decode("utf-8-sig"),
+                    }
+                    context.update(summary=summary, token=token)
+        return TemplateResponse(request, "admin/claims/assertion/import.html", context)
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

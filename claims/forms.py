@@ -110,3 +110,11 @@ class AssignForm(forms.Form):
             .distinct()
             .order_by("username")
         )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        help_text="UTF-8, one row per assertion, with the header described in the "
+        "README (“CSV import”). Nothing is written until you confirm.",
+    )

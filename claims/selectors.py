@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Count, Q
+from django.urls import reverse
 
 from claims import chart, divergence
 from claims.models import Assertion, Claim, Discrepancy, Topic
@@ -78,6 +79,7 @@ class ClaimPage:
     assertions: list[Assertion]
     revision_count: int
     discrepancy: Discrepancy | None = None  # the live one, when viewing today
+    linked_data: dict | None = None  # schema.org JSON-LD for search engines
 
     @property
     def lowest(self) -> Assertion | None:
@@ -105,8 +107,15 @@ def _timeline_marks(assertions: list[Assertion]) -> list[chart.Mark]:
     ]
 
 
-def claim_page(claim: Claim, *, as_of: date | None = None, scale: str = chart.LINEAR):
-    """Return everything the claim page shows, as it stood on `as_of`."""
+def claim_page(
+    claim: Claim,
+    *,
+    as_of: date | None = None,
+    scale: str = chart.LINEAR,
+    site: str = "",
+):
+    """Return everything the claim page shows, as it stood on `as_of`; `site` is the
+    absolute address the linked data's links start with."""
     everything = list(
         Assertion.objects.published().for_claim(claim).with_related().chronological()
     )
@@ -144,6 +153,7 @@ def claim_page(claim: Claim, *, as_of: date | None = None, scale: str = chart.LI
         assertions=shown,
         revision_count=len(divergence.revisions(points)),
         discrepancy=discrepancy,
+        linked_data=linked_data(claim, shown, summary, site),
     )
 
 
@@ -257,4 +267,121 @@ def review_page(discrepancy: Discrepancy) -> ReviewPage:
         history=list(
             discrepancy.history.select_related("history_user").order_by("-history_date")
         ),
+    )
+
+
+@dataclass(frozen=True)
+class ClaimState:
+    """Where a claim's published figures stand today: for the API."""
+
+    summary: divergence.Summary
+    evolution: str
+    steps: list[divergence.Step]
+    estimates: list[Assertion]  # each source's current figure, highest first
+
+
+def claim_state(claim: Claim) -> ClaimState:
+    assertions = list(
+        Assertion.objects.published().for_claim(claim).with_related().chronological()
+    )
+    points = [point_from_assertion(a) for a in assertions]
+    by_id = {a.pk: a for a in assertions}
+    summary = divergence.summarise(points)
+    steps = divergence.evolution(points)
+    return ClaimState(
+        summary=summary,
+        evolution=divergence.evolution_line(steps),
+        steps=steps,
+        estimates=[by_id[p.id] for p in reversed(summary.estimates)],
+    )
+
+
+def _without_nulls(data):
+    """Return `data` without the members that are None: JSON-LD states what is known."""
+    if isinstance(data, dict):
+        return {k: _without_nulls(v) for k, v in data.items() if v is not None}
+    if isinstance(data, list):
+        return [_without_nulls(item) for item in data]
+    return data
+
+
+def _number(value):
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def linked_data(claim: Claim, assertions, summary, site: str) -> dict:
+    """Return the claim as schema.org JSON-LD: a Dataset whose parts are the sourced
+    figures, each a schema.org Claim with its author, appearance and bounds."""
+
+    def agent(source):
+        kind = "Person" if source.kind == "individual" else "Organization"
+        return {
+            "@type": kind,
+            "name": source.name,
+            "url": site + source.get_absolute_url(),
+        }
+
+    parts = []
+    for a in assertions:
+        part = {
+            "@type": "Claim",
+            "text": a.quote,
+            "author": agent(a.source),
+            "dateCreated": a.stated_on.isoformat(),
+            "about": {
+                "@type": "QuantitativeValue",
+                "description": a.figure,
+                "minValue": _number(a.low),
+                "maxValue": _number(a.high),
+                "value": _number(a.value),
+                "unitText": claim.unit,
+            },
+        }
+        if a.document:
+            part["appearance"] = {
+                "@type": "CreativeWork",
+                "name": a.document.title,
+                "url": a.document.url or None,
+                "datePublished": (
+                    a.document.published_on.isoformat()
+                    if a.document.published_on
+                    else None
+                ),
+                "publisher": agent(a.document.publisher)
+                if a.document.publisher
+                else None,
+            }
+        parts.append(part)
+    first, last = summary.first_stated_on, summary.latest_stated_on
+    return _without_nulls(
+        {
+            "@context": "https://schema.org",
+            "@type": "Dataset",
+            "name": claim.title,
+            "description": claim.description or claim.scope or claim.title,
+            "url": site + claim.get_absolute_url(),
+            "isAccessibleForFree": True,
+            "temporalCoverage": f"{first.isoformat()}/{last.isoformat()}"
+            if first
+            else None,
+            "variableMeasured": {
+                "@type": "PropertyValue",
+                "name": claim.title,
+                "unitText": claim.unit,
+                "minValue": _number(summary.range_low),
+                "maxValue": _number(summary.range_high),
+            },
+            "distribution": [
+                {
+                    "@type": "DataDownload",
+                    "encodingFormat": kind,
+                    "contentUrl": site
+                    + reverse("claims:export", args=[claim.slug, ext]),
+                }
+                for ext, kind in (("csv", "text/csv"), ("json", "application/json"))
+            ],
+            "hasPart": parts,
+        }
     )

@@ -4,13 +4,14 @@ from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.shortcuts import redirect
+from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.views import View
 from django.views.generic import DetailView, TemplateView
 from django.views.generic.detail import SingleObjectMixin
 from django_filters.views import FilterView
 
-from claims import selectors, services
+from claims import exports, selectors, services
 from claims.filters import ClaimFilter, DiscrepancyFilter
 from claims.forms import AssignForm, ClaimViewForm, JudgementForm
 from claims.models import Assertion, Claim, Discrepancy
@@ -59,7 +60,12 @@ class ClaimDetailView(DetailView):
             as_of = form.cleaned_data["as_of"]
             scale = form.cleaned_data["scale"] or "linear"
         context["form"] = form
-        context["page"] = selectors.claim_page(self.object, as_of=as_of, scale=scale)
+        context["page"] = selectors.claim_page(
+            self.object,
+            as_of=as_of,
+            scale=scale,
+            site=self.request.build_absolute_uri("/").rstrip("/"),
+        )
         return context
 
 
@@ -178,3 +184,42 @@ def _add_errors(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, messages_)
     else:
         form.add_error(None, error.messages)
+
+
+EXPORT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
+
+
+def _export_response(assertions, fmt: str, name: str) -> StreamingHttpResponse:
+    chunks = (exports.csv_text if fmt == "csv" else exports.json_text)(
+        assertions.iterator(chunk_size=2000)
+    )
+    response = StreamingHttpResponse(chunks, content_type=EXPORT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+def claim_export(request, slug: str, fmt: str):
+    """Download a claim's published figures as CSV (the import format) or JSON."""
+    if fmt not in EXPORT_TYPES:
+        raise Http404("Exports are CSV or JSON.")
+    claim = get_object_or_404(Claim.objects.visible(), slug=slug)
+    assertions = exports.published_assertions(Claim.objects.filter(pk=claim.pk))
+    return _export_response(assertions, fmt, f"claimtracker-{claim.slug}")
+
+
+def claim_list_export(request, fmt: str):
+    """Download the figures of every claim the list's filters select."""
+    if fmt not in EXPORT_TYPES:
+        raise Http404("Exports are CSV or JSON.")
+    filterset = ClaimFilter(request.GET, queryset=Claim.objects.visible())
+    if not filterset.is_valid():
+        return HttpResponseBadRequest(
+            "Invalid filters: "
+            + "; ".join(
+                f"{field}: {' '.join(errors)}"
+                for field, errors in filterset.form.errors.items()
+            ),
+            content_type="text/plain; charset=utf-8",
+        )
+    assertions = exports.published_assertions(filterset.qs.order_by())
+    return _export_response(assertions, fmt, "claimtracker-claims")

@@ -1,8 +1,11 @@
 """Filters that show figures and dates the way readers should read them."""
 
+import json
 from decimal import Decimal
 
 from django import template
+from django.utils.html import _json_script_escapes
+from django.utils.safestring import mark_safe
 
 from claims import figures
 
@@ -38,3 +41,14 @@ def ratio(value):
     if value is None:
         return ""
     return f"{figures.format_number(Decimal(value).quantize(Decimal('0.1')))}×"
+
+
+@register.filter
+def jsonld(data):
+    """Return `data` as a JSON-LD script element, for search engines."""
+    if not data:
+        return ""
+    text = json.dumps(data, ensure_ascii=False).translate(_json_script_escapes)
+    # Safe: <, > and & are escaped as \u003C, \u003E and \u0026 (as json_script
+    # does), so no text in the data can close the script element.
+    return mark_safe(f'<script type="application/ld+json">{text}</script>')

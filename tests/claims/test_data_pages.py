@@ -1,0 +1,212 @@
+"""Downloads, feeds, linked data and the admin's CSV upload."""
+
+import json
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from claims import csvformat
+from claims.models import Assertion, Claim
+from tests.factories import ClaimFactory, stated
+
+pytestmark = pytest.mark.django_db
+
+TROOPS = "north-korean-troops-in-russia"
+IMPORT_URL = reverse("admin:claims_assertion_import")
+
+
+def body(response) -> str:
+    if response.streaming:
+        return b"".join(response.streaming_content).decode()
+    return response.content.decode()
+
+
+def test_claim_page_downloads_its_figures_as_csv(client, seeded):
+    response = client.get(reverse("claims:export", args=[TROOPS, "csv"]))
+
+    text = body(response)
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert (
+        'filename="claimtracker-north-korean-troops-in-russia.csv"'
+        in (response["Content-Disposition"])
+    )
+    assert text.splitlines()[0] == ",".join(csvformat.COLUMNS)
+    assert len(text.splitlines()) == 12
+
+
+def test_claim_page_downloads_json(client, seeded):
+    rows = json.loads(body(client.get(reverse("claims:export", args=[TROOPS, "json"]))))
+
+    assert len(rows) == 11
+    assert rows[0]["figure"] == "several thousand"
+
+
+def test_list_download_honours_the_filters(client, seeded):
+    response = client.get(
+        reverse("claims:list-export", args=["csv"]),
+        {"topic": "north-korean-armed-forces"},
+    )
+
+    claims = {line.split(",")[0] for line in body(response).splitlines()[1:]}
+    assert claims == {
+        "Length of North Korea's mandatory military service",
+        "North Korean active-duty soldiers",
+        "North Korean reserve soldiers",
+    }
+
+
+def test_list_download_with_bad_filters_is_a_400(client, seeded):
+    response = client.get(
+        reverse("claims:list-export", args=["csv"]), {"disagree": "x"}
+    )
+
+    assert response.status_code == 400
+    assert "disagree" in response.content.decode()
+
+
+def test_unknown_download_format_is_404(client, seeded):
+    assert (
+        client.get(reverse("claims:export", args=[TROOPS, "xlsx"])).status_code == 404
+    )
+
+
+def test_downloads_hide_drafts(client):
+    claim = ClaimFactory()
+    stated(claim, "3,000", 2)
+    stated(claim, "4,444", 3, status="draft")
+
+    text = body(client.get(reverse("claims:export", args=[claim.slug, "csv"])))
+
+    assert '"3,000"' in text and "4,444" not in text
+
+
+def test_atom_feeds_list_new_figures(client, seeded):
+    everything = client.get(reverse("feeds:all")).content.decode()
+    claim = client.get(reverse("feeds:claim", args=[TROOPS])).content.decode()
+    topic = client.get(
+        reverse("feeds:topic", args=["north-korean-armed-forces"])
+    ).content.decode()
+
+    assert everything.count("<entry>") == 18
+    assert claim.count("<entry>") == 11
+    assert topic.count("<entry>") == 3
+    assert "US Department of Defense (Pentagon): 10,000" in claim
+    assert "The Pentagon now believes" in claim
+
+
+def test_feeds_hide_drafts(client):
+    claim = ClaimFactory()
+    stated(claim, "3,000", 2)
+    stated(claim, "4,444", 3, status="draft")
+
+    feed = client.get(reverse("feeds:claim", args=[claim.slug])).content.decode()
+
+    assert "3,000" in feed and "4,444" not in feed
+
+
+def test_feed_queries_are_bounded(client, seeded, django_assert_max_num_queries):
+    with django_assert_max_num_queries(2):
+        assert client.get(reverse("feeds:all")).status_code == 200
+
+
+def linked_data(client, slug):
+    page = client.get(reverse("claims:detail", args=[slug])).content.decode()
+    found = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    return json.loads(found.group(1))
+
+
+def test_claim_page_carries_schema_org_linked_data(client, seeded):
+    data = linked_data(client, TROOPS)
+
+    assert (data["@type"], data["name"]) == ("Dataset", "North Korean troops in Russia")
+    assert data["variableMeasured"]["minValue"] == 1500
+    assert len(data["hasPart"]) == 11
+    kirby = next(p for p in data["hasPart"] if p["author"]["name"] == "John Kirby")
+    assert kirby["@type"] == "Claim"
+    assert kirby["author"]["@type"] == "Person"
+    assert kirby["about"] == {
+        "@type": "QuantitativeValue",
+        "description": "at least 3,000",
+        "minValue": 3000,
+        "value": 3000,
+        "unitText": "troops",
+    }
+    assert kirby["appearance"]["publisher"]["name"] == "Brookings Institution"
+
+
+def test_linked_data_cannot_break_out_of_its_script(client):
+    claim = ClaimFactory(title="</script><script>alert(1)</script>")
+    stated(claim, "3,000", 2)
+
+    page = client.get(claim.get_absolute_url()).content.decode()
+
+    assert "</script><script>alert(1)" not in page
+    assert linked_data(client, claim.slug)["name"] == claim.title
+
+
+# The admin's upload
+
+
+def upload(text: str, name="figures.csv"):
+    return SimpleUploadedFile(name, text.encode(), content_type="text/csv")
+
+
+GOOD = (
+    ",".join(csvformat.REQUIRED)
+    + '\nTanks lost,tanks,War,Oryx,osint,2024-10-01,"3,000",Oryx counts 3000.,,,\n'
+)
+
+
+def test_researcher_previews_then_confirms_an_import(researcher_client, researcher):
+    preview = researcher_client.post(IMPORT_URL, {"file": upload(GOOD)})
+
+    assert "Preview: nothing has been written yet" in preview.content.decode()
+    assert "assertions: would create 1" in preview.content.decode()
+    assert not Assertion.objects.exists()
+
+    token = preview.context["token"]
+    done = researcher_client.post(
+        IMPORT_URL, {"confirm": "1", "token": token}, follow=True
+    )
+
+    assertion = Assertion.objects.get()
+    assert (assertion.claim.title, assertion.created_by) == ("Tanks lost", researcher)
+    assert "Imported." in done.content.decode()
+
+
+def test_a_bad_upload_lists_every_problem_and_writes_nothing(researcher_client):
+    bad = GOOD.replace('"3,000"', "lots") + GOOD.splitlines()[1].replace(
+        "2024-10-01", "soon"
+    )
+
+    response = researcher_client.post(IMPORT_URL, {"file": upload(bad)})
+
+    page = response.content.decode()
+    assert "Nothing was imported: 2 problems" in page
+    assert "no recognisable figure" in page and "“soon” is not" in page
+    assert not Claim.objects.exists()
+
+
+def test_a_stale_confirmation_imports_nothing(researcher_client):
+    response = researcher_client.post(
+        IMPORT_URL, {"confirm": "1", "token": "forged"}, follow=True
+    )
+
+    assert "preview has expired" in response.content.decode()
+    assert not Assertion.objects.exists()
+
+
+def test_only_researchers_may_import(editor_client):
+    assert Client().get(IMPORT_URL).status_code == 302
+    assert editor_client.get(IMPORT_URL).status_code == 403
+    assert editor_client.post(IMPORT_URL, {"file": upload(GOOD)}).status_code == 403
+    assert not Assertion.objects.exists()
+
+
+def test_the_assertion_list_offers_the_import(researcher_client):
+    page = researcher_client.get(reverse("admin:claims_assertion_changelist"))
+
+    assert IMPORT_URL in page.content.decode()
