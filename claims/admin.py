@@ -12,8 +12,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from claims import imports, services
 from claims.forms import AssertionForm, ImportForm, RetractForm
 from claims.models import Assertion, Claim, Discrepancy, Topic
-from sources.admin import DocumentAdmin, SuperuserDeleteMixin
-from sources.models import Document
+from sources.admin import DocumentAdmin, SourceAdmin, SuperuserDeleteMixin
+from sources.models import Document, Source
 
 IMPORT_SESSION_KEY = "claims:import-preview"
 
@@ -113,6 +113,10 @@ class TopicAdmin(SuperuserDeleteMixin, SimpleHistoryAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.claims_touch(claims=Claim.objects.filter(topic=obj))
 
 
 class HasOpenDiscrepancyFilter(admin.SimpleListFilter):
@@ -356,6 +360,7 @@ class AssertionAdmin(SuperuserDeleteMixin, SimpleHistoryAdmin):
 
 
 admin.site.unregister(Document)
+admin.site.unregister(Source)
 
 
 @admin.register(Document)
@@ -364,6 +369,20 @@ class DocumentWithAssertionsAdmin(AssertionFormsetMixin, DocumentAdmin):
     must not import claims, so claims adds the inline)."""
 
     inlines = [DocumentAssertionListInline, DocumentAssertionAddInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.claims_touch(claims=Claim.objects.filter(assertions__document=obj))
+
+
+@admin.register(Source)
+class SourceTouchingClaimsAdmin(SourceAdmin):
+    """The source admin of `sources`; saving a source marks the claims it speaks to as
+    changed, so their pages show its new name or grade at once."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.claims_touch(claims=Claim.objects.filter(assertions__source=obj))
 
 
 @admin.register(Discrepancy)

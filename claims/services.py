@@ -100,6 +100,7 @@ class Detection:
 
 REFRESH_BATCH = 500
 SUMMARY_FIELDS = [
+    "updated_at",  # the claim's last change: cached pages are keyed on it
     "assertion_count",
     "source_count",
     "first_stated_on",
@@ -166,9 +167,11 @@ def _refresh_batch(claim_ids: list[int]) -> Detection:
         .filter(claim_id__in=claim_ids)
     }
     result, created = Detection(), []
+    now = timezone.now()
     for claim_id, claim in claims.items():
         claim_points = points[claim_id]
         summary = divergence.summarise(claim_points)
+        claim.updated_at = now
         claim.assertion_count = len(claim_points)
         claim.source_count = summary.source_count
         claim.first_stated_on = summary.first_stated_on
@@ -237,6 +240,13 @@ def _detect(claim, live, conflict, points, names, result) -> Discrepancy | None:
         spread_ratio=conflict.ratio,
         arose_on=conflict.arose_on,
     )
+
+
+def claims_touch(*, claims) -> None:
+    """Mark `claims` (a queryset) as changed, so no cached page of theirs is served:
+    for edits that show on claim pages without changing any assertion (a source's
+    name or grade, a document's title, an editor's judgement)."""
+    Claim.objects.filter(pk__in=claims.values("pk")).update(updated_at=timezone.now())
 
 
 def discrepancies_detect_all(*, claims=None) -> Detection:
@@ -316,6 +326,7 @@ def discrepancy_judge(
     )
     discrepancy.full_clean()
     discrepancy.save()
+    claims_touch(claims=Claim.objects.filter(pk=discrepancy.claim_id))
     return discrepancy
 
 

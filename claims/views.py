@@ -2,9 +2,15 @@
 
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseBadRequest,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404, redirect
 from django.views import View
 from django.views.generic import DetailView, TemplateView
@@ -47,10 +53,38 @@ class ClaimListView(FilterView):
 
 
 class ClaimDetailView(DetailView):
+    """The claim page. For readers it is served from the cache, keyed on the claim's
+    last change (any assertion saved, retracted or moved, an editor's judgement, an
+    edit to the claim, its topic, sources or documents), so an edit shows at once."""
+
     template_name = "claims/claim_detail.html"
+    cache_seconds = 24 * 60 * 60
 
     def get_queryset(self):
         return Claim.objects.visible().with_related()
+
+    def get(self, request, *args, **kwargs):
+        if request.user.is_authenticated:  # staff see their own navigation
+            return super().get(request, *args, **kwargs)
+        self.object = self.get_object()
+        key = "claim-page:" + ":".join(
+            [
+                str(self.object.pk),
+                self.object.updated_at.isoformat(),
+                request.get_host(),
+                request.GET.urlencode(),
+            ]
+        )
+        body = cache.get(key)
+        if body is None:
+            response = self.render_to_response(
+                self.get_context_data(object=self.object)
+            )
+            response.render()
+            if response.status_code == 200:
+                cache.set(key, response.content, self.cache_seconds)
+            return response
+        return HttpResponse(body)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

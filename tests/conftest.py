@@ -2,6 +2,7 @@ import os
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.core.management import call_command
 from hypothesis import settings as hypothesis_settings
 
@@ -22,6 +23,12 @@ def pytest_sessionfinish(session, exitstatus):
             f"CI: {len(skipped)} test(s) skipped; a skip fails the run."
         )
         session.exitstatus = 1
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: cached pages never leak between tests."""
+    cache.clear()
 
 
 def _member(group_name, **fields):
