@@ -3,8 +3,6 @@
 import django_filters
 from django import forms
 from django.db.models import Exists, F, OuterRef, Q
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 
 from claims.models import Assertion, Claim, Discrepancy, DiscrepancyState, Topic
 from sources.models import Source, SourceKind
@@ -29,19 +27,18 @@ SORT_CHOICES = [
 ]
 
 
-@extend_schema_field(OpenApiTypes.STR)
-class SlugFilter(django_filters.ModelChoiceFilter):
-    """Choose a row by its slug (documented in the API schema as a string)."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("to_field_name", "slug")
-        super().__init__(*args, **kwargs)
-
-
 def _visible_units() -> list[tuple[str, str]]:
     """The units readers can filter by; a callable, so each use reads them afresh."""
     units = Claim.objects.visible().order_by("unit").values_list("unit", flat=True)
     return [(unit, unit) for unit in units.distinct()]
+
+
+def _sources_named(value: str):
+    """Return the sources a reader means by `value`: a slug, a name or an alias."""
+    value = value.strip()
+    return Source.objects.filter(
+        Q(slug=value) | Q(name__iexact=value) | Q(aliases__name__iexact=value)
+    ).values("pk")
 
 
 def _published_where(**conditions):
@@ -55,11 +52,8 @@ class ClaimFilter(django_filters.FilterSet):
     topic = django_filters.ModelChoiceFilter(
         queryset=Topic.objects.all(), to_field_name="slug", empty_label="any topic"
     )
-    source = SlugFilter(
-        label="Source",
-        queryset=Source.objects.all(),
-        method="filter_source",
-        empty_label="any source",
+    source = django_filters.CharFilter(
+        label="Source (name, alias or slug)", method="filter_source"
     )
     source_kind = django_filters.ChoiceFilter(
         label="Source kind",
@@ -119,7 +113,7 @@ class ClaimFilter(django_filters.FilterSet):
         return queryset
 
     def filter_source(self, queryset, name, value):
-        return queryset.filter(_published_where(source=value))
+        return queryset.filter(_published_where(source__in=_sources_named(value)))
 
     def filter_source_kind(self, queryset, name, value):
         return queryset.filter(_published_where(source__kind=value))
@@ -165,14 +159,11 @@ class DiscrepancyFilter(django_filters.FilterSet):
         to_field_name="slug",
         empty_label="any topic",
     )
-    claim = django_filters.ModelChoiceFilter(
-        queryset=Claim.objects.all(), to_field_name="slug", empty_label="any claim"
+    claim = django_filters.CharFilter(
+        label="Claim (title or slug)", method="filter_claim"
     )
-    source = SlugFilter(
-        label="Source",
-        queryset=Source.objects.all(),
-        method="filter_source",
-        empty_label="any source",
+    source = django_filters.CharFilter(
+        label="Source (name, alias or slug)", method="filter_source"
     )
     mine = django_filters.BooleanFilter(
         label="My queue",
@@ -192,7 +183,7 @@ class DiscrepancyFilter(django_filters.FilterSet):
 
     class Meta:
         model = Discrepancy
-        fields = ["state", "topic", "claim", "source"]
+        fields = ["state", "topic"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -213,9 +204,14 @@ class DiscrepancyFilter(django_filters.FilterSet):
             return queryset.pending()
         return queryset.filter(state=value)
 
+    def filter_claim(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(claim__slug=value) | Q(claim__title__icontains=value))
+
     def filter_source(self, queryset, name, value):
+        sources = _sources_named(value)
         return queryset.filter(
-            Q(assertion_low__source=value) | Q(assertion_high__source=value)
+            Q(assertion_low__source__in=sources) | Q(assertion_high__source__in=sources)
         )
 
     def filter_mine(self, queryset, name, value):

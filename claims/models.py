@@ -302,6 +302,10 @@ class Assertion(models.Model):
             models.Index(
                 fields=["source", "stated_on"], name="assertion_source_date_idx"
             ),
+            # "Published, newest first": the home page, feeds and the API list.
+            models.Index(
+                fields=["status", "-stated_on", "-id"], name="assertion_latest_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

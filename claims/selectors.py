@@ -184,35 +184,49 @@ class SourceRow:
 
 def source_page(source: Source) -> list[tuple[Claim, list[SourceRow]]]:
     """Return the source's published assertions grouped by claim, each compared with
-    what the other sources' current estimates were on that date."""
+    what the other sources' current estimates were on that date.
+
+    One date-ordered sweep per claim keeps each other source's latest figure, so the
+    work grows with the number of figures, not figures times claim size."""
     own = list(
         Assertion.objects.published()
         .filter(source=source)
         .with_related()
         .order_by("claim__title", "stated_on", "pk")
     )
-    claim_ids = {a.claim_id for a in own}
     others: dict[int, list[divergence.Point]] = defaultdict(list)
     rows = (
         Assertion.objects.published()
-        .filter(claim_id__in=claim_ids)
+        .filter(claim_id__in={a.claim_id for a in own})
         .exclude(source=source)
-        .order_by()
+        .order_by("claim_id", "stated_on", "id")
         .values(*POINT_FIELDS)
     )
     for row in rows:
         others[row["claim_id"]].append(_point_from_values(row))
     groups: dict[int, tuple[Claim, list[SourceRow]]] = {}
+    sweep: dict[int, tuple[int, dict]] = {}  # claim: (next index, latest by source)
     for assertion in own:
-        point = point_from_assertion(assertion)
-        then = divergence.summarise(others[assertion.claim_id], assertion.stated_on)
+        claim_points = others[assertion.claim_id]
+        index, latest = sweep.get(assertion.claim_id, (0, {}))
+        while (
+            index < len(claim_points)
+            and claim_points[index].stated_on <= assertion.stated_on
+        ):
+            latest[claim_points[index].source_id] = claim_points[index]
+            index += 1
+        sweep[assertion.claim_id] = (index, latest)
+        estimates = list(latest.values())
+        levels = [p.level for p in estimates if p.level is not None]
         groups.setdefault(assertion.claim_id, (assertion.claim, []))[1].append(
             SourceRow(
                 assertion=assertion,
-                comparison=divergence.compare(point, then.estimates),
-                others_low=then.lowest.level if then.lowest else None,
-                others_high=then.highest.level if then.highest else None,
-                others_count=then.source_count,
+                comparison=divergence.compare(
+                    point_from_assertion(assertion), estimates
+                ),
+                others_low=min(levels, default=None),
+                others_high=max(levels, default=None),
+                others_count=len(estimates),
             )
         )
     return list(groups.values())

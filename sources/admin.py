@@ -1,7 +1,12 @@
 from django.contrib import admin
+from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from sources.models import Document, Source, SourceAlias
+
+# An address typed without a scheme ("example.org") is taken as https, Django 6's
+# default, adopted now.
+URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
 
 class SuperuserDeleteMixin:
@@ -27,6 +32,7 @@ class SourceAdmin(SuperuserDeleteMixin, SimpleHistoryAdmin):
     search_fields = ["name", "aliases__name"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["parent"]
+    formfield_overrides = URL_FIELDS
     inlines = [SourceAliasInline]
     fieldsets = [
         (None, {"fields": ["name", "slug", "kind", "country", "parent"]}),
@@ -48,6 +54,7 @@ class DocumentAdmin(SuperuserDeleteMixin, SimpleHistoryAdmin):
     list_select_related = ["publisher"]
     search_fields = ["title", "authors", "url"]
     autocomplete_fields = ["publisher"]
+    formfield_overrides = URL_FIELDS
     date_hierarchy = "published_on"
     fieldsets = [
         (None, {"fields": ["title", "publisher", "authors", "published_on"]}),
