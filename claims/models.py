@@ -111,6 +111,7 @@ class Claim(models.Model):
     class Meta:
         ordering = ["title"]
         indexes = [
+            models.Index(fields=["-updated_at"], name="claim_changed_idx"),
             models.Index(fields=["-latest_stated_on"], name="claim_latest_idx"),
             models.Index(fields=["-spread_ratio"], name="claim_spread_idx"),
         ]
@@ -481,7 +482,8 @@ class DiscrepancyQuerySet(models.QuerySet):
         """Return discrepancies still waiting for a judgement."""
         return self.filter(state__in=review.PENDING)
 
-    def with_related(self) -> "DiscrepancyQuerySet":
+    def with_pair(self) -> "DiscrepancyQuerySet":
+        """Return discrepancies joined to everything one page about them shows."""
         return self.select_related(
             "claim__topic",
             "assertion_low__source",
@@ -491,6 +493,24 @@ class DiscrepancyQuerySet(models.QuerySet):
             "favoured",
             "assigned_to",
             "judged_by",
+        )
+
+    def with_related(self) -> "DiscrepancyQuerySet":
+        """Return a list of discrepancies with what it shows loaded: the claim in the
+        same query, the figures by id afterwards (joining them first would make the
+        database sort every discrepancy's figures before taking a page)."""
+        return self.select_related(
+            "claim__topic", "assigned_to", "judged_by"
+        ).prefetch_related(
+            models.Prefetch(
+                "assertion_low",
+                Assertion.objects.select_related("source", "document"),
+            ),
+            models.Prefetch(
+                "assertion_high",
+                Assertion.objects.select_related("source", "document"),
+            ),
+            "favoured",
         )
 
 
@@ -562,9 +582,12 @@ class Discrepancy(models.Model):
         ordering = ["-spread_ratio", "arose_on"]
         permissions = [("judge_discrepancy", "Can judge discrepancies")]
         indexes = [
+            # The review queue: live discrepancies, widest first.
             models.Index(
-                fields=["state", "-spread_ratio"], name="discrepancy_queue_idx"
-            )
+                fields=["-spread_ratio", "arose_on"],
+                condition=~Q(state="superseded"),
+                name="discrepancy_live_queue_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

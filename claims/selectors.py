@@ -137,9 +137,7 @@ def claim_page(
         )
     discrepancy = None
     if as_of is None:
-        discrepancy = (
-            Discrepancy.objects.live().with_related().filter(claim=claim).first()
-        )
+        discrepancy = Discrepancy.objects.live().with_pair().filter(claim=claim).first()
     return ClaimPage(
         claim=claim,
         as_of=as_of,

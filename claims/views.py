@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.http import (
     Http404,
     HttpResponse,
@@ -25,14 +25,57 @@ from sources.filters import SourceFilter
 from sources.models import Source
 
 
-class HomeView(TemplateView):
+def site_changed_at() -> str:
+    """Return when anything readers see last changed: the newest claim change (every
+    edit that shows on a page moves some claim's updated_at)."""
+    latest = Claim.objects.aggregate(latest=Max("updated_at"))["latest"]
+    return latest.isoformat() if latest else "empty"
+
+
+class ReaderCacheMixin:
+    """Serve readers (anonymous GETs) a cached copy of the page, keyed on what it
+    shows having last changed; logged-in staff always get a fresh page."""
+
+    cache_seconds = 24 * 60 * 60
+
+    def cache_stamp(self) -> str | None:
+        """Return when this page's content last changed; None to skip the cache."""
+        return site_changed_at()
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method != "GET" or request.user.is_authenticated:
+            return super().dispatch(request, *args, **kwargs)
+        stamp = self.cache_stamp()
+        if stamp is None:
+            return super().dispatch(request, *args, **kwargs)
+        key = ":".join(
+            [
+                "reader-page",
+                request.path,
+                stamp,
+                request.get_host(),
+                request.GET.urlencode(),
+            ]
+        )
+        body = cache.get(key)
+        if body is not None:
+            return HttpResponse(body)
+        response = super().dispatch(request, *args, **kwargs)
+        if hasattr(response, "render"):
+            response.render()
+        if response.status_code == 200:
+            cache.set(key, response.content, self.cache_seconds)
+        return response
+
+
+class HomeView(ReaderCacheMixin, TemplateView):
     template_name = "claims/home.html"
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs, **selectors.home_page())
 
 
-class ClaimListView(FilterView):
+class ClaimListView(ReaderCacheMixin, FilterView):
     filterset_class = ClaimFilter
     template_name = "claims/claim_list.html"
     paginate_by = 20
@@ -121,8 +164,18 @@ class SourceListView(FilterView):
         )
 
 
-class SourceDetailView(DetailView):
+class SourceDetailView(ReaderCacheMixin, DetailView):
     template_name = "sources/source_detail.html"
+
+    def cache_stamp(self) -> str | None:
+        # Its figures' claims, or the source itself (an alias, a note) changing.
+        edited = (
+            Source.history.filter(slug=self.kwargs["slug"])
+            .order_by("-history_date")
+            .values_list("history_date", flat=True)
+            .first()
+        )
+        return f"{site_changed_at()}:{edited.isoformat() if edited else ''}"
 
     def get_queryset(self):
         return Source.objects.select_related("parent").prefetch_related(
@@ -154,7 +207,7 @@ class DiscrepancyDetailView(PermissionRequiredMixin, DetailView):
     template_name = "review/discrepancy_detail.html"
 
     def get_queryset(self):
-        return Discrepancy.objects.with_related()
+        return Discrepancy.objects.with_pair()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

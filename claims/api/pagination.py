@@ -1,4 +1,4 @@
-from rest_framework.pagination import PageNumberPagination
+from rest_framework.pagination import CursorPagination, PageNumberPagination
 
 
 class Pagination(PageNumberPagination):
@@ -7,3 +7,13 @@ class Pagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+
+
+class NewestFirst(CursorPagination):
+    """The assertion list: newest first, by cursor, so no page costs a count of
+    every published figure (hundreds of thousands)."""
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
+    ordering = ("-stated_on", "-id")

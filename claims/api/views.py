@@ -6,6 +6,7 @@ from rest_framework import viewsets
 
 from claims import review, selectors
 from claims.api import serializers
+from claims.api.pagination import NewestFirst
 from claims.filters import AssertionFilter, ClaimFilter
 from claims.models import Assertion, Claim, Discrepancy
 from sources.filters import SourceFilter
@@ -41,6 +42,7 @@ class AssertionViewSet(viewsets.ReadOnlyModelViewSet):
     )
     serializer_class = serializers.AssertionSerializer
     filterset_class = AssertionFilter
+    pagination_class = NewestFirst
 
 
 @extend_schema_view(list=extend_schema(summary="Sources"))

@@ -141,7 +141,7 @@ def test_claim_page_queries_do_not_grow_with_figures(
         stated(large, f"{day},000", day, source=SourceFactory())
 
     for claim in (small, large):
-        with django_assert_max_num_queries(3):
+        with django_assert_max_num_queries(4):
             response = client.get(claim.get_absolute_url())
         assert response.status_code == 200
 
