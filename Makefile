@@ -8,7 +8,7 @@ export DJANGO_DEBUG ?= 1
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format migrate seed createdb chromium clean
+.PHONY: run test lint format migrate seed createdb chromium bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,13 @@ chromium:
 test: $(VENV)/.dev createdb chromium
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(ARGS)
+
+# The performance benchmark: PostgreSQL (BENCH_DATABASE_URL, a scratch database it
+# recreates), gunicorn and wrk on 127.0.0.1. Figures go to bench/results/.
+bench: $(VENV)/.dev
+	@command -v wrk >/dev/null || { \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
+	$(BIN)/python bench/run.py $(ARGS)
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
