@@ -35,6 +35,19 @@ class Topic(models.Model):
         return f"{reverse('claims:list')}?topic={self.slug}"
 
 
+# Derived from a claim's published assertions (services.claims_refresh), so kept out
+# of its history: they change with every assertion, which has a history of its own.
+CLAIM_SUMMARY_FIELDS = (
+    "assertion_count",
+    "source_count",
+    "first_stated_on",
+    "latest_stated_on",
+    "current_low",
+    "current_high",
+    "spread_ratio",
+)
+
+
 class ClaimQuerySet(models.QuerySet):
     def visible(self) -> "ClaimQuerySet":
         """Return claims a reader can see: those with a published assertion."""
@@ -94,17 +107,7 @@ class Claim(models.Model):
     spread_ratio = models.DecimalField(
         max_digits=32, decimal_places=2, null=True, blank=True, editable=False
     )
-    history = HistoricalRecords(
-        excluded_fields=[
-            "assertion_count",
-            "source_count",
-            "first_stated_on",
-            "latest_stated_on",
-            "current_low",
-            "current_high",
-            "spread_ratio",
-        ]
-    )
+    history = HistoricalRecords(excluded_fields=list(CLAIM_SUMMARY_FIELDS))
 
     objects = ClaimQuerySet.as_manager()
 

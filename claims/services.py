@@ -16,7 +16,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from claims import divergence, review
-from claims.models import Assertion, Claim, Discrepancy, Topic
+from claims.models import CLAIM_SUMMARY_FIELDS, Assertion, Claim, Discrepancy, Topic
 from sources.models import Document, Source, SourceAlias
 
 
@@ -99,16 +99,8 @@ class Detection:
 
 
 REFRESH_BATCH = 500
-SUMMARY_FIELDS = [
-    "updated_at",  # the claim's last change: cached pages are keyed on it
-    "assertion_count",
-    "source_count",
-    "first_stated_on",
-    "latest_stated_on",
-    "current_low",
-    "current_high",
-    "spread_ratio",
-]
+# The claim's last change moves with its summary: cached pages are keyed on it.
+SUMMARY_FIELDS = ["updated_at", *CLAIM_SUMMARY_FIELDS]
 POINT_VALUES = (
     "id",
     "claim_id",
