@@ -1,0 +1,30 @@
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_unknown_address_gets_a_friendly_404(client):
+    response = client.get("/no/such/page/")
+
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+    assert reverse("claims:list") in response.content.decode()
+
+
+def test_wrong_role_gets_a_friendly_403(researcher_client):
+    response = researcher_client.get(reverse("review:queue"))
+
+    assert response.status_code == 403
+    assert "Reviewing discrepancies is for editors" in response.content.decode()
+
+
+def test_a_server_error_gets_a_friendly_500(db, settings):
+    settings.ROOT_URLCONF = "tests.urls_failing"
+    client = Client(raise_request_exception=False)
+
+    response = client.get("/fail/")
+
+    assert response.status_code == 500
+    assert "Something went wrong" in response.content.decode()
