@@ -43,3 +43,11 @@ def test_debug_mode_runs_without_a_secret_key():
     result = manage("check", DJANGO_DEBUG="1")
 
     assert result.returncode == 0, result.stderr
+
+
+def test_a_weak_secret_key_stops_start_up_with_a_clear_message():
+    for weak in ("secret", "a" * 60, "django-insecure-" + "x1y2z3" * 10):
+        result = manage("check", DJANGO_SECRET_KEY=weak)
+
+        assert result.returncode != 0
+        assert "DJANGO_SECRET_KEY is too weak" in result.stderr
