@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
@@ -118,3 +119,14 @@ class ImportForm(forms.Form):
         help_text="UTF-8, one row per assertion, with the header described in the "
         "README (“CSV import”). Nothing is written until you confirm.",
     )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = settings.CLAIMTRACKER_IMPORT_MAX_MB
+        if upload.size > limit * 1024 * 1024:
+            size = upload.size / 1024 / 1024
+            raise forms.ValidationError(
+                f"The file is {size:.1f} MB; an import takes at most {limit} MB. "
+                "Split it into several files."
+            )
+        return upload

@@ -188,10 +188,12 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
-# The most rows one CSV import may hold.
+# The most rows one CSV import may hold, and the largest file the admin accepts
+# (the previewed file waits in the session until it is confirmed).
 CLAIMTRACKER_IMPORT_MAX_ROWS = int(
     os.environ.get("CLAIMTRACKER_IMPORT_MAX_ROWS", "200000")
 )
+CLAIMTRACKER_IMPORT_MAX_MB = int(os.environ.get("CLAIMTRACKER_IMPORT_MAX_MB", "20"))
 
 # History rows say why a change was made ("Superseded: …", "Retracted: …"); these
 # run past simple-history's default 100 characters.

@@ -210,3 +210,14 @@ def test_the_assertion_list_offers_the_import(researcher_client):
     page = researcher_client.get(reverse("admin:claims_assertion_changelist"))
 
     assert IMPORT_URL in page.content.decode()
+
+
+def test_an_upload_over_the_size_limit_is_refused_clearly(researcher_client, settings):
+    settings.CLAIMTRACKER_IMPORT_MAX_MB = 1
+    big = GOOD + GOOD.splitlines()[1].replace("Oryx counts", "x" * 2000) * 600
+
+    response = researcher_client.post(IMPORT_URL, {"file": upload(big)})
+
+    assert "an import takes at most 1 MB" in response.content.decode()
+    assert not Assertion.objects.exists()
+    assert "claims:import-preview" not in researcher_client.session
