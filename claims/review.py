@@ -15,7 +15,6 @@ RESOLVED = "resolved"
 DISMISSED = "dismissed"
 SUPERSEDED = "superseded"
 
-LIVE = (OPEN, UNDER_REVIEW, EXPLAINED, RESOLVED, DISMISSED)
 PENDING = (OPEN, UNDER_REVIEW)  # readers see these as "under review"
 JUDGEMENTS = (EXPLAINED, RESOLVED, DISMISSED)
 

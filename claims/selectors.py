@@ -17,15 +17,19 @@ from claims import chart, divergence
 from claims.models import Assertion, Claim, Discrepancy, Topic
 from sources.models import Source
 
+# The columns a divergence Point needs, for values() queries.
 POINT_FIELDS = (
     "id",
     "claim_id",
     "source_id",
+    "source__parent_id",
+    "document_id",
     "stated_on",
     "kind",
     "low",
     "high",
     "value",
+    "figure",
 )
 
 
@@ -46,7 +50,8 @@ def point_from_assertion(assertion: Assertion) -> divergence.Point:
     )
 
 
-def _point_from_values(row: dict) -> divergence.Point:
+def point_from_values(row: dict) -> divergence.Point:
+    """Return the divergence Point of a published assertion's POINT_FIELDS values."""
     return divergence.Point(
         id=row["id"],
         source_id=row["source_id"],
@@ -55,6 +60,9 @@ def _point_from_values(row: dict) -> divergence.Point:
         low=row["low"],
         high=row["high"],
         value=row["value"],
+        figure=row["figure"],
+        origin_id=row["source__parent_id"],
+        document_id=row["document_id"],
     )
 
 
@@ -165,7 +173,7 @@ def sparklines(claims: list[Claim]) -> dict[int, str]:
         .values(*POINT_FIELDS)
     )
     for row in rows:
-        by_claim[row["claim_id"]].append(_point_from_values(row))
+        by_claim[row["claim_id"]].append(point_from_values(row))
     return {claim.pk: chart.layout_sparkline(by_claim[claim.pk]) for claim in claims}
 
 
@@ -201,7 +209,7 @@ def source_page(source: Source) -> list[tuple[Claim, list[SourceRow]]]:
         .values(*POINT_FIELDS)
     )
     for row in rows:
-        others[row["claim_id"]].append(_point_from_values(row))
+        others[row["claim_id"]].append(point_from_values(row))
     groups: dict[int, tuple[Claim, list[SourceRow]]] = {}
     sweep: dict[int, tuple[int, dict]] = {}  # claim: (next index, latest by source)
     for assertion in own:

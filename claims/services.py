@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from claims import divergence, review
+from claims import divergence, review, selectors
 from claims.models import CLAIM_SUMMARY_FIELDS, Assertion, Claim, Discrepancy, Topic
 from sources.models import Document, Source, SourceAlias
 
@@ -101,20 +101,6 @@ class Detection:
 REFRESH_BATCH = 500
 # The claim's last change moves with its summary: cached pages are keyed on it.
 SUMMARY_FIELDS = ["updated_at", *CLAIM_SUMMARY_FIELDS]
-POINT_VALUES = (
-    "id",
-    "claim_id",
-    "source_id",
-    "source__parent_id",
-    "source__name",
-    "document_id",
-    "stated_on",
-    "kind",
-    "low",
-    "high",
-    "value",
-    "figure",
-)
 
 
 @transaction.atomic
@@ -133,25 +119,11 @@ def _refresh_batch(claim_ids: list[int]) -> Detection:
         Assertion.objects.published()
         .filter(claim_id__in=claim_ids)
         .order_by()
-        .values_list(*POINT_VALUES)
+        .values(*selectors.POINT_FIELDS, "source__name")
     )
-    for (pk, claim_id, source_id, origin, name, document, stated_on, kind,
-         low, high, value, figure) in rows:  # fmt: skip
-        names[source_id] = name
-        points[claim_id].append(
-            divergence.Point(
-                id=pk,
-                source_id=source_id,
-                stated_on=stated_on,
-                kind=kind,
-                low=low,
-                high=high,
-                value=value,
-                figure=figure,
-                origin_id=origin,
-                document_id=document,
-            )
-        )
+    for row in rows:
+        names[row["source_id"]] = row["source__name"]
+        points[row["claim_id"]].append(selectors.point_from_values(row))
     live = {
         d.claim_id: d
         for d in Discrepancy.objects.live()
