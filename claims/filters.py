@@ -226,14 +226,11 @@ class DiscrepancyFilter(django_filters.FilterSet):
 class AssertionFilter(django_filters.FilterSet):
     """The API's assertion list: by claim, source, topic, kind and dates."""
 
-    claim = django_filters.ModelChoiceFilter(
-        queryset=Claim.objects.all(), to_field_name="slug"
-    )
-    source = django_filters.ModelChoiceFilter(
-        queryset=Source.objects.all(), to_field_name="slug"
-    )
-    topic = django_filters.ModelChoiceFilter(
-        field_name="claim__topic", queryset=Topic.objects.all(), to_field_name="slug"
+    # Slugs in text fields: a select of every claim would be thousands of options.
+    claim = django_filters.CharFilter(field_name="claim__slug", label="Claim (slug)")
+    source = django_filters.CharFilter(field_name="source__slug", label="Source (slug)")
+    topic = django_filters.CharFilter(
+        field_name="claim__topic__slug", label="Topic (slug)"
     )
     kind = django_filters.ChoiceFilter(choices=Assertion.Kind.choices)
     stated_after = django_filters.DateFilter(field_name="stated_on", lookup_expr="gte")
