@@ -4,7 +4,6 @@ import json
 from decimal import Decimal
 
 from django import template
-from django.utils.html import _json_script_escapes
 from django.utils.safestring import mark_safe
 
 from claims import figures
@@ -43,12 +42,16 @@ def ratio(value):
     return f"{figures.format_number(Decimal(value).quantize(Decimal('0.1')))}×"
 
 
+# What json_script escapes: no text inside the data can close the script element.
+_SCRIPT_SAFE = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
 @register.filter
 def jsonld(data):
     """Return `data` as a JSON-LD script element, for search engines."""
     if not data:
         return ""
-    text = json.dumps(data, ensure_ascii=False).translate(_json_script_escapes)
+    text = json.dumps(data, ensure_ascii=False).translate(_SCRIPT_SAFE)
     # Safe: <, > and & are escaped as \u003C, \u003E and \u0026 (as json_script
     # does), so no text in the data can close the script element.
     return mark_safe(f'<script type="application/ld+json">{text}</script>')
