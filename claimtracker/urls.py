@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from claims import views as claim_views
 from claims.urls import feed_patterns, review_patterns, source_patterns
@@ -16,4 +18,9 @@ urlpatterns = [
     path("feeds/", include((feed_patterns, "feeds"))),
     path("api/", include("claims.api.urls")),
     path("admin/", admin.site.urls),
+    # Browsers ask for /favicon.ico on pages that name no icon (the admin's).
+    path(
+        "favicon.ico",
+        RedirectView.as_view(url=f"{settings.STATIC_URL}favicon.svg", permanent=True),
+    ),
 ]

@@ -1,9 +1,11 @@
 """Filters that show figures and dates the way readers should read them."""
 
 import json
+from datetime import timedelta
 from decimal import Decimal
 
 from django import template
+from django.template.defaultfilters import pluralize
 from django.utils.safestring import mark_safe
 
 from claims import figures
@@ -55,3 +57,14 @@ def jsonld(data):
     # Safe: <, > and & are escaped as \u003C, \u003E and \u0026 (as json_script
     # does), so no text in the data can close the script element.
     return mark_safe(f'<script type="application/ld+json">{text}</script>')
+
+
+@register.filter
+def duration(value: timedelta) -> str:
+    """Return a time span in words: "15 minutes", "1 hour", "1 hour 30 minutes"."""
+    minutes = round(value.total_seconds() / 60)
+    hours, minutes = divmod(minutes, 60)
+    parts = [f"{hours} hour{pluralize(hours)}"] if hours else []
+    if minutes or not hours:
+        parts.append(f"{minutes} minute{pluralize(minutes)}")
+    return " ".join(parts)

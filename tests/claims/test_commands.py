@@ -3,6 +3,7 @@ import io
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +16,12 @@ def test_create_account_makes_a_staff_member_of_the_role(monkeypatch, client):
     user = get_user_model().objects.get(username="rita")
     assert user.is_staff and not user.is_superuser
     assert list(user.groups.values_list("name", flat=True)) == ["Researchers"]
-    assert client.login(username="rita", password="a long passphrase for rita")
+    response = client.post(
+        reverse("admin:login"),
+        {"username": "rita", "password": "a long passphrase for rita"},
+    )
+    assert response.status_code == 302
+    assert client.get(reverse("admin:index")).status_code == 200
 
 
 def test_create_account_refuses_a_weak_password_and_creates_nothing(monkeypatch):
