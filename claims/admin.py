@@ -10,12 +10,25 @@ from django.urls import path
 from simple_history.admin import SimpleHistoryAdmin
 
 from claims import imports, services
-from claims.forms import AssertionForm, ImportForm, RetractForm
+from claims.concurrency import EditConflict
+from claims.forms import AssertionForm, ClaimForm, ImportForm, RetractForm
 from claims.models import Assertion, Claim, Discrepancy, Topic
 from sources.admin import DocumentAdmin, SourceAdmin, SuperuserDeleteMixin
 from sources.models import Document, Source
 
 IMPORT_SESSION_KEY = "claims:import-preview"
+
+
+class EditConflictAdminMixin:
+    """Refuse, with a message, a save that another person's save overtook after the
+    form's own version check (claims/concurrency.py): a race of milliseconds."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except EditConflict as conflict:
+            self.message_user(request, " ".join(conflict.messages), messages.ERROR)
+            return redirect(request.path)
 
 
 class AssertionFormsetMixin:
@@ -138,7 +151,13 @@ class HasOpenDiscrepancyFilter(admin.SimpleListFilter):
 
 
 @admin.register(Claim)
-class ClaimAdmin(AssertionFormsetMixin, SuperuserDeleteMixin, SimpleHistoryAdmin):
+class ClaimAdmin(
+    EditConflictAdminMixin,
+    AssertionFormsetMixin,
+    SuperuserDeleteMixin,
+    SimpleHistoryAdmin,
+):
+    form = ClaimForm
     list_display = ["title", "topic", "unit", "assertion_count", "updated_at"]
     list_filter = ["topic", HasOpenDiscrepancyFilter]
     list_select_related = ["topic"]
@@ -149,7 +168,7 @@ class ClaimAdmin(AssertionFormsetMixin, SuperuserDeleteMixin, SimpleHistoryAdmin
     fieldsets = [
         (None, {"fields": ["title", "slug", "topic", "unit"]}),
         ("What is counted", {"fields": ["scope", "description"]}),
-        ("Review", {"fields": ["discrepancy_ratio"]}),
+        ("Review", {"fields": ["discrepancy_ratio", "seen_version"]}),
     ]
 
     def get_queryset(self, request):
@@ -176,7 +195,7 @@ class TopicListFilter(admin.SimpleListFilter):
 
 
 @admin.register(Assertion)
-class AssertionAdmin(SuperuserDeleteMixin, SimpleHistoryAdmin):
+class AssertionAdmin(EditConflictAdminMixin, SuperuserDeleteMixin, SimpleHistoryAdmin):
     form = AssertionForm
     list_display = [
         "stated_on",
@@ -250,7 +269,10 @@ class AssertionAdmin(SuperuserDeleteMixin, SimpleHistoryAdmin):
         ),
         ("Assessment", {"fields": ["credibility", "status", "notes"]}),
         ("Retraction", {"fields": ["retraction_reason", "retracted_at"]}),
-        ("Record", {"fields": ["created_by", "created_at", "updated_at"]}),
+        (
+            "Record",
+            {"fields": ["created_by", "created_at", "updated_at", "seen_version"]},
+        ),
     ]
 
     change_list_template = "admin/claims/assertion/change_list.html"

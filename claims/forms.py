@@ -4,10 +4,54 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from claims import review
-from claims.models import Assertion, DiscrepancyState
+from claims.concurrency import conflict_lines
+from claims.models import Assertion, Claim, DiscrepancyState
 
 
-class AssertionForm(forms.ModelForm):
+class VersionedForm(forms.ModelForm):
+    """A model form that sends back the version of the row it was opened on, and
+    refuses to save over a newer one (claims/concurrency.py).
+
+    On a conflict the form keeps the person's input and names what the other person
+    changed; its version moves on to the current one, so saving again is a choice made
+    knowing what it replaces.
+    """
+
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["seen_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.instance.pk is None:
+            return cleaned_data
+        seen = cleaned_data.get("seen_version")
+        if seen is None:
+            raise forms.ValidationError(
+                "This form is missing the version it was opened on; reload the page."
+            )
+        current = type(self.instance)._base_manager.get(pk=self.instance.pk).version
+        if seen != current:
+            self.data = self.data.copy()
+            self.data[self.add_prefix("seen_version")] = current
+            raise forms.ValidationError(conflict_lines(self.instance, seen))
+        self.instance.version = seen
+        return cleaned_data
+
+
+class ClaimForm(VersionedForm):
+    class Meta:
+        model = Claim
+        fields = [
+            "title", "slug", "topic", "unit", "scope", "description",
+            "discrepancy_ratio",
+        ]  # fmt: skip
+
+
+class AssertionForm(VersionedForm):
     """The researchers' assertion form: kind and bounds may be left empty, and are then
     read from the figure (Assertion.clean); retraction goes through its own action."""
 
@@ -59,6 +103,9 @@ class ClaimViewForm(forms.Form):
 class JudgementForm(forms.Form):
     """An editor's judgement of a discrepancy: the moves its state allows."""
 
+    # The discrepancy's version when the page was opened (claims/concurrency.py).
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
     state = forms.ChoiceField(label="Judgement")
     note = forms.CharField(
         label="Note for readers",
@@ -92,6 +139,7 @@ class JudgementForm(forms.Form):
 
 
 class AssignForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
     assigned_to = forms.ModelChoiceField(
         label="Assign to",
         queryset=get_user_model().objects.none(),

@@ -13,8 +13,42 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from claims import figures, review
+from claims.concurrency import EditConflict
 
 FIGURE_DIGITS = {"max_digits": 26, "decimal_places": figures.DECIMAL_PLACES}
+
+
+class Versioned(models.Model):
+    """A row that two people may edit at once: `version` goes up by one with every
+    save, and a save made from an older version than the stored one raises
+    EditConflict instead of overwriting (claims/concurrency.py). Writes through
+    QuerySet.update(), which keep derived fields in step, leave it alone."""
+
+    version = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="Goes up by one with every save; an edit started from an older "
+        "version is refused.",
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            # Take the next version only if the row is still at ours: one UPDATE that
+            # also locks the row until the transaction ends.
+            claimed = (
+                type(self)
+                ._base_manager.filter(pk=self.pk, version=self.version)
+                .update(version=F("version") + 1)
+            )
+            if not claimed:
+                raise EditConflict(self, self.version)
+            self.version += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+        super().save(*args, **kwargs)
 
 
 class Topic(models.Model):
@@ -57,7 +91,7 @@ class ClaimQuerySet(models.QuerySet):
         return self.select_related("topic")
 
 
-class Claim(models.Model):
+class Claim(Versioned):
     """One quantity that sources estimate, such as the number of North Korean troops in
     Russia. Every figure for it is an Assertion.
 
@@ -184,7 +218,7 @@ class AssertionStatus(models.TextChoices):
     RETRACTED = "retracted", "Retracted"
 
 
-class Assertion(models.Model):
+class Assertion(Versioned):
     """One source stating one figure for one claim on a date, with the exact quote.
 
     `figure` keeps the words as phrased; `kind`, `low` and `high` are how the figure
@@ -517,7 +551,7 @@ class DiscrepancyQuerySet(models.QuerySet):
         )
 
 
-class Discrepancy(models.Model):
+class Discrepancy(Versioned):
     """Two sources' current figures for one claim that are too far apart, and the
     editors' judgement of it. Detection opens and supersedes these; editors judge
     them; nothing is deleted."""

@@ -16,6 +16,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from claims import divergence, review, selectors
+from claims.concurrency import EditConflict
 from claims.models import CLAIM_SUMMARY_FIELDS, Assertion, Claim, Discrepancy, Topic
 from sources.models import Document, Source, SourceAlias
 
@@ -261,11 +262,15 @@ def discrepancy_judge(
     note: str = "",
     favoured: Assertion | None = None,
     user,
+    version: int | None = None,
 ) -> Discrepancy:
-    """Move `discrepancy` to `state` with the editor's note; only editors may."""
+    """Move `discrepancy` to `state` with the editor's note; only editors may.
+
+    `version` is the one the editor's page showed: if the discrepancy has changed
+    since, EditConflict says how, and nothing is saved."""
     if not user.has_perm("claims.judge_discrepancy"):
         raise PermissionDenied("Only editors judge discrepancies.")
-    discrepancy = Discrepancy.objects.select_for_update().get(pk=discrepancy.pk)
+    discrepancy = _locked_at(discrepancy, version)
     review.check_transition(
         discrepancy.state, state, note=note, favoured=favoured is not None
     )
@@ -295,10 +300,14 @@ def discrepancy_judge(
 
 
 @transaction.atomic
-def discrepancy_assign(*, discrepancy: Discrepancy, assignee, user) -> Discrepancy:
-    """Give `discrepancy` to `assignee` (an editor), or to nobody with None."""
+def discrepancy_assign(
+    *, discrepancy: Discrepancy, assignee, user, version: int | None = None
+) -> Discrepancy:
+    """Give `discrepancy` to `assignee` (an editor), or to nobody with None; refuse
+    with EditConflict if it changed since `version`."""
     if not user.has_perm("claims.judge_discrepancy"):
         raise PermissionDenied("Only editors assign discrepancies.")
+    discrepancy = _locked_at(discrepancy, version)
     if assignee is not None and not assignee.has_perm("claims.judge_discrepancy"):
         raise ValidationError({"assigned_to": f"{assignee} is not an editor."})
     discrepancy.assigned_to = assignee
@@ -308,6 +317,14 @@ def discrepancy_assign(*, discrepancy: Discrepancy, assignee, user) -> Discrepan
     )
     discrepancy.save(update_fields=["assigned_to", "updated_at"])
     return discrepancy
+
+
+def _locked_at(discrepancy: Discrepancy, version: int | None) -> Discrepancy:
+    """Return the discrepancy's row, locked, if it is still at `version`."""
+    locked = Discrepancy.objects.select_for_update().get(pk=discrepancy.pk)
+    if version is not None and locked.version != version:
+        raise EditConflict(locked, version)
+    return locked
 
 
 DEMO_DATA = Path(__file__).resolve().parent / "seed" / "demo.json"

@@ -18,6 +18,7 @@ from django.views.generic.detail import SingleObjectMixin
 from django_filters.views import FilterView
 
 from claims import exports, selectors, services
+from claims.concurrency import EditConflict
 from claims.filters import ClaimFilter, DiscrepancyFilter
 from claims.forms import AssignForm, ClaimViewForm, JudgementForm
 from claims.models import Assertion, Claim, Discrepancy
@@ -211,9 +212,13 @@ class DiscrepancyDetailView(PermissionRequiredMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.setdefault("form", JudgementForm(discrepancy=self.object))
+        version = {"version": self.object.version}
         context.setdefault(
-            "assign_form", AssignForm(initial={"assigned_to": self.object.assigned_to})
+            "form", JudgementForm(initial=version, discrepancy=self.object)
+        )
+        context.setdefault(
+            "assign_form",
+            AssignForm(initial={**version, "assigned_to": self.object.assigned_to}),
         )
         context["page"] = selectors.review_page(self.object)
         return context
@@ -229,7 +234,16 @@ class DiscrepancyDetailView(PermissionRequiredMixin, DetailView):
                     note=form.cleaned_data["note"],
                     favoured=form.cleaned_data["favoured"],
                     user=request.user,
+                    version=form.cleaned_data["version"],
                 )
+            except EditConflict as conflict:
+                # Show the discrepancy as it now is, keeping the editor's input.
+                self.object = self.get_object()
+                data = request.POST.copy()
+                data["version"] = self.object.version
+                form = JudgementForm(data, discrepancy=self.object)
+                form.is_valid()
+                form.add_error(None, conflict.messages)
             except ValidationError as error:
                 _add_errors(form, error)
             else:
@@ -247,18 +261,25 @@ class DiscrepancyAssignView(PermissionRequiredMixin, SingleObjectMixin, View):
         discrepancy = self.get_object()
         form = AssignForm(request.POST)
         if request.POST.get("to_me"):
-            form = AssignForm({"assigned_to": request.user.pk})
+            form = AssignForm(
+                {"assigned_to": request.user.pk, "version": request.POST.get("version")}
+            )
         if form.is_valid():
             try:
                 services.discrepancy_assign(
                     discrepancy=discrepancy,
                     assignee=form.cleaned_data["assigned_to"],
                     user=request.user,
+                    version=form.cleaned_data["version"],
                 )
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
             else:
                 messages.success(request, "Assignment saved.")
+        elif "version" in form.errors:
+            messages.error(
+                request, "The page was out of date; reload it and try again."
+            )
         else:
             messages.error(request, "Choose an editor from the list.")
         return redirect(discrepancy.get_absolute_url())

@@ -118,7 +118,10 @@ def test_every_change_shows_in_the_history(researcher_client, researcher):
     assertion = Assertion.objects.get()
     change_url = reverse("admin:claims_assertion_change", args=[assertion.pk])
     researcher_client.post(
-        change_url, assertion_form(claim, source, figure="up to 12,000")
+        change_url,
+        assertion_form(
+            claim, source, figure="up to 12,000", seen_version=assertion.version
+        ),
     )
 
     response = researcher_client.get(
@@ -212,6 +215,7 @@ def test_claim_form_saves_inline_assertions_through_the_parser(
         "slug": claim.slug,
         "topic": claim.topic.pk,
         "unit": "troops",
+        "seen_version": claim.version,
         "assertions-TOTAL_FORMS": "0",
         "assertions-INITIAL_FORMS": "0",
         f"{prefix}-TOTAL_FORMS": "1",

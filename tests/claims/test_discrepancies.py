@@ -346,7 +346,11 @@ def test_editor_records_a_judgement_through_the_form(conflict, editor_client, ed
 
     response = editor_client.post(
         discrepancy.get_absolute_url(),
-        {"state": "explained", "note": "They count different units."},
+        {
+            "state": "explained",
+            "note": "They count different units.",
+            "version": discrepancy.version,
+        },
         follow=True,
     )
 
@@ -360,7 +364,8 @@ def test_invalid_judgement_is_refused_with_a_clear_message(conflict, editor_clie
     discrepancy = live(claim)
 
     response = editor_client.post(
-        discrepancy.get_absolute_url(), {"state": "resolved", "note": ""}
+        discrepancy.get_absolute_url(),
+        {"state": "resolved", "note": "", "version": discrepancy.version},
     )
 
     page = response.content.decode()
@@ -374,7 +379,9 @@ def test_a_move_the_state_does_not_allow_is_refused(conflict, editor_client):
     claim, _, _ = conflict
     discrepancy = live(claim)
 
-    response = editor_client.post(discrepancy.get_absolute_url(), {"state": "open"})
+    response = editor_client.post(
+        discrepancy.get_absolute_url(), {"state": "open", "version": 1}
+    )
 
     assert response.status_code == 400
     assert "Select a valid choice" in response.content.decode()
@@ -400,7 +407,10 @@ def test_assign_to_me_and_my_queue(conflict, editor_client, editor):
     stated(other, "100", 3)
     discrepancy = live(claim)
 
-    editor_client.post(reverse("review:assign", args=[discrepancy.pk]), {"to_me": "1"})
+    editor_client.post(
+        reverse("review:assign", args=[discrepancy.pk]),
+        {"to_me": "1", "version": discrepancy.version},
+    )
     response = editor_client.get(queue_url(), {"mine": "on"})
 
     discrepancy.refresh_from_db()
@@ -414,7 +424,7 @@ def test_assigning_to_a_non_editor_is_refused(conflict, editor_client, researche
 
     response = editor_client.post(
         reverse("review:assign", args=[discrepancy.pk]),
-        {"assigned_to": researcher.pk},
+        {"assigned_to": researcher.pk, "version": discrepancy.version},
         follow=True,
     )
 
