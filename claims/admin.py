@@ -172,8 +172,13 @@ class ClaimAdmin(
     ]
 
     def get_queryset(self, request):
+        # A grouped query drops the model's default order; the autocomplete's pages
+        # need one.
         return (
-            super().get_queryset(request).annotate(assertion_total=Count("assertions"))
+            super()
+            .get_queryset(request)
+            .annotate(assertion_total=Count("assertions"))
+            .order_by(*Claim._meta.ordering)
         )
 
     @admin.display(description="assertions", ordering="assertion_total")
