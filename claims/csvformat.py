@@ -183,8 +183,8 @@ def _check_header(header: list[str], result: Reading) -> bool:
 def _read_row(
     line: int, raw: dict, kinds: set[str], checked_urls: set[str], result: Reading
 ) -> Row | None:
-    values = {name: (raw.get(name) or "").strip() for name in COLUMNS}
-    values["quote"] = (raw.get("quote") or "").strip()
+    values = {name: restore(raw.get(name) or "").strip() for name in COLUMNS}
+    values["quote"] = restore(raw.get("quote") or "").strip()
     errors: list[RowError] = []
 
     def fail(column: str, message: str) -> None:
@@ -330,6 +330,24 @@ def format_date(day: date, precision: str) -> str:
     return day.isoformat()
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula ("CSV
+# injection"): the writer puts an apostrophe before such a value, which spreadsheets
+# show as text, and the reader takes it off again, so files still round-trip.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def defuse(value: str) -> str:
+    """Return `value` as a spreadsheet will show but never run it."""
+    return "'" + value if value.lstrip("'").startswith(FORMULA_STARTS) else value
+
+
+def restore(value: str) -> str:
+    """Return the value `defuse` was given."""
+    return (
+        value[1:] if value.startswith("'") and defuse(value[1:]) != value[1:] else value
+    )
+
+
 def write(rows: Iterable[dict]) -> Iterator[str]:
     """Yield the CSV text of `rows` (dicts keyed by COLUMNS), header first."""
     buffer = io.StringIO()
@@ -339,5 +357,7 @@ def write(rows: Iterable[dict]) -> Iterator[str]:
     for row in rows:
         buffer.seek(0)
         buffer.truncate()
-        writer.writerow(row)
+        writer.writerow(
+            {k: defuse(v) if isinstance(v, str) else v for k, v in row.items()}
+        )
         yield buffer.getvalue()
