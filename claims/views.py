@@ -1,5 +1,7 @@
 """Reader pages: no account needed, published assertions only (claims/selectors.py)."""
 
+import hashlib
+
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.cache import cache
@@ -33,6 +35,13 @@ def site_changed_at() -> str:
     return latest.isoformat() if latest else "empty"
 
 
+def page_cache_key(kind: str, stamp: str, request) -> str:
+    """Return the cache key of a reader page as of `stamp`. The address is hashed: a
+    query string can be as long as a visitor likes."""
+    page = "\n".join([request.get_host(), request.path, request.GET.urlencode()])
+    return f"{kind}:{stamp}:{hashlib.sha256(page.encode()).hexdigest()}"
+
+
 class ReaderCacheMixin:
     """Serve readers (anonymous GETs) a cached copy of the page, keyed on what it
     shows having last changed; logged-in staff always get a fresh page."""
@@ -49,15 +58,7 @@ class ReaderCacheMixin:
         stamp = self.cache_stamp()
         if stamp is None:
             return super().dispatch(request, *args, **kwargs)
-        key = ":".join(
-            [
-                "reader-page",
-                request.path,
-                stamp,
-                request.get_host(),
-                request.GET.urlencode(),
-            ]
-        )
+        key = page_cache_key("reader-page", stamp, request)
         body = cache.get(key)
         if body is not None:
             return HttpResponse(body)
@@ -111,14 +112,8 @@ class ClaimDetailView(DetailView):
         if request.user.is_authenticated:  # staff see their own navigation
             return super().get(request, *args, **kwargs)
         self.object = self.get_object()
-        key = "claim-page:" + ":".join(
-            [
-                str(self.object.pk),
-                self.object.updated_at.isoformat(),
-                request.get_host(),
-                request.GET.urlencode(),
-            ]
-        )
+        stamp = f"{self.object.pk}:{self.object.updated_at.isoformat()}"
+        key = page_cache_key("claim-page", stamp, request)
         body = cache.get(key)
         if body is None:
             response = self.render_to_response(
