@@ -186,12 +186,13 @@ def timed(function, *args, **kwargs) -> float:
 
 
 def import_rows(count: int) -> float:
-    import import_csv
     from django.core.management import call_command
+
+    from claims.synthetic import synthetic_csv_write
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "import.csv"
-        import_csv.write_rows(path, count, seed=int(time.time()))
+        synthetic_csv_write(path=path, count=count, seed=int(time.time()))
         return timed(call_command, "import_assertions", str(path), verbosity=0)
 
 

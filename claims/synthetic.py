@@ -6,9 +6,11 @@ inserts; synthetic rows get no history records (they were never edited by anyone
 
 from __future__ import annotations
 
+import csv
 import random
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
@@ -197,3 +199,40 @@ def _claim_assertions(rng, claim, count, sources, documents, now) -> list[Assert
             seen.add(key)
             kept.append(row)
     return kept
+
+
+CSV_KINDS = ["intelligence", "government", "military", "media", "think_tank", "ngo"]
+CSV_PHRASES = ["{n:,}", "about {n:,}", "at least {n:,}", "up to {n:,}", "{n:,}–{m:,}"]
+
+
+def synthetic_csv_write(*, path: Path, count: int, seed: int = 1) -> None:
+    """Write an import file of `count` deterministic rows: 1,000 claims, 200 sources,
+    a report every 50 rows (the import benchmark's and the fault tests' input)."""
+    rng = random.Random(seed)
+    columns = "claim,unit,topic,source,source_kind,stated_on,figure,quote"
+    columns += ",document_title,document_url,document_published_on"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(columns.split(","))
+        for i in range(count):
+            claim = i % 1000
+            source = rng.randrange(200)
+            n = rng.randrange(100, 100_000)
+            figure = rng.choice(CSV_PHRASES).format(n=n, m=n + rng.randrange(1, 5000))
+            day = START + timedelta(days=i // 1000)
+            report = i // 50
+            writer.writerow(
+                [
+                    f"Bench claim {claim}",
+                    "troops",
+                    f"Bench topic {claim % 20}",
+                    f"Bench source {source}",
+                    CSV_KINDS[source % len(CSV_KINDS)],
+                    day.isoformat(),
+                    figure,
+                    f"Row {i} says {figure}.",
+                    f"Bench report {report}",
+                    f"https://example.org/bench/{report}",
+                    (day + timedelta(days=1)).isoformat(),
+                ]
+            )

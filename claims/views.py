@@ -1,11 +1,13 @@
 """Reader pages: no account needed, published assertions only (claims/selectors.py)."""
 
 import hashlib
+import sys
 
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.db import InterfaceError, OperationalError
 from django.db.models import Count, Max, Q
 from django.http import (
     Http404,
@@ -14,7 +16,9 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.shortcuts import get_object_or_404, redirect
+from django.template import loader
 from django.views import View
+from django.views.defaults import server_error as django_server_error
 from django.views.generic import DetailView, TemplateView
 from django.views.generic.detail import SingleObjectMixin
 from django_filters.views import FilterView
@@ -326,3 +330,14 @@ def claim_list_export(request, fmt: str):
         )
     assertions = exports.published_assertions(filterset.qs.order_by())
     return _export_response(assertions, fmt, "claimtracker-claims")
+
+
+def server_error(request):
+    """Answer an unhandled error: 503, "try again", when the database is out of
+    reach (it recovers by itself once the database is back); Django's 500 otherwise.
+    Both pages are rendered without the database."""
+    error = sys.exc_info()[1]
+    if isinstance(error, OperationalError | InterfaceError):
+        page = loader.get_template("503.html").render()
+        return HttpResponse(page, status=503, headers={"Retry-After": "30"})
+    return django_server_error(request)

@@ -24,3 +24,6 @@ urlpatterns = [
         RedirectView.as_view(url=f"{settings.STATIC_URL}favicon.svg", permanent=True),
     ),
 ]
+
+# Django's 500 page, or the 503 page when the database is out of reach.
+handler500 = "claims.views.server_error"

@@ -28,3 +28,14 @@ def test_a_server_error_gets_a_friendly_500(db, settings):
 
     assert response.status_code == 500
     assert "Something went wrong" in response.content.decode()
+
+
+def test_losing_the_database_gets_a_friendly_503(db, settings):
+    settings.ROOT_URLCONF = "tests.urls_failing"
+    client = Client(raise_request_exception=False)
+
+    response = client.get("/database-gone/")
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert "cannot reach its database" in response.content.decode()

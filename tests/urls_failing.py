@@ -1,5 +1,6 @@
-"""A URL that fails, for the 500 page's test."""
+"""URLs that fail, for the 500 and 503 pages' tests."""
 
+from django.db import OperationalError
 from django.urls import path
 
 
@@ -7,4 +8,9 @@ def fail(request):
     raise RuntimeError("A deliberate failure for the 500 page test.")
 
 
-urlpatterns = [path("fail/", fail)]
+def database_gone(request):
+    raise OperationalError("server closed the connection unexpectedly")
+
+
+urlpatterns = [path("fail/", fail), path("database-gone/", database_gone)]
+handler500 = "claims.views.server_error"
