@@ -8,7 +8,7 @@ export DJANGO_DEBUG ?= 1
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format migrate seed createdb chromium bench clean
+.PHONY: run test lint format migrate seed createdb chromium bench backup restore clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,15 @@ bench: $(VENV)/.dev
 	@command -v wrk >/dev/null || { \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
 	$(BIN)/python bench/run.py $(ARGS)
+
+# Back up the configured database to one file (BACKUP=path, else backups/...), and
+# replace the database's contents with such a file. README.md, "Backups".
+backup: $(VENV)/.runtime
+	$(BIN)/python scripts/backup.py $(if $(BACKUP),--output "$(BACKUP)")
+
+restore: $(VENV)/.runtime
+	@test -n "$(BACKUP)" || { echo "Name the file: make restore BACKUP=backups/..."; exit 2; }
+	$(BIN)/python scripts/restore.py "$(BACKUP)" $(if $(YES),--yes)
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

@@ -1,0 +1,73 @@
+"""Replace the configured database's contents with a backup: `make restore BACKUP=path`.
+
+All or nothing: PostgreSQL restores in a single transaction (pg_restore --clean
+--single-transaction), SQLite through its backup API, so a failed restore leaves the
+database as it was. It asks for confirmation unless given --yes.
+"""
+
+import argparse
+import sqlite3
+import subprocess
+import sys
+from contextlib import closing
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from database import describe, pg_environment  # noqa: E402
+
+SIGNATURES = {"postgresql": b"PGDMP", "sqlite": b"SQLite format 3\x00"}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("backup", type=Path, help="a file written by make backup")
+    parser.add_argument("--yes", action="store_true", help="do not ask to confirm")
+    args = parser.parse_args()
+    database = describe()
+    engine = database["engine"]
+    if not args.backup.is_file():
+        sys.exit(f"Restore refused: there is no file at {args.backup}.")
+    with args.backup.open("rb") as handle:
+        start = handle.read(16)
+    if not start.startswith(SIGNATURES[engine]):
+        sys.exit(
+            f"Restore refused: {args.backup} is not a {engine} backup made by "
+            "make backup. Nothing was changed."
+        )
+    if not args.yes:
+        answer = input(
+            f"Replace everything in the {engine} database {database['name']} with "
+            f"{args.backup}? Type yes: "
+        )
+        if answer.strip().lower() != "yes":
+            sys.exit("Nothing was changed.")
+    if engine == "postgresql":
+        result = subprocess.run(
+            [
+                "pg_restore",
+                "--clean",
+                "--if-exists",
+                "--no-owner",
+                "--single-transaction",
+                "--exit-on-error",
+                "--dbname",
+                database["name"],
+                str(args.backup),
+            ],  # fmt: skip
+            env=pg_environment(database),
+            capture_output=True,
+            text=True,
+        )
+        if result.returncode != 0:
+            sys.exit(f"Restore failed, nothing was changed: {result.stderr.strip()}")
+    else:
+        with (
+            closing(sqlite3.connect(args.backup)) as backup,
+            closing(sqlite3.connect(database["name"])) as live,
+        ):
+            backup.backup(live)
+    print(f"Restored the {engine} database from {args.backup}")  # noqa: T201
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,238 @@
+"""Faults, against real processes: the database going away under gunicorn, and an
+import killed half way. These run on both CI legs: they bring their own databases
+(tests/scratch.py), whatever DATABASE_URL the suite itself uses."""
+
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import psycopg
+import pytest
+from psycopg import sql
+
+from claims.synthetic import synthetic_csv_write
+from tests import scratch
+
+
+@pytest.fixture(scope="session")
+def static_root(tmp_path_factory):
+    return scratch.collect_static(tmp_path_factory.mktemp("static"))
+
+
+@pytest.fixture(scope="session")
+def templates(tmp_path_factory):
+    """A migrated, seeded database of each engine, copied for each test."""
+    made = {}
+
+    def template(engine):
+        if engine not in made:
+            made[engine] = scratch.seeded_template(
+                engine, tmp_path_factory.mktemp(engine)
+            )
+        return made[engine]
+
+    yield template
+    for database in made.values():
+        database.drop()
+
+
+@pytest.fixture
+def scratch_database(templates, request):
+    database = templates(getattr(request, "param", "postgresql")).copy()
+    yield database
+    database.drop()
+
+
+def cut_off(database) -> None:
+    """Refuse new connections to the database and end every open one."""
+    with scratch.admin_connection() as admin:
+        name = sql.Identifier(database.name)
+        admin.execute(sql.SQL("ALTER DATABASE {} ALLOW_CONNECTIONS false").format(name))
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = %s AND pid <> pg_backend_pid()",
+            [database.name],
+        )
+
+
+def restore_access(database) -> None:
+    with scratch.admin_connection() as admin:
+        admin.execute(
+            sql.SQL("ALTER DATABASE {} ALLOW_CONNECTIONS true").format(
+                sql.Identifier(database.name)
+            )
+        )
+
+
+def test_database_going_away_gives_503_and_the_site_recovers(
+    scratch_database, static_root
+):
+    with scratch.gunicorn(scratch_database, static_root) as port:
+        assert scratch.fetch(port, "/claims/").status == 200
+
+        cut_off(scratch_database)
+        down = scratch.fetch(port, "/claims/")
+        restore_access(scratch_database)
+        back = scratch.fetch(port, "/claims/")
+
+    assert down.status == 503
+    assert down.headers["retry-after"] == "30"
+    assert "cannot reach its database" in down.body
+    assert back.status == 200
+    assert "North Korean troops in Russia" in back.body
+
+
+def test_connection_killed_mid_request_gives_503_and_the_next_request_works(
+    scratch_database, static_root
+):
+    with scratch.gunicorn(scratch_database, static_root) as port:
+        assert scratch.fetch(port, "/sources/").status == 200
+        locker = psycopg.connect(scratch_database.url)
+        locker.execute("LOCK TABLE claims_claim IN ACCESS EXCLUSIVE MODE")
+        answers = []
+        request = threading.Thread(
+            target=lambda: answers.append(scratch.fetch(port, "/claims/"))
+        )
+        request.start()
+        waiting = wait_for_blocked_backend(scratch_database)
+        with scratch.admin_connection() as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", [waiting])
+        request.join(timeout=30)
+        locker.rollback()
+        locker.close()
+        after = scratch.fetch(port, "/claims/")
+
+    assert answers[0].status == 503
+    assert after.status == 200
+
+
+def wait_for_blocked_backend(database) -> int:
+    """Return the process id of the connection waiting for the test's lock."""
+    deadline = time.monotonic() + 20
+    with scratch.admin_connection() as admin:
+        while time.monotonic() < deadline:
+            row = admin.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = %s "
+                "AND wait_event_type = 'Lock'",
+                [database.name],
+            ).fetchone()
+            if row:
+                return row[0]
+            time.sleep(0.05)
+    raise AssertionError("The request never reached the database.")
+
+
+TABLES = [
+    "claims_assertion",
+    "claims_historicalassertion",
+    "claims_claim",
+    "claims_topic",
+    "sources_source",
+    "sources_document",
+]
+
+
+def writing_has_begun(database) -> bool:
+    """Whether the import has started writing rows (in its open transaction)."""
+    if database.engine == "sqlite":
+        return Path(f"{database.name}-journal").exists()
+    with psycopg.connect(database.url, autocommit=True) as watcher:
+        return bool(
+            watcher.execute(
+                "SELECT 1 FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
+                "WHERE c.relname = 'claims_assertion' AND l.mode = 'RowExclusiveLock' "
+                "AND l.pid <> pg_backend_pid()"
+            ).fetchone()
+        )
+
+
+@pytest.mark.parametrize("scratch_database", ["postgresql", "sqlite"], indirect=True)
+def test_import_killed_half_way_leaves_nothing_behind(scratch_database, tmp_path):
+    before = {table: scratch_database.count(table) for table in TABLES}
+    path = tmp_path / "big.csv"
+    synthetic_csv_write(path=path, count=40_000)
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", "import_assertions", str(path)],
+        cwd=scratch.ROOT,
+        env=scratch.environment(scratch_database.url),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 120
+    while not writing_has_begun(scratch_database):
+        assert process.poll() is None, "the import ended before it was interrupted"
+        assert time.monotonic() < deadline, "the import never started writing"
+        time.sleep(0.02)
+    time.sleep(0.5)
+
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+
+    assert process.returncode == -signal.SIGKILL
+    assert {table: scratch_database.count(table) for table in TABLES} == before
+
+
+# Backups: `make backup` and `make restore`, each engine, as a round trip.
+
+
+def make(target: str, database, **variables) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        ["make", "-s", target, *(f"{k}={v}" for k, v in variables.items())],
+        cwd=scratch.ROOT,
+        env=scratch.environment(database.url),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def snapshot(database) -> str:
+    return scratch.manage(
+        database.url, "dumpdata", "claims", "sources", "auth.group", "--indent", "1"
+    ).stdout
+
+
+@pytest.mark.parametrize("scratch_database", ["postgresql", "sqlite"], indirect=True)
+def test_backup_then_restore_brings_back_exactly_what_was_saved(
+    scratch_database, tmp_path
+):
+    saved = snapshot(scratch_database)
+    backup = tmp_path / "claimtracker.backup"
+    made = make("backup", scratch_database, BACKUP=backup)
+    scratch.manage(
+        scratch_database.url,
+        "import_assertions",
+        str(scratch.ROOT / "tests" / "data" / "one_more_figure.csv"),
+    )
+    assert snapshot(scratch_database) != saved
+
+    restored = make("restore", scratch_database, BACKUP=backup, YES=1)
+
+    assert made.returncode == 0, made.stderr
+    assert restored.returncode == 0, restored.stderr
+    assert snapshot(scratch_database) == saved
+
+
+@pytest.mark.parametrize("scratch_database", ["postgresql", "sqlite"], indirect=True)
+def test_restore_refuses_a_file_that_is_not_a_backup_and_changes_nothing(
+    scratch_database, tmp_path
+):
+    saved = snapshot(scratch_database)
+    wrong = tmp_path / "notes.txt"
+    wrong.write_text("not a backup")
+
+    result = make("restore", scratch_database, BACKUP=wrong, YES=1)
+
+    assert result.returncode != 0
+    assert "is not a" in result.stderr and "Nothing was changed" in result.stderr
+    assert snapshot(scratch_database) == saved
+
+
+def test_restore_without_a_file_named_says_how(scratch_database):
+    result = make("restore", scratch_database)
+
+    assert result.returncode == 2
+    assert "make restore BACKUP=" in result.stdout
