@@ -26,6 +26,13 @@ def pytest_sessionfinish(session, exitstatus):
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Hash test passwords quickly: the real hasher is slow on purpose, and tests
+    create many accounts. Logins still check passwords for real."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache: cached pages never leak between tests."""
     cache.clear()

@@ -14,8 +14,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from claims.models import Assertion, Claim, Discrepancy
-from sources.models import Document, Source
-from tests.factories import UserFactory
+from sources.models import Source
+from tests.factories import ClaimFactory, DocumentFactory, UserFactory, stated
 
 pytestmark = pytest.mark.django_db
 
@@ -116,10 +116,15 @@ def test_every_named_url_has_a_row_in_the_matrix():
 
 
 @pytest.fixture
-def world(seeded):
-    """The demo data set, one row of each kind, and a failed login on record."""
-    claim = Claim.objects.get(slug="north-korean-troops-in-russia")
-    assertion = claim.assertions.published().first()
+def world(db):
+    """A claim with two conflicting figures from one report, one row of every other
+    kind, and a failed login on record."""
+    claim = ClaimFactory(title="North Korean troops in Russia", slug="nk-troops")
+    document = DocumentFactory()
+    stated(claim, "1,500", 18, document=document)
+    stated(claim, "10,000", 28, document=document)
+    # Between the two: not part of the conflict, so a superuser may delete it.
+    assertion = stated(claim, "3,000", 23, document=document)
     discrepancy = Discrepancy.objects.live().get(claim=claim)
     root = UserFactory(username="root", is_staff=True, is_superuser=True)
     Client().post(reverse("admin:login"), {"username": "root", "password": "no"})
@@ -132,7 +137,7 @@ def world(seeded):
         "claims_discrepancy": discrepancy,
         "claims_topic": claim.topic,
         "sources_source": assertion.source,
-        "sources_document": Document.objects.first(),
+        "sources_document": document,
         "auth_user": root,
         "auth_group": Group.objects.get(name="Editors"),
         "axes_accessattempt": AccessAttempt.objects.first(),
