@@ -1,3 +1,4 @@
+import datetime
 import os
 
 import pytest
@@ -6,7 +7,10 @@ from django.core.cache import cache
 from django.core.management import call_command
 from hypothesis import settings as hypothesis_settings
 
-from tests.factories import UserFactory
+from claims import services
+from claims.models import Discrepancy
+from sources.models import Document, Source, SourceAlias
+from tests.factories import PAYLOAD, TAG, ClaimFactory, TopicFactory, UserFactory
 
 # In CI every property-based test runs the same examples, so a failure can be repeated.
 hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
@@ -81,3 +85,50 @@ def editor_client(client, editor):
 def superuser_client(client, superuser):
     client.force_login(superuser)
     return client
+
+
+@pytest.fixture
+def hostile():
+    """A claim whose every typed-in text carries markup, with a judged conflict."""
+    topic = TopicFactory(name=f"Topic {PAYLOAD}", description=PAYLOAD)
+    claim = ClaimFactory(
+        title=f"Troops {PAYLOAD}",
+        slug="hostile",
+        topic=topic,
+        unit=f"troops{TAG}",
+        description=PAYLOAD,
+        scope=PAYLOAD,
+    )
+    sources = [
+        Source.objects.create(
+            name=f"Agency {n} {PAYLOAD}", slug=f"agency-{n}", kind="government"
+        )
+        for n in (1, 2)
+    ]
+    for source in sources:
+        SourceAlias.objects.create(source=source, name=f"A{source.pk}{TAG}")
+        source.notes = PAYLOAD
+        source.save()
+    document = Document.objects.create(
+        title=f"Report {PAYLOAD}",
+        publisher=sources[0],
+        url="https://example.org/report",
+        published_on=datetime.date(2024, 10, 20),
+    )
+    for day, figure, source in ((10, "1,000", sources[0]), (20, "9,000", sources[1])):
+        services.assertion_create(
+            claim=claim,
+            source=source,
+            document=document,
+            stated_on=datetime.date(2024, 10, day),
+            figure=figure,
+            quote=f"{PAYLOAD} {figure}",
+            notes=PAYLOAD,
+        )
+    services.discrepancy_judge(
+        discrepancy=Discrepancy.objects.live().get(claim=claim),
+        state="explained",
+        note=PAYLOAD,
+        user=UserFactory(username="judge", is_superuser=True),
+    )
+    return claim

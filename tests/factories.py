@@ -97,3 +97,9 @@ def stated(claim, figure, day, source=None, **fields):
         quote=f"They said {figure}.",
         **fields,
     )
+
+
+# Markup and script typed into text fields, for the escaping tests.
+SCRIPT = '<script>alert("xss")</script>'
+TAG = "<img src=x onerror=alert(1)>"
+PAYLOAD = f"{SCRIPT}{TAG}&amp; \"quoted\" 'single'"

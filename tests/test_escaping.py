@@ -1,71 +1,19 @@
 """Markup typed into any text field is shown as text everywhere: reader pages, the
 chart, the review and admin pages, feeds, JSON-LD, the API and the downloads."""
 
-import datetime
 import json
 
 import pytest
 from django.urls import reverse
 
-from claims import csvformat, services
+from claims import csvformat
 from claims.models import Assertion, Discrepancy
-from sources.models import Document, Source, SourceAlias
-from tests.factories import ClaimFactory, TopicFactory, UserFactory
+from tests.factories import PAYLOAD, SCRIPT, TAG
 from tests.test_permissions import GET_MATRIX, PUBLIC, client_for
 
 pytestmark = pytest.mark.django_db
 
-SCRIPT = '<script>alert("xss")</script>'
-TAG = "<img src=x onerror=alert(1)>"
-PAYLOAD = f"{SCRIPT}{TAG}&amp; \"quoted\" 'single'"
 RAW = (SCRIPT, TAG, "</script><script>")
-
-
-@pytest.fixture
-def hostile():
-    """A claim whose every typed-in text carries markup, with a judged conflict."""
-    topic = TopicFactory(name=f"Topic {PAYLOAD}", description=PAYLOAD)
-    claim = ClaimFactory(
-        title=f"Troops {PAYLOAD}",
-        slug="hostile",
-        topic=topic,
-        unit=f"troops{TAG}",
-        description=PAYLOAD,
-        scope=PAYLOAD,
-    )
-    sources = [
-        Source.objects.create(
-            name=f"Agency {n} {PAYLOAD}", slug=f"agency-{n}", kind="government"
-        )
-        for n in (1, 2)
-    ]
-    for source in sources:
-        SourceAlias.objects.create(source=source, name=f"A{source.pk}{TAG}")
-        source.notes = PAYLOAD
-        source.save()
-    document = Document.objects.create(
-        title=f"Report {PAYLOAD}",
-        publisher=sources[0],
-        url="https://example.org/report",
-        published_on=datetime.date(2024, 10, 20),
-    )
-    for day, figure, source in ((10, "1,000", sources[0]), (20, "9,000", sources[1])):
-        services.assertion_create(
-            claim=claim,
-            source=source,
-            document=document,
-            stated_on=datetime.date(2024, 10, day),
-            figure=figure,
-            quote=f"{PAYLOAD} {figure}",
-            notes=PAYLOAD,
-        )
-    services.discrepancy_judge(
-        discrepancy=Discrepancy.objects.live().get(claim=claim),
-        state="explained",
-        note=PAYLOAD,
-        user=UserFactory(username="judge", is_superuser=True),
-    )
-    return claim
 
 
 def body_of(response) -> str:
