@@ -115,11 +115,21 @@ class ClaimDetailView(DetailView):
     def get(self, request, *args, **kwargs):
         if request.user.is_authenticated:  # staff see their own navigation
             return super().get(request, *args, **kwargs)
-        self.object = self.get_object()
-        stamp = f"{self.object.pk}:{self.object.updated_at.isoformat()}"
-        key = page_cache_key("claim-page", stamp, request)
+        # A cached page needs only the claim's id and last change: no model, no join.
+        found = (
+            Claim.objects.visible()
+            .filter(slug=self.kwargs["slug"])
+            .values_list("pk", "updated_at")
+            .first()
+        )
+        if found is None:
+            raise Http404("No published claim has this address.")
+        key = page_cache_key(
+            "claim-page", f"{found[0]}:{found[1].isoformat()}", request
+        )
         body = cache.get(key)
         if body is None:
+            self.object = self.get_object()
             response = self.render_to_response(
                 self.get_context_data(object=self.object)
             )
