@@ -35,12 +35,15 @@ def main() -> None:
             "make backup. Nothing was changed."
         )
     if not args.yes:
-        answer = input(
-            f"Replace everything in the {engine} database {database['name']} with "
-            f"{args.backup}? Type yes: "
-        )
+        try:
+            answer = input(
+                f"Replace everything in the {engine} database {database['name']} "
+                f"with {args.backup}? Type yes: "
+            )
+        except EOFError:  # no terminal to answer from: run with --yes (YES=1)
+            answer = ""
         if answer.strip().lower() != "yes":
-            sys.exit("Nothing was changed.")
+            sys.exit("\nNothing was changed (answer yes, or pass YES=1 to make).")
     if engine == "postgresql":
         result = subprocess.run(
             [

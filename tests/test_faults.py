@@ -178,11 +178,12 @@ def test_import_killed_half_way_leaves_nothing_behind(scratch_database, tmp_path
 # Backups: `make backup` and `make restore`, each engine, as a round trip.
 
 
-def make(target: str, database, **variables) -> subprocess.CompletedProcess:
+def make(target: str, database, answer="", **variables) -> subprocess.CompletedProcess:
     return subprocess.run(
         ["make", "-s", target, *(f"{k}={v}" for k, v in variables.items())],
         cwd=scratch.ROOT,
         env=scratch.environment(database.url),
+        input=answer,
         capture_output=True,
         text=True,
         timeout=300,
@@ -236,3 +237,21 @@ def test_restore_without_a_file_named_says_how(scratch_database):
 
     assert result.returncode == 2
     assert "make restore BACKUP=" in result.stdout
+
+
+def test_restore_asks_first_and_a_no_changes_nothing(scratch_database, tmp_path):
+    backup = tmp_path / "claimtracker.backup"
+    make("backup", scratch_database, BACKUP=backup)
+    scratch.manage(
+        scratch_database.url,
+        "import_assertions",
+        str(scratch.ROOT / "tests" / "data" / "one_more_figure.csv"),
+    )
+    changed = snapshot(scratch_database)
+
+    result = make("restore", scratch_database, answer="no\n", BACKUP=backup)
+
+    assert result.returncode != 0
+    assert "Type yes" in result.stdout
+    assert "Nothing was changed" in result.stderr
+    assert snapshot(scratch_database) == changed
