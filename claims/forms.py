@@ -33,12 +33,12 @@ class VersionedForm(forms.ModelForm):
             raise forms.ValidationError(
                 "This form is missing the version it was opened on; reload the page."
             )
-        current = type(self.instance)._base_manager.get(pk=self.instance.pk).version
-        if seen != current:
+        # The instance was read from the database for this request; if another
+        # save lands after this check, Versioned.save refuses it.
+        if seen != self.instance.version:
             self.data = self.data.copy()
-            self.data[self.add_prefix("seen_version")] = current
+            self.data[self.add_prefix("seen_version")] = self.instance.version
             raise forms.ValidationError(conflict_lines(self.instance, seen))
-        self.instance.version = seen
         return cleaned_data
 
 
