@@ -255,3 +255,20 @@ def test_restore_asks_first_and_a_no_changes_nothing(scratch_database, tmp_path)
     assert "Type yes" in result.stdout
     assert "Nothing was changed" in result.stderr
     assert snapshot(scratch_database) == changed
+
+
+def test_backup_without_a_name_goes_to_a_dated_file_in_backups(templates):
+    database = templates("sqlite").copy()
+
+    result = make("backup", database)
+
+    written = Path(result.stdout.strip().rsplit(" to ", 1)[1])
+    try:
+        assert result.returncode == 0, result.stderr
+        assert written.parent == scratch.ROOT / "backups"
+        assert written.name.startswith("claimtracker-")
+        assert written.suffix == ".sqlite3"
+        assert written.read_bytes().startswith(b"SQLite format 3\x00")
+    finally:
+        written.unlink(missing_ok=True)
+        database.drop()
