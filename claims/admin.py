@@ -1,6 +1,7 @@
 import secrets
 
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef
@@ -194,9 +195,11 @@ class TopicListFilter(admin.SimpleListFilter):
         return [(topic.pk, topic.name) for topic in Topic.objects.all()]
 
     def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(claim__topic=self.value())
-        return queryset
+        if not self.value():
+            return queryset
+        if not self.value().isdigit():  # the admin answers with its "?e=1" page
+            raise IncorrectLookupParameters(f"No topic “{self.value()}”.")
+        return queryset.filter(claim__topic=self.value())
 
 
 @admin.register(Assertion)

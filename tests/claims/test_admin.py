@@ -268,3 +268,14 @@ def test_claim_change_page_with_many_inline_assertions_has_bounded_queries(
 
     assert response.status_code == 200
     assert response.content.decode().count("3,000") >= 20
+
+
+def test_a_malformed_topic_filter_gets_the_admins_error_page_not_a_crash(
+    researcher_client,
+):
+    AssertionFactory()  # a topic to filter by, so the filter is shown
+
+    response = researcher_client.get(CHANGELIST_URL, {"topic": ":"})
+
+    assert response.status_code == 302
+    assert response["Location"].endswith("?e=1")
