@@ -31,7 +31,7 @@ def main() -> None:
     from django.core.management import call_command
 
     django.setup()
-    from claims.synthetic import synthetic_csv_write
+    from claims.interchange.synthetic import synthetic_csv_write
 
     call_command("migrate", verbosity=0)
     with tempfile.TemporaryDirectory() as folder:

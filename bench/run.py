@@ -188,7 +188,7 @@ def timed(function, *args, **kwargs) -> float:
 def import_rows(count: int) -> float:
     from django.core.management import call_command
 
-    from claims.synthetic import synthetic_csv_write
+    from claims.interchange.synthetic import synthetic_csv_write
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "import.csv"

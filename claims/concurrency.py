@@ -53,6 +53,13 @@ class EditConflict(ValidationError):
 
     def __init__(self, instance, seen_version: int):
         self.instance, self.seen_version = instance, seen_version
+        # The version a retry must name to replace the other person's edit.
+        self.current_version = (
+            type(instance)
+            ._base_manager.filter(pk=instance.pk)
+            .values_list("version", flat=True)
+            .first()
+        )
         super().__init__(conflict_lines(instance, seen_version))
 
 

@@ -4,7 +4,7 @@ import django_filters
 from django import forms
 from django.db.models import Exists, F, OuterRef, Q
 
-from claims.models import Assertion, Claim, Discrepancy, DiscrepancyState, Topic
+from claims.models import Assertion, Claim, Discrepancy, Topic
 from sources.models import Source, SourceKind
 
 SPREAD_CHOICES = [
@@ -33,7 +33,7 @@ def _visible_units() -> list[tuple[str, str]]:
     return [(unit, unit) for unit in units.distinct()]
 
 
-def _sources_named(value: str):
+def sources_named(value: str):
     """Return the sources a reader means by `value`: a slug, a name or an alias."""
     value = value.strip()
     return Source.objects.filter(
@@ -113,7 +113,7 @@ class ClaimFilter(django_filters.FilterSet):
         return queryset
 
     def filter_source(self, queryset, name, value):
-        return queryset.filter(_published_where(source__in=_sources_named(value)))
+        return queryset.filter(_published_where(source__in=sources_named(value)))
 
     def filter_source_kind(self, queryset, name, value):
         return queryset.filter(_published_where(source__kind=value))
@@ -136,91 +136,6 @@ class ClaimFilter(django_filters.FilterSet):
 
     def filter_sort(self, queryset, name, value):
         return queryset.order_by(*SORTS.get(value, SORTS["latest"]))
-
-
-QUEUE_SORTS = {
-    "spread": ("-spread_ratio", "arose_on"),
-    "oldest": ("arose_on", "-spread_ratio"),
-    "newest": ("-arose_on", "-spread_ratio"),
-}
-
-
-class DiscrepancyFilter(django_filters.FilterSet):
-    """The editors' review queue: live discrepancies unless a state is chosen."""
-
-    state = django_filters.ChoiceFilter(
-        choices=[("pending", "waiting for judgement"), *DiscrepancyState.choices],
-        method="filter_state",
-        empty_label="all live",
-    )
-    topic = django_filters.ModelChoiceFilter(
-        field_name="claim__topic",
-        queryset=Topic.objects.all(),
-        to_field_name="slug",
-        empty_label="any topic",
-    )
-    claim = django_filters.CharFilter(
-        label="Claim (title or slug)", method="filter_claim"
-    )
-    source = django_filters.CharFilter(
-        label="Source (name, alias or slug)", method="filter_source"
-    )
-    mine = django_filters.BooleanFilter(
-        label="My queue",
-        method="filter_mine",
-        widget=forms.CheckboxInput,
-    )
-    sort = django_filters.ChoiceFilter(
-        label="Sort by",
-        choices=[
-            ("spread", "widest spread"),
-            ("oldest", "oldest"),
-            ("newest", "newest"),
-        ],
-        method="filter_sort",
-        empty_label=None,
-    )
-
-    class Meta:
-        model = Discrepancy
-        fields = ["state", "topic"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.form.fields["sort"].required = False
-
-    @property
-    def qs(self):
-        queryset = super().qs
-        data = self.form.cleaned_data if self.form.is_valid() else {}
-        if not data.get("state"):
-            queryset = queryset.live()
-        if not data.get("sort"):
-            queryset = queryset.order_by(*QUEUE_SORTS["spread"])
-        return queryset
-
-    def filter_state(self, queryset, name, value):
-        if value == "pending":
-            return queryset.pending()
-        return queryset.filter(state=value)
-
-    def filter_claim(self, queryset, name, value):
-        value = value.strip()
-        return queryset.filter(Q(claim__slug=value) | Q(claim__title__icontains=value))
-
-    def filter_source(self, queryset, name, value):
-        sources = _sources_named(value)
-        return queryset.filter(
-            Q(assertion_low__source__in=sources) | Q(assertion_high__source__in=sources)
-        )
-
-    def filter_mine(self, queryset, name, value):
-        if value and self.request is not None:
-            return queryset.filter(assigned_to=self.request.user)
-        return queryset
-
-    def filter_sort(self, queryset, name, value):
-        return queryset.order_by(*QUEUE_SORTS.get(value, QUEUE_SORTS["spread"]))
 
 
 class AssertionFilter(django_filters.FilterSet):

@@ -10,10 +10,12 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from claims import figures, review
+from claims import figures
 from claims.concurrency import EditConflict
+from claims.review import states as review
 
 FIGURE_DIGITS = {"max_digits": 26, "decimal_places": figures.DECIMAL_PLACES}
 
@@ -69,7 +71,7 @@ class Topic(models.Model):
         return f"{reverse('claims:list')}?topic={self.slug}"
 
 
-# Derived from a claim's published assertions (services.claims_refresh), so kept out
+# Derived from a claim's published assertions (derive.claims_derive), so kept out
 # of its history: they change with every assertion, which has a history of its own.
 CLAIM_SUMMARY_FIELDS = (
     "assertion_count",
@@ -96,7 +98,7 @@ class Claim(Versioned):
     Russia. Every figure for it is an Assertion.
 
     The summary fields describe its published assertions as readers see them today;
-    services.claims_refresh keeps them in step whenever an assertion changes.
+    derive.claims_derive keeps them in step whenever an assertion changes.
     """
 
     title = models.CharField(
@@ -126,7 +128,9 @@ class Claim(Versioned):
         "lower). Leave empty for the site default.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    # The change stamp: when anything a reader sees of this claim last changed. Set
+    # by claims/derive.py alone; reader pages are cached under it.
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
     # Summary of the published assertions (claims/divergence.py), for lists and sorting.
     assertion_count = models.PositiveIntegerField(default=0, editable=False)
     source_count = models.PositiveIntegerField(default=0, editable=False)

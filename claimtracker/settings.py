@@ -119,6 +119,9 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # The readers' template tags live with the reader pages (claims/reader/),
+            # not in an app-level templatetags package.
+            "libraries": {"claims_tags": "claims.reader.templatetags"},
         },
     },
 ]

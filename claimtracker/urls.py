@@ -3,18 +3,18 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from claims import views as claim_views
-from claims.urls import feed_patterns, review_patterns, source_patterns
+from claims.reader import views as reader_views
+from claims.reader.urls import feed_patterns, source_patterns
 
 admin.site.site_header = "Claimtracker"
 admin.site.site_title = "Claimtracker admin"
 admin.site.index_title = "Sources, documents, claims and assertions"
 
 urlpatterns = [
-    path("", claim_views.HomeView.as_view(), name="home"),
+    path("", reader_views.HomeView.as_view(), name="home"),
     path("claims/", include("claims.urls")),
     path("sources/", include((source_patterns, "sources"))),
-    path("review/", include((review_patterns, "review"))),
+    path("review/", include("claims.review.urls")),
     path("feeds/", include((feed_patterns, "feeds"))),
     path("api/", include("claims.api.urls")),
     path("admin/", admin.site.urls),
@@ -26,4 +26,4 @@ urlpatterns = [
 ]
 
 # Django's 500 page, or the 503 page when the database is out of reach.
-handler500 = "claims.views.server_error"
+handler500 = "claims.reader.errors.server_error"

@@ -1,7 +1,10 @@
 from django.contrib import admin
-from django.db import models
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
 from simple_history.admin import SimpleHistoryAdmin
 
+from sources import services
 from sources.models import Document, Source, SourceAlias
 
 # An address typed without a scheme ("example.org") is taken as https, Django 6's
@@ -17,6 +20,38 @@ class SuperuserDeleteMixin:
         return request.user.is_active and request.user.is_superuser
 
 
+class ServiceAdmin(SuperuserDeleteMixin, SimpleHistoryAdmin):
+    """An admin whose every write goes through a service: the change form, deletion
+    (one row or a selection) and reverting to a version from the history.
+
+    Reading the history needs only view permission; reverting needs change
+    permission on the model, like any other edit."""
+
+    def service_save(self, request, obj) -> None:
+        raise NotImplementedError
+
+    def service_delete(self, request, obj) -> None:
+        raise NotImplementedError
+
+    def save_model(self, request, obj, form, change):
+        self.service_save(request, obj)
+
+    def delete_model(self, request, obj):
+        self.service_delete(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():  # all of the selection, or none of it
+            for obj in queryset:
+                self.service_delete(request, obj)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            obj = self.get_object(request, unquote(object_id))
+            if obj is None or not self.has_change_permission(request, obj):
+                raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
 class SourceAliasInline(SuperuserDeleteMixin, admin.TabularInline):
     model = SourceAlias
     extra = 1
@@ -25,7 +60,7 @@ class SourceAliasInline(SuperuserDeleteMixin, admin.TabularInline):
 
 
 @admin.register(Source)
-class SourceAdmin(SuperuserDeleteMixin, SimpleHistoryAdmin):
+class SourceAdmin(ServiceAdmin):
     list_display = ["name", "kind", "country", "reliability", "parent", "alias_names"]
     list_filter = ["kind", "reliability", "country"]
     list_select_related = ["parent"]
@@ -42,13 +77,25 @@ class SourceAdmin(SuperuserDeleteMixin, SimpleHistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("aliases")
 
+    def service_save(self, request, obj):
+        services.source_save(source=obj, user=request.user)
+
+    def service_delete(self, request, obj):
+        services.source_delete(source=obj, user=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        for alias in formset.save(commit=False):
+            services.alias_save(alias=alias, user=request.user)
+        for alias in formset.deleted_objects:
+            services.alias_delete(alias=alias, user=request.user)
+
     @admin.display(description="aliases")
     def alias_names(self, source):
         return ", ".join(alias.name for alias in source.aliases.all())
 
 
 @admin.register(Document)
-class DocumentAdmin(SuperuserDeleteMixin, SimpleHistoryAdmin):
+class DocumentAdmin(ServiceAdmin):
     list_display = ["title", "publisher", "authors", "published_on"]
     list_filter = ["published_on", "publisher__kind"]
     list_select_related = ["publisher"]
@@ -61,3 +108,9 @@ class DocumentAdmin(SuperuserDeleteMixin, SimpleHistoryAdmin):
         ("Where to find it", {"fields": ["url", "archive_url", "retrieved_on"]}),
         ("Content", {"fields": ["text", "notes"]}),
     ]
+
+    def service_save(self, request, obj):
+        services.document_save(document=obj, user=request.user)
+
+    def service_delete(self, request, obj):
+        services.document_delete(document=obj, user=request.user)

@@ -9,6 +9,7 @@ from hypothesis import settings as hypothesis_settings
 
 from claims import services
 from claims.models import Discrepancy
+from claims.review import services as review_services
 from sources.models import Document, Source, SourceAlias
 from tests.factories import PAYLOAD, TAG, ClaimFactory, TopicFactory, UserFactory
 
@@ -125,7 +126,7 @@ def hostile():
             quote=f"{PAYLOAD} {figure}",
             notes=PAYLOAD,
         )
-    services.discrepancy_judge(
+    review_services.discrepancy_judge(
         discrepancy=Discrepancy.objects.live().get(claim=claim),
         state="explained",
         note=PAYLOAD,

@@ -5,7 +5,20 @@ from django.contrib.auth import get_user_model
 
 from claims import services
 from claims.models import Assertion, Claim, Topic
+from sources import services as source_services
 from sources.models import Document, Source, SourceAlias
+
+
+class ServiceFactory(factory.django.DjangoModelFactory):
+    """A factory that creates its rows through the service the app writes with, so a
+    test's data has what every real write has: validation, history, derived state."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return cls.save(model_class(*args, **kwargs))
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -18,7 +31,11 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password("correct horse battery staple")
 
 
-class SourceFactory(factory.django.DjangoModelFactory):
+class SourceFactory(ServiceFactory):
+    @staticmethod
+    def save(row):
+        return source_services.source_save(source=row)
+
     class Meta:
         model = Source
 
@@ -28,7 +45,11 @@ class SourceFactory(factory.django.DjangoModelFactory):
     country = "GB"
 
 
-class SourceAliasFactory(factory.django.DjangoModelFactory):
+class SourceAliasFactory(ServiceFactory):
+    @staticmethod
+    def save(row):
+        return source_services.alias_save(alias=row)
+
     class Meta:
         model = SourceAlias
 
@@ -36,7 +57,11 @@ class SourceAliasFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"MoD-{n}")
 
 
-class DocumentFactory(factory.django.DjangoModelFactory):
+class DocumentFactory(ServiceFactory):
+    @staticmethod
+    def save(row):
+        return source_services.document_save(document=row)
+
     class Meta:
         model = Document
 
@@ -46,7 +71,11 @@ class DocumentFactory(factory.django.DjangoModelFactory):
     url = factory.Sequence(lambda n: f"https://example.org/updates/{n}")
 
 
-class TopicFactory(factory.django.DjangoModelFactory):
+class TopicFactory(ServiceFactory):
+    @staticmethod
+    def save(row):
+        return services.topic_save(topic=row)
+
     class Meta:
         model = Topic
 
@@ -54,7 +83,11 @@ class TopicFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"topic-{n}")
 
 
-class ClaimFactory(factory.django.DjangoModelFactory):
+class ClaimFactory(ServiceFactory):
+    @staticmethod
+    def save(row):
+        return services.claim_save(claim=row)
+
     class Meta:
         model = Claim
 
@@ -64,7 +97,7 @@ class ClaimFactory(factory.django.DjangoModelFactory):
     unit = "troops"
 
 
-class AssertionFactory(factory.django.DjangoModelFactory):
+class AssertionFactory(ServiceFactory):
     """An exact figure; pass `figure` and the bounds follow (Assertion.apply_figure)."""
 
     class Meta:
@@ -78,13 +111,9 @@ class AssertionFactory(factory.django.DjangoModelFactory):
         lambda a: f"Officials said {a.figure} troops were there."
     )
 
-    @classmethod
-    def _create(cls, model_class, *args, **kwargs):
-        assertion = model_class(*args, **kwargs)
-        if not assertion.is_overridden:
-            assertion.apply_figure()
-        assertion.save()
-        return assertion
+    @staticmethod
+    def save(row):
+        return services.assertion_save(assertion=row)
 
 
 def stated(claim, figure, day, source=None, **fields):

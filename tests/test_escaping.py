@@ -6,7 +6,7 @@ import json
 import pytest
 from django.urls import reverse
 
-from claims import csvformat
+from claims.interchange import csvformat
 from claims.models import Assertion, Discrepancy
 from tests.factories import PAYLOAD, SCRIPT, TAG
 from tests.test_permissions import GET_MATRIX, PUBLIC, client_for

@@ -13,7 +13,7 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from claims.synthetic import synthetic_csv_write
+from claims.interchange.synthetic import synthetic_csv_write
 from tests import scratch
 
 

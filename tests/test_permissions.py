@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from claims.models import Assertion, Claim, Discrepancy
+from claims.review import services as review_services
 from sources.models import Source
 from tests.factories import ClaimFactory, DocumentFactory, UserFactory, stated
 
@@ -87,7 +88,8 @@ GET_MATRIX = {
         for model in RESEARCH_MODELS
         for name, codes in admin_pages(model, RESEARCHERS, VIEWERS, SUPERUSERS).items()
     },
-    **admin_pages("claims_discrepancy", NOBODY, VIEWERS, SUPERUSERS),
+    # Not even superusers delete a discrepancy: that would hide a judgement.
+    **admin_pages("claims_discrepancy", NOBODY, VIEWERS, NOBODY),
     **admin_pages("auth_user", SUPERUSERS, SUPERUSERS, SUPERUSERS, record=False),
     "admin:auth_user_password_change": SUPERUSERS,
     **admin_pages("auth_group", SUPERUSERS, SUPERUSERS, SUPERUSERS, record=False),
@@ -462,7 +464,7 @@ def unpublished(world):
         notes="DRAFT-NOTE-SECRET",
         status=Assertion.Status.DRAFT,
     )
-    services.discrepancy_judge(
+    review_services.discrepancy_judge(
         discrepancy=Discrepancy.objects.live().get(claim=claim),
         state="under_review",
         note="PENDING-NOTE-SECRET",

@@ -13,4 +13,4 @@ def database_gone(request):
 
 
 urlpatterns = [path("fail/", fail), path("database-gone/", database_gone)]
-handler500 = "claims.views.server_error"
+handler500 = "claims.reader.errors.server_error"

@@ -4,11 +4,12 @@ appear (every queryset goes through the published/visible methods)."""
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 
-from claims import review, selectors
+from claims import selectors
 from claims.api import serializers
 from claims.api.pagination import NewestFirst
 from claims.filters import AssertionFilter, ClaimFilter
 from claims.models import Assertion, Claim, Discrepancy
+from claims.review import states as review
 from sources.filters import SourceFilter
 from sources.models import Source
 

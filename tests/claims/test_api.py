@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, settings
 
 from claims import services
 from claims.models import Assertion, Discrepancy
+from claims.review import services as review_services
 from tests.factories import ClaimFactory, stated
 
 pytestmark = pytest.mark.django_db
@@ -136,13 +137,13 @@ def test_only_judged_discrepancies_are_published(client, editor):
     for claim in (pending, judged):
         stated(claim, "1,000", 2)
         stated(claim, "9,000", 3)
-    services.discrepancy_judge(
+    review_services.discrepancy_judge(
         discrepancy=Discrepancy.objects.get(claim=pending),
         state="under_review",
         note="Private working note.",
         user=editor,
     )
-    services.discrepancy_judge(
+    review_services.discrepancy_judge(
         discrepancy=Discrepancy.objects.get(claim=judged),
         state="explained",
         note="Different scope.",

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from claims import services
 from claims.models import Assertion, Discrepancy
+from claims.review import services as review_services
 from tests.factories import ClaimFactory, SourceFactory, stated
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +54,7 @@ def test_a_retraction_shows_at_once(client, claim):
 def test_an_editors_judgement_shows_at_once(client, claim, editor):
     assert "under review" in page(client, claim)
 
-    services.discrepancy_judge(
+    review_services.discrepancy_judge(
         discrepancy=Discrepancy.objects.get(claim=claim),
         state="dismissed",
         note="Both count different things.",

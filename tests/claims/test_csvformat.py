@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from claims import csvformat
+from claims.interchange import csvformat
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from claims import csvformat
+from claims.interchange import csvformat
 from claims.models import Assertion, Claim
 from tests.factories import ClaimFactory, stated
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from claims import services
 from claims.models import Claim, Discrepancy
+from claims.review import services as review_services
 from tests.factories import ClaimFactory, SourceFactory, UserFactory, stated
 
 pytestmark = pytest.mark.django_db
@@ -101,10 +102,10 @@ def test_figures_within_the_threshold_are_no_discrepancy():
 
 def test_a_claim_can_set_its_own_threshold(conflict):
     claim, _, _ = conflict
+    claim.refresh_from_db()
     claim.discrepancy_ratio = Decimal("10")
-    claim.save()
 
-    services.claim_refresh(claim_id=claim.pk)
+    services.claim_save(claim=claim)
 
     assert not Discrepancy.objects.live().filter(claim=claim).exists()
     closed = Discrepancy.objects.get(claim=claim)
@@ -178,7 +179,7 @@ def test_editor_judges_and_readers_see_the_note(conflict, editor, client):
     claim, low, high = conflict
     discrepancy = live(claim)
 
-    services.discrepancy_judge(
+    review_services.discrepancy_judge(
         discrepancy=discrepancy,
         state="explained",
         note="The lower figure counts only troops already at the front.",
@@ -200,7 +201,7 @@ def test_open_discrepancies_show_to_readers_as_under_review(conflict, client):
 
 def test_a_pending_note_is_not_published(conflict, editor, client):
     claim, _, _ = conflict
-    services.discrepancy_judge(
+    review_services.discrepancy_judge(
         discrepancy=live(claim),
         state="under_review",
         note="Draft thinking: asking the outlet.",
@@ -215,7 +216,7 @@ def test_a_pending_note_is_not_published(conflict, editor, client):
 def test_resolving_records_the_favoured_estimate(conflict, editor, client):
     claim, low, high = conflict
 
-    services.discrepancy_judge(
+    review_services.discrepancy_judge(
         discrepancy=live(claim),
         state="resolved",
         note="The later count is the better sourced.",
@@ -236,7 +237,7 @@ def test_favouring_a_figure_outside_the_pair_is_refused(conflict, editor):
     outsider = stated(ClaimFactory(), "5", 2)
 
     with pytest.raises(ValidationError) as raised:
-        services.discrepancy_judge(
+        review_services.discrepancy_judge(
             discrepancy=live(claim),
             state="resolved",
             note="x",
@@ -249,11 +250,13 @@ def test_favouring_a_figure_outside_the_pair_is_refused(conflict, editor):
 def test_reopening_keeps_the_record(conflict, editor):
     claim, _, _ = conflict
     discrepancy = live(claim)
-    services.discrepancy_judge(
+    review_services.discrepancy_judge(
         discrepancy=discrepancy, state="dismissed", note="Same figure.", user=editor
     )
 
-    services.discrepancy_judge(discrepancy=discrepancy, state="open", user=editor)
+    review_services.discrepancy_judge(
+        discrepancy=discrepancy, state="open", user=editor
+    )
 
     reasons = [
         r.history_change_reason for r in discrepancy.history.order_by("history_date")
@@ -266,7 +269,7 @@ def test_researcher_cannot_judge(conflict, researcher):
     claim, _, _ = conflict
 
     with pytest.raises(PermissionDenied):
-        services.discrepancy_judge(
+        review_services.discrepancy_judge(
             discrepancy=live(claim), state="dismissed", note="x", user=researcher
         )
 

@@ -4,8 +4,8 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 
-from claims import csvformat, exports
-from claims.imports import ImportFailed, assertions_import
+from claims.interchange import csvformat, exports
+from claims.interchange.imports import ImportFailed, assertions_import
 from claims.models import Assertion, Claim, Discrepancy, Topic
 from sources.models import Document, Source, SourceAlias
 from tests.factories import SourceAliasFactory, SourceFactory

@@ -6,13 +6,13 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from claims import services
+from claims.interchange import seed
 from claims.models import Assertion, Claim
 from sources.models import Document, Source
 
 pytestmark = pytest.mark.django_db
 
-SEED_DIR = Path(services.DEMO_DATA).parent
+SEED_DIR = Path(seed.DEMO_DATA).parent
 TROOPS = "north-korean-troops-in-russia"
 
 
@@ -88,9 +88,7 @@ def test_a_figure_named_for_several_sources_is_one_assertion_per_source(seeded):
 def test_every_quote_occurs_verbatim_in_its_seed_document(seeded):
     texts = {
         row["title"]: (SEED_DIR / row["text_file"]).read_text(encoding="utf-8")
-        for row in json.loads(services.DEMO_DATA.read_text(encoding="utf-8"))[
-            "documents"
-        ]
+        for row in json.loads(seed.DEMO_DATA.read_text(encoding="utf-8"))["documents"]
     }
 
     assertions = Assertion.objects.select_related("document")
@@ -140,7 +138,7 @@ def test_dry_run_writes_nothing(db, capsys):
 
 
 def test_bad_row_loads_nothing_and_is_named(db, tmp_path):
-    data = json.loads(services.DEMO_DATA.read_text(encoding="utf-8"))
+    data = json.loads(seed.DEMO_DATA.read_text(encoding="utf-8"))
     data["assertions"][2]["quote"] = "Kirby said something else entirely."
     for row in data["documents"]:
         (tmp_path / row["text_file"]).write_text(

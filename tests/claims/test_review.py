@@ -1,8 +1,8 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from claims import review
-from claims.review import (
+from claims.review import states as review
+from claims.review.states import (
     DISMISSED,
     EXPLAINED,
     OPEN,

@@ -3,7 +3,7 @@ whose conflict is gone. Idempotent: a second run changes nothing."""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from claims import services
+from claims import derive
 from claims.management.dryrun import atomic_unless_dry_run
 from claims.models import Claim
 
@@ -24,7 +24,7 @@ class Command(BaseCommand):
             if not claims.exists():
                 raise CommandError(f"No claim with the slug “{claim}”.")
         with atomic_unless_dry_run(dry_run):
-            result = services.discrepancies_detect_all(claims=claims)
+            result = derive.discrepancies_detect_all(claims=claims)
         prefix = "Would have " if dry_run else ""
         for verb, lines in (
             ("opened", result.created),

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from claims import exports
+from claims.interchange import exports
 from claims.models import Claim
 
 

@@ -9,7 +9,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError
 
-from claims.synthetic import synthetic_generate
+from claims.interchange.synthetic import synthetic_generate
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from claims.imports import ImportFailed, assertions_import
+from claims.interchange.imports import ImportFailed, assertions_import
 
 
 class Command(BaseCommand):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from claims import services
+from claims.interchange import seed
 from claims.management.dryrun import atomic_unless_dry_run
 
 
@@ -25,7 +25,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--file",
             type=Path,
-            default=services.DEMO_DATA,
+            default=seed.DEMO_DATA,
             help="A data set in the same JSON format (default: the demo data set).",
         )
 
@@ -34,8 +34,8 @@ class Command(BaseCommand):
             raise CommandError(f"No data set at {file}.")
         try:
             with atomic_unless_dry_run(dry_run):
-                counts = services.demo_data_load(path=file)
-        except services.SeedError as error:
+                counts = seed.demo_data_load(path=file)
+        except seed.SeedError as error:
             raise CommandError(f"Nothing was loaded: {error}") from error
         verb = "Would create" if dry_run else "Created"
         for section, count in counts.items():

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from claims.models import Assertion, Claim, Topic
-from claims.templatetags.claims_tags import interval, stated
+from claims.reader.templatetags import interval, stated
 
 ITEMS = 50
 

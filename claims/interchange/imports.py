@@ -17,9 +17,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
-from simple_history.utils import bulk_create_with_history
 
-from claims import csvformat, services
+from claims import services
+from claims.interchange import csvformat
 from claims.models import Assertion, Claim, Topic
 from sources.models import Document, Source, SourceAlias, SourceKind
 
@@ -275,9 +275,10 @@ class _Importer:
             if row.credibility:
                 assertion.credibility = row.credibility
             assertions.append(assertion)
-        _bulk(assertions, Assertion, user=self.user)
+        services.assertions_bulk_create(
+            assertions=assertions, user=self.user, reason=REASON, batch_size=BATCH
+        )
         self.summary.created["assertions"] = len(assertions)
-        services.claims_refresh(claim_ids={a.claim_id for a in assertions})
 
 
 def _bounds_fit(kind: str, low, high) -> bool:
@@ -293,14 +294,7 @@ def _bounds_fit(kind: str, low, high) -> bool:
 
 
 def _bulk(objects: list, model, user=None) -> None:
-    if objects:
-        bulk_create_with_history(
-            objects,
-            model,
-            batch_size=BATCH,
-            default_user=user,
-            default_change_reason=REASON,
-        )
+    services.rows_bulk_create(model=model, rows=objects, user=user, reason=REASON)
 
 
 def _unique_slugs(objects, model, attribute: str) -> None:

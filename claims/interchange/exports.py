@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 
-from claims import csvformat
 from claims.figures import plain_number
+from claims.interchange import csvformat
 from claims.models import Assertion
 
 

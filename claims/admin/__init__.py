@@ -10,26 +10,72 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from simple_history.admin import SimpleHistoryAdmin
 
-from claims import imports, services
+from claims import services
+from claims.admin.forms import AssertionForm, ClaimForm, ImportForm, RetractForm
 from claims.concurrency import EditConflict
-from claims.forms import AssertionForm, ClaimForm, ImportForm, RetractForm
+from claims.interchange import imports
 from claims.models import Assertion, Claim, Discrepancy, Topic
-from sources.admin import DocumentAdmin, SourceAdmin, SuperuserDeleteMixin
-from sources.models import Document, Source
+from claims.review import services as review_services
+from sources.admin import DocumentAdmin, ServiceAdmin, SuperuserDeleteMixin
+from sources.models import Document
 
 IMPORT_SESSION_KEY = "claims:import-preview"
 
 
-class EditConflictAdminMixin:
-    """Refuse, with a message, a save that another person's save overtook after the
-    form's own version check (claims/concurrency.py): a race of milliseconds."""
+class VersionedAdmin(ServiceAdmin):
+    """The admin of a versioned model (claims/concurrency.py). A save refused as
+    stale, from the change form or from a revert, shows the form again with the
+    person's own input and what the other person changed; the form then carries the
+    current version, so saving again replaces their edit knowingly. A revert starts
+    from the version stored now, so reverting to any older version works."""
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except EditConflict as conflict:
-            self.message_user(request, " ".join(conflict.messages), messages.ERROR)
-            return redirect(request.path)
+            request.edit_conflict = conflict
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        request.reverting = True
+        try:
+            return super().history_form_view(
+                request, object_id, version_id, extra_context
+            )
+        except EditConflict as conflict:
+            request.edit_conflict = conflict
+            return super().history_form_view(
+                request, object_id, version_id, extra_context
+            )
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        conflict = getattr(request, "edit_conflict", None)
+        reverting = getattr(request, "reverting", False)
+        if conflict is None and not reverting:
+            return form
+
+        class StaleAwareForm(form):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                if reverting and self.instance.pk is not None and not self.is_bound:
+                    # The old version's fields, saved over the row as it is now.
+                    self.fields["seen_version"].initial = (
+                        type(self.instance)
+                        ._base_manager.filter(pk=self.instance.pk)
+                        .values_list("version", flat=True)
+                        .first()
+                    )
+
+            def clean(self):
+                cleaned_data = super().clean()
+                if conflict is not None:
+                    self.data = self.data.copy()
+                    self.data[self.add_prefix("seen_version")] = conflict.current_version
+                    raise ValidationError(conflict.messages)
+                return cleaned_data
+
+        return StaleAwareForm
 
 
 class AssertionFormsetMixin:
@@ -40,8 +86,8 @@ class AssertionFormsetMixin:
             return super().save_formset(request, form, formset, change)
         for assertion in formset.save(commit=False):
             services.assertion_save(assertion=assertion, user=request.user)
-        for assertion in formset.deleted_objects:
-            assertion.delete()  # only superusers see the delete box
+        for assertion in formset.deleted_objects:  # only superusers see the box
+            services.assertion_delete(assertion=assertion, user=request.user)
         formset.save_m2m()
 
 
@@ -123,14 +169,16 @@ class DocumentAssertionAddInline(AssertionAddInline):
 
 
 @admin.register(Topic)
-class TopicAdmin(SuperuserDeleteMixin, SimpleHistoryAdmin):
+class TopicAdmin(ServiceAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        services.claims_touch(claims=Claim.objects.filter(topic=obj))
+    def service_save(self, request, obj):
+        services.topic_save(topic=obj, user=request.user)
+
+    def service_delete(self, request, obj):
+        services.topic_delete(topic=obj, user=request.user)
 
 
 class HasOpenDiscrepancyFilter(admin.SimpleListFilter):
@@ -152,12 +200,7 @@ class HasOpenDiscrepancyFilter(admin.SimpleListFilter):
 
 
 @admin.register(Claim)
-class ClaimAdmin(
-    EditConflictAdminMixin,
-    AssertionFormsetMixin,
-    SuperuserDeleteMixin,
-    SimpleHistoryAdmin,
-):
+class ClaimAdmin(AssertionFormsetMixin, VersionedAdmin):
     form = ClaimForm
     list_display = ["title", "topic", "unit", "assertion_count", "updated_at"]
     list_filter = ["topic", HasOpenDiscrepancyFilter]
@@ -182,6 +225,12 @@ class ClaimAdmin(
             .order_by(*Claim._meta.ordering)
         )
 
+    def service_save(self, request, obj):
+        services.claim_save(claim=obj, user=request.user)
+
+    def service_delete(self, request, obj):
+        services.claim_delete(claim=obj, user=request.user)
+
     @admin.display(description="assertions", ordering="assertion_total")
     def assertion_count(self, claim):
         return claim.assertion_total
@@ -203,7 +252,7 @@ class TopicListFilter(admin.SimpleListFilter):
 
 
 @admin.register(Assertion)
-class AssertionAdmin(EditConflictAdminMixin, SuperuserDeleteMixin, SimpleHistoryAdmin):
+class AssertionAdmin(VersionedAdmin):
     form = AssertionForm
     list_display = [
         "stated_on",
@@ -353,9 +402,12 @@ class AssertionAdmin(EditConflictAdminMixin, SuperuserDeleteMixin, SimpleHistory
     def interpretation(self, assertion):
         return assertion.interpretation
 
-    def save_model(self, request, obj, form, change):
+    def service_save(self, request, obj):
         services.assertion_save(assertion=obj, user=request.user)
         self.message_user(request, f"“{obj.figure}” reads as {obj.interpretation}.")
+
+    def service_delete(self, request, obj):
+        services.assertion_delete(assertion=obj, user=request.user)
 
     def has_retract_permission(self, request):
         return request.user.has_perm("claims.retract_assertion")
@@ -390,7 +442,6 @@ class AssertionAdmin(EditConflictAdminMixin, SuperuserDeleteMixin, SimpleHistory
 
 
 admin.site.unregister(Document)
-admin.site.unregister(Source)
 
 
 @admin.register(Document)
@@ -400,25 +451,13 @@ class DocumentWithAssertionsAdmin(AssertionFormsetMixin, DocumentAdmin):
 
     inlines = [DocumentAssertionListInline, DocumentAssertionAddInline]
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        services.claims_touch(claims=Claim.objects.filter(assertions__document=obj))
-
-
-@admin.register(Source)
-class SourceTouchingClaimsAdmin(SourceAdmin):
-    """The source admin of `sources`; saving a source marks the claims it speaks to as
-    changed, so their pages show its new name or grade at once."""
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        services.claims_touch(claims=Claim.objects.filter(assertions__source=obj))
-
 
 @admin.register(Discrepancy)
 class DiscrepancyAdmin(SuperuserDeleteMixin, SimpleHistoryAdmin):
     """Read-only here: detection opens and supersedes discrepancies, and editors
-    judge them on the review page, where the rules of claims/review.py apply."""
+    judge them on the review page, where the rules of claims/review/states.py apply.
+    Reverting to an earlier judgement goes through the same workflow, by an editor,
+    who is then recorded as the one judging."""
 
     list_display = [
         "claim",
@@ -444,3 +483,30 @@ class DiscrepancyAdmin(SuperuserDeleteMixin, SimpleHistoryAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting a discrepancy would hide that editors ever judged it.
+        return False
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method != "POST":
+            return super().history_form_view(
+                request, object_id, version_id, extra_context
+            )
+        if not request.user.has_perm("claims.judge_discrepancy"):
+            raise PermissionDenied
+        discrepancy = self.get_object(request, object_id)
+        record = discrepancy and (
+            discrepancy.history.filter(history_id=version_id).first()
+        )
+        if record is None:
+            raise PermissionDenied
+        try:
+            review_services.discrepancy_revert(
+                discrepancy=discrepancy, record=record, user=request.user
+            )
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return redirect(request.path)
+        self.message_user(request, "The earlier judgement is restored.")
+        return redirect(discrepancy.get_absolute_url())

@@ -15,7 +15,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
-from claims import figures, services
+from claims import derive, figures
 from claims.models import Assertion, Claim, Topic
 from sources.models import Document, Source, SourceAlias, SourceKind
 
@@ -130,7 +130,7 @@ def synthetic_generate(
             batch = []
     Assertion.objects.bulk_create(batch, batch_size=BATCH)
     result.assertions += len(batch)
-    services.claims_refresh(claim_ids=[c.pk for c in claim_rows])
+    derive.claims_derive(claim_ids=[c.pk for c in claim_rows])
     return result
 
 

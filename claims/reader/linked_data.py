@@ -1,0 +1,96 @@
+"""A claim as schema.org JSON-LD."""
+
+from django.urls import reverse
+
+from claims.models import Claim
+
+
+def _without_nulls(data):
+    """Return `data` without the members that are None: JSON-LD states what is known."""
+    if isinstance(data, dict):
+        return {k: _without_nulls(v) for k, v in data.items() if v is not None}
+    if isinstance(data, list):
+        return [_without_nulls(item) for item in data]
+    return data
+
+
+def _number(value):
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def linked_data(claim: Claim, assertions, summary, site: str) -> dict:
+    """Return the claim as schema.org JSON-LD: a Dataset whose parts are the sourced
+    figures, each a schema.org Claim with its author, appearance and bounds."""
+
+    def agent(source):
+        kind = "Person" if source.kind == "individual" else "Organization"
+        return {
+            "@type": kind,
+            "name": source.name,
+            "url": site + source.get_absolute_url(),
+        }
+
+    parts = []
+    for a in assertions:
+        part = {
+            "@type": "Claim",
+            "text": a.quote,
+            "author": agent(a.source),
+            "dateCreated": a.stated_on.isoformat(),
+            "about": {
+                "@type": "QuantitativeValue",
+                "description": a.figure,
+                "minValue": _number(a.low),
+                "maxValue": _number(a.high),
+                "value": _number(a.value),
+                "unitText": claim.unit,
+            },
+        }
+        if a.document:
+            part["appearance"] = {
+                "@type": "CreativeWork",
+                "name": a.document.title,
+                "url": a.document.url or None,
+                "datePublished": (
+                    a.document.published_on.isoformat()
+                    if a.document.published_on
+                    else None
+                ),
+                "publisher": agent(a.document.publisher)
+                if a.document.publisher
+                else None,
+            }
+        parts.append(part)
+    first, last = summary.first_stated_on, summary.latest_stated_on
+    return _without_nulls(
+        {
+            "@context": "https://schema.org",
+            "@type": "Dataset",
+            "name": claim.title,
+            "description": claim.description or claim.scope or claim.title,
+            "url": site + claim.get_absolute_url(),
+            "isAccessibleForFree": True,
+            "temporalCoverage": f"{first.isoformat()}/{last.isoformat()}"
+            if first
+            else None,
+            "variableMeasured": {
+                "@type": "PropertyValue",
+                "name": claim.title,
+                "unitText": claim.unit,
+                "minValue": _number(summary.range_low),
+                "maxValue": _number(summary.range_high),
+            },
+            "distribution": [
+                {
+                    "@type": "DataDownload",
+                    "encodingFormat": kind,
+                    "contentUrl": site
+                    + reverse("claims:export", args=[claim.slug, ext]),
+                }
+                for ext, kind in (("csv", "text/csv"), ("json", "application/json"))
+            ],
+            "hasPart": parts,
+        }
+    )

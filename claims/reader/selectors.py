@@ -1,0 +1,202 @@
+"""Read-side assembly of what reader pages show. Nothing here writes.
+
+Every query for readers goes through `Assertion.objects.published()` and
+`Claim.objects.visible()`: drafts and retracted assertions never reach a page.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Q
+
+from claims import chart, divergence
+from claims.models import Assertion, Claim, Discrepancy, Topic
+from claims.reader.linked_data import linked_data
+from claims.selectors import (
+    POINT_FIELDS,
+    point_from_assertion,
+    point_from_values,
+    timeline_marks,
+)
+from sources.models import Source
+
+
+@dataclass(frozen=True)
+class EstimateRow:
+    """A source's current estimate, and the one of its own it replaced."""
+
+    assertion: Assertion
+    previous: Assertion | None
+    direction: str  # up, down, restated, or "" when there is no previous
+
+
+@dataclass(frozen=True)
+class ClaimPage:
+    claim: Claim
+    as_of: date | None
+    scale: str
+    summary: divergence.Summary
+    evolution: str
+    timeline: chart.Timeline
+    estimates: list[EstimateRow]
+    assertions: list[Assertion]
+    revision_count: int
+    discrepancy: Discrepancy | None = None  # the live one, when viewing today
+    linked_data: dict | None = None  # schema.org JSON-LD for search engines
+
+    @property
+    def lowest(self) -> Assertion | None:
+        return self._assertion(self.summary.lowest)
+
+    @property
+    def highest(self) -> Assertion | None:
+        return self._assertion(self.summary.highest)
+
+    def _assertion(self, point):
+        if point is None:
+            return None
+        return next(a for a in self.assertions if a.pk == point.id)
+
+
+def claim_page(
+    claim: Claim,
+    *,
+    as_of: date | None = None,
+    scale: str = chart.LINEAR,
+    site: str = "",
+):
+    """Return everything the claim page shows, as it stood on `as_of`; `site` is the
+    absolute address the linked data's links start with."""
+    everything = list(
+        Assertion.objects.published().for_claim(claim).with_related().chronological()
+    )
+    shown = [a for a in everything if as_of is None or a.stated_on <= as_of]
+    points = [point_from_assertion(a) for a in shown]
+    by_id = {a.pk: a for a in shown}
+    summary = divergence.summarise(points)
+    replaced = divergence.previous_estimates(points)
+    estimates = []
+    for point in reversed(summary.estimates):  # highest first
+        before = replaced.get(point.source_id)
+        direction = ""
+        if before is not None:
+            direction = divergence.Revision(point.source_id, before, point).direction
+        estimates.append(
+            EstimateRow(
+                by_id[point.id], by_id[before.id] if before else None, direction
+            )
+        )
+    discrepancy = None
+    if as_of is None:
+        discrepancy = Discrepancy.objects.live().with_pair().filter(claim=claim).first()
+    return ClaimPage(
+        claim=claim,
+        as_of=as_of,
+        scale=scale,
+        summary=summary,
+        evolution=divergence.evolution_line(divergence.evolution(points)),
+        timeline=chart.layout_timeline(timeline_marks(shown), as_of=as_of, scale=scale),
+        estimates=estimates,
+        assertions=shown,
+        revision_count=len(divergence.revisions(points)),
+        discrepancy=discrepancy,
+        linked_data=linked_data(claim, shown, summary, site),
+    )
+
+
+def sparklines(claims: list[Claim]) -> dict[int, str]:
+    """Return the sparkline of each claim, from one query."""
+    by_claim: dict[int, list[divergence.Point]] = defaultdict(list)
+    rows = (
+        Assertion.objects.published()
+        .filter(claim__in=claims)
+        .order_by()
+        .values(*POINT_FIELDS)
+    )
+    for row in rows:
+        by_claim[row["claim_id"]].append(point_from_values(row))
+    return {claim.pk: chart.layout_sparkline(by_claim[claim.pk]) for claim in claims}
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    """One assertion by a source, against the other sources' estimates at the time."""
+
+    assertion: Assertion
+    comparison: divergence.Comparison
+    others_low: object
+    others_high: object
+    others_count: int
+
+
+def source_page(source: Source) -> list[tuple[Claim, list[SourceRow]]]:
+    """Return the source's published assertions grouped by claim, each compared with
+    what the other sources' current estimates were on that date.
+
+    One date-ordered sweep per claim keeps each other source's latest figure, so the
+    work grows with the number of figures, not figures times claim size."""
+    own = list(
+        Assertion.objects.published()
+        .filter(source=source)
+        .with_related()
+        .order_by("claim__title", "stated_on", "pk")
+    )
+    others: dict[int, list[divergence.Point]] = defaultdict(list)
+    rows = (
+        Assertion.objects.published()
+        .filter(claim_id__in={a.claim_id for a in own})
+        .exclude(source=source)
+        .order_by("claim_id", "stated_on", "id")
+        .values(*POINT_FIELDS)
+    )
+    for row in rows:
+        others[row["claim_id"]].append(point_from_values(row))
+    groups: dict[int, tuple[Claim, list[SourceRow]]] = {}
+    sweep: dict[int, tuple[int, dict]] = {}  # claim: (next index, latest by source)
+    for assertion in own:
+        claim_points = others[assertion.claim_id]
+        index, latest = sweep.get(assertion.claim_id, (0, {}))
+        while (
+            index < len(claim_points)
+            and claim_points[index].stated_on <= assertion.stated_on
+        ):
+            latest[claim_points[index].source_id] = claim_points[index]
+            index += 1
+        sweep[assertion.claim_id] = (index, latest)
+        estimates = list(latest.values())
+        levels = [p.level for p in estimates if p.level is not None]
+        groups.setdefault(assertion.claim_id, (assertion.claim, []))[1].append(
+            SourceRow(
+                assertion=assertion,
+                comparison=divergence.compare(
+                    point_from_assertion(assertion), estimates
+                ),
+                others_low=min(levels, default=None),
+                others_high=max(levels, default=None),
+                others_count=len(estimates),
+            )
+        )
+    return list(groups.values())
+
+
+def home_page() -> dict:
+    """Return the topics, the claims where sources disagree most, the latest figures."""
+    return {
+        "topics": Topic.objects.annotate(
+            claim_total=Count("claims", filter=Q(claims__assertion_count__gt=0))
+        ).filter(claim_total__gt=0),
+        "disagreements": list(
+            Claim.objects.visible()
+            .with_related()
+            .filter(spread_ratio__isnull=False)
+            .order_by("-spread_ratio", "title")[:5]
+        ),
+        "latest": list(
+            Assertion.objects.published()
+            .with_related()
+            .order_by("-stated_on", "-pk")[:10]
+        ),
+    }

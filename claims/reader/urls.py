@@ -1,0 +1,24 @@
+"""Reader pages: claims, sources and feeds. claimtracker/urls.py mounts each list
+under its own namespace ("claims" through claims/urls.py, "sources", "feeds")."""
+
+from django.urls import path
+
+from claims.reader import feeds, views
+
+claim_patterns = [
+    path("", views.ClaimListView.as_view(), name="list"),
+    path("<slug:slug>/", views.ClaimDetailView.as_view(), name="detail"),
+]
+
+# Reader pages about sources show their assertions, so their views live here
+# (sources never imports claims).
+source_patterns = [
+    path("", views.SourceListView.as_view(), name="list"),
+    path("<slug:slug>/", views.SourceDetailView.as_view(), name="detail"),
+]
+
+feed_patterns = [
+    path("", feeds.LatestAssertionsFeed(), name="all"),
+    path("claims/<slug:slug>/", feeds.ClaimFeed(), name="claim"),
+    path("topics/<slug:slug>/", feeds.TopicFeed(), name="topic"),
+]

@@ -1,0 +1,120 @@
+"""Reader pages: no account needed, published assertions only."""
+
+from django.db.models import Count, Q
+from django.views.generic import DetailView, TemplateView
+from django_filters.views import FilterView
+
+from claims.filters import ClaimFilter
+from claims.models import Assertion, Claim
+from claims.reader import selectors
+from claims.reader.caching import ReaderCacheMixin, site_changed_at
+from claims.reader.forms import ClaimViewForm
+from sources.filters import SourceFilter
+from sources.models import Source
+
+
+class HomeView(ReaderCacheMixin, TemplateView):
+    template_name = "claims/home.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs, **selectors.home_page())
+
+
+class ClaimListView(ReaderCacheMixin, FilterView):
+    filterset_class = ClaimFilter
+    template_name = "claims/claim_list.html"
+    paginate_by = 20
+
+    def get_queryset(self):
+        return Claim.objects.visible().with_related()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        claims = list(context["object_list"])
+        context["rows"] = [
+            (claim, spark)
+            for claim, spark in zip(
+                claims, selectors.sparklines(claims).values(), strict=True
+            )
+        ]
+        return context
+
+
+class ClaimDetailView(ReaderCacheMixin, DetailView):
+    """The claim page. For readers it is served from the cache, keyed on the claim's
+    last change (any assertion saved, retracted or moved, an editor's judgement, an
+    edit to the claim, its topic, sources or documents), so an edit shows at once."""
+
+    template_name = "claims/claim_detail.html"
+
+    def get_queryset(self):
+        return Claim.objects.visible().with_related()
+
+    def cache_stamp(self) -> str | None:
+        # A cached page needs only the claim's last change: no model, no join. None
+        # (no such claim) skips the cache, and the view answers 404.
+        changed = (
+            Claim.objects.visible()
+            .filter(slug=self.kwargs["slug"])
+            .values_list("updated_at", flat=True)
+            .first()
+        )
+        return changed and f"claim:{changed.isoformat()}"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = ClaimViewForm(self.request.GET or None)
+        as_of, scale = None, "linear"
+        if form.is_valid():
+            as_of = form.cleaned_data["as_of"]
+            scale = form.cleaned_data["scale"] or "linear"
+        context["form"] = form
+        context["page"] = selectors.claim_page(
+            self.object,
+            as_of=as_of,
+            scale=scale,
+            site=self.request.build_absolute_uri("/").rstrip("/"),
+        )
+        return context
+
+
+class SourceListView(FilterView):
+    filterset_class = SourceFilter
+    template_name = "sources/source_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return (
+            Source.objects.select_related("parent")
+            .annotate(
+                published_total=Count(
+                    "assertions",
+                    filter=Q(assertions__status=Assertion.Status.PUBLISHED),
+                )
+            )
+            .order_by("name")
+        )
+
+
+class SourceDetailView(ReaderCacheMixin, DetailView):
+    template_name = "sources/source_detail.html"
+
+    def cache_stamp(self) -> str | None:
+        # Its figures' claims, or the source itself (an alias, a note) changing.
+        edited = (
+            Source.history.filter(slug=self.kwargs["slug"])
+            .order_by("-history_date")
+            .values_list("history_date", flat=True)
+            .first()
+        )
+        return f"{site_changed_at()}:{edited.isoformat() if edited else ''}"
+
+    def get_queryset(self):
+        return Source.objects.select_related("parent").prefetch_related(
+            "aliases", "children"
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["groups"] = selectors.source_page(self.object)
+        return context

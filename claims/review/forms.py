@@ -1,0 +1,69 @@
+"""The editors' forms: a judgement, an assignment."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+
+from claims.models import Assertion, DiscrepancyState
+from claims.review import states as review
+
+
+class JudgementForm(forms.Form):
+    """An editor's judgement of a discrepancy: the moves its state allows."""
+
+    # The discrepancy's version when the page was opened (claims/concurrency.py).
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    state = forms.ChoiceField(label="Judgement")
+    note = forms.CharField(
+        label="Note for readers",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Why: different scope, date or definition; which figure holds up "
+        "and why; or why it is no real conflict. Readers see it once judged.",
+    )
+    favoured = forms.ModelChoiceField(
+        label="Favoured estimate (to resolve)",
+        queryset=Assertion.objects.none(),
+        required=False,
+        widget=forms.RadioSelect,
+        empty_label=None,
+    )
+
+    def __init__(self, *args, discrepancy, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = review.TRANSITIONS[discrepancy.state]
+        self.fields["state"].choices = [
+            (value, label)
+            for value, label in DiscrepancyState.choices
+            if value in allowed
+        ]
+        self.fields["favoured"].queryset = Assertion.objects.filter(
+            pk__in=[discrepancy.assertion_low_id, discrepancy.assertion_high_id]
+        ).select_related("source")
+        self.fields["favoured"].label_from_instance = lambda a: (
+            f"“{a.figure}” ({a.source})"
+        )
+
+
+class AssignForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    assigned_to = forms.ModelChoiceField(
+        label="Assign to",
+        queryset=get_user_model().objects.none(),
+        required=False,
+        empty_label="nobody",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assigned_to"].queryset = (
+            get_user_model()
+            .objects.filter(is_active=True)
+            .filter(
+                Q(groups__permissions__codename="judge_discrepancy")
+                | Q(is_superuser=True)
+            )
+            .distinct()
+            .order_by("username")
+        )

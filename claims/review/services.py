@@ -1,0 +1,87 @@
+"""The editors' writes: judging and assigning discrepancies. Only these change a
+discrepancy's judgement, and `judged_by` is always the person making the request."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from claims import derive
+from claims.concurrency import EditConflict
+from claims.models import Assertion, Discrepancy
+from claims.review import states as review
+
+
+@transaction.atomic
+def discrepancy_judge(
+    *,
+    discrepancy: Discrepancy,
+    state: str,
+    note: str = "",
+    favoured: Assertion | None = None,
+    user,
+    version: int | None = None,
+) -> Discrepancy:
+    """Move `discrepancy` to `state` with the editor's note; only editors may.
+
+    `version` is the one the editor's page showed: if the discrepancy has changed
+    since, EditConflict says how, and nothing is saved."""
+    if not user.has_perm("claims.judge_discrepancy"):
+        raise PermissionDenied("Only editors judge discrepancies.")
+    discrepancy = _locked_at(discrepancy, version)
+    review.check_transition(
+        discrepancy.state, state, note=note, favoured=favoured is not None
+    )
+    if favoured is not None and favoured.pk not in (
+        discrepancy.assertion_low_id,
+        discrepancy.assertion_high_id,
+    ):
+        raise ValidationError(
+            {"favoured": "Favour one of the two estimates in conflict."}
+        )
+    discrepancy.state = state
+    if note.strip():
+        discrepancy.note = note.strip()
+    discrepancy.favoured = favoured
+    if state in review.JUDGEMENTS:
+        discrepancy.judged_by, discrepancy.judged_at = user, timezone.now()
+    discrepancy._history_user = user
+    discrepancy._change_reason = (
+        f"{review.LABELS[state].capitalize()}: {note.strip()}"
+        if note.strip()
+        else review.LABELS[state].capitalize()
+    )
+    discrepancy.full_clean()
+    discrepancy.save()
+    derive.claims_mark_changed(claim_ids=[discrepancy.claim_id])
+    return discrepancy
+
+
+@transaction.atomic
+def discrepancy_assign(
+    *, discrepancy: Discrepancy, assignee, user, version: int | None = None
+) -> Discrepancy:
+    """Give `discrepancy` to `assignee` (an editor), or to nobody with None; refuse
+    with EditConflict if it changed since `version`."""
+    if not user.has_perm("claims.judge_discrepancy"):
+        raise PermissionDenied("Only editors assign discrepancies.")
+    discrepancy = _locked_at(discrepancy, version)
+    if assignee is not None and not assignee.has_perm("claims.judge_discrepancy"):
+        raise ValidationError({"assigned_to": f"{assignee} is not an editor."})
+    discrepancy.assigned_to = assignee
+    discrepancy._history_user = user
+    discrepancy._change_reason = (
+        f"Assigned to {assignee}" if assignee is not None else "Unassigned"
+    )
+    discrepancy.save(update_fields=["assigned_to", "updated_at"])
+    return discrepancy
+
+
+def _locked_at(discrepancy: Discrepancy, version: int | None) -> Discrepancy:
+    """Return the discrepancy's row, locked, carrying the `version` the editor's
+    page showed: Versioned.save refuses it if the row has moved on since."""
+    locked = Discrepancy.objects.select_for_update().get(pk=discrepancy.pk)
+    if version is not None and version != locked.version:
+        # Refused before the workflow's rules judge a move from a state the editor
+        # never saw; Versioned.save makes the same refusal for any later race.
+        raise EditConflict(locked, version)
+    return locked
