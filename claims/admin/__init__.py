@@ -71,7 +71,8 @@ class VersionedAdmin(ServiceAdmin):
                 cleaned_data = super().clean()
                 if conflict is not None:
                     self.data = self.data.copy()
-                    self.data[self.add_prefix("seen_version")] = conflict.current_version
+                    name = self.add_prefix("seen_version")
+                    self.data[name] = conflict.current_version
                     raise ValidationError(conflict.messages)
                 return cleaned_data
 

@@ -119,7 +119,9 @@ def test_every_change_shows_in_the_history(researcher_client, researcher):
     change_url = reverse("admin:claims_assertion_change", args=[assertion.pk])
     researcher_client.post(
         change_url,
-        assertion_form(claim, source, figure="up to 12,000", seen_version=assertion.version),
+        assertion_form(
+            claim, source, figure="up to 12,000", seen_version=assertion.version
+        ),
     )
 
     response = researcher_client.get(
