@@ -1,7 +1,5 @@
 """What is estimated (Topic, Claim) and who stated which figure for it (Assertion)."""
 
-import re
-from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -13,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from claims import figures
+from claims import dates, figures, rules
 from claims.concurrency import EditConflict
 from claims.review import states as review
 
@@ -201,9 +199,10 @@ class AssertionKind(models.TextChoices):
 
 
 class DatePrecision(models.TextChoices):
-    DAY = "day", "Day"
-    MONTH = "month", "Month (“early October 2024”)"
-    YEAR = "year", "Year"
+    # The precisions of claims/dates.py.
+    DAY = dates.DAY, "Day"
+    MONTH = dates.MONTH, "Month (“early October 2024”)"
+    YEAR = dates.YEAR, "Year"
 
 
 class Credibility(models.IntegerChoices):
@@ -441,8 +440,8 @@ class Assertion(Versioned):
         """Set kind and bounds from the figure; raise ValidationError on `figure`."""
         try:
             parsed = figures.parse_figure(self.figure)
-        except ValidationError as error:
-            raise ValidationError({"figure": error.messages}) from error
+        except figures.FigureError as error:
+            raise ValidationError({"figure": [str(error)]}) from error
         self.kind, self.low, self.high, self.value = (
             parsed.kind,
             parsed.low,
@@ -469,39 +468,28 @@ class Assertion(Versioned):
             except ValidationError as error:
                 errors.update(error.message_dict)
         elif not self.kind:
-            errors["kind"] = ["Choose a kind when you set the interpretation by hand."]
+            errors["kind"] = [rules.MESSAGES["kind_needed"]]
+        else:
+            for name, message in rules.bounds_problems(
+                self.kind, self.low, self.high
+            ).items():
+                errors.setdefault(name, []).append(message)
         if self.stated_on:
-            self.stated_on = normalise_date(self.stated_on, self.date_precision)
-        if self.relayed_by_id and self.relayed_by_id == self.source_id:
-            errors["relayed_by"] = ["A source cannot relay its own statement."]
+            self.stated_on = dates.normalise(self.stated_on, self.date_precision)
         document = self.document if self.document_id else None
-        if document and document.published_on and self.stated_on:
-            if self.stated_on > document.published_on:
-                errors["stated_on"] = [
-                    f"The document was published on {document.published_on:%d %b %Y}, "
-                    "before this date; a report cannot precede the statement."
-                ]
-        if document and document.text and self.quote:
-            if collapse_space(self.quote) not in collapse_space(document.text):
-                errors["quote"] = [
-                    "This quote does not occur in the document's text. "
-                    "Copy it verbatim."
-                ]
+        problems = rules.assertion_problems(
+            stated_on=self.stated_on,
+            published_on=document.published_on if document else None,
+            quote=self.quote,
+            document_text=document.text if document else "",
+            source_id=self.source_id,
+            relayed_by_id=self.relayed_by_id,
+            today=timezone.localdate(),
+        )
+        for name, message in problems.items():
+            errors.setdefault(name, []).append(message)
         if errors:
             raise ValidationError(errors)
-
-
-def normalise_date(day: date, precision: str) -> date:
-    """Return the first day of the month or year `day` stands for at `precision`."""
-    if precision == DatePrecision.MONTH:
-        return day.replace(day=1)
-    if precision == DatePrecision.YEAR:
-        return day.replace(month=1, day=1)
-    return day
-
-
-def collapse_space(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
 
 
 class DiscrepancyState(models.TextChoices):

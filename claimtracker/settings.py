@@ -135,6 +135,20 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default serves a handful of concurrent writers (README, "Two
+    # people at once"): WAL lets readers go on during a write; a write transaction
+    # takes the write lock when it begins (IMMEDIATE), so writers queue for it
+    # instead of failing half-way with "database is locked"; and a writer waits up
+    # to CLAIMTRACKER_SQLITE_TIMEOUT seconds for its turn.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": int(os.environ.get("CLAIMTRACKER_SQLITE_TIMEOUT", "30")),
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+    # Tests use a file, not memory: concurrent connections to an in-memory database
+    # fail with SQLITE_LOCKED, which no timeout retries.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")

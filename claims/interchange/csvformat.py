@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
-from claims import figures
+from claims import figures, rules
 
 REQUIRED = (
     "claim",
@@ -226,8 +226,6 @@ def _read_row(
                 raise ValueError("give the full date, YYYY-MM-DD")
         except ValueError as error:
             fail("document_published_on", str(error))
-    if stated_on and published_on and stated_on > published_on:
-        fail("stated_on", "is after document_published_on: a report cannot come first")
     if values["document_url"] and values["document_url"] not in checked_urls:
         try:
             _url(values["document_url"])
@@ -239,8 +237,8 @@ def _read_row(
     if values["figure"]:
         try:
             parsed = figures.parse_figure(values["figure"])
-        except ValidationError as error:
-            fail("figure", " ".join(error.messages))
+        except figures.FigureError as error:
+            fail("figure", str(error))
 
     if values["reliability"] and values["reliability"].upper() not in RELIABILITY:
         fail("reliability", "use a grade from A to F")
@@ -300,8 +298,8 @@ def _read_override(values: dict, parsed, fail) -> dict:
     ):
         return {}  # the figure's own reading, written out by an export
     low, high = bounds["low"], bounds["high"]
-    if low is not None and high is not None and low > high:
-        fail("low", "is above high")
+    for name, message in rules.bounds_problems(values["kind"], low, high).items():
+        fail(name, message)
     return {"kind": values["kind"], "low": low, "high": high}
 
 

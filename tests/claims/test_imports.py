@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 
+from claims import rules
 from claims.interchange import csvformat, exports
 from claims.interchange.imports import ImportFailed, assertions_import
 from claims.models import Assertion, Claim, Discrepancy, Topic
@@ -121,7 +122,11 @@ LATIN_1 = "claim,unit\n\xff\n".encode("latin-1")
         (csv_of(row(source_kind="spy")), "line 2, column source_kind", "“spy” is not"),
         (csv_of(row(quote="")), "line 2, column quote", "is empty"),
         (csv_of(row(document_url="no url")), "line 2, column document_url", "web"),
-        (csv_of(row(stated_on="2024-11-01")), "line 2, column stated_on", "is after"),
+        (
+            csv_of(row(stated_on="2024-11-01")),
+            "line 2, column stated_on",
+            "a report cannot precede the statement",
+        ),
         ("", "line 1", "the file is empty"),
         (HEADER + "\n", "line 2", "the file has a header but no rows"),
         (LATIN_1, "line 2", "the file is not UTF-8 (byte 0xff)"),
@@ -204,7 +209,7 @@ def test_hand_set_bounds_that_do_not_fit_the_kind_are_refused():
     data = csv_of(GOOD).replace(HEADER, HEADER + ",kind,low,high")
     data = data.replace("2024-10-29\n", "2024-10-29,at_least,9000,11000\n")
 
-    assert refused(data) == ["line 2, column kind: low and high do not fit “at_least”"]
+    assert refused(data) == [f"line 2, column kind: {rules.MESSAGES['bounds_kind']}"]
 
 
 def test_quotes_are_checked_against_a_stored_document_text(seeded):
@@ -218,9 +223,7 @@ def test_quotes_are_checked_against_a_stored_document_text(seeded):
         )
     )
 
-    assert refused(data) == [
-        "line 2, column quote: does not occur in the document's stored text"
-    ]
+    assert refused(data) == [f"line 2, column quote: {rules.MESSAGES['quote_missing']}"]
 
 
 # Round trip and exports
@@ -297,3 +300,47 @@ def test_decimal_bounds_are_written_plainly(seeded):
 
     assert ",approximate,10800,13200\n" in text
     assert Decimal("10800") == Assertion.objects.get(figure="closer to 12,000").low
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"stated_on": "2024-11-01"}, "stated_on", "a report cannot precede"),
+        ({"quote": "Nothing like this was said."}, "quote", "does not occur"),
+        ({"stated_on": "2999-01-01"}, "stated_on", "Give a date from 1 Jan 1800"),
+    ],
+)
+def test_form_and_import_refuse_the_same_values_with_the_same_message(
+    fields, field, message
+):
+    from datetime import date
+
+    from django.core.exceptions import ValidationError
+
+    from claims.models import Assertion
+    from tests.factories import ClaimFactory, DocumentFactory, SourceFactory
+
+    document = DocumentFactory(
+        title="Brief",
+        url="",
+        published_on=date(2024, 10, 29),
+        text="Officials said 3,000.",
+    )
+    values = {"stated_on": "2024-10-28", "quote": "Officials said 3,000.", **fields}
+    assertion = Assertion(
+        claim=ClaimFactory(),
+        source=SourceFactory(),
+        document=document,
+        figure="3,000",
+        stated_on=date.fromisoformat(values["stated_on"]),
+        quote=values["quote"],
+    )
+    with pytest.raises(ValidationError) as form_error:
+        assertion.full_clean()
+    form_message = form_error.value.message_dict[field][0]
+
+    data = csv_of(row(document_title="Brief", document_url="", **fields))
+    import_message = refused(data)[0].split(f"column {field}: ", 1)[1]
+
+    assert message in form_message
+    assert form_message == import_message
