@@ -859,11 +859,6 @@ def test_readme_section_lists_every_default_interval():
         assert f"| {term} | {format_number(low)} | {format_number(high)} |" in section
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="The README takes tests/claims/data/figures_readme.md when the parser "
-    "branch is merged; then this passes and the marker goes.",
-)
 def test_readme_lists_every_default_interval():
     readme = (ROOT / "README.md").read_text()
 

@@ -399,7 +399,7 @@ def test_seed_loader_adds_to_an_existing_claim_and_shows_at_once():
 
     call_command("load_seed", stdout=io.StringIO())
 
-    assert stored_summary(claim) == (8, 1234, 12000)
+    assert stored_summary(claim) == (12, 1234, 12000)  # 11 seed figures + 1
     assert open_pair(claim) == ("1,234", "closer to 12,000")
     page = reader_page(claim)
     assert "closer to 12,000" in page
