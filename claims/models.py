@@ -684,3 +684,19 @@ class Discrepancy(Versioned):
         if self.is_pending:
             return review.LABELS[review.UNDER_REVIEW]
         return review.LABELS[self.state]
+
+
+class ImportLock(models.Model):
+    """The one CSV import running now, if any: imports run one at a time site-wide,
+    and the next one is told who is importing and since when. The row exists only
+    while an import runs (claims/interchange/imports.py)."""
+
+    name = models.CharField(max_length=20, unique=True, default="import")
+    holder = models.CharField(max_length=150)
+    started_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "running import"
+
+    def __str__(self):
+        return f"import by {self.holder} since {self.started_at:%H:%M:%S}"

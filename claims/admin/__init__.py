@@ -368,6 +368,12 @@ class AssertionAdmin(VersionedAdmin):
                 summary = imports.assertions_import(
                     data=data["text"], user=request.user
                 )
+            except imports.ImportBusy as busy:
+                # Keep the checked file: the same confirmation works once the other
+                # import has finished.
+                request.session[IMPORT_SESSION_KEY] = data
+                self.message_user(request, str(busy), messages.WARNING)
+                return redirect("admin:claims_assertion_import")
             except imports.ImportFailed as failure:
                 context["errors"] = failure.errors
             else:
@@ -382,6 +388,8 @@ class AssertionAdmin(VersionedAdmin):
                     summary = imports.assertions_import(
                         data=text, user=request.user, dry_run=True
                     )
+                except imports.ImportBusy as busy:
+                    self.message_user(request, str(busy), messages.WARNING)
                 except imports.ImportFailed as failure:
                     context["errors"] = failure.errors
                 else:

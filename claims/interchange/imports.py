@@ -11,7 +11,9 @@ once (summary and discrepancy).
 from __future__ import annotations
 
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -20,7 +22,7 @@ from django.utils.text import slugify
 
 from claims import rules, services
 from claims.interchange import csvformat
-from claims.models import Assertion, Claim, Topic
+from claims.models import Assertion, Claim, ImportLock, Topic
 from sources.models import Document, Source, SourceAlias, SourceKind
 
 BATCH = 5000
@@ -33,6 +35,43 @@ class ImportFailed(Exception):
     def __init__(self, errors: list[csvformat.RowError]):
         super().__init__(f"{len(errors)} error(s)")
         self.errors = errors
+
+
+class ImportBusy(Exception):
+    """Another import is running; imports run one at a time. Nothing was written."""
+
+    def __init__(self, lock: ImportLock):
+        self.holder, self.started_at = lock.holder, lock.started_at
+        super().__init__(
+            f"{lock.holder} is importing a file (since {lock.started_at:%H:%M:%S} "
+            "UTC). Imports run one at a time; nothing of yours was written. Try "
+            "again when theirs has finished."
+        )
+
+
+# A lock older than this belongs to an import whose process died: it is taken over.
+STALE_LOCK = timedelta(hours=1)
+
+
+@contextmanager
+def import_turn(user):
+    """Hold the site's import lock while the block runs, or raise ImportBusy.
+
+    The lock row is committed on its own, before the import's transaction begins, so
+    that other connections see it; it is removed however the import ends."""
+    holder = str(user) if user is not None else "a command-line import"
+    now = timezone.now()
+    with transaction.atomic():
+        ImportLock.objects.filter(started_at__lt=now - STALE_LOCK).delete()
+        lock, created = ImportLock.objects.get_or_create(
+            name="import", defaults={"holder": holder, "started_at": now}
+        )
+    if not created:
+        raise ImportBusy(lock)
+    try:
+        yield
+    finally:
+        ImportLock.objects.filter(pk=lock.pk).delete()
 
 
 @dataclass
@@ -61,7 +100,7 @@ def assertions_import(*, data: bytes | str, user=None, dry_run: bool = False):
     if reading.errors:
         raise ImportFailed(reading.errors)
     summary = ImportSummary(rows=len(reading.rows), dry_run=dry_run)
-    with transaction.atomic():
+    with import_turn(user), transaction.atomic():
         _Importer(reading.rows, summary, user).run()
         if dry_run:
             transaction.set_rollback(True)

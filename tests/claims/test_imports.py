@@ -344,3 +344,28 @@ def test_form_and_import_refuse_the_same_values_with_the_same_message(
 
     assert message in form_message
     assert form_message == import_message
+
+
+def test_an_import_started_while_another_runs_is_told_who_and_writes_nothing(
+    researcher,
+):
+    from claims.interchange.imports import ImportBusy
+    from claims.models import ImportLock
+
+    ImportLock.objects.create(holder="rita")
+    before = counts()
+
+    with pytest.raises(ImportBusy) as busy:
+        assertions_import(data=csv_of(GOOD), user=researcher)
+
+    assert "rita is importing a file (since" in str(busy.value)
+    assert counts() == before
+
+
+def test_the_import_lock_is_released_when_an_import_fails():
+    from claims.models import ImportLock
+
+    refused(csv_of(row(figure="abc123xyz")))
+
+    assert not ImportLock.objects.exists()
+    assertions_import(data=csv_of(GOOD))

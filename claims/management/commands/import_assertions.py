@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from claims.interchange.imports import ImportFailed, assertions_import
+from claims.interchange.imports import ImportBusy, ImportFailed, assertions_import
 
 
 class Command(BaseCommand):
@@ -21,6 +21,8 @@ class Command(BaseCommand):
             raise CommandError(f"No file at {file}.")
         try:
             summary = assertions_import(data=file.read_bytes(), dry_run=dry_run)
+        except ImportBusy as busy:
+            raise CommandError(str(busy)) from busy
         except ImportFailed as failure:
             for error in failure.errors:
                 self.stderr.write(str(error))
