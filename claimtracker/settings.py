@@ -148,7 +148,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     # Tests use a file, not memory: concurrent connections to an in-memory database
     # fail with SQLITE_LOCKED, which no timeout retries.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}
+    # One file per test process, so that two runs in one folder do not collide.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(BASE_DIR / f"test-db-{os.getpid()}.sqlite3")
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")

@@ -48,3 +48,45 @@ def test_create_account_without_a_terminal_or_password_says_how(monkeypatch):
         call_command("create_account", "nina", "--role", "editor")
 
     assert not get_user_model().objects.filter(username="nina").exists()
+
+
+def test_reparse_figures_lists_a_changed_reading_and_dry_run_writes_nothing():
+    from io import StringIO
+
+    from claims.models import Assertion
+    from tests.factories import ClaimFactory, stated
+
+    assertion = stated(ClaimFactory(), "nearly 3,000", 20)
+    # As the old parser stored it: 3,000 ± 10 %.
+    Assertion.objects.filter(pk=assertion.pk).update(low=2700, high=3300)
+    out = StringIO()
+
+    call_command("reparse_figures", "--dry-run", stdout=out)
+
+    assert "“nearly 3,000”" in out.getvalue()
+    assert "1 reading(s) would change" in out.getvalue()
+    assertion.refresh_from_db()
+    assert assertion.high == 3300
+
+
+def test_reparse_figures_applies_through_the_services_and_leaves_hand_set_alone():
+    from io import StringIO
+
+    from claims.models import Assertion
+    from tests.factories import ClaimFactory, stated
+
+    claim = ClaimFactory()
+    nearly = stated(claim, "nearly 3,000", 20)
+    by_hand = stated(
+        claim, "several thousand", 21, is_overridden=True, kind="range",
+        low=4000, high=5000,
+    )  # fmt: skip
+    Assertion.objects.filter(pk=nearly.pk).update(low=2700, high=3300)
+
+    call_command("reparse_figures", stdout=StringIO())
+
+    nearly.refresh_from_db()
+    by_hand.refresh_from_db()
+    assert (nearly.low, nearly.high) == (2700, 3000)
+    assert (by_hand.low, by_hand.high) == (4000, 5000)
+    assert nearly.history.first().history_change_reason.startswith("Figure read")

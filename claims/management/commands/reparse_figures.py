@@ -1,0 +1,65 @@
+"""Read every stored figure again with the current parser (claims/figures.py), and
+list, or apply, the readings that change: old → new.
+
+Figures set by hand are never touched. Figures the parser now refuses are listed and
+left as they are, for researchers to rewrite. Changes are saved through the
+services, so summaries and discrepancy detection follow. Idempotent: a second run
+finds nothing to change."""
+
+from django.core.management.base import BaseCommand
+
+from claims import figures, services
+from claims.management.dryrun import atomic_unless_dry_run
+from claims.models import Assertion
+
+REASON = "Figure read again by the current parser"
+
+
+def reading(kind, low, high) -> str:
+    return f"{kind} {figures.describe_interval(kind, low, high)}"
+
+
+class Command(BaseCommand):
+    help = "Read stored figures again with the current parser; list or apply changes."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--dry-run", action="store_true", help="List the changes; write nothing."
+        )
+
+    def handle(self, *args, dry_run=False, **options):
+        changed, refused = 0, 0
+        rows = (
+            Assertion.objects.exclude(status=Assertion.Status.RETRACTED)
+            .filter(is_overridden=False)
+            .select_related("claim", "source")
+            .order_by("pk")
+        )
+        with atomic_unless_dry_run(dry_run):
+            for assertion in rows.iterator(chunk_size=2000):
+                try:
+                    parsed = figures.parse_figure(assertion.figure)
+                except figures.FigureError as error:
+                    refused += 1
+                    self.stdout.write(
+                        f"Refused, left unchanged: #{assertion.pk} "
+                        f"“{assertion.figure}” ({assertion.claim}): {error}"
+                    )
+                    continue
+                old = (assertion.kind, assertion.low, assertion.high, assertion.value)
+                new = (parsed.kind, parsed.low, parsed.high, parsed.value)
+                if old == new:
+                    continue
+                changed += 1
+                self.stdout.write(
+                    f"#{assertion.pk} “{assertion.figure}” ({assertion.claim}): "
+                    f"{reading(*old[:3])} → {reading(*new[:3])}"
+                )
+                services.assertion_save(assertion=assertion, reason=REASON)
+        verb = "would change" if dry_run else "changed"
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{changed} reading(s) {verb}; {refused} figure(s) refused and left "
+                "for researchers."
+            )
+        )
