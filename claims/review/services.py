@@ -85,3 +85,17 @@ def _locked_at(discrepancy: Discrepancy, version: int | None) -> Discrepancy:
         # never saw; Versioned.save makes the same refusal for any later race.
         raise EditConflict(locked, version)
     return locked
+
+
+def discrepancy_revert(*, discrepancy: Discrepancy, record, user) -> Discrepancy:
+    """Put back the judgement `record` (a historical row of `discrepancy`) held, as a
+    new judgement by `user` under the workflow's rules: a revert is a move like any
+    other, so the person reverting is the one recorded as judging."""
+    return discrepancy_judge(
+        discrepancy=discrepancy,
+        state=record.state,
+        note=record.note,
+        favoured=record.favoured,
+        user=user,
+        version=discrepancy.version,
+    )

@@ -207,7 +207,7 @@ def test_assertion_retracted_with_the_admin_action_leaves_summary_and_page(
     assert open_pair(claim) is None
     page = reader_page(claim)
     assert "9,876" not in page
-    assert "Discrepancy" not in page
+    assert 'id="discrepancy"' not in page
 
 
 # Admin: the claim's form, its threshold and its inline assertions.
@@ -225,7 +225,7 @@ def test_claim_threshold_raised_in_admin_closes_the_discrepancy(
     assert response.status_code == 302
     assert stored_summary(claim) == (2, 1234, 9876)
     assert open_pair(claim) is None
-    assert "Discrepancy" not in reader_page(claim)
+    assert 'id="discrepancy"' not in reader_page(claim)
 
 
 def test_claim_threshold_lowered_in_admin_opens_a_discrepancy(researcher_client):
@@ -355,6 +355,7 @@ def test_editor_reverting_a_discrepancy_to_an_older_judgement_is_recorded_as_jud
     assert stored_summary(claim) == (2, 1234, 9876)
     assert open_pair(claim) == ("1,234", "9,876")
     page = reader_page(claim)
+    assert "Discrepancy explained" in page
     assert "Counted at different dates." in page
     assert "Not a real conflict." not in page
 
