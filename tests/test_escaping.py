@@ -35,6 +35,7 @@ def reader_urls(claim) -> list[str]:
         reverse("feeds:all"),
         reverse("feeds:claim", args=[claim.slug]),
         reverse("feeds:topic", args=[claim.topic.slug]),
+        reverse("claims:chart", args=[claim.slug]),
     ]
 
 
@@ -42,6 +43,7 @@ def test_every_public_page_kind_is_covered():
     public_pages = {name for name, codes in GET_MATRIX.items() if codes == PUBLIC}
     covered = {"home", "claims:list", "claims:detail", "sources:list"}
     covered |= {"sources:detail", "feeds:all", "feeds:claim", "feeds:topic"}
+    covered |= {"claims:chart"}
     # The API, its docs and the downloads are checked below in their own formats.
     elsewhere = {name for name in public_pages if name.startswith("api:")}
     elsewhere |= {"claims:export", "claims:list-export"}

@@ -135,10 +135,17 @@ TABLES = [
 ]
 
 
-def writing_has_begun(database) -> bool:
-    """Whether the import has started writing rows (in its open transaction)."""
+def wal_size(database) -> int:
+    wal = Path(f"{database.name}-wal")
+    return wal.stat().st_size if wal.exists() else 0
+
+
+def writing_has_begun(database, wal_before: int = 0) -> bool:
+    """Whether the import has started writing rows (in its open transaction). SQLite
+    runs in WAL mode (settings), so a write shows as the write-ahead log growing:
+    by more than the import lock's one row, by the first batch of rows."""
     if database.engine == "sqlite":
-        return Path(f"{database.name}-journal").exists()
+        return wal_size(database) > wal_before + 2 * 1024 * 1024
     with psycopg.connect(database.url, autocommit=True) as watcher:
         return bool(
             watcher.execute(
@@ -154,6 +161,9 @@ def test_import_killed_half_way_leaves_nothing_behind(scratch_database, tmp_path
     before = {table: scratch_database.count(table) for table in TABLES}
     path = tmp_path / "big.csv"
     synthetic_csv_write(path=path, count=40_000)
+    wal_before = (
+        wal_size(scratch_database) if scratch_database.engine == "sqlite" else 0
+    )
     process = subprocess.Popen(
         [sys.executable, "manage.py", "import_assertions", str(path)],
         cwd=scratch.ROOT,
@@ -162,7 +172,7 @@ def test_import_killed_half_way_leaves_nothing_behind(scratch_database, tmp_path
         stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 120
-    while not writing_has_begun(scratch_database):
+    while not writing_has_begun(scratch_database, wal_before):
         assert process.poll() is None, "the import ended before it was interrupted"
         assert time.monotonic() < deadline, "the import never started writing"
         time.sleep(0.02)

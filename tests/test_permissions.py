@@ -52,6 +52,7 @@ GET_MATRIX = {
     "claims:list": PUBLIC,
     "claims:list-export": PUBLIC,
     "claims:detail": PUBLIC,
+    "claims:chart": PUBLIC,
     "claims:export": PUBLIC,
     "sources:list": PUBLIC,
     "sources:detail": PUBLIC,
@@ -156,6 +157,7 @@ def url_for(name: str, world) -> str:
     by_name = {
         "claims:list-export": ("csv",),
         "claims:detail": (claim.slug,),
+        "claims:chart": (claim.slug,),
         "claims:export": (claim.slug, "json"),
         "sources:detail": (rows["sources_source"].slug,),
         "feeds:claim": (claim.slug,),

@@ -17,3 +17,16 @@ class ClaimViewForm(forms.Form):
         required=False,
         choices=[("linear", "linear"), ("log", "logarithmic")],
     )
+    # Set by the chart's "Show the full date range" link; no visible control.
+    range = forms.ChoiceField(
+        required=False, choices=[("full", "full")], widget=forms.HiddenInput
+    )
+
+    def chart_options(self) -> dict:
+        """Return the chart's options from valid input, the defaults otherwise."""
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        return {
+            "as_of": data.get("as_of"),
+            "scale": data.get("scale") or "linear",
+            "full_range": data.get("range") == "full",
+        }

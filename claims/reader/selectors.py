@@ -66,6 +66,7 @@ def claim_page(
     *,
     as_of: date | None = None,
     scale: str = chart.LINEAR,
+    full_range: bool = False,
     site: str = "",
 ):
     """Return everything the claim page shows, as it stood on `as_of`; `site` is the
@@ -98,12 +99,49 @@ def claim_page(
         scale=scale,
         summary=summary,
         evolution=divergence.evolution_line(divergence.evolution(points)),
-        timeline=chart.layout_timeline(timeline_marks(shown), as_of=as_of, scale=scale),
+        timeline=chart.layout_timeline(
+            timeline_marks(shown),
+            as_of=as_of,
+            scale=scale,
+            unit=claim.unit,
+            full_range=full_range,
+            highlight=_pair(discrepancy),
+        ),
         estimates=estimates,
         assertions=shown,
         revision_count=len(divergence.revisions(points)),
         discrepancy=discrepancy,
         linked_data=linked_data(claim, shown, summary, site),
+    )
+
+
+def _pair(discrepancy) -> frozenset[int]:
+    if discrepancy is None or not discrepancy.is_pending:
+        return frozenset()
+    return frozenset({discrepancy.assertion_low_id, discrepancy.assertion_high_id})
+
+
+def claim_chart(
+    claim: Claim,
+    *,
+    as_of: date | None = None,
+    scale: str = chart.LINEAR,
+    full_range: bool = False,
+) -> chart.Timeline:
+    """Return the claim's chart alone (the SVG download)."""
+    shown = list(
+        Assertion.objects.published()
+        .for_claim(claim)
+        .with_related()
+        .chronological()
+        .filter(**({"stated_on__lte": as_of} if as_of else {}))
+    )
+    return chart.layout_timeline(
+        timeline_marks(shown),
+        as_of=as_of,
+        scale=scale,
+        unit=claim.unit,
+        full_range=full_range,
     )
 
 

@@ -8,6 +8,7 @@ from claims.reader import feeds, views
 claim_patterns = [
     path("", views.ClaimListView.as_view(), name="list"),
     path("<slug:slug>/", views.ClaimDetailView.as_view(), name="detail"),
+    path("<slug:slug>/chart.svg", views.ClaimChartView.as_view(), name="chart"),
 ]
 
 # Reader pages about sources show their assertions, so their views live here

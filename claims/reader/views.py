@@ -1,6 +1,7 @@
 """Reader pages: no account needed, published assertions only."""
 
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
@@ -64,18 +65,43 @@ class ClaimDetailView(ReaderCacheMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         form = ClaimViewForm(self.request.GET or None)
-        as_of, scale = None, "linear"
-        if form.is_valid():
-            as_of = form.cleaned_data["as_of"]
-            scale = form.cleaned_data["scale"] or "linear"
         context["form"] = form
         context["page"] = selectors.claim_page(
             self.object,
-            as_of=as_of,
-            scale=scale,
+            **form.chart_options(),
             site=self.request.build_absolute_uri("/").rstrip("/"),
         )
+        query = self.request.GET.urlencode()
+        context["chart_download_url"] = reverse(
+            "claims:chart", args=[self.object.slug]
+        ) + (f"?{query}" if query else "")
         return context
+
+
+class ClaimChartView(ReaderCacheMixin, DetailView):
+    """The claim page's chart as a standalone SVG file, as the page's controls set
+    it (as of a date, scale, date range)."""
+
+    template_name = "claims/timeline_chart.svg"
+    content_type = "image/svg+xml; charset=utf-8"
+
+    def get_queryset(self):
+        return Claim.objects.visible().with_related()
+
+    def cache_stamp(self) -> str | None:
+        return ClaimDetailView.cache_stamp(self)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = ClaimViewForm(self.request.GET or None)
+        context["timeline"] = selectors.claim_chart(self.object, **form.chart_options())
+        return context
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        filename = f"claimtracker-{self.object.slug}.svg"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
 
 
 class SourceListView(FilterView):

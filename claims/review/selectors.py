@@ -34,7 +34,9 @@ def review_page(discrepancy: Discrepancy) -> ReviewPage:
     pair = frozenset({discrepancy.assertion_low_id, discrepancy.assertion_high_id})
     return ReviewPage(
         discrepancy=discrepancy,
-        timeline=chart.layout_timeline(timeline_marks(assertions), highlight=pair),
+        timeline=chart.layout_timeline(
+            timeline_marks(assertions), highlight=pair, unit=discrepancy.claim.unit
+        ),
         history=list(
             discrepancy.history.select_related("history_user").order_by("-history_date")
         ),

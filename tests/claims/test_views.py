@@ -355,3 +355,19 @@ def test_moving_an_assertion_updates_both_claims():
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.assertion_count, second.assertion_count) == (0, 1)
+
+
+def test_chart_downloads_as_a_standalone_svg_file(client):
+    claim = ClaimFactory(unit="troops")
+    stated(claim, "1,500", 18)
+    stated(claim, "at least 3,000", 23)
+
+    response = client.get(reverse("claims:chart", args=[claim.slug]))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/svg+xml; charset=utf-8"
+    assert "attachment" in response["Content-Disposition"]
+    svg = response.content.decode()
+    assert svg.startswith("<svg") or svg.lstrip().startswith("<?xml")
+    assert 'xmlns="http://www.w3.org/2000/svg"' in svg
+    assert "troops" in svg
