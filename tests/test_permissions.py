@@ -401,6 +401,83 @@ def test_each_write_is_allowed_only_to_its_roles(action, role, world):
         assert happened(world) == (role in allowed)
 
 
+# Reverting from the history: reading it needs view permission, reverting needs
+# change permission (a discrepancy: the editors' judging permission). Each model's
+# row is first edited, then every role posts the revert to its older version.
+
+REVERTED = (302, 403, 302, 403, 302)  # research data: researchers and superusers
+REVERTED_BY_EDITORS = (302, 403, 403, 302, 302)  # a judgement: editors and superusers
+
+
+def _edit_then_oldest(world, model: str):
+    """Change the row through its service; return it and its first history record,
+    with the field a revert restores and its old value."""
+    from claims import services
+    from claims.review import services as review_services
+    from sources import services as source_services
+
+    row = world["rows"][model]
+    if model == "claims_discrepancy":
+        editor = UserFactory(username="judge", is_staff=True, is_superuser=True)
+        review_services.discrepancy_judge(
+            discrepancy=row, state="dismissed", note="Different dates.", user=editor
+        )
+        return row, row.history.earliest("history_date"), "state", "open"
+    field = {"claims_assertion": "notes", "claims_claim": "title"}.get(model, "name")
+    if model == "sources_document":
+        field = "title"
+    old = getattr(row, field)
+    row.refresh_from_db()
+    setattr(row, field, f"{old} (edited)")
+    save = {
+        "claims_assertion": lambda r: services.assertion_save(assertion=r),
+        "claims_claim": lambda r: services.claim_save(claim=r),
+        "claims_topic": lambda r: services.topic_save(topic=r),
+        "sources_source": lambda r: source_services.source_save(source=r),
+        "sources_document": lambda r: source_services.document_save(document=r),
+    }[model]
+    save(row)
+    return row, row.history.earliest("history_date"), field, old
+
+
+def _revert_form(url: str) -> dict:
+    """Return what the revert page's form sends, as a superuser's browser sees it."""
+    page = client_for("superuser").get(url)
+    form = page.context["adminform"].form
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if value is None:
+            continue
+        data[name] = value.pk if hasattr(value, "pk") else value
+    return data
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+    ("model", "codes"),
+    [
+        ("claims_assertion", REVERTED),
+        ("claims_claim", REVERTED),
+        ("claims_topic", REVERTED),
+        ("sources_source", REVERTED),
+        ("sources_document", REVERTED),
+        ("claims_discrepancy", REVERTED_BY_EDITORS),
+    ],
+)
+def test_each_role_may_revert_only_what_it_may_change(model, codes, role, world):
+    row, record, field, old = _edit_then_oldest(world, model)
+    url = reverse(f"admin:{model}_simple_history", args=[row.pk, record.history_id])
+    data = _revert_form(url) if model != "claims_discrepancy" else {}
+
+    response = client_for(role).post(url, data)
+
+    assert response.status_code == codes[ROLES.index(role)]
+    row.refresh_from_db()
+    reverted = codes[ROLES.index(role)] == 302 and role != "anonymous"
+    assert (getattr(row, field) == old) == reverted
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_the_api_refuses_every_write_method_to_everyone(role, world):
     client = client_for(role)
