@@ -171,7 +171,7 @@ class AssertionQuerySet(models.QuerySet):
         """Return what readers may see: published, never drafts or retractions."""
         return self.filter(status=AssertionStatus.PUBLISHED)
 
-    def current(self) -> "AssertionQuerySet":
+    def not_retracted(self) -> "AssertionQuerySet":
         """Return assertions that have not been retracted (drafts included)."""
         return self.exclude(status=AssertionStatus.RETRACTED)
 
@@ -438,10 +438,17 @@ class Assertion(Versioned):
 
     def apply_figure(self) -> None:
         """Set kind and bounds from the figure; raise ValidationError on `figure`."""
-        try:
-            parsed = figures.parse_figure(self.figure)
-        except figures.FigureError as error:
-            raise ValidationError({"figure": [str(error)]}) from error
+        # clean_fields() and clean() both need the reading: parse the text once.
+        cached = getattr(self, "_reading", None)
+        if cached is None or cached[0] != self.figure:
+            try:
+                cached = (self.figure, figures.parse_figure(self.figure))
+            except figures.FigureError as error:
+                cached = (self.figure, error)
+            self._reading = cached
+        parsed = cached[1]
+        if isinstance(parsed, figures.FigureError):
+            raise ValidationError({"figure": [str(parsed)]})
         self.kind, self.low, self.high, self.value = (
             parsed.kind,
             parsed.low,

@@ -423,7 +423,7 @@ class AssertionAdmin(VersionedAdmin):
 
     @admin.action(description="Retract selected assertions", permissions=["retract"])
     def retract_selected(self, request, queryset):
-        queryset = queryset.current().with_related()
+        queryset = queryset.not_retracted().with_related()
         form = RetractForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
             try:

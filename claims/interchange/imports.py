@@ -163,7 +163,7 @@ class _Importer:
         for document in Document.objects.filter(url="").only(*fields):
             if document.title.lower() in titles:
                 self.documents_by_title.setdefault(document.title.lower(), document)
-        existing = Assertion.objects.current().filter(
+        existing = Assertion.objects.not_retracted().filter(
             claim__in=[c.pk for c in self.claims.values()]
         )
         self.present = set(

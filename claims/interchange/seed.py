@@ -117,7 +117,7 @@ def demo_data_load(*, path: Path = DEMO_DATA) -> dict[str, Counter]:
             "stated_on": date.fromisoformat(row["stated_on"]),
             "figure": row["figure"],
         }
-        if Assertion.objects.current().filter(**fields).exists():
+        if Assertion.objects.not_retracted().filter(**fields).exists():
             counts["assertions"]["existing"] += 1
             continue
         assertion = Assertion(

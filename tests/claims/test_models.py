@@ -192,5 +192,29 @@ def test_published_hides_drafts_and_retractions():
     )
 
     assert list(Assertion.objects.published()) == [shown]
-    assert Assertion.objects.current().count() == 2
+    assert Assertion.objects.not_retracted().count() == 2
     assert Assertion.objects.count() == 3
+
+
+def test_a_figure_is_parsed_once_per_save(monkeypatch):
+    from claims import figures, services
+
+    calls = []
+    real = figures.parse_figure
+
+    def counting(text):
+        calls.append(text)
+        return real(text)
+
+    monkeypatch.setattr(figures, "parse_figure", counting)
+    claim = ClaimFactory()
+
+    services.assertion_create(
+        claim=claim,
+        source=SourceFactory(),
+        stated_on=datetime.date(2024, 10, 28),
+        figure="closer to 12,000",
+        quote="They said closer to 12,000.",
+    )
+
+    assert calls == ["closer to 12,000"]
