@@ -543,7 +543,7 @@ KINDS = ["exact", "approximate", "at_least", "at_most", "range", "qualitative"]
 @st.composite
 def random_points(draw, *, count=None, sources=None, kinds=KINDS):
     points = []
-    for i in range(draw(count or st.integers(0, 25))):
+    for i in range(draw(st.integers(0, 25) if count is None else count)):
         kind = draw(st.sampled_from(kinds))
         first = draw(magnitudes)
         second = first + draw(st.one_of(st.integers(0, 12), st.integers(0, 10**6)))
