@@ -103,7 +103,7 @@ def _refresh_batch(claim_ids: list[int]) -> Detection:
         Assertion.objects.published()
         .filter(claim_id__in=claim_ids)
         .order_by()
-        .values(*selectors.POINT_FIELDS, "source__name")
+        .values(*selectors.POINT_FIELDS)
     )
     for row in rows:
         names[row["source_id"]] = row["source__name"]
@@ -114,21 +114,30 @@ def _refresh_batch(claim_ids: list[int]) -> Detection:
         .select_for_update()
         .filter(claim_id__in=claim_ids)
     }
+    judged = selectors.judgements_for(claim_ids)
     result, created = Detection(), []
     now = timezone.now()
     for claim_id, claim in claims.items():
         claim_points = points[claim_id]
-        summary = divergence.summarise(claim_points)
+        summary = divergence.summarise(
+            claim_points,
+            judged=judged.get(claim_id, {}),
+            threshold=claim.effective_discrepancy_ratio,
+        )
         claim.updated_at = now
         claim.assertion_count = len(claim_points)
         claim.source_count = summary.source_count
         claim.first_stated_on = summary.first_stated_on
         claim.latest_stated_on = summary.latest_stated_on
-        claim.current_low, claim.current_high = summary.range_low, summary.range_high
+        # Internal sort keys only: pages show the stated figures (claims/wording.py).
+        claim.current_low = summary.lowest.low if summary.lowest else None
+        claim.current_high = summary.highest.high if summary.highest else None
         claim.spread_ratio = summary.spread_ratio
-        conflict = divergence.widest_conflict(
-            claim_points, threshold=claim.effective_discrepancy_ratio
-        )
+        conflict = summary.open_conflict
+        if conflict is None or (live.get(claim_id) and not live[claim_id].is_pending):
+            # Until judged pairs stay on record beside a new one, a judged
+            # discrepancy stands while its pair still conflicts.
+            conflict = _standing(live.get(claim_id), summary) or conflict
         new = _detect(claim, live.get(claim_id), conflict, claim_points, names, result)
         if new is not None:
             created.append(new)
@@ -188,6 +197,16 @@ def _detect(claim, live, conflict, points, names, result) -> Discrepancy | None:
         spread_ratio=conflict.ratio,
         arose_on=conflict.arose_on,
     )
+
+
+def _standing(live, summary):
+    """Return the judged conflict when it is the live discrepancy's pair."""
+    judged = summary.judged_conflict
+    if live is None or live.is_pending or judged is None:
+        return None
+    if (live.assertion_low_id, live.assertion_high_id) == judged.pair:
+        return judged
+    return None
 
 
 def discrepancies_detect_all(*, claims=None) -> Detection:

@@ -195,6 +195,17 @@ def range_sentence(summary: Summary, names: Names | None = None) -> str:
     )
 
 
+def range_figures(summary: Summary) -> str:
+    """Return the current estimates' range as the stated figures that bound it, for
+    lists: “between 20,000 and 25,000” to “more than 50,000”; "" without figures."""
+    if summary.lowest is None:
+        return ""
+    low, high = summary.lowest, summary.highest
+    if summary.source_count == 1 or low.id == high.id:
+        return f"“{low.figure}”"
+    return f"“{low.figure}” to “{high.figure}”"
+
+
 def overlap_sentence(summary: Summary, names: Names | None = None) -> str:
     """Return whether the current estimates overlap, and how far apart when not."""
     count = summary.source_count

@@ -475,7 +475,7 @@ def test_claim_list_filters_claims_with_a_discrepancy_under_review(conflict, cli
 
     response = client.get(reverse("claims:list"), {"under_review": "on"})
 
-    assert [c.pk for c, _ in response.context["rows"]] == [claim.pk]
+    assert [row.claim.pk for row in response.context["rows"]] == [claim.pk]
 
 
 def test_researchers_can_read_discrepancies_in_admin_but_not_change(
