@@ -37,6 +37,12 @@ def stated(assertion):
 
 
 @register.filter
+def state_label(state):
+    """Return a discrepancy's state in the words the claim page uses."""
+    return wording.DISCREPANCY_LABELS.get(state, state)
+
+
+@register.filter
 def ratio(value):
     """Return a spread ratio as “7.2×”."""
     if value is None:
