@@ -95,14 +95,16 @@ def judgements_for(claim_ids) -> dict[int, dict]:
     return {claim_id: judgement_map(ds) for claim_id, ds in by_claim.items()}
 
 
-def judgement_map(discrepancies) -> dict[tuple[int, int], divergence.Judgement]:
-    """Return the judged ones of `discrepancies` (judged_by loaded) as divergence
-    Judgements keyed by their pair of assertion ids."""
+def judgement_map(
+    discrepancies, *, editors: bool = True
+) -> dict[tuple[int, int], divergence.Judgement]:
+    """Return the judged ones of `discrepancies` as divergence Judgements keyed by
+    their pair of assertion ids; with `editors`, judged_by must be loaded."""
     found = {}
     judged = [d for d in discrepancies if d.state in divergence.JUDGED]
     for d in sorted(judged, key=lambda d: (d.judged_at, d.pk)):
         editor = ""
-        if d.judged_by is not None:
+        if editors and d.judged_by is not None:
             editor = d.judged_by.get_full_name() or d.judged_by.get_username()
         found[(d.assertion_low_id, d.assertion_high_id)] = divergence.Judgement(
             state=d.state,

@@ -104,8 +104,14 @@ def claim_page(
         )
     discrepancy = None
     if as_of is None:
-        pending = [d for d in on_record if d.is_pending]
-        discrepancy = (pending or on_record or [None])[0]
+        # The one under review, else the judgement the claim's status shows.
+        judged = summary.judged_conflict
+        candidates = [d for d in on_record if d.is_pending] + [
+            d
+            for d in on_record
+            if judged and (d.assertion_low_id, d.assertion_high_id) == judged.pair
+        ]
+        discrepancy = candidates[0] if candidates else None
     return ClaimPage(
         claim=claim,
         as_of=as_of,

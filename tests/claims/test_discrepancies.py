@@ -159,7 +159,7 @@ def test_a_wider_conflict_supersedes_the_old_and_opens_a_new_one(conflict):
     assert (new.assertion_low, new.assertion_high) == (low, wider)
 
 
-def test_one_live_discrepancy_per_claim_in_the_database(conflict):
+def test_one_pending_discrepancy_per_claim_in_the_database(conflict):
     claim, low, high = conflict
 
     with pytest.raises(IntegrityError), transaction.atomic():

@@ -5,6 +5,7 @@ import csv
 import html
 import io
 import re
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -146,3 +147,30 @@ def test_a_dismissed_discrepancy_shows_no_contested_badge(client, editor, march)
     assert "Contested" not in page
     assert "Under review" not in page
     assert RANGE in page
+
+
+def test_judged_stays_on_record_and_detection_moves_to_the_next_pair(
+    client, editor, march
+):
+    (dismissed,) = Discrepancy.objects.live()
+    discrepancy_judge(
+        discrepancy=dismissed,
+        state="dismissed",
+        note="The organisers counted the whole day.",
+        user=editor,
+    )
+    # 40,000 / 25,000 = 1.6: narrower than the judged pair, and not yet judged.
+    stated(march, "at least 40,000", 3, source=SourceFactory(name="Union"))
+
+    dismissed.refresh_from_db()
+    assert dismissed.state == "dismissed"
+    (pending,) = Discrepancy.objects.pending().filter(claim=march)
+    assert (pending.assertion_low.figure, pending.assertion_high.figure) == (
+        "between 20,000 and 25,000",
+        "at least 40,000",
+    )
+    assert pending.spread_ratio == Decimal("1.6")
+    assert Discrepancy.objects.live().filter(claim=march).count() == 2
+    page = text(client.get(march.get_absolute_url()))
+    assert "Discrepancy under review" in page
+    assert "“at least 40,000” (Union)" in page
