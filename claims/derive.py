@@ -103,33 +103,40 @@ def _refresh_batch(claim_ids: list[int]) -> Detection:
         Assertion.objects.published()
         .filter(claim_id__in=claim_ids)
         .order_by()
-        .values(*selectors.POINT_FIELDS, "source__name")
+        .values(*selectors.POINT_FIELDS)
     )
     for row in rows:
         names[row["source_id"]] = row["source__name"]
         points[row["claim_id"]].append(selectors.point_from_values(row))
-    live = {
-        d.claim_id: d
-        for d in Discrepancy.objects.live()
-        .select_for_update()
-        .filter(claim_id__in=claim_ids)
-    }
+    on_record: dict[int, list[Discrepancy]] = defaultdict(list)
+    for d in (
+        Discrepancy.objects.live().select_for_update().filter(claim_id__in=claim_ids)
+    ):
+        on_record[d.claim_id].append(d)
     result, created = Detection(), []
     now = timezone.now()
     for claim_id, claim in claims.items():
         claim_points = points[claim_id]
-        summary = divergence.summarise(claim_points)
+        standing = on_record[claim_id]
+        summary = divergence.summarise(
+            claim_points,
+            judged=selectors.judgement_map(standing, editors=False),
+            threshold=claim.effective_discrepancy_ratio,
+        )
         claim.updated_at = now
         claim.assertion_count = len(claim_points)
         claim.source_count = summary.source_count
         claim.first_stated_on = summary.first_stated_on
         claim.latest_stated_on = summary.latest_stated_on
-        claim.current_low, claim.current_high = summary.range_low, summary.range_high
+        # Internal sort keys only: pages show the stated figures (claims/wording.py).
+        claim.current_low = summary.lowest.low if summary.lowest else None
+        claim.current_high = summary.highest.high if summary.highest else None
         claim.spread_ratio = summary.spread_ratio
-        conflict = divergence.widest_conflict(
-            claim_points, threshold=claim.effective_discrepancy_ratio
+        _retire_judged(claim, standing, summary, claim_points, names, result)
+        pending = next((d for d in standing if d.is_pending), None)
+        new = _detect(
+            claim, pending, summary.open_conflict, claim_points, names, result
         )
-        new = _detect(claim, live.get(claim_id), conflict, claim_points, names, result)
         if new is not None:
             created.append(new)
     Claim.objects.bulk_update(claims.values(), SUMMARY_FIELDS)
@@ -141,8 +148,9 @@ def _refresh_batch(claim_ids: list[int]) -> Detection:
 
 
 def _detect(claim, live, conflict, points, names, result) -> Discrepancy | None:
-    """Update or supersede the claim's live discrepancy to match `conflict`; return a
-    new, unsaved discrepancy when one must open."""
+    """Update or supersede the claim's pending discrepancy (`live`) to match
+    `conflict`, the summary's open discrepancy; return a new, unsaved discrepancy
+    when one must open."""
 
     def describe(low, high, ratio, since) -> str:
         return (
@@ -167,15 +175,7 @@ def _detect(claim, live, conflict, points, names, result) -> Discrepancy | None:
             )
         return None
     if live is not None:
-        live.state = Discrepancy.State.SUPERSEDED
-        live.superseded_at = timezone.now()
-        live.superseded_reason = _supersession_reason(live, points, conflict, names)
-        live._change_reason = f"Superseded: {live.superseded_reason}"
-        live.save()
-        low, high = live.assertion_low, live.assertion_high
-        result.closed.append(
-            f"{claim}: “{low.figure}” vs “{high.figure}”, {live.superseded_reason}"
-        )
+        _supersede(claim, live, points, conflict, names, result)
     if conflict is None:
         return None
     result.created.append(
@@ -187,6 +187,33 @@ def _detect(claim, live, conflict, points, names, result) -> Discrepancy | None:
         assertion_high_id=conflict.high.id,
         spread_ratio=conflict.ratio,
         arose_on=conflict.arose_on,
+    )
+
+
+def _retire_judged(claim, standing, summary, points, names, result) -> None:
+    """Supersede the judged discrepancies one of whose figures is no longer its
+    source's current estimate; the others stay on record, and detection has moved
+    past their pairs (divergence.summarise skips judged pairs)."""
+    current = {p.id for p in summary.estimates}
+    for judged in standing:
+        if judged.is_pending:
+            continue
+        if {judged.assertion_low_id, judged.assertion_high_id} <= current:
+            continue
+        _supersede(claim, judged, points, None, names, result)
+
+
+def _supersede(claim, discrepancy, points, conflict, names, result) -> None:
+    discrepancy.state = Discrepancy.State.SUPERSEDED
+    discrepancy.superseded_at = timezone.now()
+    discrepancy.superseded_reason = _supersession_reason(
+        discrepancy, points, conflict, names
+    )
+    discrepancy._change_reason = f"Superseded: {discrepancy.superseded_reason}"
+    discrepancy.save()
+    low, high = discrepancy.assertion_low, discrepancy.assertion_high
+    result.closed.append(
+        f"{claim}: “{low.figure}” vs “{high.figure}”, {discrepancy.superseded_reason}"
     )
 
 

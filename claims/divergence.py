@@ -1,65 +1,96 @@
 """How a claim's estimates stand against each other, and how they moved. Pure logic.
 
-Input is a list of Points, one per assertion a reader may see. The rules:
+Input is a list of Points, one per assertion a reader may see. Nothing here imports
+Django; the reader-facing sentences about these results live in claims/wording.py.
 
 - A source's **current estimate** as of a date is its latest point stated on or
   before that date (a later-recorded point wins a tie). Retracted points never count.
   A point of month or year precision counts from the first day of its month or year.
-- Every point is an interval [low, high] with None for an open side. An approximate
-  figure counts with its ±10 % band (claims/figures.py), so "about 1,000" and "1,050"
-  agree. A point's **level**, used where one number must stand for it (the evolution
-  line, the chart's step lines, the list's range), is its value for exact and
-  approximate figures, its bound for "at least" and "at most", and the middle of a
-  range or vague term.
-- **Overlap**: the current estimates are consistent when some number lies in all of
-  them: the highest lower bound is not above the lowest upper bound. Open sides never
-  constrain, so "at least 3,000" and "about 12,000" overlap.
-- **Spread ratio**: when they do not overlap, the highest lower bound divided by the
-  lowest upper bound ("closer to 12,000" reads from 10,800, "up to 1,500" to 1,500:
-  7.2). When they overlap there is no spread (None).
-- **Envelope**: the span of every finite bound of the current estimates, lowest to
-  highest; an open side contributes its other bound. The chart shades it.
-- **Range of figures**: what a reader is told the estimates run from and to: the
-  levels of the current estimates, except that a range or a vague term contributes
-  both its ends ("8 to 10" stays 8 to 10, not 9).
-- **Evolution**: the chain of distinct levels in the order they were first reported.
-  A level within EVOLUTION_TOLERANCE of the last link widens it into a range; a level
-  within it of an earlier link repeats that link and adds nothing. Vague terms
-  ("several thousand") have no level and make no link.
+- Every point is an **interval** [low, high] with None for an open side ("at least
+  3,000" has no upper end, "up to 1,500" no lower end). An approximate figure counts
+  with its ±10 % band, so "around 35,000" reads 31,500–38,500; a vague term counts
+  with its default interval ("tens of thousands": 20,000–99,999).
+- Figures are shown as stated. `Point.sort_key` (the middle of a range, for one) is
+  an internal number for ordering and drawing; it is never shown as a figure.
+- **Overlap**: two estimates overlap when some number lies in both. Open sides never
+  limit, so "at least 3,000" and "10,000" overlap. All current estimates overlap when
+  the highest lower end is not above the lowest upper end.
+- **Ratio of a pair** that does not overlap: the higher estimate's lower end over the
+  lower estimate's upper end, to two decimal places ("more than 50,000" against
+  "between 20,000 and 25,000": 50,000 / 25,000 = 2.0). An open end never counts as a
+  number. Pairs that overlap have no ratio, and neither has a pair whose lower
+  estimate's upper end is zero or less.
+- **Conflict**: a pair of current estimates of different sources whose ratio reaches
+  the claim's threshold (DEFAULT_THRESHOLD, 1.5). A conflict involving a vague term
+  ("several thousand") is a **vague-term conflict**: it is shown apart and never
+  hides a conflict between figures that are not vague.
+- **The open discrepancy** of a claim is its widest conflict between figures that are
+  not vague whose pair the editors have not judged; if there is none, the widest
+  vague-term conflict not judged. A judged pair (explained, resolved, dismissed)
+  stays judged until one of its two figures changes.
+- **Lowest and highest estimates**: when the current estimates do not all overlap,
+  the lowest is the one with the lowest upper end and the highest the one with the
+  highest lower end; that pair does not overlap and its ratio is the claim's
+  **spread ratio**, the widest of any pair. When they all overlap, they are the
+  first and last in the internal order.
+- **Evolution**: how the figures moved, step by step in the order they were first
+  reported. Figures from different sources stated within SPREAD_WINDOW_DAYS of a
+  step's first figure are one step, shown as the spread between the figures that
+  bound it. A figure within EVOLUTION_TOLERANCE of an earlier step repeats it and
+  adds nothing. Vague terms make no step.
 - **Revisions**: a source replacing its own earlier figure. Disagreement is between
   sources; a revision is never counted as one.
 - **Corroboration**: current estimates are independent unless they share an origin
   (the same source, or a source within the same parent organisation), or one document
   reports the same interval for both: "U.S. and South Korean intelligence have now
-  claimed there are 3,000" is one piece of evidence credited to two sources. A relay
-  is recorded as the original source's statement, so it adds no independence either.
-  One independent group is single-source; more, all overlapping, is corroborated;
-  any non-overlap is contested.
+  claimed there are 3,000" is one piece of evidence credited to two sources.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import heapq
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
-from claims.figures import (
-    APPROXIMATE,
-    AT_LEAST,
-    AT_MOST,
-    EXACT,
-    QUALITATIVE,
-    RANGE,
-    format_number,
-)
+# The stored values of the interval kinds of claims/figures.py (never renamed).
+EXACT = "exact"
+APPROXIMATE = "approximate"
+AT_LEAST = "at_least"
+AT_MOST = "at_most"
+RANGE = "range"
+QUALITATIVE = "qualitative"
 
-EVOLUTION_TOLERANCE = Decimal("1.25")
+# Date precisions of Assertion.date_precision.
+DAY = "day"
+MONTH = "month"
+YEAR = "year"
+
+# Editors' judgements (claims/review.py): a pair judged so is not reopened.
+EXPLAINED = "explained"
+RESOLVED = "resolved"
+DISMISSED = "dismissed"
+JUDGED = (EXPLAINED, RESOLVED, DISMISSED)
+
+# Statuses of a claim, from the figures and the editors' judgements.
+NO_DATA = "no-data"
 SINGLE_SOURCE = "single-source"
 CORROBORATED = "corroborated"
-CONTESTED = "contested"
-NO_DATA = "no-data"
+CLOSE = "close"  # the estimates do not overlap, but no pair reaches the threshold
+UNDER_REVIEW = "under-review"  # an open discrepancy: editors have not judged it yet
+# EXPLAINED, RESOLVED and DISMISSED: every conflict is judged; the widest one's state.
+
+DEFAULT_THRESHOLD = Decimal("1.5")
+EVOLUTION_TOLERANCE = Decimal("1.25")
+# Figures of different sources this close in time are one step of the evolution, a
+# spread at that time. Three days, not a week: on the troop claim South Korea's 1,500
+# (18 Oct) and the White House's 3,000 (23 Oct) are five days apart and were a rise,
+# while 10,000 and 12,000 (28-29 Oct) were a disagreement.
+SPREAD_WINDOW_DAYS = 3
 TWO_PLACES = Decimal("0.01")
+
+Interval = tuple[Decimal | None, Decimal | None]
 
 
 @dataclass(frozen=True)
@@ -77,10 +108,15 @@ class Point:
     origin_id: int | None = None  # the source's top-level organisation
     document_id: int | None = None
     is_retracted: bool = False
+    precision: str = DAY  # of stated_on: day, month or year
+    source_name: str = ""
 
     @property
-    def level(self) -> Decimal | None:
-        """Return the one number that stands for this point (module docstring)."""
+    def sort_key(self) -> Decimal | None:
+        """Return an internal number to order and draw this point by; never a figure.
+
+        The value of an exact or approximate figure, the bound of "at least" and "at
+        most", and the middle of a range or vague term (which no source stated)."""
         if self.kind in (EXACT, APPROXIMATE) and self.value is not None:
             return self.value
         if self.kind == AT_LEAST or self.high is None:
@@ -90,46 +126,83 @@ class Point:
         return (self.low + self.high) / 2
 
     @property
+    def level(self) -> Decimal | None:
+        """Return `sort_key`: the chart's y. Internal, never shown as a figure."""
+        return self.sort_key
+
+    @property
+    def interval(self) -> Interval:
+        return (self.low, self.high)
+
+    @property
+    def is_vague(self) -> bool:
+        return self.kind == QUALITATIVE
+
+    @property
     def origin(self) -> int:
         return self.origin_id if self.origin_id is not None else self.source_id
 
 
 @dataclass(frozen=True)
-class Summary:
-    """Where the current estimates stand as of one date."""
+class Judgement:
+    """An editors' judgement of a pair of assertions (a Discrepancy).
 
-    as_of: date | None
-    estimates: tuple[Point, ...]
-    highest_low: Decimal | None
-    lowest_high: Decimal | None
-    overlaps: bool
-    spread_ratio: Decimal | None
-    envelope_low: Decimal | None
-    envelope_high: Decimal | None
-    lowest: Point | None  # the estimate with the lowest level
-    highest: Point | None
-    range_low: Decimal | None
-    range_high: Decimal | None
-    independent_groups: int
-    status: str
-    first_stated_on: date | None
-    latest_stated_on: date | None
-    source_count: int
+    `state` is explained, resolved or dismissed (open and under review are not
+    judgements). `intervals` are the pair's (low, high) when judged, in the order of
+    the key it is filed under: when either differs now, the judgement no longer
+    applies and the pair can open again. None means "do not check"."""
+
+    state: str
+    intervals: tuple[Interval, Interval] | None = None
+    note: str = ""
+    editor: str = ""
+    judged_on: date | None = None
+    favoured_id: int | None = None
+
+
+Judgements = Mapping[tuple[int, int], Judgement]
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Two current estimates of different sources that do not overlap, with a ratio
+    reaching the threshold."""
+
+    low: Point  # the estimate lower down: its upper end is below `high`'s lower end
+    high: Point
+    ratio: Decimal  # high.low / low.high, two places
+
+    @property
+    def is_vague(self) -> bool:
+        return self.low.is_vague or self.high.is_vague
+
+    @property
+    def pair(self) -> tuple[int, int]:
+        """Return the key judgements are filed under: (lower id, higher id)."""
+        return (self.low.id, self.high.id)
+
+    @property
+    def arose_on(self) -> date:
+        return max(self.low.stated_on, self.high.stated_on)
 
 
 @dataclass(frozen=True)
 class Step:
-    """One link of the evolution line: a level, or a range of close levels."""
+    """One step of the evolution: one figure, or the spread of several sources'
+    figures stated within SPREAD_WINDOW_DAYS, named by the two that bound it."""
 
-    low: Decimal
-    high: Decimal
+    figures: tuple[Point, ...]  # the one figure, or the spread's lower and upper end
+    points: tuple[Point, ...]  # every figure the step stands for, in date order
     first_stated_on: date
-    point_ids: tuple[int, ...]
+    last_stated_on: date
 
-    def __str__(self) -> str:
-        if self.low == self.high:
-            return format_number(self.low)
-        return f"{format_number(self.low)}–{format_number(self.high)}"
+    @property
+    def is_spread(self) -> bool:
+        return len(self.figures) > 1
+
+    @property
+    def point_ids(self) -> tuple[int, ...]:
+        return tuple(p.id for p in self.points)
 
 
 @dataclass(frozen=True)
@@ -142,10 +215,56 @@ class Revision:
 
     @property
     def direction(self) -> str:
-        before, after = self.previous.level, self.current.level
-        if before is None or after is None or before == after:
+        before, after = self.previous, self.current
+        if before.interval == after.interval:
             return "restated"
-        return "up" if after > before else "down"
+        if _below(before, after):
+            return "up"
+        if _below(after, before):
+            return "down"
+        b, a = before.sort_key, after.sort_key
+        if b is None or a is None or a == b:
+            return "restated"
+        return "up" if a > b else "down"
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Everything pages show about a claim's figures as of one date, from one call."""
+
+    as_of: date | None
+    threshold: Decimal
+    estimates: tuple[Point, ...]  # each source's current estimate, in internal order
+    lowest: Point | None  # see the module docstring; None without estimates
+    highest: Point | None
+    overlaps: bool  # some number lies within every current estimate
+    spread_ratio: Decimal | None  # pair_ratio(lowest, highest); None when they overlap
+    independent_groups: int
+    status: str
+    open_conflict: Conflict | None  # the claim's one open discrepancy
+    judged_conflict: Conflict | None  # the widest conflict editors have judged
+    judgement: Judgement | None  # the judgement of `judged_conflict`
+    first_reported: Point | None  # the earliest figure (it carries its precision)
+    latest: Point | None  # the figure dated last
+    evolution: tuple[Step, ...]
+    revisions: tuple[Revision, ...]
+
+    @property
+    def source_count(self) -> int:
+        return len(self.estimates)
+
+    @property
+    def first_stated_on(self) -> date | None:
+        return self.first_reported.stated_on if self.first_reported else None
+
+    @property
+    def latest_stated_on(self) -> date | None:
+        return self.latest.stated_on if self.latest else None
+
+    @property
+    def is_contested(self) -> bool:
+        """Return True when a conflict stands: open, or judged but not dismissed."""
+        return self.status in (UNDER_REVIEW, EXPLAINED, RESOLVED)
 
 
 def visible(points: Iterable[Point], as_of: date | None = None) -> list[Point]:
@@ -161,56 +280,157 @@ def visible(points: Iterable[Point], as_of: date | None = None) -> list[Point]:
 def current_estimates(
     points: Iterable[Point], as_of: date | None = None
 ) -> list[Point]:
-    """Return each source's latest point as of `as_of`, ordered by level."""
+    """Return each source's latest point as of `as_of`, in internal order."""
     latest: dict[int, Point] = {}
     for point in visible(points, as_of):
         latest[point.source_id] = point
-    return sorted(latest.values(), key=_level_key)
+    return sorted(latest.values(), key=_order)
 
 
-def summarise(points: Iterable[Point], as_of: date | None = None) -> Summary:
-    """Return where the current estimates stand as of `as_of` (None: everything)."""
+def summarise(
+    points: Iterable[Point],
+    *,
+    judged: Judgements | None = None,
+    as_of: date | None = None,
+    threshold: Decimal = DEFAULT_THRESHOLD,
+) -> Summary:
+    """Return where the figures stand as of `as_of` (None: everything), given the
+    editors' judgements filed by pair of assertion ids (judgements dated after
+    `as_of` are ignored)."""
     seen = visible(points, as_of)
     estimates = current_estimates(seen)
-    lows = [p.low for p in estimates if p.low is not None]
-    highs = [p.high for p in estimates if p.high is not None]
-    highest_low = max(lows, default=None)
-    lowest_high = min(highs, default=None)
-    overlaps = highest_low is None or lowest_high is None or highest_low <= lowest_high
-    spread = None
-    if not overlaps and lowest_high > 0:
-        spread = (highest_low / lowest_high).quantize(TWO_PLACES)
-    bounds = [b for p in estimates for b in (p.low, p.high) if b is not None]
+    if as_of is not None and judged:
+        judged = {
+            pair: j
+            for pair, j in judged.items()
+            if j.judged_on is None or j.judged_on <= as_of
+        }
+    lowest, highest = named_ends(estimates)
+    overlaps = lowest is None or not _below(lowest, highest)
+    spread = None if overlaps else pair_ratio(lowest, highest)
+    open_conflict, judged_conflict, judgement = _discrepancy(
+        estimates, judged or {}, threshold
+    )
     groups = independent_groups(estimates)
     if not estimates:
         status = NO_DATA
+    elif open_conflict is not None:
+        status = UNDER_REVIEW
+    elif judgement is not None:
+        status = judgement.state
     elif not overlaps:
-        status = CONTESTED
+        status = CLOSE
     elif groups > 1:
         status = CORROBORATED
     else:
         status = SINGLE_SOURCE
-    with_level = [p for p in estimates if p.level is not None]
-    ends = [end for p in estimates for end in _range_ends(p) if end is not None]
     return Summary(
         as_of=as_of,
+        threshold=threshold,
         estimates=tuple(estimates),
-        highest_low=highest_low,
-        lowest_high=lowest_high,
+        lowest=lowest,
+        highest=highest,
         overlaps=overlaps,
         spread_ratio=spread,
-        envelope_low=min(bounds, default=None),
-        envelope_high=max(bounds, default=None),
-        lowest=with_level[0] if with_level else None,
-        highest=with_level[-1] if with_level else None,
-        range_low=min(ends, default=None),
-        range_high=max(ends, default=None),
         independent_groups=groups,
         status=status,
-        first_stated_on=seen[0].stated_on if seen else None,
-        latest_stated_on=seen[-1].stated_on if seen else None,
-        source_count=len(estimates),
+        open_conflict=open_conflict,
+        judged_conflict=judged_conflict,
+        judgement=judgement,
+        first_reported=seen[0] if seen else None,
+        latest=seen[-1] if seen else None,
+        evolution=tuple(evolution(seen)),
+        revisions=tuple(revisions(seen)),
     )
+
+
+def named_ends(estimates: Sequence[Point]) -> tuple[Point | None, Point | None]:
+    """Return the lowest and highest of `estimates` (module docstring): the lowest
+    upper end and the highest lower end when they do not all overlap."""
+    if not estimates:
+        return None, None
+    infinity = Decimal("Infinity")
+    lowest = min(
+        estimates,
+        key=lambda p: (
+            p.high if p.high is not None else infinity,
+            p.is_vague,
+            p.low if p.low is not None else -infinity,
+            p.id,
+        ),
+    )
+    highest = max(
+        estimates,
+        key=lambda p: (
+            p.low if p.low is not None else -infinity,
+            not p.is_vague,
+            p.high if p.high is not None else infinity,
+            -p.id,
+        ),
+    )
+    if _below(lowest, highest):
+        return lowest, highest
+    ordered = sorted(estimates, key=_order)
+    return ordered[0], ordered[-1]
+
+
+def overlap(a: Point, b: Point) -> bool:
+    """Return True when some number lies in both intervals (open sides never limit)."""
+    return not (_below(a, b) or _below(b, a))
+
+
+def pair_ratio(a: Point, b: Point) -> Decimal | None:
+    """Return the higher estimate's lower end over the lower one's upper end, to two
+    places, when the two do not overlap; None when they overlap or the lower one's
+    upper end is not above zero."""
+    exact = _exact_ratio(a, b)
+    return None if exact is None else _two_places(exact)
+
+
+def open_discrepancy(
+    points: Iterable[Point],
+    *,
+    judged: Judgements | None = None,
+    threshold: Decimal = DEFAULT_THRESHOLD,
+    as_of: date | None = None,
+) -> Conflict | None:
+    """Return the claim's one open discrepancy: the widest conflict between figures
+    that are not vague whose pair is not judged, else the widest such vague-term
+    conflict; None when every conflict is judged or there is none."""
+    return _discrepancy(current_estimates(points, as_of), judged or {}, threshold)[0]
+
+
+def conflicts(
+    points: Iterable[Point],
+    *,
+    threshold: Decimal = DEFAULT_THRESHOLD,
+    as_of: date | None = None,
+) -> list[Conflict]:
+    """Return every conflict among the current estimates, widest first (quadratic:
+    for review pages and tests, not for detection)."""
+    estimates = current_estimates(points, as_of)
+    found = []
+    for i, a in enumerate(estimates):
+        for b in estimates[i + 1 :]:
+            conflict = _conflict(a, b)
+            if conflict is not None and conflict.ratio >= threshold:
+                found.append(conflict)
+    return sorted(found, key=_conflict_key, reverse=True)
+
+
+def judgement_for(judged: Judgements, conflict: Conflict) -> Judgement | None:
+    """Return the judgement that still applies to the conflict's pair, if any."""
+    low, high = conflict.low, conflict.high
+    for key, now in (
+        ((low.id, high.id), (low.interval, high.interval)),
+        ((high.id, low.id), (high.interval, low.interval)),
+    ):
+        judgement = judged.get(key)
+        if judgement is None or judgement.state not in JUDGED:
+            continue
+        if judgement.intervals is None or tuple(judgement.intervals) == now:
+            return judgement
+    return None
 
 
 def independent_groups(estimates: Sequence[Point]) -> int:
@@ -238,45 +458,29 @@ def independent_groups(estimates: Sequence[Point]) -> int:
 
 
 def evolution(points: Iterable[Point], as_of: date | None = None) -> list[Step]:
-    """Return the chain of distinct levels in the order they were first reported."""
-    steps: list[Step] = []
+    """Return how the figures moved, in the order they were first reported (module
+    docstring): a step per new figure, or per spread of sources within a few days."""
+    steps: list[list[Point]] = []  # the figures of each step
+    spans: list[tuple[Decimal, Decimal]] = []  # each step's internal span, for repeats
     for point in visible(points, as_of):
-        level = point.level
-        if level is None or point.kind == QUALITATIVE:
+        key = point.sort_key
+        if key is None or point.is_vague:
             continue
-        low, high = (
-            (point.low, point.high)
-            if point.kind not in (EXACT, APPROXIMATE, AT_LEAST, AT_MOST)
-            else (level, level)
+        last = steps[-1] if steps else None
+        joins = (
+            last is not None
+            and (point.stated_on - last[0].stated_on).days <= SPREAD_WINDOW_DAYS
+            and all(p.source_id != point.source_id for p in last)
+            and not any(_close(span, key) for span in spans[:-1])
         )
-        match = next(
-            (i for i in range(len(steps) - 1, -1, -1) if _close(steps[i], level)),
-            None,
-        )
-        if match is None:
-            steps.append(Step(low, high, point.stated_on, (point.id,)))
-        elif match == len(steps) - 1:
-            last = steps[-1]
-            steps[-1] = Step(
-                min(last.low, low),
-                max(last.high, high),
-                last.first_stated_on,
-                (*last.point_ids, point.id),
-            )
-        else:
-            earlier = steps[match]
-            steps[match] = Step(
-                earlier.low,
-                earlier.high,
-                earlier.first_stated_on,
-                (*earlier.point_ids, point.id),
-            )
-    return steps
-
-
-def evolution_line(steps: Sequence[Step]) -> str:
-    """Return the evolution as text: "1,500 → 3,000 → 10,000–12,000"."""
-    return " → ".join(str(step) for step in steps)
+        if joins:
+            last.append(point)
+            low, high = spans[-1]
+            spans[-1] = (min(low, key), max(high, key))
+        elif not any(_close(span, key) for span in spans):
+            steps.append([point])
+            spans.append((key, key))
+    return [_step(figures) for figures in steps]
 
 
 def revisions(points: Iterable[Point], as_of: date | None = None) -> list[Revision]:
@@ -285,7 +489,7 @@ def revisions(points: Iterable[Point], as_of: date | None = None) -> list[Revisi
     found = []
     for point in visible(points, as_of):
         before = previous.get(point.source_id)
-        if before is not None and (before.low, before.high) != (point.low, point.high):
+        if before is not None and before.interval != point.interval:
             found.append(Revision(point.source_id, before, point))
         previous[point.source_id] = point
     return found
@@ -308,13 +512,6 @@ class Comparison:
     total: int
 
 
-def overlap(a: Point, b: Point) -> bool:
-    """Return True when some number lies in both intervals (open sides never limit)."""
-    a_below_b = a.high is not None and b.low is not None and a.high < b.low
-    b_below_a = b.high is not None and a.low is not None and b.high < a.low
-    return not (a_below_b or b_below_a)
-
-
 def compare(point: Point, others: Sequence[Point]) -> Comparison:
     """Return how `point` stands against other sources' estimates: above or below
     every one of them, agreeing with all, or agreeing with some."""
@@ -324,98 +521,167 @@ def compare(point: Point, others: Sequence[Point]) -> Comparison:
     agreeing = sum(overlap(point, other) for other in others)
     if agreeing == len(others):
         verdict = "within"
-    elif point.low is not None and all(
-        o.high is not None and o.high < point.low for o in others
-    ):
+    elif all(_below(o, point) for o in others):
         verdict = "above"
-    elif point.high is not None and all(
-        o.low is not None and o.low > point.high for o in others
-    ):
+    elif all(_below(point, o) for o in others):
         verdict = "below"
     else:
         verdict = "mixed"
     return Comparison(verdict, agreeing, len(others))
 
 
-@dataclass(frozen=True)
-class Conflict:
-    """The pair of current estimates furthest apart, and how far."""
-
-    low: Point  # the estimate lower down
-    high: Point
-    ratio: Decimal
-
-    @property
-    def arose_on(self) -> date:
-        return max(self.low.stated_on, self.high.stated_on)
+def _below(a: Point, b: Point) -> bool:
+    """Return True when all of `a` lies below all of `b`."""
+    return a.high is not None and b.low is not None and a.high < b.low
 
 
-def pair_ratio(a: Point, b: Point) -> Decimal | None:
-    """Return how far apart two estimates are: the higher one's lower bound over the
-    lower one's upper bound when they do not overlap (the spread ratio of the pair),
-    else the ratio of their levels. None when it cannot be measured (a zero)."""
-    lower, upper = sorted((a, b), key=_level_key)
-    if not overlap(a, b):
-        if lower.high and upper.low is not None:
-            return (upper.low / lower.high).quantize(TWO_PLACES)
+def _exact_ratio(a: Point, b: Point) -> Decimal | None:
+    if _below(b, a):
+        a, b = b, a
+    if not _below(a, b) or a.high <= 0:
         return None
-    if lower.level and upper.level is not None:
-        return (upper.level / lower.level).quantize(TWO_PLACES)
-    return None
+    return b.low / a.high
 
 
-def widest_conflict(
-    points: Iterable[Point], *, threshold: Decimal, as_of: date | None = None
-) -> Conflict | None:
-    """Return the pair of current estimates (of different sources) furthest apart,
-    when their ratio reaches `threshold`; a source's own revisions never count.
-
-    The widest pair lies among the extremes, so only the CANDIDATES most extreme
-    estimates by lower bound, upper bound and level are compared: exact for claims with
-    up to 4 × CANDIDATES current estimates, and linear rather than quadratic beyond."""
-    estimates = _extremes(current_estimates(points, as_of))
-    best: tuple | None = None
-    for i, a in enumerate(estimates):
-        for b in estimates[i + 1 :]:
-            ratio = pair_ratio(a, b)
-            if ratio is None or ratio < threshold:
-                continue
-            key = (ratio, max(a.stated_on, b.stated_on), -min(a.id, b.id))
-            if best is None or key > best[0]:
-                lower, upper = sorted((a, b), key=_level_key)
-                best = (key, Conflict(lower, upper, ratio))
-    return best[1] if best else None
+def _two_places(ratio: Decimal) -> Decimal:
+    return ratio.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
 
 
-CANDIDATES = 6
+def _conflict(a: Point, b: Point) -> Conflict | None:
+    """Return the pair as a Conflict (whatever its ratio) when it has a ratio."""
+    if a.source_id == b.source_id:
+        return None
+    ratio = pair_ratio(a, b)
+    if ratio is None:
+        return None
+    low, high = (a, b) if _below(a, b) else (b, a)
+    return Conflict(low, high, ratio)
 
 
-def _extremes(estimates: list[Point]) -> list[Point]:
-    if len(estimates) <= 4 * CANDIDATES:
-        return estimates
-    infinity = Decimal("Infinity")
-    orders = (
-        sorted(estimates, key=lambda p: p.high if p.high is not None else infinity),
-        sorted(estimates, key=lambda p: p.low if p.low is not None else -infinity),
-        estimates,  # current_estimates orders them by level
+def _conflict_key(conflict: Conflict) -> tuple:
+    """Order conflicts: the widest, then the latest to arise, then the lowest ids."""
+    return (
+        conflict.high.low / conflict.low.high,
+        conflict.arose_on,
+        -min(conflict.pair),
+        -max(conflict.pair),
     )
-    chosen: dict[int, Point] = {}
-    for order in orders:
-        for point in (*order[:CANDIDATES], *order[-CANDIDATES:]):
-            chosen[point.id] = point
-    return sorted(chosen.values(), key=_level_key)
 
 
-def _range_ends(point: Point) -> tuple[Decimal | None, Decimal | None]:
-    if point.kind in (RANGE, QUALITATIVE):
-        return point.low, point.high
-    return point.level, point.level
+def _discrepancy(
+    estimates: list[Point], judged: Judgements, threshold: Decimal
+) -> tuple[Conflict | None, Conflict | None, Judgement | None]:
+    """Return the open discrepancy, and the widest judged conflict with its
+    judgement: conflicts between figures that are not vague first."""
+    plain = [p for p in estimates if not p.is_vague]
+    vague = [p for p in estimates if p.is_vague]
+    found, judged_conflict, judgement = _first_unjudged(
+        _widest_first(_ranked_pairs(plain, plain), threshold), judged
+    )
+    if found is None and vague:
+        pairs = heapq.merge(
+            _ranked_pairs(vague, estimates),
+            _ranked_pairs(estimates, vague),
+            key=lambda item: item[:3],
+        )
+        vague_found, vague_judged, vague_judgement = _first_unjudged(
+            _widest_first(_unique(pairs), threshold), judged
+        )
+        found = vague_found
+        if judged_conflict is None:
+            judged_conflict, judgement = vague_judged, vague_judgement
+    return found, judged_conflict, judgement
 
 
-def _close(step: Step, level: Decimal) -> bool:
-    return step.low / EVOLUTION_TOLERANCE <= level <= step.high * EVOLUTION_TOLERANCE
+def _first_unjudged(
+    ordered: Iterator[Conflict], judged: Judgements
+) -> tuple[Conflict | None, Conflict | None, Judgement | None]:
+    first_judged: tuple[Conflict | None, Judgement | None] = (None, None)
+    for conflict in ordered:
+        judgement = judgement_for(judged, conflict)
+        if judgement is None:
+            return conflict, *first_judged
+        if first_judged[0] is None:
+            first_judged = (conflict, judgement)
+    return None, *first_judged
 
 
-def _level_key(point: Point) -> tuple:
-    level = point.level
-    return (level is None, level if level is not None else 0, point.id)
+def _ranked_pairs(
+    uppers: Sequence[Point], lowers: Sequence[Point]
+) -> Iterator[tuple[Decimal, int, int, Point, Point]]:
+    """Yield (-ratio, ids, upper, lower) for every pair of an upper estimate whose
+    lower end lies above a lower estimate's upper end, widest first.
+
+    The ratio falls along both lists sorted (lower ends descending, upper ends
+    ascending), so a heap walks pairs in order and stops at the first that overlaps:
+    O((n + k) log n) for the k pairs read, not n²."""
+    tops = sorted(
+        (p for p in uppers if p.low is not None and p.low > 0),
+        key=lambda p: (-p.low, p.id),
+    )
+    bottoms = sorted(
+        (p for p in lowers if p.high is not None and p.high > 0),
+        key=lambda p: (p.high, p.id),
+    )
+    if not tops or not bottoms:
+        return
+    heap = [(-(tops[0].low / bottoms[0].high), 0, 0)]
+    pushed = {(0, 0)}
+    while heap:
+        negative, i, j = heapq.heappop(heap)
+        if -negative <= 1:
+            return  # this pair and every later one overlap, or are the same point
+        yield negative, tops[i].id, bottoms[j].id, tops[i], bottoms[j]
+        for ni, nj in ((i + 1, j), (i, j + 1)):
+            if ni < len(tops) and nj < len(bottoms) and (ni, nj) not in pushed:
+                pushed.add((ni, nj))
+                heapq.heappush(heap, (-(tops[ni].low / bottoms[nj].high), ni, nj))
+
+
+def _unique(pairs: Iterator[tuple]) -> Iterator[tuple]:
+    seen = set()
+    for item in pairs:
+        if (item[1], item[2]) not in seen:
+            seen.add((item[1], item[2]))
+            yield item
+
+
+def _widest_first(pairs: Iterator[tuple], threshold: Decimal) -> Iterator[Conflict]:
+    """Yield the conflicts among `pairs` (widest first) that reach `threshold`, ties
+    of one ratio in _conflict_key order."""
+    batch: list[Conflict] = []
+    current = None
+    for negative, _, _, upper, lower in pairs:
+        if _two_places(-negative) < threshold:
+            break
+        if upper.source_id == lower.source_id:
+            continue
+        if negative != current:
+            yield from sorted(batch, key=_conflict_key, reverse=True)
+            batch, current = [], negative
+        batch.append(Conflict(lower, upper, _two_places(-negative)))
+    yield from sorted(batch, key=_conflict_key, reverse=True)
+
+
+def _step(figures: list[Point]) -> Step:
+    if len(figures) == 1:
+        named: tuple[Point, ...] = (figures[0],)
+    else:
+        low, high = named_ends(figures)
+        named = (low, high)
+    return Step(
+        figures=named,
+        points=tuple(figures),
+        first_stated_on=figures[0].stated_on,
+        last_stated_on=figures[-1].stated_on,
+    )
+
+
+def _close(span: tuple[Decimal, Decimal], key: Decimal) -> bool:
+    low, high = span
+    return low / EVOLUTION_TOLERANCE <= key <= high * EVOLUTION_TOLERANCE
+
+
+def _order(point: Point) -> tuple:
+    key = point.sort_key
+    return (key is None, key if key is not None else 0, point.id)

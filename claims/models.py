@@ -511,7 +511,8 @@ class DiscrepancyState(models.TextChoices):
 
 class DiscrepancyQuerySet(models.QuerySet):
     def live(self) -> "DiscrepancyQuerySet":
-        """Return discrepancies not superseded: the current conflict of each claim."""
+        """Return discrepancies not superseded: each claim's one pending discrepancy
+        and the judged ones that still stand, on record beside it."""
         return self.exclude(state=DiscrepancyState.SUPERSEDED)
 
     def pending(self) -> "DiscrepancyQuerySet":
@@ -666,9 +667,10 @@ class Discrepancy(Versioned):
             ),
             models.UniqueConstraint(
                 fields=["claim"],
-                condition=~Q(state=DiscrepancyState.SUPERSEDED),
-                name="discrepancy_one_live_per_claim",
-                violation_error_message="This claim already has a live discrepancy.",
+                condition=Q(state__in=review.PENDING),
+                name="discrepancy_one_pending_per_claim",
+                violation_error_message="This claim already has a discrepancy under "
+                "review.",
             ),
         ]
 

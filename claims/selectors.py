@@ -7,10 +7,11 @@ Every query for readers goes through `Assertion.objects.published()` and
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 
-from claims import chart, divergence
-from claims.models import Assertion, Claim
+from claims import chart, divergence, wording
+from claims.models import Assertion, Claim, Discrepancy
 
 # The columns a divergence Point needs, for values() queries.
 POINT_FIELDS = (
@@ -25,6 +26,8 @@ POINT_FIELDS = (
     "high",
     "value",
     "figure",
+    "date_precision",
+    "source__name",
 )
 
 
@@ -42,6 +45,8 @@ def point_from_assertion(assertion: Assertion) -> divergence.Point:
         origin_id=assertion.source.parent_id,
         document_id=assertion.document_id,
         is_retracted=assertion.status == Assertion.Status.RETRACTED,
+        precision=assertion.date_precision,
+        source_name=assertion.source.name,
     )
 
 
@@ -58,6 +63,8 @@ def point_from_values(row: dict) -> divergence.Point:
         figure=row["figure"],
         origin_id=row["source__parent_id"],
         document_id=row["document_id"],
+        precision=row["date_precision"],
+        source_name=row["source__name"],
     )
 
 
@@ -71,17 +78,60 @@ class ClaimState:
     estimates: list[Assertion]  # each source's current figure, highest first
 
 
+def judgements(claim: Claim) -> dict[tuple[int, int], divergence.Judgement]:
+    """Return the editors' judgements of a claim's pairs, for divergence.summarise."""
+    return judgements_for([claim.pk]).get(claim.pk, {})
+
+
+def judgements_for(claim_ids) -> dict[int, dict]:
+    """Return, per claim id, its judged discrepancies keyed by their pair of
+    assertion ids (explained, resolved or dismissed: judged pairs are not reopened)."""
+    rows = Discrepancy.objects.filter(
+        claim_id__in=claim_ids, state__in=divergence.JUDGED
+    ).select_related("judged_by")
+    by_claim: dict[int, list[Discrepancy]] = defaultdict(list)
+    for d in rows:
+        by_claim[d.claim_id].append(d)
+    return {claim_id: judgement_map(ds) for claim_id, ds in by_claim.items()}
+
+
+def judgement_map(
+    discrepancies, *, editors: bool = True
+) -> dict[tuple[int, int], divergence.Judgement]:
+    """Return the judged ones of `discrepancies` as divergence Judgements keyed by
+    their pair of assertion ids; with `editors`, judged_by must be loaded."""
+    found = {}
+    judged = [d for d in discrepancies if d.state in divergence.JUDGED]
+    for d in sorted(judged, key=lambda d: (d.judged_at, d.pk)):
+        editor = ""
+        if editors and d.judged_by is not None:
+            editor = d.judged_by.get_full_name() or d.judged_by.get_username()
+        found[(d.assertion_low_id, d.assertion_high_id)] = divergence.Judgement(
+            state=d.state,
+            intervals=None,
+            note=d.note,
+            editor=editor,
+            judged_on=d.judged_at.date() if d.judged_at else None,
+            favoured_id=d.favoured_id,
+        )
+    return found
+
+
 def claim_state(claim: Claim) -> ClaimState:
     assertions = list(
         Assertion.objects.published().for_claim(claim).with_related().chronological()
     )
     points = [point_from_assertion(a) for a in assertions]
     by_id = {a.pk: a for a in assertions}
-    summary = divergence.summarise(points)
-    steps = divergence.evolution(points)
+    summary = divergence.summarise(
+        points,
+        judged=judgements(claim),
+        threshold=claim.effective_discrepancy_ratio,
+    )
+    steps = list(summary.evolution)
     return ClaimState(
         summary=summary,
-        evolution=divergence.evolution_line(steps),
+        evolution=wording.evolution_line(steps),
         steps=steps,
         estimates=[by_id[p.id] for p in reversed(summary.estimates)],
     )

@@ -4,6 +4,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from claims import wording
 from claims.figures import plain_number
 from claims.models import Assertion, Claim, Discrepancy
 from sources.models import Document, Source
@@ -81,11 +82,30 @@ class ClaimSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
-class EvolutionStepSerializer(serializers.Serializer):
+class StepFigureSerializer(serializers.Serializer):
+    """One figure of an evolution step, as stated."""
+
+    id = serializers.IntegerField()
+    figure = serializers.CharField()
+    source_name = serializers.CharField()
+    kind = serializers.CharField()
     low = FigureField()
     high = FigureField()
+    stated_on = serializers.DateField()
+    date_precision = serializers.CharField(source="precision")
+
+
+class EvolutionStepSerializer(serializers.Serializer):
+    """A step: one figure, or the spread between the two figures that bound it."""
+
+    figures = StepFigureSerializer(many=True)
+    is_spread = serializers.BooleanField()
     first_stated_on = serializers.DateField()
-    text = serializers.CharField(source="__str__")
+    last_stated_on = serializers.DateField()
+    text = serializers.SerializerMethodField()
+
+    def get_text(self, step) -> str:
+        return wording.step_text(step)
 
 
 class ClaimDetailSerializer(ClaimSerializer):
@@ -97,6 +117,8 @@ class ClaimDetailSerializer(ClaimSerializer):
         source="state.summary.independent_groups"
     )
     evolution = serializers.CharField(source="state.evolution")
+    sentences = serializers.SerializerMethodField()
+    open_conflict = serializers.SerializerMethodField()
     evolution_steps = EvolutionStepSerializer(source="state.steps", many=True)
     current_estimates = AssertionSerializer(source="state.estimates", many=True)
 
@@ -107,9 +129,34 @@ class ClaimDetailSerializer(ClaimSerializer):
             "overlaps",
             "independent_groups",
             "evolution",
+            "sentences",
+            "open_conflict",
             "evolution_steps",
             "current_estimates",
         ]
+
+    def get_sentences(self, claim) -> dict:
+        """The claim page's sentences (claims/wording.py), word for word."""
+        described = wording.describe(claim.state.summary)
+        return {
+            "range": described.range,
+            "overlap": described.overlap,
+            "reported": described.reported,
+            "status": described.status,
+            "status_label": described.status_label,
+            "discrepancy": described.discrepancy,
+        }
+
+    def get_open_conflict(self, claim) -> dict | None:
+        conflict = claim.state.summary.open_conflict
+        if conflict is None:
+            return None
+        return {
+            "lower": conflict.low.id,
+            "higher": conflict.high.id,
+            "ratio": plain_number(conflict.ratio),
+            "is_vague": conflict.is_vague,
+        }
 
 
 class DiscrepancySerializer(serializers.ModelSerializer):

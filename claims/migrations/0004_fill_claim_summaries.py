@@ -1,45 +1,17 @@
 """Fill the claim summary fields for claims recorded before they existed.
 
-A frozen copy of services.claim_summary_refresh as it was when the fields were added:
-a migration must not depend on application code that will change after it.
+Frozen: it once called claims.divergence, whose API has since changed, and a
+migration must not depend on application code that changes after it. Every database
+this project runs on was created after the fields existed, so there is nothing to
+fill here; `manage.py detect_discrepancies` (claims/derive.py) recomputes every
+stored summary if an older database ever needs it.
 """
 
 from django.db import migrations
 
-from claims import divergence
-
 
 def fill(apps, schema_editor):
-    Claim = apps.get_model("claims", "Claim")
-    Assertion = apps.get_model("claims", "Assertion")
-    for claim in Claim.objects.all():
-        rows = Assertion.objects.filter(claim=claim, status="published").select_related(
-            "source"
-        )
-        points = [
-            divergence.Point(
-                id=a.pk,
-                source_id=a.source_id,
-                stated_on=a.stated_on,
-                kind=a.kind,
-                low=a.low,
-                high=a.high,
-                value=a.value,
-                origin_id=a.source.parent_id,
-                document_id=a.document_id,
-            )
-            for a in rows
-        ]
-        summary = divergence.summarise(points)
-        Claim.objects.filter(pk=claim.pk).update(
-            assertion_count=len(points),
-            source_count=summary.source_count,
-            first_stated_on=summary.first_stated_on,
-            latest_stated_on=summary.latest_stated_on,
-            current_low=summary.range_low,
-            current_high=summary.range_high,
-            spread_ratio=summary.spread_ratio,
-        )
+    """Do nothing: left to claims/derive.py, run after migrating (see above)."""
 
 
 class Migration(migrations.Migration):

@@ -79,8 +79,8 @@ def linked_data(claim: Claim, assertions, summary, site: str) -> dict:
                 "@type": "PropertyValue",
                 "name": claim.title,
                 "unitText": claim.unit,
-                "minValue": _number(summary.range_low),
-                "maxValue": _number(summary.range_high),
+                "minValue": _number(summary.lowest.low if summary.lowest else None),
+                "maxValue": _number(summary.highest.high if summary.highest else None),
             },
             "distribution": [
                 {

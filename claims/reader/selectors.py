@@ -12,11 +12,12 @@ from datetime import date
 
 from django.db.models import Count, Q
 
-from claims import chart, divergence
+from claims import chart, divergence, wording
 from claims.models import Assertion, Claim, Discrepancy, Topic
 from claims.reader.linked_data import linked_data
 from claims.selectors import (
     POINT_FIELDS,
+    judgement_map,
     point_from_assertion,
     point_from_values,
     timeline_marks,
@@ -48,6 +49,11 @@ class ClaimPage:
     linked_data: dict | None = None  # schema.org JSON-LD for search engines
 
     @property
+    def described(self) -> wording.Description:
+        """Every sentence the page shows about the figures (claims/wording.py)."""
+        return wording.describe(self.summary)
+
+    @property
     def lowest(self) -> Assertion | None:
         return self._assertion(self.summary.lowest)
 
@@ -77,7 +83,13 @@ def claim_page(
     shown = [a for a in everything if as_of is None or a.stated_on <= as_of]
     points = [point_from_assertion(a) for a in shown]
     by_id = {a.pk: a for a in shown}
-    summary = divergence.summarise(points)
+    on_record = list(Discrepancy.objects.live().with_pair().filter(claim=claim))
+    summary = divergence.summarise(
+        points,
+        judged=judgement_map(on_record),
+        as_of=as_of,
+        threshold=claim.effective_discrepancy_ratio,
+    )
     replaced = divergence.previous_estimates(points)
     estimates = []
     for point in reversed(summary.estimates):  # highest first
@@ -92,13 +104,20 @@ def claim_page(
         )
     discrepancy = None
     if as_of is None:
-        discrepancy = Discrepancy.objects.live().with_pair().filter(claim=claim).first()
+        # The one under review, else the judgement the claim's status shows.
+        judged = summary.judged_conflict
+        candidates = [d for d in on_record if d.is_pending] + [
+            d
+            for d in on_record
+            if judged and (d.assertion_low_id, d.assertion_high_id) == judged.pair
+        ]
+        discrepancy = candidates[0] if candidates else None
     return ClaimPage(
         claim=claim,
         as_of=as_of,
         scale=scale,
         summary=summary,
-        evolution=divergence.evolution_line(divergence.evolution(points)),
+        evolution=wording.evolution_line(summary.evolution),
         timeline=chart.layout_timeline(
             timeline_marks(shown),
             as_of=as_of,
@@ -109,7 +128,7 @@ def claim_page(
         ),
         estimates=estimates,
         assertions=shown,
-        revision_count=len(divergence.revisions(points)),
+        revision_count=len(summary.revisions),
         discrepancy=discrepancy,
         linked_data=linked_data(claim, shown, summary, site),
     )
@@ -145,8 +164,7 @@ def claim_chart(
     )
 
 
-def sparklines(claims: list[Claim]) -> dict[int, str]:
-    """Return the sparkline of each claim, from one query."""
+def _points_by_claim(claims: list[Claim]) -> dict[int, list[divergence.Point]]:
     by_claim: dict[int, list[divergence.Point]] = defaultdict(list)
     rows = (
         Assertion.objects.published()
@@ -156,7 +174,36 @@ def sparklines(claims: list[Claim]) -> dict[int, str]:
     )
     for row in rows:
         by_claim[row["claim_id"]].append(point_from_values(row))
+    return by_claim
+
+
+def sparklines(claims: list[Claim]) -> dict[int, str]:
+    """Return the sparkline of each claim, from one query."""
+    by_claim = _points_by_claim(claims)
     return {claim.pk: chart.layout_sparkline(by_claim[claim.pk]) for claim in claims}
+
+
+@dataclass(frozen=True)
+class ClaimRow:
+    """A claim in a list: its range as stated figures, and its sparkline."""
+
+    claim: Claim
+    range: str  # wording.range_figures of its summary
+    spark: object
+
+
+def claim_rows(claims: list[Claim], *, spark: bool = True) -> list[ClaimRow]:
+    """Return each claim with the stated figures bounding its current estimates
+    (divergence.summarise, as the claim page) and its sparkline, from one query."""
+    by_claim = _points_by_claim(claims)
+    return [
+        ClaimRow(
+            claim=claim,
+            range=wording.range_figures(divergence.summarise(by_claim[claim.pk])),
+            spark=chart.layout_sparkline(by_claim[claim.pk]) if spark else None,
+        )
+        for claim in claims
+    ]
 
 
 @dataclass(frozen=True)
@@ -226,11 +273,14 @@ def home_page() -> dict:
         "topics": Topic.objects.annotate(
             claim_total=Count("claims", filter=Q(claims__assertion_count__gt=0))
         ).filter(claim_total__gt=0),
-        "disagreements": list(
-            Claim.objects.visible()
-            .with_related()
-            .filter(spread_ratio__isnull=False)
-            .order_by("-spread_ratio", "title")[:5]
+        "disagreements": claim_rows(
+            list(
+                Claim.objects.visible()
+                .with_related()
+                .filter(spread_ratio__isnull=False)
+                .order_by("-spread_ratio", "title")[:5]
+            ),
+            spark=False,
         ),
         "latest": list(
             Assertion.objects.published()

@@ -8,7 +8,7 @@ from django import template
 from django.template.defaultfilters import pluralize
 from django.utils.safestring import mark_safe
 
-from claims import figures
+from claims import figures, wording
 
 register = template.Library()
 
@@ -37,11 +37,17 @@ def stated(assertion):
 
 
 @register.filter
+def state_label(state):
+    """Return a discrepancy's state in the words the claim page uses."""
+    return wording.DISCREPANCY_LABELS.get(state, state)
+
+
+@register.filter
 def ratio(value):
     """Return a spread ratio as “7.2×”."""
     if value is None:
         return ""
-    return f"{figures.format_number(Decimal(value).quantize(Decimal('0.1')))}×"
+    return f"{wording.format_ratio(Decimal(value))}×"
 
 
 # What json_script escapes: no text inside the data can close the script element.

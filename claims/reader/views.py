@@ -32,12 +32,7 @@ class ClaimListView(ReaderCacheMixin, FilterView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         claims = list(context["object_list"])
-        context["rows"] = [
-            (claim, spark)
-            for claim, spark in zip(
-                claims, selectors.sparklines(claims).values(), strict=True
-            )
-        ]
+        context["rows"] = selectors.claim_rows(claims)
         return context
 
 

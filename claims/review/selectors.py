@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from claims import chart
+from claims import chart, divergence, wording
 from claims.models import Assertion, Discrepancy
-from claims.selectors import timeline_marks
+from claims.selectors import point_from_assertion, timeline_marks
 
 
 @dataclass(frozen=True)
@@ -14,6 +14,23 @@ class ReviewPage:
     discrepancy: Discrepancy
     timeline: chart.Timeline
     history: list
+
+    @property
+    def sentence(self) -> str:
+        """The pair in the words of the claim page (claims/wording.py)."""
+        d = self.discrepancy
+        low = point_from_assertion(d.assertion_low)
+        high = point_from_assertion(d.assertion_high)
+        ratio = divergence.pair_ratio(low, high)
+        if ratio is None:
+            return (
+                f"{wording.quoted(low)} and {wording.quoted(high)} now overlap: "
+                "some number lies within both."
+            )
+        below = low.high is not None and high.low is not None and low.high < high.low
+        if not below:  # the stored "lower" side lies above: name them in order
+            low, high = high, low
+        return wording.conflict_sentence(divergence.Conflict(low, high, ratio))
 
     @property
     def pair(self) -> list[tuple[str, Assertion]]:

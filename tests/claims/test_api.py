@@ -28,18 +28,29 @@ def test_claims_list_with_the_pages_filters(client, seeded):
 
     assert [row["slug"] for row in rows] == [TROOPS]
     assert rows[0]["spread_ratio"] == "7.2"
-    assert (rows[0]["current_low"], rows[0]["current_high"]) == ("1500", "12000")
+    # The lowest estimate ("up to 1,500") has no lower end; the highest ("closer to
+    # 12,000") is read up to 13,200. Midpoints are never stored.
+    assert (rows[0]["current_low"], rows[0]["current_high"]) == (None, "13200")
 
 
 def test_claim_detail_has_current_estimates_spread_and_evolution(client, seeded):
     claim = client.get(f"/api/claims/{TROOPS}/").json()
 
-    assert claim["evolution"] == "1,500 → 3,000 → 10,000–12,000"
-    assert claim["status"] == "contested"
+    steps = [
+        "first batch of 1,500 (South Korea National Intelligence Service (NIS), "
+        "18 Oct)",
+        "at least 3,000 (John Kirby, 23 Oct)",
+        "10,000 (US Department of Defense (Pentagon)) to closer to 12,000 "
+        "(Ukrainian military intelligence (HUR)), 28–29 Oct",
+    ]
+    assert claim["evolution"] == " → ".join(steps)
+    assert claim["status"] == "under-review"
+    assert claim["sentences"]["status_label"] == "Under review"
     assert [step["text"] for step in claim["evolution_steps"]] == [
-        "1,500",
-        "3,000",
-        "10,000–12,000",
+        step.replace(", 18 Oct)", ", 18 Oct 2024)")
+        .replace(", 23 Oct)", ", 23 Oct 2024)")
+        .replace("28–29 Oct", "28–29 Oct 2024")
+        for step in steps
     ]
     assert len(claim["current_estimates"]) == 6
     top = claim["current_estimates"][0]

@@ -159,7 +159,7 @@ def test_a_wider_conflict_supersedes_the_old_and_opens_a_new_one(conflict):
     assert (new.assertion_low, new.assertion_high) == (low, wider)
 
 
-def test_one_live_discrepancy_per_claim_in_the_database(conflict):
+def test_one_pending_discrepancy_per_claim_in_the_database(conflict):
     claim, low, high = conflict
 
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -475,7 +475,7 @@ def test_claim_list_filters_claims_with_a_discrepancy_under_review(conflict, cli
 
     response = client.get(reverse("claims:list"), {"under_review": "on"})
 
-    assert [c.pk for c, _ in response.context["rows"]] == [claim.pk]
+    assert [row.claim.pk for row in response.context["rows"]] == [claim.pk]
 
 
 def test_researchers_can_read_discrepancies_in_admin_but_not_change(

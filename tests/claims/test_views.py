@@ -30,13 +30,21 @@ def test_troop_claim_page_shows_evolution_spread_and_every_figure(client, seeded
 
     page = text(response)
     assert response.status_code == 200
-    assert "1,500 → 3,000 → 10,000–12,000" in page
-    assert "from 1,500 (“up to 1,500”, Dutch intelligence services)" in page
+    # Figures as stated, with their sources; the ratio with the two ends it divides.
     assert (
-        "to 12,000 (“closer to 12,000”, Ukrainian military intelligence (HUR))" in page
-    )
+        "first batch of 1,500 (South Korea National Intelligence Service (NIS), "
+        "18 Oct) → at least 3,000 (John Kirby, 23 Oct) → 10,000 (US Department of "
+        "Defense (Pentagon)) to closer to 12,000 (Ukrainian military intelligence "
+        "(HUR)), 28–29 Oct"
+    ) in page
+    assert (
+        "range from “up to 1,500” (Dutch intelligence services) to “closer to "
+        "12,000” (Ukrainian military intelligence (HUR))"
+    ) in page
+    assert "lower end, 10,800, is 7.2 times the lowest estimate" in page
     assert "7.2×" in page
-    assert "Contested" in page
+    assert "Under review" in page
+    assert "Contested" not in page
     assert markers(response) == 11
 
 
@@ -55,7 +63,7 @@ def test_as_of_shows_only_what_was_stated_by_then(client, seeded):
 
     page = text(response)
     assert "As known on 24 October 2024" in page
-    assert "1,500 → 3,000" in page
+    assert "18 Oct) → at least 3,000 (John Kirby, 23 Oct)" in page
     assert "closer to 12,000" not in page
     assert "up to 1,500" not in page
     assert markers(response) == 3
@@ -154,7 +162,7 @@ def test_list_shows_current_range_and_spread(client, seeded):
 
     page = text(response)
     assert "North Korean troops in Russia" in page
-    assert "1,500–12,000 troops" in page
+    assert "“up to 1,500” to “closer to 12,000” troops" in page
     assert "7.2×" in page
     assert "<polyline" in response.content.decode()
 
@@ -165,14 +173,14 @@ def test_filters_combine(client, seeded):
         {"topic": "north-korean-troops-in-russia-2024", "source": "south-korea-nis"},
     )
 
-    titles = [claim.title for claim, _ in response.context["rows"]]
+    titles = [row.claim.title for row in response.context["rows"]]
     assert titles == ["North Korean troops in Russia"]
 
 
 def test_disagree_filter_keeps_only_contested_claims(client, seeded):
     response = client.get(reverse("claims:list"), {"disagree": "5"})
 
-    assert [c.slug for c, _ in response.context["rows"]] == [
+    assert [row.claim.slug for row in response.context["rows"]] == [
         "north-korean-troops-in-russia"
     ]
 
@@ -198,7 +206,9 @@ def test_disagree_filter_keeps_only_contested_claims(client, seeded):
 def test_each_filter(client, seeded, params, expected):
     response = client.get(reverse("claims:list"), {**params, "sort": "title"})
 
-    assert sorted(c.slug for c, _ in response.context["rows"]) == sorted(expected)
+    assert sorted(row.claim.slug for row in response.context["rows"]) == sorted(
+        expected
+    )
 
 
 def test_filter_state_stays_in_the_form_and_pagination_links(client):
@@ -233,7 +243,7 @@ def test_sort_by_spread_puts_the_widest_disagreement_first(client):
 
     response = client.get(reverse("claims:list"), {"sort": "spread"})
 
-    assert [c.title for c, _ in response.context["rows"]] == ["Stormy", "Calm"]
+    assert [row.claim.title for row in response.context["rows"]] == ["Stormy", "Calm"]
 
 
 def test_list_queries_do_not_grow_with_claims(client, django_assert_max_num_queries):
@@ -320,12 +330,15 @@ def test_home_shows_topics_disagreements_and_latest(client, seeded):
 
     assert "North Korean troops in Russia, 2024" in page
     assert "Where sources disagree most" in page
-    assert "1,500 to 12,000 troops from 6 sources; spread 7.2×" in page
+    assert (
+        "“up to 1,500” to “closer to 12,000” (troops) from 6 sources; 7.2× apart"
+    ) in page
     assert "US Department of Defense (Pentagon) gave 10,000" in page
 
 
 def test_home_queries_are_bounded(client, seeded, django_assert_max_num_queries):
-    with django_assert_max_num_queries(4):
+    # The fifth reads the figures of the claims shown, to name the stated ends.
+    with django_assert_max_num_queries(5):
         assert client.get(reverse("home")).status_code == 200
 
 

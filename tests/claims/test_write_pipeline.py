@@ -400,7 +400,9 @@ def test_seed_loader_adds_to_an_existing_claim_and_shows_at_once():
 
     call_command("load_seed", stdout=io.StringIO())
 
-    assert stored_summary(claim) == (12, 1234, 12000)  # 11 seed figures + 1
+    # 11 seed figures + 1; the stored ends are sort keys: the lowest estimate's low
+    # end and the highest's high end ("closer to 12,000" is read up to 13,200).
+    assert stored_summary(claim) == (12, 1234, 13200)
     assert open_pair(claim) == ("1,234", "closer to 12,000")
     page = reader_page(claim)
     assert "closer to 12,000" in page
