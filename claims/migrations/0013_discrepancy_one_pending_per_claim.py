@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('claims', '0011_change_stamp_set_by_derive'),
+        ('claims', '0012_import_lock'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
