@@ -59,7 +59,10 @@ def test_as_of_control_works_without_javascript(seeded_server, open_page):
 
     assert "as_of=2024-10-24" in page.url
     assert page.locator("svg.chart-plot g.marker").count() == 3
-    assert "1,500 → 3,000" in page.locator(".evolution").inner_text()
+    evolution = page.locator(".evolution").inner_text()
+    assert "first batch of 1,500" in evolution and "→ at least 3,000" in evolution
+    # "several thousand" is a range no one narrowed: never shown as a middle figure.
+    assert "6,000" not in page.locator("main").inner_text()
 
 
 def test_claim_list_filters_without_javascript_keep_their_state(
