@@ -519,6 +519,20 @@ class DiscrepancyQuerySet(models.QuerySet):
         """Return discrepancies still waiting for a judgement."""
         return self.filter(state__in=review.PENDING)
 
+    def with_vague_flag(self) -> "DiscrepancyQuerySet":
+        """Annotate `involves_vague_term`: a conflict involving a vague term is
+        shown apart from conflicts between figures (methodology, "Vague terms")."""
+        vague = Q(assertion_low__kind=figures.QUALITATIVE) | Q(
+            assertion_high__kind=figures.QUALITATIVE
+        )
+        return self.annotate(
+            involves_vague_term=models.Case(
+                models.When(vague, then=models.Value(True)),
+                default=models.Value(False),
+                output_field=models.BooleanField(),
+            )
+        )
+
     def with_pair(self) -> "DiscrepancyQuerySet":
         """Return discrepancies joined to everything one page about them shows."""
         return self.select_related(
@@ -686,6 +700,15 @@ class Discrepancy(Versioned):
     @property
     def is_pending(self) -> bool:
         return self.state in review.PENDING
+
+    @property
+    def arose_label(self) -> str:
+        """When the conflict arose, as precisely as the later figure's date is known
+        (its two figures must be loaded)."""
+        later = max(
+            (self.assertion_low, self.assertion_high), key=lambda a: a.stated_on
+        )
+        return dates.StatedDate(self.arose_on, later.date_precision).label()
 
     @property
     def public_state(self) -> str:

@@ -12,6 +12,11 @@ admin.site.index_title = "Sources, documents, claims and assertions"
 
 urlpatterns = [
     path("", reader_views.HomeView.as_view(), name="home"),
+    path(
+        "methodology/",
+        reader_views.MethodologyView.as_view(),
+        name="methodology",
+    ),
     path("claims/", include("claims.urls")),
     path("sources/", include((source_patterns, "sources"))),
     path("review/", include("claims.review.urls")),

@@ -21,6 +21,15 @@ class HomeView(ReaderCacheMixin, TemplateView):
         return super().get_context_data(**kwargs, **selectors.home_page())
 
 
+class MethodologyView(ReaderCacheMixin, TemplateView):
+    """How figures are read and compared, with the worked examples."""
+
+    template_name = "pages/methodology.html"
+
+    def cache_stamp(self) -> str | None:
+        return "methodology"  # changes only with a deploy, which clears the cache
+
+
 class ClaimListView(ReaderCacheMixin, FilterView):
     filterset_class = ClaimFilter
     template_name = "claims/claim_list.html"

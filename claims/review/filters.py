@@ -7,10 +7,12 @@ from django.db.models import Q
 from claims.filters import sources_named
 from claims.models import Discrepancy, DiscrepancyState, Topic
 
+# Conflicts between figures come first in every order; those involving a vague
+# term follow, apart (with_vague_flag).
 QUEUE_SORTS = {
-    "spread": ("-spread_ratio", "arose_on"),
-    "oldest": ("arose_on", "-spread_ratio"),
-    "newest": ("-arose_on", "-spread_ratio"),
+    "spread": ("involves_vague_term", "-spread_ratio", "arose_on"),
+    "oldest": ("involves_vague_term", "arose_on", "-spread_ratio"),
+    "newest": ("involves_vague_term", "-arose_on", "-spread_ratio"),
 }
 
 

@@ -505,3 +505,33 @@ def test_long_reasons_are_kept_whole_in_the_history(conflict):
     assert high.history.latest().history_change_reason == f"Retracted: {reason.strip()}"
     superseded = Discrepancy.objects.get(claim=claim, state="superseded")
     assert reason.strip() in superseded.history.latest().history_change_reason
+
+
+def test_queue_shows_vague_term_conflicts_apart_after_figures(editor_client):
+    vague, plain = ClaimFactory(title="Vague"), ClaimFactory(title="Plain")
+    stated(vague, "1,500", 2)
+    stated(vague, "hundreds of thousands", 3)  # 133× apart, but a vague term
+    stated(plain, "1,000", 2)
+    stated(plain, "2,000", 3)
+
+    response = editor_client.get(queue_url())
+
+    page = response.content.decode()
+    assert [d.claim.title for d in response.context["object_list"]] == [
+        "Plain",
+        "Vague",
+    ]
+    assert page.index("Conflicts between figures") < page.index(
+        "Conflicts involving a vague term"
+    )
+
+
+def test_queue_dates_a_conflict_as_precisely_as_its_figure(editor_client):
+    claim = ClaimFactory()
+    stated(claim, "1,000", 2, date_precision="year")  # known only as 2024
+    stated(claim, "5,000", 20, date_precision="month")  # known only as October
+
+    page = editor_client.get(queue_url()).content.decode()
+
+    assert "October 2024" in page
+    assert "1 Oct 2024" not in page

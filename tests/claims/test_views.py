@@ -384,3 +384,34 @@ def test_chart_downloads_as_a_standalone_svg_file(client):
     assert svg.startswith("<svg") or svg.lstrip().startswith("<?xml")
     assert 'xmlns="http://www.w3.org/2000/svg"' in svg
     assert "troops" in svg
+
+
+def test_methodology_page_explains_the_rules_with_the_worked_examples(client):
+    response = client.get(reverse("methodology"))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "we divide the higher one's lower end by the lower one's upper end" in page
+    assert "<td>up to 1,500</td><td>10,000</td><td>no</td><td>6.67</td>" in page
+    assert "yes, as a vague-term conflict" in page
+
+
+def test_every_claim_page_links_to_the_methodology(client):
+    claim = ClaimFactory()
+    stated(claim, "1,500", 18)
+
+    page = client.get(claim.get_absolute_url()).content.decode()
+
+    assert f'href="{reverse("methodology")}"' in page
+
+
+def test_as_of_view_cuts_the_chart_at_its_date_with_a_visible_line(client):
+    claim = ClaimFactory()
+    stated(claim, "1,500", 18)
+    stated(claim, "10,000", 29)
+
+    page = client.get(claim.get_absolute_url() + "?as_of=2024-10-24").content.decode()
+    chart = page[page.index('<svg class="chart-plot"') : page.index("</figure>")]
+
+    assert "As known on 24 Oct 2024" in chart
+    assert "10,000" not in chart
