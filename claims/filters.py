@@ -34,10 +34,11 @@ def _visible_units() -> list[tuple[str, str]]:
 
 
 def sources_named(value: str):
-    """Return the sources a reader means by `value`: a slug, a name or an alias."""
+    """Return the sources a reader means by `value`: a slug, or part of a name or
+    an alias, in any case ("ukrainian" finds "Ukrainian military intelligence")."""
     value = value.strip()
     return Source.objects.filter(
-        Q(slug=value) | Q(name__iexact=value) | Q(aliases__name__iexact=value)
+        Q(slug=value) | Q(name__icontains=value) | Q(aliases__name__icontains=value)
     ).values("pk")
 
 

@@ -17,6 +17,7 @@ urlpatterns = [
         reader_views.MethodologyView.as_view(),
         name="methodology",
     ),
+    path("search/", reader_views.SearchView.as_view(), name="search"),
     path("claims/", include("claims.urls")),
     path("sources/", include((source_patterns, "sources"))),
     path("review/", include("claims.review.urls")),

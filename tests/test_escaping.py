@@ -36,6 +36,8 @@ def reader_urls(claim) -> list[str]:
         reverse("feeds:claim", args=[claim.slug]),
         reverse("feeds:topic", args=[claim.topic.slug]),
         reverse("claims:chart", args=[claim.slug]),
+        reverse("search") + "?q=Troops",
+        reverse("search") + "?q=" + PAYLOAD,
     ]
 
 
@@ -43,7 +45,7 @@ def test_every_public_page_kind_is_covered():
     public_pages = {name for name, codes in GET_MATRIX.items() if codes == PUBLIC}
     covered = {"home", "claims:list", "claims:detail", "sources:list"}
     covered |= {"sources:detail", "feeds:all", "feeds:claim", "feeds:topic"}
-    covered |= {"claims:chart"}
+    covered |= {"claims:chart", "search"}
     # The methodology page shows no data: nothing typed in reaches it.
     elsewhere_static = {"methodology"}
     covered |= elsewhere_static

@@ -50,6 +50,7 @@ def admin_pages(model: str, add, view, delete, record=True) -> dict:
 GET_MATRIX = {
     "home": PUBLIC,
     "methodology": PUBLIC,
+    "search": PUBLIC,
     "claims:list": PUBLIC,
     "claims:list-export": PUBLIC,
     "claims:detail": PUBLIC,

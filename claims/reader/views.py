@@ -7,7 +7,7 @@ from django_filters.views import FilterView
 
 from claims.filters import ClaimFilter
 from claims.models import Assertion, Claim
-from claims.reader import selectors
+from claims.reader import search, selectors
 from claims.reader.caching import ReaderCacheMixin, site_changed_at
 from claims.reader.forms import ClaimViewForm
 from sources.filters import SourceFilter
@@ -28,6 +28,16 @@ class MethodologyView(ReaderCacheMixin, TemplateView):
 
     def cache_stamp(self) -> str | None:
         return "methodology"  # changes only with a deploy, which clears the cache
+
+
+class SearchView(ReaderCacheMixin, TemplateView):
+    """One search box over claims, sources, documents and quotes."""
+
+    template_name = "claims/search.html"
+
+    def get_context_data(self, **kwargs):
+        query = search.parse_query(self.request.GET.get("q", ""))
+        return super().get_context_data(**kwargs, results=search.search(query))
 
 
 class ClaimListView(ReaderCacheMixin, FilterView):

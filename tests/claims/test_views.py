@@ -415,3 +415,19 @@ def test_as_of_view_cuts_the_chart_at_its_date_with_a_visible_line(client):
 
     assert "As known on 24 Oct 2024" in chart
     assert "10,000" not in chart
+
+
+def test_source_filter_matches_part_of_a_name_in_any_case(client):
+    from sources.models import SourceAlias
+
+    hur = SourceFactory(name="Ukrainian military intelligence")
+    SourceAlias.objects.create(source=hur, name="HUR")
+    theirs, other = ClaimFactory(title="Theirs"), ClaimFactory(title="Other")
+    stated(theirs, "3,000", 2, source=hur)
+    stated(other, "3,000", 2)
+
+    by_part = client.get(reverse("claims:list"), {"source": "ukrainian"})
+    by_alias = client.get(reverse("claims:list"), {"source": "hur"})
+
+    for response in (by_part, by_alias):
+        assert [row.claim.title for row in response.context["rows"]] == ["Theirs"]
