@@ -348,3 +348,56 @@ def _signature(judgement: Judgement) -> str:
     note = judgement.note.strip()
     stop = "" if note.endswith((".", "!", "?")) else "."
     return f"{stop} ({', '.join(parts)})" if parts else stop
+
+
+# Units people write before the number, as a sign, and their magnitudes in words.
+CURRENCY_SIGNS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "KRW": "₩"}
+CURRENCY_NAMES = {"UAH": "hryvnias", "RUB": "roubles"}
+MAGNITUDE_WORDS = (
+    (Decimal(10) ** 12, "trillion"),
+    (Decimal(10) ** 9, "billion"),
+    (Decimal(10) ** 6, "million"),
+)
+
+
+def amount(value: Decimal, unit: str = "") -> str:
+    """Return a number with its unit as people write it: “$540 million”,
+    “1.3 million soldiers”, “8 years”, “3,000 troops”."""
+    text = _readable(value)
+    unit = unit.strip()
+    if unit.upper() in CURRENCY_SIGNS:
+        return f"{CURRENCY_SIGNS[unit.upper()]}{text}"
+    if unit.upper() in CURRENCY_NAMES:
+        return f"{text} {CURRENCY_NAMES[unit.upper()]}"
+    return f"{text} {unit}".strip()
+
+
+def reading_with_unit(
+    kind: str, low: Decimal | None, high: Decimal | None, unit: str = ""
+) -> str:
+    """Return an interval in words with its unit: “8 to 10 years”, “at least
+    3,000 troops”, “$500 million to $600 million”."""
+    if low is None and high is None:
+        return "no bounds"
+    if high is None:
+        return f"at least {amount(low, unit)}"
+    if low is None:
+        return f"at most {amount(high, unit)}"
+    if low == high:
+        return amount(low, unit)
+    if unit.strip().upper() in CURRENCY_SIGNS:
+        return f"{amount(low, unit)} to {amount(high, unit)}"
+    return f"{_readable(low)} to {amount(high, unit)}"
+
+
+def _readable(value: Decimal) -> str:
+    """Return 540000000 as “540 million” and 1300000 as “1.3 million”; smaller
+    numbers with thousands separators."""
+    value = Decimal(value)
+    for size, word in MAGNITUDE_WORDS:
+        if abs(value) >= size:
+            scaled = (value / size).quantize(Decimal("0.01")).normalize()
+            if scaled == scaled.to_integral_value():
+                scaled = scaled.quantize(Decimal(1))
+            return f"{scaled:f} {word}"
+    return format_number(value)

@@ -26,6 +26,15 @@ def interval(assertion):
 
 
 @register.filter
+def reading(assertion, unit=""):
+    """Return how an assertion's figure reads, with the claim's unit as people write
+    it: “8 to 10 years”, “$540 million”, “at least 3,000 troops”."""
+    return wording.reading_with_unit(
+        assertion.kind, assertion.low, assertion.high, unit
+    )
+
+
+@register.filter
 def stated(assertion):
     """Return the date at the precision it was stated: “October 2024”, “28 Oct 2024”."""
     day = assertion.stated_on

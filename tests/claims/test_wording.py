@@ -346,3 +346,26 @@ def test_every_sentence_is_true_of_the_data(claim, threshold):
             assert not re.search(r"\d{1,2} [A-Z][a-z]{2}", span), span
         if any(p.precision == "year" for p in step.points):
             assert re.fullmatch(r"\d{4}(–\d{4})?", span), span
+
+
+@pytest.mark.parametrize(
+    ("kind", "low", "high", "unit", "words"),
+    [
+        ("exact", "540000000", "540000000", "USD", "$540 million"),
+        ("range", "8", "10", "years", "8 to 10 years"),
+        ("at_least", "3000", None, "troops", "at least 3,000 troops"),
+        ("at_most", None, "1500", "troops", "at most 1,500 troops"),
+        ("exact", "1300000", "1300000", "soldiers", "1.3 million soldiers"),
+        ("range", "500000000", "600000000", "USD", "$500 million to $600 million"),
+        ("exact", "2500000000", "2500000000", "EUR", "€2.5 billion"),
+    ],
+)
+def test_readings_carry_their_unit_as_people_write_it(kind, low, high, unit, words):
+    from decimal import Decimal
+
+    from claims.wording import reading_with_unit
+
+    def number(text):
+        return None if text is None else Decimal(text)
+
+    assert reading_with_unit(kind, number(low), number(high), unit) == words
