@@ -31,6 +31,14 @@ MULTILINE_ALLOWED = frozenset("\t\n\r")
 
 SCHEMES = ("http", "https")
 
+# A search costs a condition per word, so its size is bounded whatever is typed.
+SEARCH_MAX_TERMS = 10
+SEARCH_MAX_CHARACTERS = 200
+SEARCH_CUT = (
+    f"Only the first {SEARCH_MAX_TERMS} words ({SEARCH_MAX_CHARACTERS} characters) "
+    "of the search were used; the rest were dropped."
+)
+
 
 def text_problem(text: str, *, multiline: bool = False) -> str:
     """Return why `text` cannot be stored as a name or title, or "" if it can.
@@ -65,6 +73,24 @@ def date_problem(day: date | None, *, today: date) -> str:
     if day is not None and not (EARLIEST <= day <= today):
         return DATE_RANGE.format(today=f"{today:%d %b %Y}")
     return ""
+
+
+def search_terms(text: str) -> tuple[list[str], bool]:
+    """Return the words of a search that are used, and whether any were dropped."""
+    text = str(text or "")
+    words = text[:SEARCH_MAX_CHARACTERS].split()
+    cut = (
+        len(text) > SEARCH_MAX_CHARACTERS and not text[SEARCH_MAX_CHARACTERS:].isspace()
+    )
+    if len(words) > SEARCH_MAX_TERMS:
+        words, cut = words[:SEARCH_MAX_TERMS], True
+    return words, cut
+
+
+def search_text(text: str) -> tuple[str, bool]:
+    """Return a search as one phrase, bounded like search_terms."""
+    words, cut = search_terms(text)
+    return " ".join(words), cut
 
 
 @deconstructible

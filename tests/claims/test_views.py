@@ -371,3 +371,63 @@ def test_chart_downloads_as_a_standalone_svg_file(client):
     assert svg.startswith("<svg") or svg.lstrip().startswith("<?xml")
     assert 'xmlns="http://www.w3.org/2000/svg"' in svg
     assert "troops" in svg
+
+
+def test_a_search_of_thousands_of_words_uses_ten_and_says_so(client, seeded):
+    response = client.get(reverse("claims:list"), {"q": "troops " * 5000})
+
+    assert response.status_code == 200
+    assert "Only the first 10 words (200 characters)" in response.text
+
+
+def test_a_short_search_gets_no_note(client, seeded):
+    response = client.get(reverse("claims:list"), {"q": "troops"})
+
+    assert "Only the first" not in response.text
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        ("claims:list-export", "csv"),
+        ("claims:list-export", "json"),
+        ("sources:list", None),
+        ("api:claim-list", None),
+        ("api:source-list", None),
+    ],
+)
+def test_searches_of_thousands_of_words_are_answered(client, seeded, url):
+    name, fmt = url
+    path = reverse(name, args=[fmt] if fmt else [])
+
+    response = client.get(path, {"q": "troops russia " * 5000})
+
+    assert response.status_code == 200
+    if response.streaming:
+        assert b"".join(response.streaming_content).strip()
+
+
+def test_a_long_search_exports_the_same_rows_as_its_first_ten_words(client, seeded):
+    words = "North Korean troops " * 1000
+    path = reverse("claims:list-export", args=["csv"])
+
+    long = b"".join(client.get(path, {"q": words}).streaming_content)
+    short = b"".join(client.get(path, {"q": "North Korean troops"}).streaming_content)
+
+    assert long == short
+
+
+def test_an_export_the_database_refuses_is_refused_whole(client, seeded, monkeypatch):
+    from django.db import OperationalError
+    from django.db.models.query import QuerySet
+
+    def refuse(*args, **kwargs):
+        raise OperationalError("Expression tree is too large")
+        yield
+
+    monkeypatch.setattr(QuerySet, "iterator", refuse)
+
+    response = client.get(reverse("claims:list-export", args=["csv"]))
+
+    assert response.status_code == 503
+    assert "none was sent" in response.text
