@@ -431,3 +431,17 @@ def test_an_export_the_database_refuses_is_refused_whole(client, seeded, monkeyp
 
     assert response.status_code == 503
     assert "none was sent" in response.text
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_a_claim_with_an_extreme_date_inserted_raw_still_renders(client, seeded, day):
+    from claims import derive
+    from claims.models import Assertion
+
+    claim = Claim.objects.get(slug="north-korean-troops-in-russia")
+    Assertion.objects.filter(pk=claim.assertions.first().pk).update(stated_on=day)
+    derive.claims_derive(claim_ids=[claim.pk])
+
+    for query in ({}, {"scale": "log"}, {"as_of": "2024-11-01"}):
+        response = client.get(claim.get_absolute_url(), query)
+        assert response.status_code == 200, query
