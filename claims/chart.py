@@ -994,11 +994,20 @@ def _plain(value: Decimal) -> str:
     return f"{value:,f}"
 
 
+# Control and direction-override characters in a quote are shown as marks in a
+# marker's title, never obeyed (U+200E/U+200F, which right-to-left text needs, stay).
+_SHOWN_CONTROLS = {
+    code: f"[U+{code:04X}]"
+    for code in (*range(0x20), 0x7F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))
+    if code not in (0x09, 0x0A)
+}
+
+
 def _title(mark: Mark, start: date) -> str:
     p = mark.point
     when = stated_label(start, mark.precision)
     reading = ""
     if p.kind == QUALITATIVE and p.low is not None and p.high is not None:
         reading = f" (read as {_plain(p.low)} to {_plain(p.high)})"
-    quote = f" — “{mark.quote}”" if mark.quote else ""
+    quote = f" — “{mark.quote.translate(_SHOWN_CONTROLS)}”" if mark.quote else ""
     return f"{mark.source_name}, {when}: {p.figure}{reading}{quote}"

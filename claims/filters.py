@@ -6,6 +6,7 @@ from django.db.models import Exists, F, OuterRef, Q
 
 from claims.models import Assertion, Claim, Discrepancy, Topic
 from sources.models import Source, SourceKind
+from sources.validators import SEARCH_CUT, search_terms
 
 SPREAD_CHOICES = [
     ("1", "any gap between estimates"),
@@ -103,8 +104,14 @@ class ClaimFilter(django_filters.FilterSet):
             queryset = queryset.order_by(*SORTS["latest"])
         return queryset
 
+    @property
+    def search_note(self) -> str:
+        """Say so when the search was too long and words were dropped."""
+        return SEARCH_CUT if search_terms(self.data.get("q", ""))[1] else ""
+
     def filter_text(self, queryset, name, value):
-        for word in value.split():
+        # At most SEARCH_MAX_TERMS words: each adds conditions to the query.
+        for word in search_terms(value)[0]:
             queryset = queryset.filter(
                 Q(title__icontains=word)
                 | Q(description__icontains=word)

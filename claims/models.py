@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 from claims import dates, figures, rules
 from claims.concurrency import EditConflict
 from claims.review import states as review
+from sources.validators import validate_name
 
 FIGURE_DIGITS = {"max_digits": 26, "decimal_places": figures.DECIMAL_PLACES}
 
@@ -54,7 +55,7 @@ class Versioned(models.Model):
 class Topic(models.Model):
     """A subject that groups claims, such as “North Korean troops in Russia, 2024”."""
 
-    name = models.CharField(max_length=200, unique=True)
+    name = models.CharField(max_length=200, unique=True, validators=[validate_name])
     slug = models.SlugField(max_length=200, unique=True)
     description = models.TextField(blank=True)
     history = HistoricalRecords()
@@ -101,12 +102,15 @@ class Claim(Versioned):
 
     title = models.CharField(
         max_length=300,
+        validators=[validate_name],
         help_text="Name the quantity, not a figure: “North Korean troops in Russia”.",
     )
     slug = models.SlugField(max_length=200, unique=True)
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="claims")
     unit = models.CharField(
-        max_length=50, help_text="What is counted, plural: “troops”, “USD”, “tanks”."
+        max_length=50,
+        validators=[validate_name],
+        help_text="What is counted, plural: “troops”, “USD”, “tanks”.",
     )
     description = models.TextField(blank=True)
     scope = models.TextField(

@@ -12,7 +12,8 @@ import re
 from datetime import date
 from decimal import Decimal
 
-from claims import dates, figures
+from claims import figures
+from sources import validators
 
 MESSAGES = {
     "bounds_kind": "The bounds do not fit the kind: “at least” has only a lower "
@@ -24,7 +25,7 @@ MESSAGES = {
     "quote_missing": "This quote does not occur in the document's text. Copy it "
     "verbatim.",
     "self_relay": "A source cannot relay its own statement.",
-    "date_range": "Give a date from 1 Jan 1800 to today ({today}).",
+    "date_range": validators.DATE_RANGE,
     "kind_needed": "Choose a kind when you set the interpretation by hand.",
 }
 
@@ -52,9 +53,14 @@ def bounds_problems(kind: str, low: Decimal | None, high: Decimal | None) -> dic
 
 def date_problems(field: str, day: date | None, *, today: date) -> dict:
     """A statement or publication lies between 1800 and today."""
-    if day is not None and not (dates.EARLIEST <= day <= today):
-        return {field: MESSAGES["date_range"].format(today=f"{today:%d %b %Y}")}
-    return {}
+    problem = validators.date_problem(day, today=today)
+    return {field: problem} if problem else {}
+
+
+def text_problems(field: str, text: str) -> dict:
+    """A name or title holds no control or direction-override character."""
+    problem = validators.text_problem(text)
+    return {field: problem} if problem else {}
 
 
 def assertion_problems(

@@ -84,6 +84,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Early, so that a 400 answered by a later middleware (a disallowed host, a bad
+    # cookie) carries the policy too.
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -93,7 +96,6 @@ MIDDLEWARE = [
     # Records who made each change in the django-simple-history tables, including
     # changes saved through admin inlines.
     "simple_history.middleware.HistoryRequestMiddleware",
-    "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it answers a locked-out login with the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -273,6 +275,17 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+
+
+def _static_headers(headers, path, url):
+    """Give static files the pages' policy: WhiteNoise answers them before any
+    middleware, and an SVG opened on its own could otherwise run script."""
+    from csp.utils import build_policy  # reads these settings, so not at the top
+
+    headers["Content-Security-Policy"] = build_policy()
+
+
+WHITENOISE_ADD_HEADERS_FUNCTION = _static_headers
 
 # Login throttling (django-axes): after DJANGO_LOGIN_FAILURE_LIMIT failed logins for
 # one username from one address, that pair is locked out for

@@ -64,12 +64,25 @@ def main() -> None:
         if result.returncode != 0:
             sys.exit(f"Restore failed, nothing was changed: {result.stderr.strip()}")
     else:
-        with (
-            closing(sqlite3.connect(args.backup)) as backup,
-            closing(sqlite3.connect(database["name"])) as live,
-        ):
-            backup.backup(live)
+        restore_sqlite(args.backup, database["name"])
     print(f"Restored the {engine} database from {args.backup}")  # noqa: T201
+
+
+def restore_sqlite(path: Path, live_name: str) -> None:
+    """Copy the SQLite backup at `path` over the live database, or exit with a
+    message: a damaged or cut-short file is found before anything is copied."""
+    try:
+        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as backup:
+            problems = [row[0] for row in backup.execute("PRAGMA quick_check")]
+            if problems != ["ok"]:
+                raise sqlite3.DatabaseError("; ".join(problems[:3]))
+            with closing(sqlite3.connect(live_name)) as live:
+                backup.backup(live)
+    except sqlite3.DatabaseError as error:
+        sys.exit(
+            f"Restore refused: {path} is damaged or incomplete ({error}); it may "
+            "have been cut short while copying. Nothing was changed."
+        )
 
 
 if __name__ == "__main__":

@@ -1,11 +1,14 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.http import HttpResponseRedirect
 from simple_history.admin import SimpleHistoryAdmin
 
 from sources import services
 from sources.models import Document, Source, SourceAlias
+from sources.validators import SEARCH_CUT, search_text
 
 # An address typed without a scheme ("example.org") is taken as https, Django 6's
 # default, adopted now.
@@ -20,7 +23,71 @@ class SuperuserDeleteMixin:
         return request.user.is_active and request.user.is_superuser
 
 
-class ServiceAdmin(SuperuserDeleteMixin, SimpleHistoryAdmin):
+# What a malformed list parameter or initial value raises when it reaches a filter,
+# a lookup or a widget: answered as a bad request, never as a server error.
+BAD_PARAMETER = (
+    IncorrectLookupParameters,
+    ValidationError,
+    ValueError,
+    TypeError,
+    OverflowError,
+)
+
+
+class SafeParametersMixin:
+    """No admin list, filter or form parameter can make a page fail.
+
+    A change list whose filters, facets or date drill-down cannot use the query
+    string answers with the admin's own "?e=1" page ("the filters are wrong"), as
+    Django does for the lookups it checks itself; the list is rendered here, so that
+    faults raised while the template counts facets are caught too. An add form
+    prefilled from the query string (?claim=3) keeps only the values that are valid
+    for their field, so ?claim=abc shows an empty field."""
+
+    def changelist_view(self, request, extra_context=None):
+        try:
+            response = super().changelist_view(request, extra_context)
+            if hasattr(response, "render"):
+                response.render()
+            return response
+        except BAD_PARAMETER:
+            if request.GET.get("e") == "1":
+                raise
+            return HttpResponseRedirect(f"{request.path}?e=1")
+
+    def get_search_results(self, request, queryset, search_term):
+        # Each word adds a condition per search field: bound them, and say so.
+        bounded, cut = search_text(search_term)
+        if cut:
+            messages.warning(request, SEARCH_CUT)
+            search_term = bounded
+        return super().get_search_results(request, queryset, search_term)
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        for name, value in list(initial.items()):
+            try:
+                field = self.model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            try:
+                if field.many_to_many:
+                    for item in value:
+                        field.target_field.to_python(item)
+                elif field.is_relation:
+                    field.target_field.to_python(value)
+                    if not field.related_model._default_manager.filter(
+                        **{field.target_field.attname: value}
+                    ).exists():
+                        raise ValidationError("no such row")
+                else:
+                    field.clean(value, None)
+            except BAD_PARAMETER:
+                del initial[name]
+        return initial
+
+
+class ServiceAdmin(SafeParametersMixin, SuperuserDeleteMixin, SimpleHistoryAdmin):
     """An admin whose every write goes through a service: the change form, deletion
     (one row or a selection) and reverting to a version from the history.
 

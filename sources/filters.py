@@ -2,6 +2,7 @@ import django_filters
 from django.db.models import Q
 
 from sources.models import Source, SourceKind, SourceReliability
+from sources.validators import SEARCH_CUT, search_text
 
 
 def _countries() -> list[tuple[str, str]]:
@@ -29,7 +30,13 @@ class SourceFilter(django_filters.FilterSet):
         model = Source
         fields = ["q", "kind", "country", "reliability"]
 
+    @property
+    def search_note(self) -> str:
+        """Say so when the search was too long and words were dropped."""
+        return SEARCH_CUT if search_text(self.data.get("q", ""))[1] else ""
+
     def filter_name(self, queryset, name, value):
+        value = search_text(value)[0]
         return queryset.filter(
             Q(name__icontains=value) | Q(aliases__name__icontains=value)
         ).distinct()

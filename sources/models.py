@@ -9,6 +9,8 @@ from django.db.models.lookups import Exact
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from sources.validators import validate_name, validate_past_date, validate_web_url
+
 
 class SourceQuerySet(models.QuerySet):
     def matching(self, name: str) -> "SourceQuerySet":
@@ -56,6 +58,7 @@ class Source(models.Model):
     name = models.CharField(
         max_length=200,
         unique=True,
+        validators=[validate_name],
         help_text="The name most reports use, e.g. “Ukrainian military intelligence "
         "(HUR)”. Put other spellings and acronyms in the aliases below.",
     )
@@ -88,7 +91,11 @@ class Source(models.Model):
         help_text="Admiralty grade of the source's track record. Leave at F until "
         "there is a record to judge.",
     )
-    url = models.URLField(blank=True, help_text="The source's own website, if any.")
+    url = models.URLField(
+        blank=True,
+        validators=[validate_web_url],
+        help_text="The source's own website, if any.",
+    )
     notes = models.TextField(blank=True)
     history = HistoricalRecords()
 
@@ -161,7 +168,7 @@ class SourceAlias(models.Model):
     intelligence; searching or importing by an alias finds the source."""
 
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="aliases")
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[validate_name])
     history = HistoricalRecords()
 
     class Meta:
@@ -183,7 +190,7 @@ class SourceAlias(models.Model):
 class Document(models.Model):
     """One publication that reports figures: an article, briefing, report or post."""
 
-    title = models.CharField(max_length=500)
+    title = models.CharField(max_length=500, validators=[validate_name])
     publisher = models.ForeignKey(
         Source,
         on_delete=models.PROTECT,
@@ -193,18 +200,26 @@ class Document(models.Model):
         help_text="Who published it, when that is a source in its own right.",
     )
     authors = models.CharField(max_length=500, blank=True, help_text="As printed.")
-    published_on = models.DateField(null=True, blank=True)
-    url = models.URLField(max_length=1000, blank=True)
+    published_on = models.DateField(
+        null=True,
+        blank=True,
+        validators=[validate_past_date],
+        help_text="From 1 Jan 1800 to today.",
+    )
+    url = models.URLField(max_length=1000, blank=True, validators=[validate_web_url])
     archive_url = models.URLField(
         max_length=1000,
         blank=True,
+        validators=[validate_web_url],
         help_text="A copy that will not change, e.g. on the Wayback Machine.",
     )
     text = models.TextField(
         blank=True,
         help_text="The full text as retrieved, so quotes can be checked against it.",
     )
-    retrieved_on = models.DateField(null=True, blank=True)
+    retrieved_on = models.DateField(
+        null=True, blank=True, validators=[validate_past_date]
+    )
     notes = models.TextField(blank=True)
     history = HistoricalRecords()
 

@@ -118,12 +118,12 @@ class AssertionFactory(ServiceFactory):
 
 def stated(claim, figure, day, source=None, **fields):
     """Record `figure` for `claim` on `day` October 2024, through the service."""
+    fields.setdefault("quote", f"They said {figure}.")
     return services.assertion_create(
         claim=claim,
         source=source or SourceFactory(),
         stated_on=datetime.date(2024, 10, day),
         figure=figure,
-        quote=f"They said {figure}.",
         **fields,
     )
 

@@ -39,3 +39,24 @@ def test_losing_the_database_gets_a_friendly_503(db, settings):
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
     assert "cannot reach its database" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("path", "status"), [("/api/database-gone/", 503), ("/api/fail/", 500)]
+)
+def test_the_api_answers_its_errors_in_json(db, settings, path, status):
+    settings.ROOT_URLCONF = "tests.urls_failing"
+    client = Client(raise_request_exception=False)
+
+    response = client.get(path)
+
+    assert response.status_code == status
+    assert response["Content-Type"] == "application/json"
+    assert "detail" in response.json()
+
+
+def test_the_400_page_carries_the_content_security_policy(db):
+    response = Client().get("/", headers={"host": "evil.example"})
+
+    assert response.status_code == 400
+    assert "default-src 'self'" in response["Content-Security-Policy"]

@@ -242,6 +242,24 @@ def test_restore_refuses_a_file_that_is_not_a_backup_and_changes_nothing(
     assert snapshot(scratch_database) == saved
 
 
+@pytest.mark.parametrize("scratch_database", ["sqlite"], indirect=True)
+def test_restore_refuses_a_cut_short_backup_with_a_message_not_a_traceback(
+    scratch_database, tmp_path
+):
+    saved = snapshot(scratch_database)
+    backup = tmp_path / "claimtracker.backup"
+    make("backup", scratch_database, BACKUP=backup)
+    backup.write_bytes(backup.read_bytes()[: backup.stat().st_size // 3])
+
+    result = make("restore", scratch_database, BACKUP=backup, YES=1)
+
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert "damaged or incomplete" in result.stderr, result.stderr
+    assert "Nothing was changed" in result.stderr
+    assert snapshot(scratch_database) == saved
+
+
 def test_restore_without_a_file_named_says_how(scratch_database):
     result = make("restore", scratch_database)
 

@@ -84,3 +84,19 @@ def test_axes_reset_lifts_a_lockout(client, researcher):
     call_command("axes_reset", verbosity=0)
 
     assert log_in(client, "rita", PASSWORD).status_code == 302
+
+
+def test_static_files_carry_the_content_security_policy(settings):
+    headers = {}
+
+    settings.WHITENOISE_ADD_HEADERS_FUNCTION(headers, "site.css", "/static/site.css")
+
+    assert "default-src 'self'" in headers["Content-Security-Policy"]
+    assert "object-src 'none'" in headers["Content-Security-Policy"]
+
+
+def test_a_static_file_served_by_whitenoise_carries_the_policy(client):
+    response = client.get("/static/favicon.svg")
+
+    assert response.status_code == 200
+    assert "default-src 'self'" in response["Content-Security-Policy"]

@@ -12,5 +12,10 @@ def database_gone(request):
     raise OperationalError("server closed the connection unexpectedly")
 
 
-urlpatterns = [path("fail/", fail), path("database-gone/", database_gone)]
+urlpatterns = [
+    path("fail/", fail),
+    path("database-gone/", database_gone),
+    path("api/fail/", fail),
+    path("api/database-gone/", database_gone),
+]
 handler500 = "claims.reader.errors.server_error"

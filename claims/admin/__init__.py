@@ -16,7 +16,12 @@ from claims.concurrency import EditConflict
 from claims.interchange import imports
 from claims.models import Assertion, Claim, Discrepancy, Topic
 from claims.review import services as review_services
-from sources.admin import DocumentAdmin, ServiceAdmin, SuperuserDeleteMixin
+from sources.admin import (
+    DocumentAdmin,
+    SafeParametersMixin,
+    ServiceAdmin,
+    SuperuserDeleteMixin,
+)
 from sources.models import Document
 
 IMPORT_SESSION_KEY = "claims:import-preview"
@@ -242,14 +247,16 @@ class TopicListFilter(admin.SimpleListFilter):
     parameter_name = "topic"
 
     def lookups(self, request, model_admin):
-        return [(topic.pk, topic.name) for topic in Topic.objects.all()]
+        return [(str(topic.pk), topic.name) for topic in Topic.objects.all()]
 
     def queryset(self, request, queryset):
-        if not self.value():
+        # Facet counts (?_facets=True) pass each lookup's value in, not the query's.
+        value = str(self.value() or "")
+        if not value:
             return queryset
-        if not self.value().isdigit():  # the admin answers with its "?e=1" page
-            raise IncorrectLookupParameters(f"No topic “{self.value()}”.")
-        return queryset.filter(claim__topic=self.value())
+        if not value.isdigit():  # the admin answers with its "?e=1" page
+            raise IncorrectLookupParameters(f"No topic “{value}”.")
+        return queryset.filter(claim__topic=value)
 
 
 @admin.register(Assertion)
@@ -462,7 +469,7 @@ class DocumentWithAssertionsAdmin(AssertionFormsetMixin, DocumentAdmin):
 
 
 @admin.register(Discrepancy)
-class DiscrepancyAdmin(SuperuserDeleteMixin, SimpleHistoryAdmin):
+class DiscrepancyAdmin(SafeParametersMixin, SuperuserDeleteMixin, SimpleHistoryAdmin):
     """Read-only here: detection opens and supersedes discrepancies, and editors
     judge them on the review page, where the rules of claims/review/states.py apply.
     Reverting to an earlier judgement goes through the same workflow, by an editor,

@@ -10,15 +10,14 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
-
 from claims import figures, rules
+from sources import validators
 
 REQUIRED = (
     "claim",
@@ -57,7 +56,10 @@ MAX_LENGTHS = {
 RELIABILITY = ("A", "B", "C", "D", "E", "F")
 PRECISIONS = ("day", "month", "year")
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-_url = URLValidator()
+# Names and titles: no control or direction-override characters (sources/validators).
+NAMES = ("claim", "unit", "topic", "source", "relayed_by", "document_title")
+# Unknown or repeated header names listed in a message, at most.
+LISTED = 20
 
 
 @dataclass(frozen=True)
@@ -130,11 +132,13 @@ def read(data: bytes | str, *, source_kinds: Iterable[str]) -> Reading:
         message = f"the file is empty; the first line must be the header: {header}"
         result.errors.append(RowError(1, "", message))
         return result
-    reader = csv.reader(io.StringIO(data, newline=""))
+    # Strict, so that an unclosed quote is reported where it opens rather than
+    # swallowing the rest of the file into one value.
+    reader = csv.reader(io.StringIO(data, newline=""), strict=True)
     try:
         header = [name.strip() for name in next(reader)]
     except csv.Error as error:
-        result.errors.append(RowError(1, "", f"unreadable header: {error}"))
+        result.errors.append(RowError(1, "", _unreadable("header", error)))
         return result
     if not _check_header(header, result):
         return result
@@ -158,23 +162,48 @@ def read(data: bytes | str, *, source_kinds: Iterable[str]) -> Reading:
             if row is not None:
                 result.rows.append(row)
     except csv.Error as error:
-        result.errors.append(RowError(start, "", f"unreadable row: {error}"))
+        result.errors.append(RowError(start, "", _unreadable("row", error)))
     if not result.rows and not result.errors:
         result.errors.append(RowError(2, "", "the file has a header but no rows"))
     return result
 
 
+def _unreadable(what: str, error: csv.Error) -> str:
+    """Return a reader's error as a sentence that says how to mend the file."""
+    text = str(error)
+    if "unexpected end of data" in text or "expected after" in text:
+        return (
+            f"a quoted value in this {what} is not closed: a value that starts with "
+            '" must end with ", and a " inside it is written twice ("")'
+        )
+    if "field larger than field limit" in text:
+        limit = csv.field_size_limit()
+        return f"a value in this {what} is longer than {limit:,} characters"
+    if "NUL" in text or "null byte" in text:
+        return f"this {what} holds a NUL character (U+0000); remove it"
+    return f"unreadable {what}: {text}"
+
+
+def _listed(names: list[str]) -> str:
+    shown = ", ".join(name[:50] for name in names[:LISTED])
+    more = len(names) - LISTED
+    return shown + (f" and {more:,} more" if more > 0 else "")
+
+
 def _check_header(header: list[str], result: Reading) -> bool:
-    unknown = [name for name in header if name not in COLUMNS]
-    missing = [name for name in REQUIRED if name not in header]
-    repeated = sorted({name for name in header if header.count(name) > 1})
+    # Linear in the number of columns: one count, then look-ups in sets.
+    counts = Counter(header)
+    known = set(COLUMNS)
+    unknown = [name for name in counts if name not in known]
+    missing = [name for name in REQUIRED if name not in counts]
+    repeated = sorted(name for name, count in counts.items() if count > 1)
     for names, problem in (
         (unknown, "unknown column(s)"),
         (missing, "missing column(s)"),
         (repeated, "repeated column(s)"),
     ):
         if names:
-            result.errors.append(RowError(1, ", ".join(names), problem))
+            result.errors.append(RowError(1, _listed(names), problem))
     if unknown:
         result.errors.append(RowError(1, "", "the columns are: " + ", ".join(COLUMNS)))
     return not (unknown or missing or repeated)
@@ -190,6 +219,16 @@ def _read_row(
     def fail(column: str, message: str) -> None:
         errors.append(RowError(line, column, message))
 
+    for name, value in raw.items():
+        if value and "\x00" in value:  # PostgreSQL cannot store it in text
+            fail(name, "holds a NUL character (U+0000); remove it")
+    if errors:
+        result.errors.extend(errors)
+        return None
+    for name in NAMES:
+        problem = validators.text_problem(values[name])
+        if problem:
+            fail(name, problem)
     for name in MUST_HAVE_VALUE:
         if not values[name]:
             fail(name, "is empty")
@@ -227,11 +266,20 @@ def _read_row(
         except ValueError as error:
             fail("document_published_on", str(error))
     if values["document_url"] and values["document_url"] not in checked_urls:
-        try:
-            _url(values["document_url"])
+        problem = validators.url_problem(values["document_url"])
+        if problem:
+            fail("document_url", problem)
+        else:
             checked_urls.add(values["document_url"])
-        except ValidationError:
-            fail("document_url", "is not a web address (http:// or https://)")
+    title_limit = MAX_LENGTHS["document_title"]
+    if not values["document_title"] and len(values["document_url"]) > title_limit:
+        # A document without a title is titled with its URL, which must then fit.
+        fail(
+            "document_title",
+            f"is empty, and the document_url is too long to stand as the title "
+            f"({len(values['document_url'])} characters; a title has at most "
+            f"{title_limit}): give the document a title",
+        )
 
     parsed = None
     if values["figure"]:

@@ -206,6 +206,9 @@ class _Importer:
             relayed_by_id=None,
             today=self.today,
         )
+        problems |= rules.date_problems(
+            "document_published_on", row.document_published_on, today=self.today
+        )
         for name, message in problems.items():
             self._fail(row, name, message)
         if source is None:

@@ -1,6 +1,14 @@
 """Downloads of published figures, as CSV (the import format) or JSON."""
 
-from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
+from itertools import chain, islice
+
+from django.db import DatabaseError
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseBadRequest,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404
 
 from claims.filters import ClaimFilter
@@ -10,9 +18,24 @@ from claims.models import Claim
 EXPORT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
 
 
-def _export_response(assertions, fmt: str, name: str) -> StreamingHttpResponse:
+def _export_response(assertions, fmt: str, name: str) -> HttpResponse:
+    """Stream the export, or refuse it whole: never a file cut short.
+
+    The query runs before the first byte is sent, so a query the database refuses
+    is answered with a message instead of a download that ends early."""
+    rows = assertions.iterator(chunk_size=2000)
+    try:
+        first = list(islice(rows, 1))
+    except DatabaseError:
+        return HttpResponse(
+            "The export could not be made, so none was sent. Narrow the filters "
+            "or try again later.",
+            status=503,
+            content_type="text/plain; charset=utf-8",
+            headers={"Retry-After": "30"},
+        )
     chunks = (exports.csv_text if fmt == "csv" else exports.json_text)(
-        assertions.iterator(chunk_size=2000)
+        chain(first, rows)
     )
     response = StreamingHttpResponse(chunks, content_type=EXPORT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'

@@ -37,6 +37,9 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("claims", "0013_discrepancy_one_pending_per_claim")]
+    dependencies = [
+        ("claims", "0013_discrepancy_one_pending_per_claim"),
+        ("sources", "0003_name_trigram_indexes"),
+    ]
 
     operations = [migrations.RunPython(create, drop)]

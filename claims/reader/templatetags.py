@@ -6,11 +6,42 @@ from decimal import Decimal
 
 from django import template
 from django.template.defaultfilters import pluralize
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
 from claims import figures, wording
 
 register = template.Library()
+
+
+# Characters a quote keeps as stored but must never obey: shown as their names.
+_CONTROL_MARKS = {
+    **{code: f"U+{code:04X}" for code in (*range(0x00, 0x09), 0x0B, 0x0C)},
+    **{code: f"U+{code:04X}" for code in (*range(0x0E, 0x20), 0x7F)},
+    **{
+        code: f"U+{code:04X}"
+        for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))
+    },
+}
+
+
+@register.filter(needs_autoescape=True)
+def visible_controls(text, autoescape=True):
+    """Return `text` with control and direction-override characters shown as marks.
+
+    A quote is kept verbatim, so it may hold U+202E (which would display the rest
+    reversed) or a control character; each is shown as a visible “[U+202E]” instead
+    of being obeyed. Tab, newlines and the direction marks U+200E and U+200F, which
+    right-to-left quotes need, are left alone."""
+    escape = conditional_escape if autoescape else str
+    parts = []
+    for char in "" if text is None else str(text):
+        mark = _CONTROL_MARKS.get(ord(char))
+        parts.append(
+            f'<span class="control-mark">[{mark}]</span>' if mark else escape(char)
+        )
+    # Safe: every character of the text was escaped above; the marks are ours.
+    return mark_safe("".join(parts))
 
 
 @register.filter
@@ -61,6 +92,11 @@ def ratio(value):
 
 # What json_script escapes: no text inside the data can close the script element.
 _SCRIPT_SAFE = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+# Direction overrides travel as escapes too: the same JSON string, and nothing in
+# the page's source that reorders what is displayed around it.
+_SCRIPT_SAFE |= {
+    code: f"\\u{code:04x}" for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))
+}
 
 
 @register.filter

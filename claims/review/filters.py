@@ -6,6 +6,7 @@ from django.db.models import Q
 
 from claims.filters import sources_named
 from claims.models import Discrepancy, DiscrepancyState, Topic
+from sources.validators import SEARCH_MAX_CHARACTERS
 
 # Conflicts between figures come first in every order; those involving a vague
 # term follow, apart (with_vague_flag).
@@ -76,7 +77,7 @@ class DiscrepancyFilter(django_filters.FilterSet):
         return queryset.filter(state=value)
 
     def filter_claim(self, queryset, name, value):
-        value = value.strip()
+        value = value.strip()[:SEARCH_MAX_CHARACTERS]
         return queryset.filter(Q(claim__slug=value) | Q(claim__title__icontains=value))
 
     def filter_source(self, queryset, name, value):

@@ -279,3 +279,69 @@ def test_a_malformed_topic_filter_gets_the_admins_error_page_not_a_crash(
 
     assert response.status_code == 302
     assert response["Location"].endswith("?e=1")
+
+
+def test_facet_counts_on_the_assertion_list_do_not_crash(researcher_client):
+    AssertionFactory()
+
+    response = researcher_client.get(CHANGELIST_URL, {"_facets": "True"})
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"stated_on__gte": "99999-01-01"},
+        {"stated_on__year": "99999"},
+        {"stated_on__year": "2024", "stated_on__month": "99"},
+        {"stated_on__year": "99999", "_facets": "True"},
+    ],
+)
+def test_a_date_filter_out_of_range_gets_the_admins_error_page(
+    researcher_client, query
+):
+    AssertionFactory()
+
+    response = researcher_client.get(CHANGELIST_URL, query)
+
+    assert response.status_code == 302
+    assert response["Location"].endswith("?e=1")
+
+
+@pytest.mark.parametrize(
+    ("url", "query", "field"),
+    [
+        ("admin:claims_assertion_add", {"claim": "abc"}, "claim"),
+        ("admin:claims_assertion_add", {"claim": "9" * 30}, "claim"),
+        ("admin:claims_assertion_add", {"stated_on": "99999-01-01"}, "stated_on"),
+        ("admin:claims_claim_add", {"topic": "abc"}, "topic"),
+        ("admin:sources_document_add", {"published_on": "0001-01-01"}, "published_on"),
+    ],
+)
+def test_an_add_form_drops_initial_values_that_are_not_valid(
+    superuser_client, url, query, field
+):
+    response = superuser_client.get(reverse(url), query)
+
+    assert response.status_code == 200
+    assert field not in response.context["adminform"].form.initial
+
+
+def test_an_add_form_keeps_a_valid_initial_claim(researcher_client):
+    claim = AssertionFactory().claim
+
+    response = researcher_client.get(
+        reverse("admin:claims_assertion_add"), {"claim": claim.pk}
+    )
+
+    assert response.context["adminform"].form.initial["claim"] == str(claim.pk)
+
+
+def test_a_long_admin_search_uses_ten_words_and_says_so(researcher_client):
+    AssertionFactory()
+
+    response = researcher_client.get(CHANGELIST_URL, {"q": "word " * 5000})
+
+    assert response.status_code == 200
+    assert "Only the first 10 words" in response.text

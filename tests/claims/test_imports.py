@@ -369,3 +369,80 @@ def test_the_import_lock_is_released_when_an_import_fails():
 
     assert not ImportLock.objects.exists()
     assertions_import(data=csv_of(GOOD))
+
+
+OVERRIDE = HEADER + ",kind,low,high"
+
+
+def with_bounds(kind: str, low: str, high: str) -> str:
+    data = csv_of(GOOD).replace(HEADER, OVERRIDE)
+    return data.replace("2024-10-29\n", f"2024-10-29,{kind},{low},{high}\n")
+
+
+# Issue 13, "Seen at the doors": each of these once answered 500 or was rounded.
+@pytest.mark.parametrize(
+    ("data", "where", "what"),
+    [
+        (with_bounds("range", "-5", "10"), "line 2, column low", "negative"),
+        (with_bounds("range", "NaN", "10"), "line 2, column low", "not a finite"),
+        (with_bounds("range", "sNaN", "10"), "line 2, column low", "not a finite"),
+        (with_bounds("range", "1", "Infinity"), "line 2, column high", "not a fini"),
+        (with_bounds("range", "1", "1e30"), "line 2, column high", "largest figure"),
+        (with_bounds("range", "1.23456", "9"), "line 2, column low", "not rounded"),
+        (csv_of(row(figure="1e30")), "line 2, column figure", "scientific"),
+        (csv_of(row(figure="1.23456")), "line 2, column figure", "decimal places"),
+        (csv_of(row(claim="Troops\x00")), "line 2, column claim", "NUL"),
+        (csv_of(row(quote="He said\x00 10000")), "line 2, column quote", "NUL"),
+        (
+            csv_of(row(document_title="", document_url="https://e.org/" + "a" * 600)),
+            "line 2, column document_title",
+            "give the document a title",
+        ),
+        (csv_of(row(document_url="ftp://e.org")), "line 2, column document_url", "ht"),
+        (csv_of(row(source="HUR\u202e")), "line 2, column source", "U+202E"),
+        (csv_of(row(topic="NK\x1b[31m")), "line 2, column topic", "U+001B"),
+        (csv_of(row(claim="Troops\u2066")), "line 2, column claim", "U+2066"),
+        (csv_of(row(document_title="\u202a")), "line 2, column document_title", "202A"),
+        (csv_of(row(stated_on="9999-12-31")), "line 2, column stated_on", "1800"),
+        (csv_of(row(stated_on="0001-01-01")), "line 2, column stated_on", "1800"),
+        (
+            csv_of(row(document_published_on="9999-12-31")),
+            "line 2, column document_published_on",
+            "Give a date from 1 Jan 1800",
+        ),
+        (
+            csv_of(row(document_published_on="0001-01-01")),
+            "line 2, column document_published_on",
+            "Give a date from 1 Jan 1800",
+        ),
+        (csv_of(GOOD, 'a,b,"unclosed'), "line 3", "is not closed"),
+    ],
+)  # fmt: skip
+def test_hostile_cells_are_refused_naming_line_and_column(data, where, what):
+    errors = refused(data)
+
+    assert any(e.startswith(f"{where}: ") and what in e for e in errors), errors
+
+
+def test_direction_marks_stay_allowed_in_names():
+    assertions_import(data=csv_of(row(source="\u200fمصدر\u200e")))
+
+    assert Source.objects.get().name == "\u200fمصدر\u200e"
+
+
+def test_a_header_of_a_hundred_thousand_columns_is_refused_in_one_pass():
+    header = HEADER + "," + ",".join(f"c{n}" for n in range(100_000))
+
+    errors = refused(csv_of(GOOD, header=header))
+
+    assert errors[0] == (
+        "line 1, column "
+        + ", ".join(f"c{n}" for n in range(csvformat.LISTED))
+        + f" and {100_000 - csvformat.LISTED:,} more: unknown column(s)"
+    )
+
+
+def test_repeated_columns_are_named_once():
+    errors = refused(csv_of(GOOD + ",x", header=HEADER + ",claim"))
+
+    assert "line 1, column claim: repeated column(s)" in errors

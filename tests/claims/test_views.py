@@ -431,3 +431,87 @@ def test_source_filter_matches_part_of_a_name_in_any_case(client):
 
     for response in (by_part, by_alias):
         assert [row.claim.title for row in response.context["rows"]] == ["Theirs"]
+
+
+def test_a_search_of_thousands_of_words_uses_ten_and_says_so(client, seeded):
+    response = client.get(reverse("claims:list"), {"q": "troops " * 5000})
+
+    assert response.status_code == 200
+    assert "Only the first 10 words (200 characters)" in response.text
+
+
+def test_a_short_search_gets_no_note(client, seeded):
+    response = client.get(reverse("claims:list"), {"q": "troops"})
+
+    assert "Only the first" not in response.text
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        ("claims:list-export", "csv"),
+        ("claims:list-export", "json"),
+        ("sources:list", None),
+        ("api:claim-list", None),
+        ("api:source-list", None),
+    ],
+)
+def test_searches_of_thousands_of_words_are_answered(client, seeded, url):
+    name, fmt = url
+    path = reverse(name, args=[fmt] if fmt else [])
+
+    response = client.get(path, {"q": "troops russia " * 5000})
+
+    assert response.status_code == 200
+    if response.streaming:
+        assert b"".join(response.streaming_content).strip()
+
+
+def test_a_long_search_exports_the_same_rows_as_its_first_ten_words(client, seeded):
+    words = "North Korean troops " * 1000
+    path = reverse("claims:list-export", args=["csv"])
+
+    long = b"".join(client.get(path, {"q": words}).streaming_content)
+    short = b"".join(client.get(path, {"q": "North Korean troops"}).streaming_content)
+
+    assert long == short
+
+
+def test_an_export_the_database_refuses_is_refused_whole(client, seeded, monkeypatch):
+    from django.db import OperationalError
+    from django.db.models.query import QuerySet
+
+    def refuse(*args, **kwargs):
+        raise OperationalError("Expression tree is too large")
+        yield
+
+    monkeypatch.setattr(QuerySet, "iterator", refuse)
+
+    response = client.get(reverse("claims:list-export", args=["csv"]))
+
+    assert response.status_code == 503
+    assert "none was sent" in response.text
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_a_claim_with_an_extreme_date_inserted_raw_still_renders(client, seeded, day):
+    from claims import derive
+    from claims.models import Assertion
+
+    claim = Claim.objects.get(slug="north-korean-troops-in-russia")
+    Assertion.objects.filter(pk=claim.assertions.first().pk).update(stated_on=day)
+    derive.claims_derive(claim_ids=[claim.pk])
+
+    for query in ({}, {"scale": "log"}, {"as_of": "2024-11-01"}):
+        response = client.get(claim.get_absolute_url(), query)
+        assert response.status_code == 200, query
+
+
+def test_a_direction_override_in_a_quote_is_shown_not_obeyed(client):
+    claim = ClaimFactory()
+    stated(claim, "1,500", 18, quote="They said 1,500.\u202e003,1 ton")
+
+    page = client.get(claim.get_absolute_url()).content.decode()
+
+    assert "\u202e" not in page
+    assert '<span class="control-mark">[U+202E]</span>' in page
