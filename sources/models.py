@@ -84,12 +84,16 @@ class Source(models.Model):
         help_text="The office or organisation this source belongs to: a spokesperson's "
         "office, an agency's ministry.",
     )
-    reliability = models.CharField(
+    # NULL is "not graded yet", a state of its own that the issue tracker asked to
+    # keep apart from every grade; an empty string would be a sixth value to police.
+    reliability = models.CharField(  # noqa: DJ001
         max_length=1,
         choices=SourceReliability,
-        default=SourceReliability.F,
-        help_text="Admiralty grade of the source's track record. Leave at F until "
-        "there is a record to judge.",
+        null=True,
+        blank=True,
+        help_text="Admiralty grade of the source's track record. Leave empty (“not "
+        "graded yet”) until someone has judged it; F means it was judged and cannot "
+        "be judged.",
     )
     url = models.URLField(
         blank=True,
@@ -110,9 +114,11 @@ class Source(models.Model):
                 violation_error_message="Choose one of the listed kinds of source.",
             ),
             models.CheckConstraint(
-                condition=Q(reliability__in=SourceReliability.values),
+                condition=Q(reliability__isnull=True)
+                | Q(reliability__in=SourceReliability.values),
                 name="source_reliability_valid",
-                violation_error_message="Reliability is a grade from A to F.",
+                violation_error_message="Reliability is a grade from A to F, or "
+                "empty when not graded yet.",
             ),
             models.CheckConstraint(
                 condition=Q(country="")

@@ -238,7 +238,7 @@ class _Importer:
             )
             self._fail(row, "source_kind" if column == "source" else column, message)
             return None
-        source = Source(name=name, kind=kind, reliability=row.reliability or "F")
+        source = Source(name=name, kind=kind, reliability=row.reliability or None)
         self.new_sources[name.lower()] = source
         return source
 

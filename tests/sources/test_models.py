@@ -57,10 +57,12 @@ def test_unknown_kind_and_grade_are_refused_both_ways():
         assert field in raised.value.message_dict
 
 
-def test_reliability_defaults_to_cannot_be_judged():
-    assert (
-        SourceFactory().get_reliability_display() == "F: reliability cannot be judged"
-    )
+def test_reliability_defaults_to_not_graded_yet_distinct_from_f():
+    source = SourceFactory()
+
+    assert source.reliability is None
+    source.reliability = "F"
+    source.full_clean()
 
 
 def test_source_cannot_belong_to_itself_or_its_own_part():
@@ -86,3 +88,45 @@ def test_two_documents_cannot_share_a_url_but_many_can_have_none():
         Document(title="Copy", url=first.url).full_clean()
     with pytest.raises(IntegrityError), transaction.atomic():
         Document.objects.create(title="Copy", url=first.url)
+
+
+def test_a_new_source_is_not_graded_yet_and_pages_say_so(client):
+    from django.urls import reverse
+
+    from tests.factories import ClaimFactory, stated
+
+    source = SourceFactory(name="Newly found outlet")
+    claim = ClaimFactory()
+    stated(claim, "1,500", 18, source=source)
+
+    assert source.reliability is None
+    for url in (
+        claim.get_absolute_url(),
+        reverse("sources:list"),
+        source.get_absolute_url(),
+    ):
+        assert "not graded yet" in client.get(url).content.decode()
+
+
+def test_never_changed_default_grades_become_not_graded_yet_in_the_migration():
+    import importlib
+
+    from django.apps import apps
+
+    from sources.models import Source
+
+    migration = importlib.import_module(
+        "sources.migrations.0005_reliability_not_graded_yet"
+    )
+    untouched = SourceFactory(name="Untouched")
+    judged = SourceFactory(name="Judged", reliability="B")
+    Source.objects.filter(pk__in=[untouched.pk]).update(reliability="F")
+    judged.reliability = "F"
+    judged.save()  # B, then F: a judgement, on record in the history
+    untouched.history.update(reliability="F")
+
+    migration.ungraded_defaults(apps, None)
+
+    untouched.refresh_from_db()
+    judged.refresh_from_db()
+    assert (untouched.reliability, judged.reliability) == (None, "F")
