@@ -6,9 +6,10 @@ from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
 from claims.filters import ClaimFilter
+from claims.http_cache import Stamp, claim_stamp, source_stamp, sources_stamp
 from claims.models import Assertion, Claim
 from claims.reader import selectors
-from claims.reader.caching import ReaderCacheMixin, site_changed_at
+from claims.reader.caching import ReaderCacheMixin
 from claims.reader.forms import ClaimViewForm
 from sources.filters import SourceFilter
 from sources.models import Source
@@ -51,16 +52,10 @@ class ClaimDetailView(ReaderCacheMixin, DetailView):
     def get_queryset(self):
         return Claim.objects.visible().with_related()
 
-    def cache_stamp(self) -> str | None:
+    def cache_stamp(self) -> Stamp | None:
         # A cached page needs only the claim's last change: no model, no join. None
         # (no such claim) skips the cache, and the view answers 404.
-        changed = (
-            Claim.objects.visible()
-            .filter(slug=self.kwargs["slug"])
-            .values_list("updated_at", flat=True)
-            .first()
-        )
-        return changed and f"claim:{changed.isoformat()}"
+        return claim_stamp(self.kwargs["slug"])
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -88,8 +83,8 @@ class ClaimChartView(ReaderCacheMixin, DetailView):
     def get_queryset(self):
         return Claim.objects.visible().with_related()
 
-    def cache_stamp(self) -> str | None:
-        return ClaimDetailView.cache_stamp(self)
+    def cache_stamp(self) -> Stamp | None:
+        return claim_stamp(self.kwargs["slug"])
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -104,7 +99,7 @@ class ClaimChartView(ReaderCacheMixin, DetailView):
         return response
 
 
-class SourceListView(FilterView):
+class SourceListView(ReaderCacheMixin, FilterView):
     filterset_class = SourceFilter
     template_name = "sources/source_list.html"
     paginate_by = 50
@@ -121,19 +116,17 @@ class SourceListView(FilterView):
             .order_by("name")
         )
 
+    def cache_stamp(self) -> Stamp:
+        # Figure counts move with claims; a source with no figures with its own edits.
+        return sources_stamp()
+
 
 class SourceDetailView(ReaderCacheMixin, DetailView):
     template_name = "sources/source_detail.html"
 
-    def cache_stamp(self) -> str | None:
+    def cache_stamp(self) -> Stamp:
         # Its figures' claims, or the source itself (an alias, a note) changing.
-        edited = (
-            Source.history.filter(slug=self.kwargs["slug"])
-            .order_by("-history_date")
-            .values_list("history_date", flat=True)
-            .first()
-        )
-        return f"{site_changed_at()}:{edited.isoformat() if edited else ''}"
+        return source_stamp(self.kwargs["slug"])
 
     def get_queryset(self):
         return Source.objects.select_related("parent").prefetch_related(
