@@ -1,5 +1,6 @@
 """Reader pages: no account needed, published assertions only."""
 
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.views.generic import DetailView, TemplateView
@@ -13,6 +14,9 @@ from claims.reader.caching import ReaderCacheMixin
 from claims.reader.forms import ClaimViewForm
 from sources.filters import SourceFilter
 from sources.models import Source
+
+# Figures in one page of the claim page's every-figure list.
+FIGURES_PER_PAGE = 100
 
 
 class HomeView(ReaderCacheMixin, TemplateView):
@@ -65,6 +69,13 @@ class ClaimDetailView(ReaderCacheMixin, DetailView):
             self.object,
             **form.chart_options(),
             site=self.request.build_absolute_uri("/").rstrip("/"),
+        )
+        # The every-figure list shows a page of figures, the latest by default: a
+        # dense claim's page weighs what a reader sees, not its row count (issue 17).
+        # Every figure is one link away, in the downloads.
+        figures = Paginator(context["page"].assertions, FIGURES_PER_PAGE)
+        context["figures"] = figures.get_page(
+            self.request.GET.get("figures") or figures.num_pages
         )
         query = self.request.GET.urlencode()
         context["chart_download_url"] = reverse(
