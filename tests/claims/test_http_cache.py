@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from claims.models import Claim
 from sources.models import Source
-from tests.factories import stated
+from tests.factories import SourceFactory, stated
 
 pytestmark = pytest.mark.django_db
 
@@ -220,3 +220,15 @@ def test_the_claim_page_gzipped_is_the_page(client, seeded):
 
     assert packed["Content-Encoding"] == "gzip"
     assert gzip.decompress(packed.content) == plain
+
+
+def test_a_new_source_shows_on_the_cached_source_list_at_once(client, seeded):
+    first = client.get(reverse("sources:list"))
+
+    SourceFactory(name="Brand New Agency")
+    again = client.get(
+        reverse("sources:list"), headers={"if-none-match": first["ETag"]}
+    )
+
+    assert again.status_code == 200
+    assert "Brand New Agency" in again.content.decode()
