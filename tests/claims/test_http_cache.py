@@ -232,3 +232,13 @@ def test_a_new_source_shows_on_the_cached_source_list_at_once(client, seeded):
 
     assert again.status_code == 200
     assert "Brand New Agency" in again.content.decode()
+
+
+def test_a_cached_chart_is_still_an_svg_download(client, seeded):
+    url = reverse("claims:chart", args=[TROOPS])
+    client.get(url)
+
+    cached = client.get(url)
+
+    assert cached["Content-Type"] == "image/svg+xml; charset=utf-8"
+    assert cached["Content-Disposition"].startswith("attachment;")
