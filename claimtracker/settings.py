@@ -87,6 +87,10 @@ MIDDLEWARE = [
     # Early, so that a 400 answered by a later middleware (a disallowed host, a bad
     # cookie) carries the policy too.
     "csp.middleware.CSPMiddleware",
+    # Compresses pages, JSON, CSV and feeds (whitenoise serves static files
+    # precompressed, before this). It pads each response against BREACH: README.md,
+    # "Compression".
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -120,6 +124,9 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # `personal`: base.html reads the user and messages only for visitors
+                # with a session, so anonymous pages carry no `Vary: Cookie`.
+                "claims.http_cache.personal",
             ],
             # The readers' template tags live with the reader pages (claims/reader/),
             # not in an app-level templatetags package.
@@ -162,10 +169,20 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
+            # Lets several deployments (or test runs) share one Redis database.
+            "KEY_PREFIX": os.environ.get("CLAIMTRACKER_CACHE_PREFIX", ""),
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# How long browsers and shared caches (a CDN, a reverse proxy) may keep an anonymous
+# reader's page, feed, download or API answer, and then serve it stale while they
+# revalidate it with a conditional GET (README.md, "HTTP caching").
+CLAIMTRACKER_HTTP_MAX_AGE = int(os.environ.get("CLAIMTRACKER_HTTP_MAX_AGE", "60"))
+CLAIMTRACKER_HTTP_STALE_WHILE_REVALIDATE = int(
+    os.environ.get("CLAIMTRACKER_HTTP_STALE_WHILE_REVALIDATE", "300")
+)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"django.contrib.auth.password_validation.{name}"}

@@ -157,8 +157,9 @@ def fetch(port: int, path: str, timeout: float = 30) -> Response:
 
 
 @contextlib.contextmanager
-def gunicorn(database: Database, static_root: Path):
-    """Serve the app with gunicorn under production settings; yield its port."""
+def gunicorn(database: Database, static_root: Path, **env):
+    """Serve the app with gunicorn under production settings, with `env` added to its
+    environment (REDIS_URL, say); yield its port."""
     port = free_port()
     process = subprocess.Popen(
         [
@@ -181,6 +182,7 @@ def gunicorn(database: Database, static_root: Path):
             production=True,
             DJANGO_STATIC_ROOT=str(static_root),
             DJANGO_CONN_MAX_AGE="60",
+            **env,
         ),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,

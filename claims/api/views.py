@@ -8,10 +8,22 @@ from claims import selectors
 from claims.api import serializers
 from claims.api.pagination import NewestFirst
 from claims.filters import AssertionFilter, ClaimFilter
+from claims.http_cache import conditional, site_stamp_of, sources_stamp
 from claims.models import Assertion, Claim, Discrepancy
 from claims.review import states as review
 from sources.filters import SourceFilter
 from sources.models import Source
+
+
+class ConditionalMixin:
+    """Answer conditional GETs from the change stamp (claims/http_cache.py) before
+    any query of the answer runs; `stamp_of` says which stamp."""
+
+    stamp_of = staticmethod(site_stamp_of)
+
+    def dispatch(self, request, *args, **kwargs):
+        view = conditional(self.stamp_of)(super().dispatch)
+        return view(request, *args, **kwargs)
 
 
 @extend_schema_view(
@@ -20,7 +32,7 @@ from sources.models import Source
         summary="One claim with its current estimates, spread and evolution"
     ),
 )
-class ClaimViewSet(viewsets.ReadOnlyModelViewSet):
+class ClaimViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Claim.objects.visible().with_related()
     filterset_class = ClaimFilter
     lookup_field = "slug"
@@ -37,7 +49,7 @@ class ClaimViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema_view(list=extend_schema(summary="Published assertions"))
-class AssertionViewSet(viewsets.ReadOnlyModelViewSet):
+class AssertionViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
     queryset = (
         Assertion.objects.published().with_related().order_by("-stated_on", "-pk")
     )
@@ -47,7 +59,9 @@ class AssertionViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema_view(list=extend_schema(summary="Sources"))
-class SourceViewSet(viewsets.ReadOnlyModelViewSet):
+class SourceViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
+    # A source with no figures moves no claim's stamp: its own edits count too.
+    stamp_of = staticmethod(lambda request, **kwargs: sources_stamp())
     queryset = (
         Source.objects.select_related("parent")
         .prefetch_related("aliases")
@@ -61,7 +75,7 @@ class SourceViewSet(viewsets.ReadOnlyModelViewSet):
 @extend_schema_view(
     list=extend_schema(summary="Discrepancies the editors have judged (published)")
 )
-class DiscrepancyViewSet(viewsets.ReadOnlyModelViewSet):
+class DiscrepancyViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
     queryset = (
         Discrepancy.objects.live()
         .filter(state__in=review.JUDGEMENTS)

@@ -12,6 +12,7 @@ from django.http import (
 from django.shortcuts import get_object_or_404
 
 from claims.filters import ClaimFilter
+from claims.http_cache import claim_stamp_of, conditional, site_stamp_of
 from claims.interchange import exports
 from claims.models import Claim
 
@@ -42,6 +43,7 @@ def _export_response(assertions, fmt: str, name: str) -> HttpResponse:
     return response
 
 
+@conditional(claim_stamp_of)
 def claim_export(request, slug: str, fmt: str):
     """Download a claim's published figures as CSV (the import format) or JSON."""
     if fmt not in EXPORT_TYPES:
@@ -51,6 +53,7 @@ def claim_export(request, slug: str, fmt: str):
     return _export_response(assertions, fmt, f"claimtracker-{claim.slug}")
 
 
+@conditional(site_stamp_of)
 def claim_list_export(request, fmt: str):
     """Download the figures of every claim the list's filters select."""
     if fmt not in EXPORT_TYPES:

@@ -1,51 +1,68 @@
-"""Reader pages served from the cache, keyed on when what they show last changed."""
-
-import hashlib
+"""Reader pages served from the cache, keyed on when what they show last changed,
+with HTTP validators from the same stamp (claims/http_cache.py)."""
 
 from django.core.cache import cache
-from django.db.models import Max
 from django.http import HttpResponse
 
-from claims.models import Claim
+from claims.http_cache import (
+    CONDITIONAL_METHODS,
+    Stamp,
+    address_hash,
+    has_session,
+    keep_private,
+    not_modified,
+    site_stamp,
+    validate_publicly,
+)
+
+# The headers a cached copy keeps besides its body (the chart is an SVG download).
+KEPT_HEADERS = ("Content-Type", "Content-Disposition")
 
 
 def site_changed_at() -> str:
-    """Return when anything readers see last changed: the newest claim change (every
-    edit that shows on a page moves some claim's updated_at)."""
-    latest = Claim.objects.aggregate(latest=Max("updated_at"))["latest"]
-    return latest.isoformat() if latest else "empty"
+    """Return when anything readers see last changed, as a cache-key part."""
+    return site_stamp().key
 
 
 def page_cache_key(kind: str, stamp: str, request) -> str:
-    """Return the cache key of a reader page as of `stamp`. The address is hashed: a
-    query string can be as long as a visitor likes."""
-    page = "\n".join([request.get_host(), request.path, request.GET.urlencode()])
-    return f"{kind}:{stamp}:{hashlib.sha256(page.encode()).hexdigest()}"
+    """Return the cache key of a reader page as of `stamp`."""
+    return f"{kind}:{stamp}:{address_hash(request)}"
 
 
 class ReaderCacheMixin:
-    """Serve readers (anonymous GETs) a cached copy of the page, keyed on what it
-    shows having last changed; logged-in staff always get a fresh page."""
+    """Serve anonymous readers the page from the cache, keyed on what it shows having
+    last changed, and answer their conditional GETs with 304 before any of it is built.
+    Visitors with a session cookie (signed-in staff) always get a fresh, private page;
+    for everyone else the session is never read, so no `Vary: Cookie`."""
 
     cache_seconds = 24 * 60 * 60
 
-    def cache_stamp(self) -> str | None:
+    def cache_stamp(self) -> Stamp | None:
         """Return when this page's content last changed; None to skip the cache."""
-        return site_changed_at()
+        return site_stamp()
 
     def dispatch(self, request, *args, **kwargs):
-        if request.method != "GET" or request.user.is_authenticated:
+        if request.method not in CONDITIONAL_METHODS:
             return super().dispatch(request, *args, **kwargs)
+        if has_session(request):
+            return keep_private(super().dispatch(request, *args, **kwargs))
         stamp = self.cache_stamp()
         if stamp is None:
             return super().dispatch(request, *args, **kwargs)
-        key = page_cache_key("reader-page", stamp, request)
-        body = cache.get(key)
-        if body is not None:
-            return HttpResponse(body)
+        answer = not_modified(request, stamp)
+        if answer is not None:
+            return answer
+        key = page_cache_key("reader-page", stamp.key, request)
+        cached = cache.get(key)
+        if cached is not None:
+            body, headers = cached
+            response = HttpResponse(body, headers=headers)
+            return validate_publicly(response, request, stamp)
         response = super().dispatch(request, *args, **kwargs)
         if hasattr(response, "render"):
             response.render()
         if response.status_code == 200:
-            cache.set(key, response.content, self.cache_seconds)
+            headers = {h: response[h] for h in KEPT_HEADERS if h in response}
+            cache.set(key, (response.content, headers), self.cache_seconds)
+            validate_publicly(response, request, stamp)
         return response

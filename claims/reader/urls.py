@@ -3,6 +3,7 @@ under its own namespace ("claims" through claims/urls.py, "sources", "feeds").""
 
 from django.urls import path
 
+from claims.http_cache import conditional, site_stamp_of
 from claims.reader import feeds, views
 
 claim_patterns = [
@@ -18,8 +19,11 @@ source_patterns = [
     path("<slug:slug>/", views.SourceDetailView.as_view(), name="detail"),
 ]
 
+# Feeds answer conditional GETs from the site's change stamp (claims/http_cache.py).
+feed = conditional(site_stamp_of)
+
 feed_patterns = [
-    path("", feeds.LatestAssertionsFeed(), name="all"),
-    path("claims/<slug:slug>/", feeds.ClaimFeed(), name="claim"),
-    path("topics/<slug:slug>/", feeds.TopicFeed(), name="topic"),
+    path("", feed(feeds.LatestAssertionsFeed()), name="all"),
+    path("claims/<slug:slug>/", feed(feeds.ClaimFeed()), name="claim"),
+    path("topics/<slug:slug>/", feed(feeds.TopicFeed()), name="topic"),
 ]

@@ -1,17 +1,22 @@
 """Reader pages: no account needed, published assertions only."""
 
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
 from claims.filters import ClaimFilter
+from claims.http_cache import Stamp, claim_stamp, source_stamp, sources_stamp
 from claims.models import Assertion, Claim
 from claims.reader import search, selectors
-from claims.reader.caching import ReaderCacheMixin, site_changed_at
+from claims.reader.caching import ReaderCacheMixin
 from claims.reader.forms import ClaimViewForm
 from sources.filters import SourceFilter
 from sources.models import Source
+
+# Figures in one page of the claim page's every-figure list.
+FIGURES_PER_PAGE = 100
 
 
 class HomeView(ReaderCacheMixin, TemplateView):
@@ -25,9 +30,6 @@ class MethodologyView(ReaderCacheMixin, TemplateView):
     """How figures are read and compared, with the worked examples."""
 
     template_name = "pages/methodology.html"
-
-    def cache_stamp(self) -> str | None:
-        return "methodology"  # changes only with a deploy, which clears the cache
 
 
 class SearchView(ReaderCacheMixin, TemplateView):
@@ -65,16 +67,10 @@ class ClaimDetailView(ReaderCacheMixin, DetailView):
     def get_queryset(self):
         return Claim.objects.visible().with_related()
 
-    def cache_stamp(self) -> str | None:
+    def cache_stamp(self) -> Stamp | None:
         # A cached page needs only the claim's last change: no model, no join. None
         # (no such claim) skips the cache, and the view answers 404.
-        changed = (
-            Claim.objects.visible()
-            .filter(slug=self.kwargs["slug"])
-            .values_list("updated_at", flat=True)
-            .first()
-        )
-        return changed and f"claim:{changed.isoformat()}"
+        return claim_stamp(self.kwargs["slug"])
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -84,6 +80,13 @@ class ClaimDetailView(ReaderCacheMixin, DetailView):
             self.object,
             **form.chart_options(),
             site=self.request.build_absolute_uri("/").rstrip("/"),
+        )
+        # The every-figure list shows a page of figures, the latest by default: a
+        # dense claim's page weighs what a reader sees, not its row count (issue 17).
+        # Every figure is one link away, in the downloads.
+        figures = Paginator(context["page"].assertions, FIGURES_PER_PAGE)
+        context["figures"] = figures.get_page(
+            self.request.GET.get("figures") or figures.num_pages
         )
         query = self.request.GET.urlencode()
         context["chart_download_url"] = reverse(
@@ -102,8 +105,8 @@ class ClaimChartView(ReaderCacheMixin, DetailView):
     def get_queryset(self):
         return Claim.objects.visible().with_related()
 
-    def cache_stamp(self) -> str | None:
-        return ClaimDetailView.cache_stamp(self)
+    def cache_stamp(self) -> Stamp | None:
+        return claim_stamp(self.kwargs["slug"])
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -118,7 +121,7 @@ class ClaimChartView(ReaderCacheMixin, DetailView):
         return response
 
 
-class SourceListView(FilterView):
+class SourceListView(ReaderCacheMixin, FilterView):
     filterset_class = SourceFilter
     template_name = "sources/source_list.html"
     paginate_by = 50
@@ -135,19 +138,17 @@ class SourceListView(FilterView):
             .order_by("name")
         )
 
+    def cache_stamp(self) -> Stamp:
+        # Figure counts move with claims; a source with no figures with its own edits.
+        return sources_stamp()
+
 
 class SourceDetailView(ReaderCacheMixin, DetailView):
     template_name = "sources/source_detail.html"
 
-    def cache_stamp(self) -> str | None:
+    def cache_stamp(self) -> Stamp:
         # Its figures' claims, or the source itself (an alias, a note) changing.
-        edited = (
-            Source.history.filter(slug=self.kwargs["slug"])
-            .order_by("-history_date")
-            .values_list("history_date", flat=True)
-            .first()
-        )
-        return f"{site_changed_at()}:{edited.isoformat() if edited else ''}"
+        return source_stamp(self.kwargs["slug"])
 
     def get_queryset(self):
         return Source.objects.select_related("parent").prefetch_related(

@@ -1,0 +1,201 @@
+"""The change stamp read as HTTP validators: ETag, Last-Modified, Cache-Control, 304.
+
+`claims/derive.py` alone sets `Claim.updated_at` (the change stamp); this module only
+reads it. A stamp says when what a response shows last changed: a claim page its
+claim's stamp, the lists, home page and feeds the newest stamp of any claim, source
+pages also their source's last edit. The ETag is that stamp with the address (path
+and query string) hashed in, so every filtered list and every as-of date is its own
+validator; Last-Modified is the stamp to the second.
+
+Anonymous readers get responses any cache may keep for a short while
+(`Cache-Control: public`); a visitor carrying a session cookie (staff who signed in)
+gets a private answer that is revalidated every time. The session is never read for a
+visitor without the cookie, so anonymous responses carry no `Vary: Cookie`.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.db.models import Max
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
+
+from claims.models import Claim
+from sources.models import Source
+
+CONDITIONAL_METHODS = {"GET", "HEAD"}
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """When what one response shows last changed: `key` goes into cache keys and
+    ETags, `changed_at` (None for an empty site) into Last-Modified."""
+
+    key: str
+    changed_at: datetime | None
+
+
+def _latest(*moments: datetime | None) -> datetime | None:
+    known = [m for m in moments if m is not None]
+    return max(known) if known else None
+
+
+def site_stamp() -> Stamp:
+    """Return the newest change of any claim: every edit that shows on a page moves
+    some claim's stamp (derive.py). One query."""
+    latest = Claim.objects.aggregate(latest=Max("updated_at"))["latest"]
+    return Stamp(f"site:{latest.isoformat() if latest else 'empty'}", latest)
+
+
+def claim_stamp(slug: str) -> Stamp | None:
+    """Return the visible claim's last change, or None when there is no such claim
+    (the view then answers 404). One query."""
+    changed = (
+        Claim.objects.visible()
+        .filter(slug=slug)
+        .values_list("updated_at", flat=True)
+        .first()
+    )
+    return changed and Stamp(f"claim:{changed.isoformat()}", changed)
+
+
+def sources_stamp() -> Stamp:
+    """Return the site's stamp with the last edit of any source (a source with no
+    figures moves no claim's stamp). Two queries."""
+    site = site_stamp()
+    edited = Source.history.aggregate(latest=Max("history_date"))["latest"]
+    return Stamp(
+        f"{site.key}:sources:{edited.isoformat() if edited else ''}",
+        _latest(site.changed_at, edited),
+    )
+
+
+def source_stamp(slug: str) -> Stamp:
+    """Return the site's stamp with the source's own last edit (an alias, a note).
+    Two queries."""
+    site = site_stamp()
+    edited = (
+        Source.history.filter(slug=slug)
+        .order_by("-history_date")
+        .values_list("history_date", flat=True)
+        .first()
+    )
+    return Stamp(
+        f"{site.key}:source:{edited.isoformat() if edited else ''}",
+        _latest(site.changed_at, edited),
+    )
+
+
+def has_session(request: HttpRequest) -> bool:
+    """Whether the visitor carries a session or messages cookie (only signing in
+    sets them), so that their page may show their links and messages. Read from the
+    cookies alone: touching `request.session` or `request.user` would make the
+    response vary on Cookie, and no shared cache could keep it."""
+    return (
+        settings.SESSION_COOKIE_NAME in request.COOKIES
+        or CookieStorage.cookie_name in request.COOKIES
+    )
+
+
+def personal(request: HttpRequest) -> dict:
+    """Tell templates whether they may read the visitor's user, permissions and
+    messages (a context processor): only when the visitor carries a session."""
+    return {"personal": has_session(request)}
+
+
+def address_hash(request: HttpRequest) -> str:
+    """Return a hash of the host, path and query string: a query string can be as
+    long as a visitor likes."""
+    address = "\n".join([request.get_host(), request.path, request.GET.urlencode()])
+    return hashlib.sha256(address.encode()).hexdigest()
+
+
+def etag(stamp: Stamp, request: HttpRequest) -> str:
+    """Return the weak ETag of the response to `request` as of `stamp`. Weak: it
+    names what the page shows, and gzip changes the bytes, not the meaning."""
+    digest = hashlib.sha256(f"{stamp.key}\n{address_hash(request)}".encode())
+    return f'W/"{digest.hexdigest()[:32]}"'
+
+
+def _last_modified(stamp: Stamp) -> int | None:
+    return int(stamp.changed_at.timestamp()) if stamp.changed_at else None
+
+
+def not_modified(request: HttpRequest, stamp: Stamp) -> HttpResponse | None:
+    """Return a 304 when the request's If-None-Match or If-Modified-Since still holds
+    for `stamp`, else None (the caller builds the body)."""
+    if request.method not in CONDITIONAL_METHODS:
+        return None
+    tag, modified = etag(stamp, request), _last_modified(stamp)
+    answer = get_conditional_response(request, etag=tag, last_modified=modified)
+    if answer is None:
+        return None
+    if isinstance(answer, HttpResponseNotModified):
+        validate_publicly(answer, request, stamp)
+    return answer
+
+
+def validate_publicly(response: HttpResponse, request: HttpRequest, stamp: Stamp):
+    """Give an anonymous reader's response its validators and let any cache keep it
+    for CLAIMTRACKER_HTTP_MAX_AGE seconds, then serve it stale while it revalidates."""
+    response.headers["ETag"] = etag(stamp, request)
+    if stamp.changed_at:
+        response.headers["Last-Modified"] = http_date(_last_modified(stamp))
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=settings.CLAIMTRACKER_HTTP_MAX_AGE,
+        stale_while_revalidate=settings.CLAIMTRACKER_HTTP_STALE_WHILE_REVALIDATE,
+    )
+    return response
+
+
+def keep_private(response: HttpResponse) -> HttpResponse:
+    """Mark a signed-in visitor's response as theirs alone, revalidated each time."""
+    patch_cache_control(response, private=True, no_cache=True)
+    return response
+
+
+def conditional(stamp_of):
+    """Decorate a read-only view: answer a conditional GET from the stamp
+    (`stamp_of(request, **kwargs)`, returning a Stamp or None for "no such page")
+    without running the view, and give its answer validators and caching headers."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            # Feeds, downloads and the API show everyone the same, signed in or
+            # not, and never read the session: public for all.
+            if request.method not in CONDITIONAL_METHODS:
+                return view(request, *args, **kwargs)
+            stamp = stamp_of(request, **kwargs)
+            if stamp is None:
+                return view(request, *args, **kwargs)
+            answer = not_modified(request, stamp)
+            if answer is not None:
+                return answer
+            response = view(request, *args, **kwargs)
+            if response.status_code == 200:
+                validate_publicly(response, request, stamp)
+            return response
+
+        return wrapped
+
+    return decorator
+
+
+def site_stamp_of(request: HttpRequest, **kwargs) -> Stamp:
+    """Return the site's stamp (for `conditional`: lists, feeds, the API)."""
+    return site_stamp()
+
+
+def claim_stamp_of(request: HttpRequest, *, slug: str, **kwargs) -> Stamp | None:
+    """Return the claim's stamp (for `conditional`: one claim's pages)."""
+    return claim_stamp(slug)
