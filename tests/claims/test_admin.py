@@ -7,6 +7,7 @@ from claims.models import Assertion
 from tests.factories import (
     AssertionFactory,
     ClaimFactory,
+    DocumentFactory,
     SourceAliasFactory,
     SourceFactory,
 )
@@ -279,3 +280,38 @@ def test_a_malformed_topic_filter_gets_the_admins_error_page_not_a_crash(
 
     assert response.status_code == 302
     assert response["Location"].endswith("?e=1")
+
+
+def test_a_near_miss_quote_is_refused_with_where_it_differs(researcher_client):
+    document = DocumentFactory(
+        text="Officials said between 10,000 and 12,000 troops were deployed."
+    )
+    form = assertion_form(
+        ClaimFactory(),
+        SourceFactory(),
+        document=document.pk,
+        quote="Officials said between 10,000 and 15,000 troops were deployed.",
+    )
+
+    response = researcher_client.post(ADD_URL, form)
+
+    errors = " ".join(response.context["adminform"].form.errors["quote"])
+    assert "Nearest passage: “Officials said between 10,000 and 12,000" in errors
+    assert "differs at “12,000 troops”" in errors
+    assert not Assertion.objects.exists()
+
+
+def test_a_curly_quoted_document_accepts_a_straight_quoted_copy(researcher_client):
+    document = DocumentFactory(text="Officials said “between 10,000 and 12,000”.")
+    form = assertion_form(
+        ClaimFactory(),
+        SourceFactory(),
+        document=document.pk,
+        quote='Officials said "between 10,000 and 12,000".',
+    )
+
+    researcher_client.post(ADD_URL, form)
+
+    assert (
+        Assertion.objects.get().quote == "Officials said “between 10,000 and 12,000”."
+    )
