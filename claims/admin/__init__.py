@@ -11,6 +11,7 @@ from django.urls import path
 from simple_history.admin import SimpleHistoryAdmin
 
 from claims import services
+from claims.admin import figurelog, landing  # noqa: F401  (landing wraps the login)
 from claims.admin.forms import AssertionForm, ClaimForm, ImportForm, RetractForm
 from claims.concurrency import EditConflict
 from claims.interchange import imports
@@ -342,8 +343,24 @@ class AssertionAdmin(VersionedAdmin):
                 self.admin_site.admin_view(self.import_view),
                 name="claims_assertion_import",
             ),
+            path(
+                "log/",
+                self.admin_site.admin_view(self.log_view),
+                name="claims_assertion_log",
+            ),
+            path(
+                "log/reading/",
+                self.admin_site.admin_view(self.reading_view),
+                name="claims_assertion_reading",
+            ),
             *super().get_urls(),
         ]
+
+    def log_view(self, request):
+        return figurelog.log_view(self, request)
+
+    def reading_view(self, request):
+        return figurelog.reading_view(self, request)
 
     def import_view(self, request):
         """Upload a CSV, preview what it would create (a dry run), then confirm."""

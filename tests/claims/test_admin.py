@@ -315,3 +315,44 @@ def test_a_curly_quoted_document_accepts_a_straight_quoted_copy(researcher_clien
     assert (
         Assertion.objects.get().quote == "Officials said “between 10,000 and 12,000”."
     )
+
+
+def sign_in(client, user, **query):
+    user.set_password("a long passphrase")
+    user.save()
+    url = reverse("admin:login")
+    if query:
+        url += "?" + "&".join(f"{k}={v}" for k, v in query.items())
+    return client.post(
+        url,
+        {
+            "username": user.username,
+            "password": "a long passphrase",
+            "next": query.get("next", reverse("admin:index")),
+        },
+    )
+
+
+def test_an_editor_signing_in_lands_on_the_review_queue(client, editor):
+    response = sign_in(client, editor)
+
+    assert response.status_code == 302
+    assert response.url == reverse("review:queue")
+
+
+def test_an_editor_signing_in_on_the_way_to_a_page_goes_to_that_page(client, editor):
+    response = sign_in(client, editor, next=CHANGELIST_URL)
+
+    assert response.url == CHANGELIST_URL
+
+
+def test_a_researcher_signing_in_lands_on_the_admin_index(client, researcher):
+    response = sign_in(client, researcher)
+
+    assert response.url == reverse("admin:index")
+
+
+def test_the_queue_is_linked_from_the_admins_header_and_index(editor_client):
+    page = editor_client.get(reverse("admin:index")).content.decode()
+
+    assert page.count(f'href="{reverse("review:queue")}"') == 2
