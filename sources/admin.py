@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AdminDateWidget
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from simple_history.admin import SimpleHistoryAdmin
@@ -9,7 +10,13 @@ from sources.models import Document, Source, SourceAlias
 
 # An address typed without a scheme ("example.org") is taken as https, Django 6's
 # default, adopted now.
-URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
+# Dates are typed as YYYY-MM-DD (claims/formats/), and the box says so.
+DATE_FIELDS = {
+    models.DateField: {
+        "widget": AdminDateWidget(attrs={"placeholder": "YYYY-MM-DD", "size": "10"})
+    }
+}
+URL_FIELDS = {models.URLField: {"assume_scheme": "https"}, **DATE_FIELDS}
 
 
 class SuperuserDeleteMixin:
@@ -26,6 +33,8 @@ class ServiceAdmin(SuperuserDeleteMixin, SimpleHistoryAdmin):
 
     Reading the history needs only view permission; reverting needs change
     permission on the model, like any other edit."""
+
+    formfield_overrides = DATE_FIELDS
 
     def service_save(self, request, obj) -> None:
         raise NotImplementedError

@@ -8,6 +8,8 @@ from django.db.models import Count, Exists, OuterRef
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.html import format_html
+from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
 from claims import services
@@ -253,24 +255,46 @@ class TopicListFilter(admin.SimpleListFilter):
         return queryset.filter(claim__topic=self.value())
 
 
+def titled(title: str, filter_class):
+    """Return `filter_class` with its own title: two filters on fields both called
+    “kind” would otherwise both read “By kind”."""
+
+    class Titled(filter_class):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.title = title
+
+    return Titled
+
+
+def shortened(text: str, length: int):
+    """Return `text` cut to `length` characters, whole in the cell's tooltip."""
+    if len(text) <= length:
+        return text
+    return format_html(
+        '<span title="{}">{}</span>', text, Truncator(text).chars(length)
+    )
+
+
 @admin.register(Assertion)
 class AssertionAdmin(VersionedAdmin):
     form = AssertionForm
+    # The columns that fit 1,280 px beside the filters; long titles are shortened
+    # (the full text is the cell's title), the document is on the assertion's page.
     list_display = [
         "stated_on",
-        "claim",
-        "source",
+        "claim_title",
+        "source_name",
         "figure",
         "interpretation",
         "status",
-        "document",
     ]
     list_display_links = ["stated_on", "figure"]
     list_filter = [
         TopicListFilter,
         ("source", admin.RelatedOnlyFieldListFilter),
-        "source__kind",
-        "kind",
+        ("source__kind", titled("source kind", admin.ChoicesFieldListFilter)),
+        ("kind", titled("figure kind", admin.ChoicesFieldListFilter)),
         "status",
         "stated_on",
         "date_precision",
@@ -427,6 +451,14 @@ class AssertionAdmin(VersionedAdmin):
     @admin.display(description="read as")
     def interpretation(self, assertion):
         return assertion.interpretation
+
+    @admin.display(description="claim", ordering="claim__title")
+    def claim_title(self, assertion):
+        return shortened(assertion.claim.title, 40)
+
+    @admin.display(description="source", ordering="source__name")
+    def source_name(self, assertion):
+        return shortened(assertion.source.name, 32)
 
     def service_save(self, request, obj):
         services.assertion_save(assertion=obj, user=request.user)

@@ -356,3 +356,46 @@ def test_the_queue_is_linked_from_the_admins_header_and_index(editor_client):
     page = editor_client.get(reverse("admin:index")).content.decode()
 
     assert page.count(f'href="{reverse("review:queue")}"') == 2
+
+
+def test_the_assertion_list_shows_its_key_columns_with_long_titles_shortened(
+    researcher_client,
+):
+    claim = ClaimFactory(
+        title="North Korean troops deployed to the Kursk region of Russia"
+    )
+    AssertionFactory(claim=claim, stated_on=datetime.date(2025, 10, 13))
+
+    response = researcher_client.get(CHANGELIST_URL)
+
+    page = response.content.decode()
+    headers = [str(h["text"]) for h in response.context["result_headers"]]
+    assert headers[1:] == [
+        "stated on",
+        "claim",
+        "source",
+        "figure",
+        "read as",
+        "status",
+    ]
+    assert "North Korean troops deployed to the Kur…" in page
+    assert "13 Oct 2025" in page
+
+
+def test_the_two_kind_filters_have_distinct_titles(researcher_client):
+    response = researcher_client.get(CHANGELIST_URL)
+
+    titles = [spec.title for spec in response.context["cl"].filter_specs]
+    assert "source kind" in titles and "figure kind" in titles
+    assert "kind" not in titles
+
+
+def test_dates_are_shown_back_as_typed_with_the_hint(researcher_client):
+    assertion = AssertionFactory(stated_on=datetime.date(2025, 10, 13))
+
+    page = researcher_client.get(
+        reverse("admin:claims_assertion_change", args=[assertion.pk])
+    ).content.decode()
+
+    assert 'value="2025-10-13"' in page
+    assert 'placeholder="YYYY-MM-DD"' in page
