@@ -5,6 +5,7 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -13,7 +14,7 @@ from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
 from claims import services
-from claims.admin import figurelog, landing  # noqa: F401  (landing wraps the login)
+from claims.admin import figurelog, importpreview, landing  # noqa: F401  (landing wraps the login)
 from claims.admin.forms import AssertionForm, ClaimForm, ImportForm, RetractForm
 from claims.concurrency import EditConflict
 from claims.interchange import imports
@@ -368,6 +369,11 @@ class AssertionAdmin(VersionedAdmin):
                 name="claims_assertion_import",
             ),
             path(
+                "import/template.csv",
+                self.admin_site.admin_view(self.import_template_view),
+                name="claims_assertion_import_template",
+            ),
+            path(
                 "log/",
                 self.admin_site.admin_view(self.log_view),
                 name="claims_assertion_log",
@@ -385,6 +391,18 @@ class AssertionAdmin(VersionedAdmin):
 
     def reading_view(self, request):
         return figurelog.reading_view(self, request)
+
+    def import_template_view(self, request):
+        """Download a CSV to start from: the columns, one example row per kind."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        response = HttpResponse(
+            importpreview.template_csv(), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = (
+            'attachment; filename="claimtracker-import-template.csv"'
+        )
+        return response
 
     def import_view(self, request):
         """Upload a CSV, preview what it would create (a dry run), then confirm."""
@@ -439,7 +457,12 @@ class AssertionAdmin(VersionedAdmin):
                         "token": token,
                         "text": text.decode("utf-8-sig"),
                     }
-                    context.update(summary=summary, token=token)
+                    context.update(
+                        summary=summary,
+                        token=token,
+                        readings=importpreview.readings(summary),
+                        new_names=importpreview.new_names(summary),
+                    )
         return TemplateResponse(request, "admin/claims/assertion/import.html", context)
 
     def get_readonly_fields(self, request, obj=None):
