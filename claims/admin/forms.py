@@ -82,8 +82,8 @@ class RetractForm(forms.Form):
 class ImportForm(forms.Form):
     file = forms.FileField(
         label="CSV file",
-        help_text="UTF-8, one row per assertion, with the header described in the "
-        "README (“CSV import”). Nothing is written until you confirm.",
+        help_text="UTF-8, one row per assertion, with a header row; start from the "
+        "template below. Nothing is written until you confirm the preview.",
     )
 
     def clean_file(self):

@@ -33,3 +33,7 @@ def queue_after_login(login):
 
 
 admin.site.login = queue_after_login(admin.site.login)
+
+# The lists and the figure-logging screen need the width at 1,280 px: the app list
+# stays on the index and in the breadcrumbs, not in a sidebar on every page.
+admin.site.enable_nav_sidebar = False
