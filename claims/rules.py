@@ -147,6 +147,8 @@ class _Folding:
 def quote_passage(quote: str, text: str) -> str | None:
     """Return the passage of `text` that `quote` copies, with the document's own
     typography, or None when the quote does not occur in it even after folding."""
+    if quote and quote in text:  # the usual case, without folding the document
+        return quote
     folded_quote = fold(quote)
     if not folded_quote:
         return None

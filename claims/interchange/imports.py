@@ -325,7 +325,10 @@ class _Importer:
                 high=row.high if row.is_overridden else parsed.high,
                 value=parsed.value,
                 is_overridden=row.is_overridden,
-                quote=row.quote,
+                # A copy differing only in typography keeps the document's text.
+                quote=rules.quote_passage(row.quote, document.text) or row.quote
+                if document is not None and document.text
+                else row.quote,
                 created_by=self.user,
                 created_at=now,
                 updated_at=now,

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from claims.interchange import csvformat, imports
 from claims.models import Assertion
+from sources.models import Document
 
 pytestmark = pytest.mark.django_db
 
@@ -95,3 +96,18 @@ def test_the_import_page_links_the_template(researcher_client):
     page = researcher_client.get(IMPORT_URL).content.decode()
 
     assert f'href="{TEMPLATE_URL}"' in page
+
+
+def test_an_imported_quote_differing_in_typography_keeps_the_documents_text(seeded):
+    document = Document.objects.get(title__startswith="What do North Korean")
+    text = (
+        ",".join(csvformat.REQUIRED)
+        + "\nNorth Korean troops in Russia,troops,War,NIS,intelligence,2024-10-21,"
+        + '"1,500",South Korea\'s National Intelligence Service (NIS),'
+        + f'"{document.title}",{document.url},\n'
+    )
+
+    imports.assertions_import(data=text)
+
+    assertion = Assertion.objects.get(stated_on="2024-10-21")
+    assert assertion.quote == "South Korea’s National Intelligence Service (NIS)"
