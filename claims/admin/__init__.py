@@ -3,8 +3,9 @@ import secrets
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Count, Exists, OuterRef
+from django.forms import Textarea, TextInput
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -20,7 +21,12 @@ from claims.concurrency import EditConflict
 from claims.interchange import imports
 from claims.models import Assertion, Claim, Discrepancy, Topic
 from claims.review import services as review_services
-from sources.admin import DocumentAdmin, ServiceAdmin, SuperuserDeleteMixin
+from sources.admin import (
+    DATE_FIELDS,
+    DocumentAdmin,
+    ServiceAdmin,
+    SuperuserDeleteMixin,
+)
 from sources.models import Document
 
 IMPORT_SESSION_KEY = "claims:import-preview"
@@ -123,12 +129,21 @@ class AssertionListInline(admin.TabularInline):
 
 
 class AssertionAddInline(SuperuserDeleteMixin, admin.TabularInline):
-    """Blank rows for new assertions; their figures are parsed on save."""
+    """Blank rows for new assertions; their figures are parsed on save. Their boxes
+    are narrow so that a row fits 1,280 px, its errors in view above each field."""
 
     model = Assertion
     form = AssertionForm
     extra = 1
     verbose_name_plural = "add assertions"
+    formfield_overrides = {
+        **DATE_FIELDS,
+        models.TextField: {"widget": Textarea(attrs={"rows": 3, "cols": 24})},
+        models.CharField: {"widget": TextInput(attrs={"size": 12})},
+    }
+
+    class Media:
+        css = {"all": ["css/admin-inlines.css"]}
 
     def get_queryset(self, request):
         return super().get_queryset(request).none()

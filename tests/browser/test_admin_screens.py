@@ -228,3 +228,20 @@ def test_the_assertion_list_fits_1280_pixels(
     assert results.evaluate("el => el.scrollWidth <= el.clientWidth")
     filters = page.locator("#changelist-filter").inner_text()
     assert "By source kind" in filters and "By figure kind" in filters
+
+
+@pytest.mark.parametrize(
+    "path, name",
+    [
+        ("/admin/claims/claim/add/", "claim-add"),
+        ("/admin/sources/document/add/", "document-add"),
+    ],
+)
+def test_the_claim_and_document_forms_fit_1280_pixels(
+    seeded_server, researcher_account, open_page, screenshot, path, name
+):
+    page = open_page(seeded_server.url + path)
+    sign_in(page, "rita")
+
+    screenshot(page, name)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
