@@ -19,7 +19,7 @@ from claims import figures, services
 from claims.admin.forms import LogClaimForm, LogFigureFormSet, reading_of
 from claims.models import Assertion, Claim
 from sources import services as source_services
-from sources.models import Document, Source
+from sources.models import Document, Source, SourceAlias
 
 
 class _RolledBack(Exception):
@@ -147,11 +147,15 @@ def _new_claim(claim_form, user) -> Claim:
 
 def _new_source(data, new_sources: dict, user) -> Source:
     """Return the source named in the row: one created for an earlier row, one that
-    already has the name, or a new one."""
+    already has the name or the alias (ignoring case, as the import matches), or a
+    new one."""
     name = data["new_source"].strip()
     key = name.lower()
     if key not in new_sources:
-        existing = Source.objects.filter(name__iexact=name).first()
+        alias = SourceAlias.objects.filter(name__iexact=name).first()
+        existing = Source.objects.filter(name__iexact=name).first() or (
+            alias.source if alias else None
+        )
         new_sources[key] = existing or source_services.source_save(
             source=Source(
                 name=name, slug=_free_slug(Source, name), kind=data["new_source_kind"]

@@ -5,7 +5,12 @@ from django.urls import reverse
 
 from claims.models import Assertion, Claim
 from sources.models import Source
-from tests.factories import DocumentFactory, SourceFactory, TopicFactory
+from tests.factories import (
+    DocumentFactory,
+    SourceAliasFactory,
+    SourceFactory,
+    TopicFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -177,3 +182,39 @@ def test_editors_may_not_log_figures(editor_client, document):
     response = editor_client.get(URL, {"document": document.pk})
 
     assert response.status_code == 403
+
+
+def test_a_new_source_named_by_an_existing_alias_is_the_existing_source(
+    researcher_client, document
+):
+    pentagon = SourceAliasFactory(name="Pentagon").source
+    data = rows(
+        {
+            "new_source": "pentagon",
+            "new_source_kind": "military",
+            "figure": "3,000",
+            "quote": "the Pentagon’s estimate was 3,000",
+        },
+        save="Save",
+        new_title="Troops",
+        new_unit="troops",
+        new_topic=TopicFactory().pk,
+    )
+
+    researcher_client.post(f"{URL}?document={document.pk}", data)
+
+    assert Assertion.objects.get().source == pentagon
+
+
+def test_two_more_rows_keep_what_was_typed(researcher_client, document):
+    data = rows(
+        {"source": SourceFactory().pk, "figure": "3,000", "quote": "3,000"},
+        more="Two more rows",
+    )
+
+    response = researcher_client.post(f"{URL}?document={document.pk}", data)
+
+    page = response.content.decode()
+    assert page.count('class="module figure-row"') == 6
+    assert 'value="3,000"' in page
+    assert not Assertion.objects.exists()
