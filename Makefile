@@ -36,9 +36,9 @@ run: seed
 	@echo ""
 	@echo "Claimtracker is starting at http://$(HOST):$(PORT)/"
 	@echo "Researchers and editors work in http://$(HOST):$(PORT)/admin/"
-	@echo "Create an account first, in another terminal:"
-	@echo "  $(BIN)/python manage.py createsuperuser                          (administrator)"
-	@echo "  $(BIN)/python manage.py create_account NAME --role researcher   (or --role editor)"
+	@echo "Create an account first, in another terminal (in this folder):"
+	@echo "  DJANGO_DEBUG=1 $(BIN)/python manage.py createsuperuser                         # administrator"
+	@echo "  DJANGO_DEBUG=1 $(BIN)/python manage.py create_account NAME --role researcher  # or --role editor"
 	@echo ""
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 

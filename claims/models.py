@@ -488,6 +488,10 @@ class Assertion(Versioned):
         if self.stated_on:
             self.stated_on = dates.normalise(self.stated_on, self.date_precision)
         document = self.document if self.document_id else None
+        if document is not None and document.text and self.quote:
+            # A copy that differs only in typography (curly quotes, dashes, spaces)
+            # is stored as the document's own passage.
+            self.quote = rules.quote_passage(self.quote, document.text) or self.quote
         problems = rules.assertion_problems(
             stated_on=self.stated_on,
             published_on=document.published_on if document else None,

@@ -198,6 +198,9 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# Dates are shown as “13 Oct 2025” and typed as YYYY-MM-DD everywhere, the admin
+# included (claims/formats/).
+FORMAT_MODULE_PATH = ["claims.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))

@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AdminDateWidget
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.http import HttpResponseRedirect
@@ -12,7 +13,13 @@ from sources.validators import SEARCH_CUT, search_text
 
 # An address typed without a scheme ("example.org") is taken as https, Django 6's
 # default, adopted now.
-URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
+# Dates are typed as YYYY-MM-DD (claims/formats/), and the box says so.
+DATE_FIELDS = {
+    models.DateField: {
+        "widget": AdminDateWidget(attrs={"placeholder": "YYYY-MM-DD", "size": "10"})
+    }
+}
+URL_FIELDS = {models.URLField: {"assume_scheme": "https"}, **DATE_FIELDS}
 
 
 class SuperuserDeleteMixin:
@@ -93,6 +100,8 @@ class ServiceAdmin(SafeParametersMixin, SuperuserDeleteMixin, SimpleHistoryAdmin
 
     Reading the history needs only view permission; reverting needs change
     permission on the model, like any other edit."""
+
+    formfield_overrides = DATE_FIELDS
 
     def service_save(self, request, obj) -> None:
         raise NotImplementedError

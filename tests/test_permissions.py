@@ -85,6 +85,9 @@ GET_MATRIX = {
     "admin:view_on_site": (302, 302, 302, 302, 302),
     "admin:app_list": (302, 404, 200, 200, 200),  # no app of theirs: no page
     "admin:claims_assertion_import": RESEARCHERS,
+    "admin:claims_assertion_import_template": RESEARCHERS,
+    "admin:claims_assertion_log": RESEARCHERS,
+    "admin:claims_assertion_reading": RESEARCHERS,
     **admin_pages("claims_assertion", RESEARCHERS, VIEWERS, SUPERUSERS),
     **{
         name: codes

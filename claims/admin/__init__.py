@@ -3,20 +3,26 @@ import secrets
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Count, Exists, OuterRef
+from django.forms import Textarea, TextInput
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.html import format_html
+from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
 from claims import services
+from claims.admin import figurelog, importpreview, landing  # noqa: F401  (landing wraps the login)
 from claims.admin.forms import AssertionForm, ClaimForm, ImportForm, RetractForm
 from claims.concurrency import EditConflict
 from claims.interchange import imports
 from claims.models import Assertion, Claim, Discrepancy, Topic
 from claims.review import services as review_services
 from sources.admin import (
+    DATE_FIELDS,
     DocumentAdmin,
     SafeParametersMixin,
     ServiceAdmin,
@@ -124,12 +130,21 @@ class AssertionListInline(admin.TabularInline):
 
 
 class AssertionAddInline(SuperuserDeleteMixin, admin.TabularInline):
-    """Blank rows for new assertions; their figures are parsed on save."""
+    """Blank rows for new assertions; their figures are parsed on save. Their boxes
+    are narrow so that a row fits 1,280 px, its errors in view above each field."""
 
     model = Assertion
     form = AssertionForm
     extra = 1
     verbose_name_plural = "add assertions"
+    formfield_overrides = {
+        **DATE_FIELDS,
+        models.TextField: {"widget": Textarea(attrs={"rows": 3, "cols": 24})},
+        models.CharField: {"widget": TextInput(attrs={"size": 12})},
+    }
+
+    class Media:
+        css = {"all": ["css/admin-inlines.css"]}
 
     def get_queryset(self, request):
         return super().get_queryset(request).none()
@@ -259,24 +274,46 @@ class TopicListFilter(admin.SimpleListFilter):
         return queryset.filter(claim__topic=value)
 
 
+def titled(title: str, filter_class):
+    """Return `filter_class` with its own title: two filters on fields both called
+    “kind” would otherwise both read “By kind”."""
+
+    class Titled(filter_class):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.title = title
+
+    return Titled
+
+
+def shortened(text: str, length: int):
+    """Return `text` cut to `length` characters, whole in the cell's tooltip."""
+    if len(text) <= length:
+        return text
+    return format_html(
+        '<span title="{}">{}</span>', text, Truncator(text).chars(length)
+    )
+
+
 @admin.register(Assertion)
 class AssertionAdmin(VersionedAdmin):
     form = AssertionForm
+    # The columns that fit 1,280 px beside the filters; long titles are shortened
+    # (the full text is the cell's title), the document is on the assertion's page.
     list_display = [
         "stated_on",
-        "claim",
-        "source",
+        "claim_title",
+        "source_name",
         "figure",
         "interpretation",
         "status",
-        "document",
     ]
     list_display_links = ["stated_on", "figure"]
     list_filter = [
         TopicListFilter,
         ("source", admin.RelatedOnlyFieldListFilter),
-        "source__kind",
-        "kind",
+        ("source__kind", titled("source kind", admin.ChoicesFieldListFilter)),
+        ("kind", titled("figure kind", admin.ChoicesFieldListFilter)),
         "status",
         "stated_on",
         "date_precision",
@@ -349,8 +386,41 @@ class AssertionAdmin(VersionedAdmin):
                 self.admin_site.admin_view(self.import_view),
                 name="claims_assertion_import",
             ),
+            path(
+                "import/template.csv",
+                self.admin_site.admin_view(self.import_template_view),
+                name="claims_assertion_import_template",
+            ),
+            path(
+                "log/",
+                self.admin_site.admin_view(self.log_view),
+                name="claims_assertion_log",
+            ),
+            path(
+                "log/reading/",
+                self.admin_site.admin_view(self.reading_view),
+                name="claims_assertion_reading",
+            ),
             *super().get_urls(),
         ]
+
+    def log_view(self, request):
+        return figurelog.log_view(self, request)
+
+    def reading_view(self, request):
+        return figurelog.reading_view(self, request)
+
+    def import_template_view(self, request):
+        """Download a CSV to start from: the columns, one example row per kind."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        response = HttpResponse(
+            importpreview.template_csv(), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = (
+            'attachment; filename="claimtracker-import-template.csv"'
+        )
+        return response
 
     def import_view(self, request):
         """Upload a CSV, preview what it would create (a dry run), then confirm."""
@@ -405,7 +475,12 @@ class AssertionAdmin(VersionedAdmin):
                         "token": token,
                         "text": text.decode("utf-8-sig"),
                     }
-                    context.update(summary=summary, token=token)
+                    context.update(
+                        summary=summary,
+                        token=token,
+                        readings=importpreview.readings(summary),
+                        new_names=importpreview.new_names(summary),
+                    )
         return TemplateResponse(request, "admin/claims/assertion/import.html", context)
 
     def get_readonly_fields(self, request, obj=None):
@@ -417,6 +492,14 @@ class AssertionAdmin(VersionedAdmin):
     @admin.display(description="read as")
     def interpretation(self, assertion):
         return assertion.interpretation
+
+    @admin.display(description="claim", ordering="claim__title")
+    def claim_title(self, assertion):
+        return shortened(assertion.claim.title, 40)
+
+    @admin.display(description="source", ordering="source__name")
+    def source_name(self, assertion):
+        return shortened(assertion.source.name, 32)
 
     def service_save(self, request, obj):
         services.assertion_save(assertion=obj, user=request.user)

@@ -3,7 +3,9 @@
 from django import forms
 from django.conf import settings
 
-from claims.models import Assertion, Claim
+from claims import figures, rules
+from claims.models import Assertion, Claim, DatePrecision, Topic
+from sources.models import Source, SourceKind
 
 
 class VersionedForm(forms.ModelForm):
@@ -80,8 +82,8 @@ class RetractForm(forms.Form):
 class ImportForm(forms.Form):
     file = forms.FileField(
         label="CSV file",
-        help_text="UTF-8, one row per assertion, with the header described in the "
-        "README (“CSV import”). Nothing is written until you confirm.",
+        help_text="UTF-8, one row per assertion, with a header row; start from the "
+        "template below. Nothing is written until you confirm the preview.",
     )
 
     def clean_file(self):
@@ -94,3 +96,117 @@ class ImportForm(forms.Form):
                 "Split it into several files."
             )
         return upload
+
+
+# The screen for logging a document's figures (claims/admin/figurelog.py).
+
+ISO_DATE = forms.DateInput(format="%Y-%m-%d", attrs={"placeholder": "YYYY-MM-DD"})
+
+
+class LogClaimForm(forms.Form):
+    """The claim the figures are about: an existing one, or a new one named here."""
+
+    claim = forms.ModelChoiceField(
+        Claim.objects.select_related("topic"),
+        required=False,
+        label="Existing claim",
+        help_text="Or leave empty and name a new claim below.",
+    )
+    new_title = forms.CharField(
+        required=False, max_length=200, label="New claim: title"
+    )
+    new_unit = forms.CharField(
+        required=False,
+        max_length=Claim._meta.get_field("unit").max_length,
+        label="unit",
+        help_text="What it counts: troops, deaths, dollars.",
+    )
+    new_topic = forms.ModelChoiceField(
+        Topic.objects.all(), required=False, label="topic"
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("claim") and data.get("new_title"):
+            raise forms.ValidationError(
+                "Choose an existing claim or name a new one, not both."
+            )
+        if not data.get("claim"):
+            if not data.get("new_title"):
+                self.add_error("claim", "Choose the claim, or name a new one.")
+            for name in ("new_unit", "new_topic"):
+                if data.get("new_title") and not data.get(name):
+                    self.add_error(name, "A new claim needs this.")
+        return data
+
+
+class LogFigureForm(forms.Form):
+    """One figure from the document: who stated it, when, as phrased, and the quote.
+    `reading` says how the figure reads once the form is cleaned."""
+
+    source = forms.ModelChoiceField(
+        Source.objects.all(), required=False, label="Source"
+    )
+    new_source = forms.CharField(
+        required=False,
+        max_length=Source._meta.get_field("name").max_length,
+        label="or new source",
+    )
+    new_source_kind = forms.ChoiceField(
+        choices=[("", "kind of new source")] + list(SourceKind.choices),
+        required=False,
+        label="kind",
+    )
+    stated_on = forms.DateField(
+        widget=ISO_DATE, input_formats=["%Y-%m-%d"], help_text="YYYY-MM-DD"
+    )
+    date_precision = forms.ChoiceField(
+        choices=DatePrecision.choices, initial=DatePrecision.DAY, label="precision"
+    )
+    figure = forms.CharField(
+        max_length=figures.MAX_LENGTH,
+        widget=forms.TextInput(attrs={"class": "figure-input"}),
+        help_text="As phrased: “up to 1,500”.",
+    )
+    quote = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Copied from the document; quotes and dashes may differ.",
+    )
+
+    def __init__(self, *args, document_text: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.document_text = document_text
+        self.reading = ""
+
+    def clean_figure(self):
+        text = self.cleaned_data["figure"]
+        try:
+            parsed = figures.parse_figure(text)
+        except figures.FigureError as error:
+            raise forms.ValidationError(str(error)) from error
+        self.reading = reading_of(parsed)
+        return text
+
+    def clean(self):
+        data = super().clean()
+        if data.get("source") and data.get("new_source"):
+            self.add_error("new_source", "Choose a source or name a new one, not both.")
+        elif not data.get("source") and not data.get("new_source"):
+            self.add_error("source", "Choose the source, or name a new one.")
+        elif data.get("new_source") and not data.get("new_source_kind"):
+            self.add_error("new_source_kind", "A new source needs its kind.")
+        quote = data.get("quote")
+        if quote and self.document_text:
+            problem = rules.quote_problem(quote, self.document_text)
+            if problem:
+                self.add_error("quote", problem)
+        return data
+
+
+def reading_of(parsed: figures.Figure) -> str:
+    """Return how a parsed figure reads: “Range: 10,000 to 12,000”."""
+    label = Assertion.Kind(parsed.kind).label
+    return f"{label}: {figures.describe_interval(parsed.kind, parsed.low, parsed.high)}"
+
+
+LogFigureFormSet = forms.formset_factory(LogFigureForm, extra=4, max_num=50)

@@ -74,12 +74,20 @@ def import_turn(user):
         ImportLock.objects.filter(pk=lock.pk).delete()
 
 
+# The rows an ImportSummary keeps as read, for the admin's preview.
+PREVIEW_ROWS = 500
+
+
 @dataclass
 class ImportSummary:
     created: Counter = field(default_factory=Counter)
     skipped: Counter = field(default_factory=Counter)
     rows: int = 0
     dry_run: bool = False
+    # For the admin's preview: the first rows as read (csvformat.Row, figure parsed),
+    # and the names of the claims and sources the import would create.
+    readings: list = field(default_factory=list)
+    new_names: dict = field(default_factory=dict)
 
     def lines(self) -> list[str]:
         verb = "would create" if self.dry_run else "created"
@@ -125,6 +133,11 @@ class _Importer:
         ]
         if self.errors:
             raise ImportFailed(self.errors)
+        self.summary.readings = self.rows[:PREVIEW_ROWS]
+        self.summary.new_names = {
+            "claims": [claim.title for claim in self.new_claims.values()],
+            "sources": [source.name for source in self.new_sources.values()],
+        }
         self._create_parents()
         self._create_assertions([plan for plan in planned if plan is not None])
 
@@ -315,7 +328,10 @@ class _Importer:
                 high=row.high if row.is_overridden else parsed.high,
                 value=parsed.value,
                 is_overridden=row.is_overridden,
-                quote=row.quote,
+                # A copy differing only in typography keeps the document's text.
+                quote=rules.quote_passage(row.quote, document.text) or row.quote
+                if document is not None and document.text
+                else row.quote,
                 created_by=self.user,
                 created_at=now,
                 updated_at=now,

@@ -7,6 +7,7 @@ from claims.models import Assertion
 from tests.factories import (
     AssertionFactory,
     ClaimFactory,
+    DocumentFactory,
     SourceAliasFactory,
     SourceFactory,
 )
@@ -345,3 +346,122 @@ def test_a_long_admin_search_uses_ten_words_and_says_so(researcher_client):
 
     assert response.status_code == 200
     assert "Only the first 10 words" in response.text
+
+
+def test_a_near_miss_quote_is_refused_with_where_it_differs(researcher_client):
+    document = DocumentFactory(
+        text="Officials said between 10,000 and 12,000 troops were deployed."
+    )
+    form = assertion_form(
+        ClaimFactory(),
+        SourceFactory(),
+        document=document.pk,
+        quote="Officials said between 10,000 and 15,000 troops were deployed.",
+    )
+
+    response = researcher_client.post(ADD_URL, form)
+
+    errors = " ".join(response.context["adminform"].form.errors["quote"])
+    assert "Nearest passage: “Officials said between 10,000 and 12,000" in errors
+    assert "differs at “12,000 troops”" in errors
+    assert not Assertion.objects.exists()
+
+
+def test_a_curly_quoted_document_accepts_a_straight_quoted_copy(researcher_client):
+    document = DocumentFactory(text="Officials said “between 10,000 and 12,000”.")
+    form = assertion_form(
+        ClaimFactory(),
+        SourceFactory(),
+        document=document.pk,
+        quote='Officials said "between 10,000 and 12,000".',
+    )
+
+    researcher_client.post(ADD_URL, form)
+
+    assert (
+        Assertion.objects.get().quote == "Officials said “between 10,000 and 12,000”."
+    )
+
+
+def sign_in(client, user, **query):
+    user.set_password("a long passphrase")
+    user.save()
+    url = reverse("admin:login")
+    if query:
+        url += "?" + "&".join(f"{k}={v}" for k, v in query.items())
+    return client.post(
+        url,
+        {
+            "username": user.username,
+            "password": "a long passphrase",
+            "next": query.get("next", reverse("admin:index")),
+        },
+    )
+
+
+def test_an_editor_signing_in_lands_on_the_review_queue(client, editor):
+    response = sign_in(client, editor)
+
+    assert response.status_code == 302
+    assert response.url == reverse("review:queue")
+
+
+def test_an_editor_signing_in_on_the_way_to_a_page_goes_to_that_page(client, editor):
+    response = sign_in(client, editor, next=CHANGELIST_URL)
+
+    assert response.url == CHANGELIST_URL
+
+
+def test_a_researcher_signing_in_lands_on_the_admin_index(client, researcher):
+    response = sign_in(client, researcher)
+
+    assert response.url == reverse("admin:index")
+
+
+def test_the_queue_is_linked_from_the_admins_header_and_index(editor_client):
+    page = editor_client.get(reverse("admin:index")).content.decode()
+
+    assert page.count(f'href="{reverse("review:queue")}"') == 2
+
+
+def test_the_assertion_list_shows_its_key_columns_with_long_titles_shortened(
+    researcher_client,
+):
+    claim = ClaimFactory(
+        title="North Korean troops deployed to the Kursk region of Russia"
+    )
+    AssertionFactory(claim=claim, stated_on=datetime.date(2025, 10, 13))
+
+    response = researcher_client.get(CHANGELIST_URL)
+
+    page = response.content.decode()
+    headers = [str(h["text"]) for h in response.context["result_headers"]]
+    assert headers[1:] == [
+        "stated on",
+        "claim",
+        "source",
+        "figure",
+        "read as",
+        "status",
+    ]
+    assert "North Korean troops deployed to the Kur…" in page
+    assert "13 Oct 2025" in page
+
+
+def test_the_two_kind_filters_have_distinct_titles(researcher_client):
+    response = researcher_client.get(CHANGELIST_URL)
+
+    titles = [spec.title for spec in response.context["cl"].filter_specs]
+    assert "source kind" in titles and "figure kind" in titles
+    assert "kind" not in titles
+
+
+def test_dates_are_shown_back_as_typed_with_the_hint(researcher_client):
+    assertion = AssertionFactory(stated_on=datetime.date(2025, 10, 13))
+
+    page = researcher_client.get(
+        reverse("admin:claims_assertion_change", args=[assertion.pk])
+    ).content.decode()
+
+    assert 'value="2025-10-13"' in page
+    assert 'placeholder="YYYY-MM-DD"' in page

@@ -166,6 +166,20 @@ def test_quote_must_occur_in_the_documents_text():
     assert "does not occur in the document" in " ".join(error.message_dict["quote"])
 
 
+def test_a_quote_differing_only_in_typography_is_stored_as_the_documents_text():
+    document = DocumentFactory(
+        text="The Pentagon’s estimate — “10,000 troops” — is  higher."
+    )
+    assertion = AssertionFactory(
+        document=document,
+        figure="10,000",
+        quote='The Pentagon\'s estimate - "10,000 troops" - is higher.',
+    )
+
+    assertion.refresh_from_db()
+    assert assertion.quote == "The Pentagon’s estimate — “10,000 troops” — is  higher."
+
+
 def test_statement_cannot_postdate_the_document_reporting_it():
     document = DocumentFactory(published_on=datetime.date(2024, 10, 1))
     assertion = AssertionFactory.build(

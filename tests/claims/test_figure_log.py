@@ -1,0 +1,220 @@
+"""The screen for logging figures from one document (claims/admin/figurelog.py)."""
+
+import pytest
+from django.urls import reverse
+
+from claims.models import Assertion, Claim
+from sources.models import Source
+from tests.factories import (
+    DocumentFactory,
+    SourceAliasFactory,
+    SourceFactory,
+    TopicFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("admin:claims_assertion_log")
+TEXT = (
+    "Officials said “up to 1,500” soldiers crossed on 18 October. By 23 October "
+    "the Pentagon’s estimate was 3,000 — and South Korea’s spy agency said "
+    "between 10,000 and 12,000 were there by the end of the month."
+)
+
+
+def rows(*figures, **common):
+    """Return the formset's POST data for `figures`, each a dict of row fields."""
+    data = {
+        "form-TOTAL_FORMS": str(max(len(figures), 4)),
+        "form-INITIAL_FORMS": "0",
+        "form-MIN_NUM_FORMS": "0",
+        "form-MAX_NUM_FORMS": "50",
+        **common,
+    }
+    for n in range(int(data["form-TOTAL_FORMS"])):
+        data[f"form-{n}-date_precision"] = "day"  # as the browser sends a blank row
+    for n, fields in enumerate(figures):
+        row = {"stated_on": "2024-10-28", **fields}
+        data.update({f"form-{n}-{name}": value for name, value in row.items()})
+    return data
+
+
+@pytest.fixture
+def document():
+    return DocumentFactory(title="October update", text=TEXT)
+
+
+def test_the_screen_shows_the_documents_text_beside_blank_figures(
+    researcher_client, document
+):
+    response = researcher_client.get(URL, {"document": document.pk})
+
+    page = response.content.decode()
+    assert "the Pentagon’s estimate was 3,000" in page
+    assert page.count('class="module figure-row"') == 4
+
+
+def test_preview_shows_how_each_figure_reads_and_saves_nothing(
+    researcher_client, document
+):
+    source = SourceFactory()
+    data = rows(
+        {"source": source.pk, "figure": "up to 1,500", "quote": "“up to 1,500”"},
+        {"source": source.pk, "figure": "10,000-12,000", "quote": "10,000 and 12,000"},
+        preview="Preview",
+        new_title="North Korean troops in Kursk",
+        new_unit="troops",
+        new_topic=TopicFactory().pk,
+    )
+
+    response = researcher_client.post(f"{URL}?document={document.pk}", data)
+
+    page = response.content.decode()
+    assert "Reads as At most: at most 1,500" in page
+    assert "Reads as Range: 10,000 to 12,000" in page
+    assert not Assertion.objects.exists()
+    assert not Claim.objects.filter(title="North Korean troops in Kursk").exists()
+
+
+def test_saving_creates_the_claim_the_sources_and_the_figures_with_history(
+    researcher_client, researcher, document
+):
+    topic = TopicFactory()
+    pentagon = SourceFactory(name="Pentagon")
+    data = rows(
+        {
+            "new_source": "Russian MoD",
+            "new_source_kind": "military",
+            "figure": "up to 1,500",
+            "quote": '"up to 1,500" soldiers',
+            "stated_on": "2024-10-18",
+        },
+        {
+            "source": pentagon.pk,
+            "figure": "3,000",
+            "quote": "the Pentagon's estimate was 3,000",
+            "stated_on": "2024-10-23",
+        },
+        {
+            "new_source": "NIS (South Korea)",
+            "new_source_kind": "intelligence",
+            "figure": "between 10,000 and 12,000",
+            "quote": "between 10,000 and 12,000",
+        },
+        {
+            "new_source": "russian mod",
+            "new_source_kind": "military",
+            "figure": "at least 1,500",
+            "quote": "soldiers crossed on 18 October",
+            "stated_on": "2024-10-19",
+        },
+        save="Save",
+        new_title="North Korean troops in Kursk",
+        new_unit="troops",
+        new_topic=topic.pk,
+    )
+
+    response = researcher_client.post(
+        f"{URL}?document={document.pk}", data, follow=True
+    )
+
+    claim = Claim.objects.get(title="North Korean troops in Kursk")
+    assertions = Assertion.objects.filter(claim=claim, document=document)
+    assert assertions.count() == 4
+    assert Source.objects.filter(name__iexact="russian mod").count() == 1
+    assert assertions.get(figure="3,000").quote == "the Pentagon’s estimate was 3,000"
+    assert {a.history.first().history_user for a in assertions} == {researcher}
+    assert "Logged 4 figures" in response.content.decode()
+
+
+def test_a_refused_row_saves_nothing_and_shows_the_error_on_its_field(
+    researcher_client, document
+):
+    source = SourceFactory()
+    data = rows(
+        {"source": source.pk, "figure": "1,500", "quote": "up to 1,500"},
+        {"source": source.pk, "figure": "1,500", "quote": "up to 1,500"},
+        save="Save",
+        new_title="North Korean troops in Kursk",
+        new_unit="troops",
+        new_topic=TopicFactory().pk,
+    )
+
+    response = researcher_client.post(f"{URL}?document={document.pk}", data)
+
+    assert response.status_code == 200
+    assert "already recorded" in response.content.decode()
+    assert not Assertion.objects.exists()
+    assert not Claim.objects.filter(title="North Korean troops in Kursk").exists()
+
+
+def test_a_quote_not_in_the_document_is_refused_with_the_nearest_passage(
+    researcher_client, document
+):
+    data = rows(
+        {
+            "source": SourceFactory().pk,
+            "figure": "3,000",
+            "quote": "the Pentagon's estimate was 4,000",
+        },
+        preview="Preview",
+        new_title="Troops",
+        new_unit="troops",
+        new_topic=TopicFactory().pk,
+    )
+
+    response = researcher_client.post(f"{URL}?document={document.pk}", data)
+
+    assert "differs at “3,000" in response.content.decode()
+
+
+def test_the_live_preview_answers_how_a_figure_reads(researcher_client):
+    url = reverse("admin:claims_assertion_reading")
+
+    good = researcher_client.get(url, {"figure": "at least 3,000"}).json()
+    bad = researcher_client.get(url, {"figure": "twelve-ish"}).json()
+
+    assert good["reading"] == "At least: at least 3,000"
+    assert bad["error"]
+
+
+def test_editors_may_not_log_figures(editor_client, document):
+    response = editor_client.get(URL, {"document": document.pk})
+
+    assert response.status_code == 403
+
+
+def test_a_new_source_named_by_an_existing_alias_is_the_existing_source(
+    researcher_client, document
+):
+    pentagon = SourceAliasFactory(name="Pentagon").source
+    data = rows(
+        {
+            "new_source": "pentagon",
+            "new_source_kind": "military",
+            "figure": "3,000",
+            "quote": "the Pentagon’s estimate was 3,000",
+        },
+        save="Save",
+        new_title="Troops",
+        new_unit="troops",
+        new_topic=TopicFactory().pk,
+    )
+
+    researcher_client.post(f"{URL}?document={document.pk}", data)
+
+    assert Assertion.objects.get().source == pentagon
+
+
+def test_two_more_rows_keep_what_was_typed(researcher_client, document):
+    data = rows(
+        {"source": SourceFactory().pk, "figure": "3,000", "quote": "3,000"},
+        more="Two more rows",
+    )
+
+    response = researcher_client.post(f"{URL}?document={document.pk}", data)
+
+    page = response.content.decode()
+    assert page.count('class="module figure-row"') == 6
+    assert 'value="3,000"' in page
+    assert not Assertion.objects.exists()
