@@ -515,3 +515,29 @@ def test_a_direction_override_in_a_quote_is_shown_not_obeyed(client):
 
     assert "\u202e" not in page
     assert '<span class="control-mark">[U+202E]</span>' in page
+
+
+def test_claim_page_has_open_graph_and_twitter_tags_for_sharing(client):
+    claim = ClaimFactory(title="Troops & <tanks>")
+    stated(claim, "1,500", 18)
+
+    page = client.get(claim.get_absolute_url()).content.decode()
+
+    assert '<meta property="og:title" content="Troops &amp; &lt;tanks&gt;: what' in page
+    assert '<meta property="og:type" content="article">' in page
+    description = re.search(r'property="og:description" content="([^"]*)"', page)
+    assert "1,500" in description.group(1)
+    assert '<meta name="twitter:card" content="summary">' in page
+
+
+def test_the_same_quote_from_one_report_is_shown_once_for_a_run_of_figures(client):
+    claim = ClaimFactory()
+    shared = "Ukraine, the U.S. and South Korea confirmed up to 1,500 troops."
+    for _ in range(3):
+        stated(claim, "up to 1,500", 25, quote=shared)
+
+    page = client.get(claim.get_absolute_url()).content.decode()
+    figures = page[page.index('id="all-heading"') :]
+
+    assert figures.count(shared) == 1
+    assert figures.count("Same quote and report as the figure above.") == 2
