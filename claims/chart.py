@@ -512,7 +512,8 @@ def _place(candidates: list[Marker], rank: dict[int, int]) -> list[Marker]:
     boxes: list[Box] = []
     for marker in sorted(candidates, key=lambda m: rank[m.point_id]):
         may_move = not dense or rank[marker.point_id] < 2 * 10**9
-        step = 2 * HALF_WIDTH[marker.shape] + 1
+        # Room for the stroke and a visible gap, not only the glyph itself.
+        step = 2 * HALF_WIDTH[marker.shape] + 7
         offsets = [0]
         if may_move:
             for n in range(1, MAX_SPREAD + 1):

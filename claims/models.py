@@ -199,7 +199,7 @@ class AssertionKind(models.TextChoices):
     AT_LEAST = figures.AT_LEAST, "At least"
     AT_MOST = figures.AT_MOST, "At most"
     RANGE = figures.RANGE, "Range"
-    QUALITATIVE = figures.QUALITATIVE, "Qualitative (vague term)"
+    QUALITATIVE = figures.QUALITATIVE, "Vague term"
 
 
 class DatePrecision(models.TextChoices):

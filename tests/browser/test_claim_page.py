@@ -82,3 +82,40 @@ def test_claim_list_filters_without_javascript_keep_their_state(
         "North Korean active-duty soldiers",
         "North Korean reserve soldiers",
     ]
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_no_marker_hides_another_in_chromium(seeded_server, open_page, width):
+    page = open_page(seeded_server.url + TROOPS, width=width, height=900)
+
+    # Each marker's glyphs, joined into one box: not the dotted line across the month
+    # or year of a date known only that precisely, which runs behind other markers.
+    glyphs = ":is(circle, use, line:not([stroke-dasharray]))"
+    boxes, titles = [], []
+    for marker in page.locator("svg.chart-plot g.marker").all():
+        parts = [g.bounding_box() for g in marker.locator(glyphs).all()]
+        left = min(b["x"] for b in parts)
+        top = min(b["y"] for b in parts)
+        right = max(b["x"] + b["width"] for b in parts)
+        bottom = max(b["y"] + b["height"] for b in parts)
+        boxes.append(
+            {"x": left, "y": top, "width": right - left, "height": bottom - top}
+        )
+        titles.append(marker.locator("title").text_content()[:70])
+
+    def overlap(a, b):
+        return (
+            a["x"] < b["x"] + b["width"] - 0.5
+            and b["x"] < a["x"] + a["width"] - 0.5
+            and a["y"] < b["y"] + b["height"] - 0.5
+            and b["y"] < a["y"] + a["height"] - 0.5
+        )
+
+    assert len(boxes) >= 8
+    clashes = [
+        (i, j)
+        for i in range(len(boxes))
+        for j in range(i + 1, len(boxes))
+        if overlap(boxes[i], boxes[j])
+    ]
+    assert clashes == [], [(titles[i], titles[j]) for i, j in clashes]
