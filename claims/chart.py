@@ -40,6 +40,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
+from claims.dates import StatedDate
 from claims.divergence import Point, visible
 
 # The kinds of figure (claims/figures.py stores these values and never renames them).
@@ -834,11 +835,7 @@ def period(day: date, precision: str) -> tuple[date, date]:
 
 def stated_label(day: date, precision: str) -> str:
     """Return a date no more precise than known: "18 Oct 2024", "October 2024"."""
-    if precision == "month":
-        return f"{day:%B %Y}"
-    if precision == "year":
-        return str(day.year)
-    return _date_label(day)
+    return StatedDate(day, precision).label()
 
 
 def compact_number(value: Decimal | float | int) -> str:

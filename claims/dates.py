@@ -32,13 +32,16 @@ class StatedDate:
             raise ValueError(f"precision “{self.precision}” is not day, month or year")
         object.__setattr__(self, "day", normalise(self.day, self.precision))
 
-    def label(self) -> str:
-        """Return the date as precisely as known: 13 Oct 2025, October 2025, 2025."""
+    def label(self, *, year: bool = True) -> str:
+        """Return the date as precisely as known: 13 Oct 2025, October 2025, 2025
+        (without the year, for a run of dates in one year: 13 Oct, October)."""
         if self.precision == YEAR:
             return f"{self.day.year}"
         if self.precision == MONTH:
-            return f"{self.day:%B %Y}"
-        return f"{self.day.day} {self.day:%b %Y}"
+            return f"{self.day:%B} {self.day.year}" if year else f"{self.day:%B}"
+        if year:
+            return f"{self.day.day} {self.day:%b} {self.day.year}"
+        return f"{self.day.day} {self.day:%b}"
 
 
 def normalise(day: date, precision: str) -> date:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from claims.dates import StatedDate
 from claims.divergence import (
     APPROXIMATE,
     CLOSE,
@@ -118,11 +119,7 @@ def format_ratio(ratio: Decimal) -> str:
 
 def format_date(day: date, precision: str = DAY, *, year: bool = True) -> str:
     """Return `day` no more precisely than known: "18 Oct 2024", "October 2024"."""
-    if precision == YEAR:
-        return str(day.year)
-    if precision == MONTH:
-        return f"{day:%B} {day.year}" if year else f"{day:%B}"
-    return f"{day.day} {day:%b} {day.year}" if year else f"{day.day} {day:%b}"
+    return StatedDate(day, precision).label(year=year)
 
 
 def format_span(points: Sequence[Point], *, year: bool = True) -> str:

@@ -10,6 +10,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
 from claims import figures, wording
+from claims.dates import StatedDate
 
 register = template.Library()
 
@@ -68,12 +69,7 @@ def reading(assertion, unit=""):
 @register.filter
 def stated(assertion):
     """Return the date at the precision it was stated: “October 2024”, “28 Oct 2024”."""
-    day = assertion.stated_on
-    if assertion.date_precision == "month":
-        return f"{day:%B %Y}"
-    if assertion.date_precision == "year":
-        return str(day.year)
-    return f"{day.day} {day:%b %Y}"
+    return StatedDate(assertion.stated_on, assertion.date_precision).label()
 
 
 @register.filter
