@@ -324,6 +324,15 @@ class Assertion(Versioned):
         help_text="Researcher's notes: how the date or the attribution was "
         "established.",
     )
+    attention = models.CharField(
+        "needs attention",
+        max_length=500,
+        blank=True,
+        editable=False,
+        help_text="Why a researcher should look at this figure again, e.g. the "
+        "current parser no longer reads it (manage.py reparse_figures). Cleared "
+        "when the assertion is saved again.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -36,6 +36,7 @@ def assertion_save(
         # Take the claims' locks before reading anything the checks depend on.
         derive.claims_lock(claim_ids=claim_ids)
     assertion.full_clean()
+    assertion.attention = ""  # it reads again: whatever needed attention is past
     if assertion._state.adding and assertion.created_by_id is None and user is not None:
         assertion.created_by = user
     _record(assertion, user, reason)
@@ -64,6 +65,17 @@ def assertion_retract(*, assertion: Assertion, reason: str, user=None) -> Assert
     assertion.retraction_reason = reason
     assertion.retracted_at = timezone.now()
     return assertion_save(assertion=assertion, user=user, reason=f"Retracted: {reason}")
+
+
+@transaction.atomic
+def assertion_flag(*, assertion: Assertion, attention: str, user=None) -> Assertion:
+    """Mark `assertion` for researchers' attention, with the reason, changing nothing
+    else (its figure may be one the current parser refuses, so it is not
+    validated again); saving it through assertion_save clears the mark."""
+    assertion.attention = attention[:500]
+    _record(assertion, user, f"Needs attention: {attention}"[:100])
+    assertion.save(update_fields=["attention", "updated_at"])
+    return assertion
 
 
 @transaction.atomic

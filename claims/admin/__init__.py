@@ -257,6 +257,22 @@ class ClaimAdmin(AssertionFormsetMixin, VersionedAdmin):
         return claim.assertion_total
 
 
+class NeedsAttentionFilter(admin.SimpleListFilter):
+    """Which figures should a researcher look at again (reparse_figures flags those
+    the current parser refuses)?"""
+
+    title = "needs attention"
+    parameter_name = "attention"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Yes")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.exclude(attention="")
+        return queryset
+
+
 class TopicListFilter(admin.SimpleListFilter):
     title = "topic"
     parameter_name = "topic"
@@ -318,6 +334,7 @@ class AssertionAdmin(VersionedAdmin):
         "stated_on",
         "date_precision",
         "credibility",
+        NeedsAttentionFilter,
     ]
     list_select_related = ["claim", "source", "document"]
     search_fields = [
@@ -330,6 +347,7 @@ class AssertionAdmin(VersionedAdmin):
     autocomplete_fields = ["claim", "source", "relayed_by", "document"]
     date_hierarchy = "stated_on"
     readonly_fields = [
+        "attention",
         "interpretation",
         "retraction_reason",
         "retracted_at",
@@ -373,7 +391,15 @@ class AssertionAdmin(VersionedAdmin):
         ("Retraction", {"fields": ["retraction_reason", "retracted_at"]}),
         (
             "Record",
-            {"fields": ["created_by", "created_at", "updated_at", "seen_version"]},
+            {
+                "fields": [
+                    "attention",
+                    "created_by",
+                    "created_at",
+                    "updated_at",
+                    "seen_version",
+                ]
+            },
         ),
     ]
 

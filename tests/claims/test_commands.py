@@ -90,3 +90,33 @@ def test_reparse_figures_applies_through_the_services_and_leaves_hand_set_alone(
     assert (nearly.low, nearly.high) == (2700, 3000)
     assert (by_hand.low, by_hand.high) == (4000, 5000)
     assert nearly.history.first().history_change_reason.startswith("Figure read")
+
+
+def test_reparse_figures_flags_a_figure_it_now_refuses_and_saving_clears_it(
+    researcher_client,
+):
+    from io import StringIO
+
+    from claims import services
+    from claims.models import Assertion
+    from tests.factories import ClaimFactory, stated
+
+    assertion = stated(ClaimFactory(), "3,000", 20)
+    Assertion.objects.filter(pk=assertion.pk).update(figure="40%")  # an old reading
+    out = StringIO()
+
+    call_command("reparse_figures", stdout=out)
+
+    assertion.refresh_from_db()
+    assert "Refused, left unchanged" in out.getvalue()
+    assert (assertion.figure, assertion.low) == ("40%", 3000)
+    assert assertion.attention.startswith("The current parser refuses this figure")
+    flagged = researcher_client.get(
+        reverse("admin:claims_assertion_changelist"), {"attention": "yes"}
+    )
+    assert "40%" in flagged.content.decode()
+
+    assertion.figure = "about 3,000"
+    services.assertion_save(assertion=assertion)
+    assertion.refresh_from_db()
+    assert assertion.attention == ""

@@ -1,8 +1,9 @@
 """Read every stored figure again with the current parser (claims/figures.py), and
 list, or apply, the readings that change: old → new.
 
-Figures set by hand are never touched. Figures the parser now refuses are listed and
-left as they are, for researchers to rewrite. Changes are saved through the
+Figures set by hand are never touched. Figures the parser now refuses are listed,
+left as they are and flagged for researchers ("needs attention" in the admin's
+assertion list) to rewrite. Changes are saved through the
 services, so summaries and discrepancy detection follow. Idempotent: a second run
 finds nothing to change."""
 
@@ -44,6 +45,10 @@ class Command(BaseCommand):
                     self.stdout.write(
                         f"Refused, left unchanged: #{assertion.pk} "
                         f"“{assertion.figure}” ({assertion.claim}): {error}"
+                    )
+                    services.assertion_flag(
+                        assertion=assertion,
+                        attention=f"The current parser refuses this figure: {error}",
                     )
                     continue
                 old = (assertion.kind, assertion.low, assertion.high, assertion.value)
