@@ -89,9 +89,26 @@ class ImportSummary:
         ]
 
 
-def assertions_import(*, data: bytes | str, user=None, dry_run: bool = False):
-    """Import the CSV `data`; return an ImportSummary or raise ImportFailed."""
-    reading = csvformat.read(data, source_kinds=SourceKind.values)
+def _silent(**fields) -> None:
+    pass
+
+
+def assertions_import(
+    *, data: bytes | str, user=None, dry_run: bool = False, progress=None
+):
+    """Import the CSV `data`; return an ImportSummary or raise ImportFailed.
+
+    `progress`, if given, is called with the fields of a job's progress (phase,
+    rows_checked, rows_total, rows_written) as the import goes (claims/jobs.py)."""
+    report = progress or _silent
+    report(phase="checking each row's values")
+    reading = csvformat.read(
+        data,
+        source_kinds=SourceKind.values,
+        progress=lambda count: report(rows_checked=count),
+    )
+    read = len(reading.rows) + len(reading.errors)
+    report(rows_checked=read, rows_total=read)
     limit = settings.CLAIMTRACKER_IMPORT_MAX_ROWS
     if len(reading.rows) + len(reading.errors) > limit:
         raise ImportFailed(
@@ -100,16 +117,23 @@ def assertions_import(*, data: bytes | str, user=None, dry_run: bool = False):
     if reading.errors:
         raise ImportFailed(reading.errors)
     summary = ImportSummary(rows=len(reading.rows), dry_run=dry_run)
-    with import_turn(user), transaction.atomic():
-        _Importer(reading.rows, summary, user).run()
-        if dry_run:
-            transaction.set_rollback(True)
+    report(phase="waiting for its turn (imports run one at a time)")
+    with import_turn(user):
+        report(phase="matching names with the database")
+        with transaction.atomic():
+            _Importer(reading.rows, summary, user, report).run()
+            if dry_run:
+                report(phase="rolling back the trial run")
+                transaction.set_rollback(True)
     return summary
 
 
 class _Importer:
-    def __init__(self, rows: list[csvformat.Row], summary: ImportSummary, user):
+    def __init__(
+        self, rows: list[csvformat.Row], summary: ImportSummary, user, report=_silent
+    ):
         self.rows, self.summary, self.user = rows, summary, user
+        self.report = report
         self.errors: list[csvformat.RowError] = []
         self.today = timezone.localdate()
 
@@ -125,6 +149,7 @@ class _Importer:
         ]
         if self.errors:
             raise ImportFailed(self.errors)
+        self.report(phase="writing topics, claims, sources and documents")
         self._create_parents()
         self._create_assertions([plan for plan in planned if plan is not None])
 
@@ -320,8 +345,16 @@ class _Importer:
             if row.credibility:
                 assertion.credibility = row.credibility
             assertions.append(assertion)
+        self.report(phase="writing assertions")
         services.assertions_bulk_create(
-            assertions=assertions, user=self.user, reason=REASON, batch_size=BATCH
+            assertions=assertions,
+            user=self.user,
+            reason=REASON,
+            batch_size=BATCH,
+            on_batch=lambda written: self.report(rows_written=written),
+            before_derive=lambda: self.report(
+                phase="refreshing summaries and detecting discrepancies"
+            ),
         )
         self.summary.created["assertions"] = len(assertions)
 
