@@ -168,7 +168,12 @@ class Reporter:
 
     def __call__(self, **fields) -> None:
         with self._lock:
+            new_phase = fields.get("phase", self.fields.get("phase"))
+            changed = new_phase != self.fields.get("phase")
             self.fields.update(fields)
+        if changed and not connections["default"].in_atomic_block:
+            # A new phase outside the work's transaction shows at once.
+            self._write(in_thread=False)
 
     def __enter__(self) -> Reporter:
         self._thread.start()
@@ -181,16 +186,16 @@ class Reporter:
     def _loop(self) -> None:
         try:
             while not self._stop.wait(self.interval):
-                self._write()
+                self._write(in_thread=True)
         finally:
             connections.close_all()  # this thread's own connections
 
-    def _write(self) -> None:
+    def _write(self, *, in_thread: bool) -> None:
         with self._lock:
             fields = dict(self.fields)
         try:
             connection = connections["default"]
-            if connection.vendor == "sqlite":
+            if in_thread and connection.vendor == "sqlite":
                 # While an import's write transaction holds SQLite's only write
                 # lock, give up quickly and try again in a second.
                 with connection.cursor() as cursor:

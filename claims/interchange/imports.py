@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -119,7 +119,13 @@ def assertions_import(
     summary = ImportSummary(rows=len(reading.rows), dry_run=dry_run)
     report(phase="waiting for its turn (imports run one at a time)")
     with import_turn(user):
-        report(phase="matching names with the database")
+        phase = "matching names with the database"
+        if connection.vendor == "sqlite":
+            phase += (
+                ", then writing: one transaction, whose progress SQLite shows "
+                "when it ends"
+            )
+        report(phase=phase)
         with transaction.atomic():
             _Importer(reading.rows, summary, user, report).run()
             if dry_run:

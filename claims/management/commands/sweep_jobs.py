@@ -37,7 +37,7 @@ class Command(BaseCommand):
     def handle(self, *args, minutes=None, every=None, dry_run=False, **options):
         while True:
             try:
-                self.sweep(minutes, dry_run)
+                self.sweep(minutes, dry_run, quiet=bool(every))
             except DatabaseError as error:
                 if not every:
                     raise
@@ -47,12 +47,12 @@ class Command(BaseCommand):
                 return
             time.sleep(every)
 
-    def sweep(self, minutes, dry_run):
+    def sweep(self, minutes, dry_run, quiet=False):
         swept = jobs_sweep(minutes=minutes, dry_run=dry_run)
         verb = "Would mark" if dry_run else "Marked"
         for job in swept:
             self.stdout.write(
                 f"{verb} failed: {job} (last heartbeat {job.heartbeat_at})"
             )
-        if swept or not dry_run:
+        if swept or not quiet:
             self.stdout.write(f"{verb} {len(swept)} stopped job(s) as failed.")
