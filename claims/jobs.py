@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import io
 import logging
+import tempfile
 import threading
 import uuid
 from datetime import timedelta
@@ -28,13 +29,15 @@ from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import DatabaseError, connections, transaction
 from django.utils import timezone
 from django_tasks import task
 
 from claims import derive
-from claims.interchange import imports
+from claims.interchange import exports, imports
 from claims.models import ImportLock, Job, JobKind, JobStatus
 
 logger = logging.getLogger(__name__)
@@ -252,11 +255,40 @@ def _reparse(job: Job, reporter: Reporter) -> dict:
     return {"result": {"lines": [lines[-1], *lines[:-1][:LINES_KEPT]]}}
 
 
+def _export(job: Job, reporter: Reporter) -> dict:
+    reporter(phase="writing every published figure to a CSV file")
+    written = 0
+
+    def counted(assertions):
+        nonlocal written
+        for written, assertion in enumerate(assertions, start=1):
+            if written % 1000 == 0:
+                reporter(rows_written=written)
+            yield assertion
+
+    assertions = exports.published_assertions().iterator(chunk_size=2000)
+    with tempfile.TemporaryFile("w+b") as scratch:
+        text = io.TextIOWrapper(scratch, encoding="utf-8", newline="")
+        text.writelines(exports.csv_text(counted(assertions)))
+        text.flush()
+        scratch.seek(0)
+        name = default_storage.save(
+            f"exports/claimtracker-{timezone.now():%Y%m%d-%H%M%S}.csv", File(scratch)
+        )
+        text.detach()
+    return {
+        "file": name,
+        "rows_written": written,
+        "result": {"lines": [f"{written:,} published figures written to the file"]},
+    }
+
+
 RUNNERS = {
     JobKind.IMPORT_PREVIEW: partial(_import, dry_run=True),
     JobKind.IMPORT: partial(_import, dry_run=False),
     JobKind.DETECT: _detect,
     JobKind.REPARSE: _reparse,
+    JobKind.EXPORT: _export,
 }
 
 

@@ -741,6 +741,7 @@ class JobKind(models.TextChoices):
     IMPORT = "import", "CSV import"
     DETECT = "detect", "discrepancy detection over all claims"
     REPARSE = "reparse", "re-reading of stored figures"
+    EXPORT = "export", "export of every published figure (CSV)"
 
 
 class JobStatus(models.TextChoices):
@@ -778,7 +779,12 @@ class Job(models.Model):
         default=dict, blank=True, help_text="What the job did, when it succeeded."
     )
     failure = models.TextField(blank=True, help_text="Why the job failed.")
-    file = models.FileField(upload_to="imports/", blank=True, max_length=300)
+    file = models.FileField(
+        upload_to="imports/",
+        blank=True,
+        max_length=300,
+        help_text="The uploaded file (imports/) or the file written (exports/).",
+    )
     file_name = models.CharField(
         max_length=255, blank=True, help_text="The uploaded file's own name."
     )

@@ -97,6 +97,7 @@ GET_MATRIX = {
     **admin_pages("claims_job", NOBODY, VIEWERS, NOBODY, record=False),
     "admin:claims_job_import": (302, 405, 405, 405, 405),
     "admin:claims_job_start": (302, 405, 405, 405, 405),
+    "admin:claims_job_download": (302, 403, 404, 404, 404),  # not an export job
     # The task queue's own rows (django-tasks-db), tracebacks included: superusers.
     **admin_pages(
         "django_tasks_database_dbtaskresult",
@@ -190,6 +191,7 @@ def url_for(name: str, world) -> str:
         "review:assign": (rows["claims_discrepancy"].pk,),
         "admin:app_list": ("claims",),
         "admin:claims_job_import": (rows["claims_job"].pk,),
+        "admin:claims_job_download": (rows["claims_job"].pk,),
         "admin:claims_job_start": ("detect",),
         "admin:auth_user_password_change": (rows["auth_user"].pk,),
     }

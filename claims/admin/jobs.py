@@ -3,6 +3,7 @@ result or its errors by line), and the buttons that start one."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -12,7 +13,7 @@ from claims import jobs
 from claims.models import Job, JobKind, JobStatus
 
 # The jobs a researcher may start from the jobs list (imports start from an upload).
-STARTABLE = {JobKind.DETECT, JobKind.REPARSE}
+STARTABLE = {JobKind.DETECT, JobKind.REPARSE, JobKind.EXPORT}
 
 
 def import_preview_start(request, upload):
@@ -59,6 +60,11 @@ class JobAdmin(admin.ModelAdmin):
                 "<int:job_id>/import/",
                 view(require_POST(self.import_view)),
                 name="claims_job_import",
+            ),
+            path(
+                "<int:job_id>/download/",
+                view(self.download_view),
+                name="claims_job_download",
             ),
             path(
                 "start/<str:kind>/",
@@ -116,6 +122,20 @@ class JobAdmin(admin.ModelAdmin):
             self.message_user(request, " ".join(error.messages), messages.ERROR)
             return redirect("admin:claims_job_change", preview.pk)
         return redirect("admin:claims_job_change", job.pk)
+
+    def download_view(self, request, job_id):
+        """The file an export job wrote."""
+        job = get_object_or_404(Job, pk=job_id)
+        if not self.has_view_permission(request, job):
+            raise PermissionDenied
+        if job.kind != JobKind.EXPORT or job.status != JobStatus.SUCCEEDED:
+            raise Http404("This job wrote no file.")
+        return FileResponse(
+            job.file.open("rb"),
+            as_attachment=True,
+            filename=job.file.name.rsplit("/", 1)[-1],
+            content_type="text/csv; charset=utf-8",
+        )
 
     def start_view(self, request, kind):
         if kind not in STARTABLE:

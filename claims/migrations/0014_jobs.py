@@ -65,6 +65,7 @@ class Migration(migrations.Migration):
                             ("import", "CSV import"),
                             ("detect", "discrepancy detection over all claims"),
                             ("reparse", "re-reading of stored figures"),
+                            ("export", "export of every published figure (CSV)"),
                         ],
                         max_length=20,
                     ),
@@ -123,7 +124,12 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "file",
-                    models.FileField(blank=True, max_length=300, upload_to="imports/"),
+                    models.FileField(
+                        blank=True,
+                        help_text="The uploaded file (imports/) or the file written (exports/).",
+                        max_length=300,
+                        upload_to="imports/",
+                    ),
                 ),
                 (
                     "file_name",
@@ -180,7 +186,13 @@ class Migration(migrations.Migration):
                         condition=models.Q(
                             (
                                 "kind__in",
-                                ["import_preview", "import", "detect", "reparse"],
+                                [
+                                    "import_preview",
+                                    "import",
+                                    "detect",
+                                    "reparse",
+                                    "export",
+                                ],
                             )
                         ),
                         name="job_kind_valid",

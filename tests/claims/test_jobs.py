@@ -168,6 +168,26 @@ def test_rereading_figures_runs_as_a_job(seeded):
     assert "reading(s) changed" in job.result["lines"][0]
 
 
+def test_an_export_job_writes_every_published_figure_to_a_file(
+    seeded, researcher_client
+):
+    job = jobs.job_start(kind=JobKind.EXPORT)
+
+    jobs.job_execute(job_id=job.pk)
+    job.refresh_from_db()
+    download = researcher_client.get(
+        reverse("admin:claims_job_download", args=[job.pk])
+    )
+
+    published = Assertion.objects.published().count()
+    assert job.status == JobStatus.SUCCEEDED
+    assert job.rows_written == published
+    assert job.file.name.startswith("exports/claimtracker-")
+    lines = b"".join(download.streaming_content).decode().splitlines()
+    assert lines[0] == ",".join(csvformat.COLUMNS)
+    assert len(lines) == published + 1
+
+
 def running(heartbeat_minutes_ago: int, **fields) -> Job:
     now = timezone.now()
     beat = now - timedelta(minutes=heartbeat_minutes_ago)
