@@ -89,6 +89,7 @@ def pages(seeded):
             "claims_assertion",
             "claims_claim",
             "claims_discrepancy",
+            "claims_job",
             "sources_source",
             "sources_document",
         )
