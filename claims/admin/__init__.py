@@ -12,7 +12,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from claims import services
 from claims.admin.forms import AssertionForm, ClaimForm, ImportForm, RetractForm
-from claims.admin.jobs import JobAdmin, import_preview_start
+from claims.admin.jobs import import_preview_start  # and registers JobAdmin
 from claims.concurrency import EditConflict
 from claims.interchange import imports
 from claims.models import Assertion, Claim, Discrepancy, Topic
@@ -454,8 +454,6 @@ class AssertionAdmin(VersionedAdmin):
         }
         return TemplateResponse(request, "admin/claims/assertion/retract.html", context)
 
-
-__all__ = ["JobAdmin"]
 
 admin.site.unregister(Document)
 
