@@ -77,9 +77,10 @@ def import_from_preview_start(*, preview: Job, user) -> Job:
     if preview.kind != JobKind.IMPORT_PREVIEW or preview.status != JobStatus.SUCCEEDED:
         raise ValidationError("Only a file whose preview succeeded can be imported.")
     with transaction.atomic():
-        # One import per preview, even if the button is pressed twice.
+        # One import per preview, even if the button is pressed twice; after a
+        # failed one (another import was running, the worker died) it may be retried.
         Job.objects.select_for_update().filter(pk=preview.pk).get()
-        started = preview.imports.first()
+        started = preview.imports.exclude(status=JobStatus.FAILED).first()
         if started is not None:
             raise ValidationError(
                 f"This file's import has been started already (job #{started.pk})."

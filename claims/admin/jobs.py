@@ -89,7 +89,11 @@ class JobAdmin(admin.ModelAdmin):
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         if not self.has_view_permission(request, job):
             raise PermissionDenied
-        imported = job.imports.first() if job.kind == JobKind.IMPORT_PREVIEW else None
+        imported = (
+            job.imports.exclude(status=JobStatus.FAILED).first()
+            if job.kind == JobKind.IMPORT_PREVIEW
+            else None
+        )
         context = {
             **self.admin_site.each_context(request),
             "title": str(job),

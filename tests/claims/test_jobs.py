@@ -101,6 +101,23 @@ def test_a_preview_is_imported_once(researcher):
         jobs.import_from_preview_start(preview=preview, user=researcher)
 
 
+def test_an_import_that_failed_may_be_started_again_from_its_preview(researcher):
+    preview = started(GOOD, user=researcher)
+    jobs.job_execute(job_id=preview.pk)
+    preview.refresh_from_db()
+    ImportLock.objects.create(holder="someone else")
+    first = jobs.import_from_preview_start(preview=preview, user=researcher)
+    jobs.job_execute(job_id=first.pk)
+    ImportLock.objects.all().delete()
+
+    again = jobs.import_from_preview_start(preview=preview, user=researcher)
+    jobs.job_execute(job_id=again.pk)
+
+    again.refresh_from_db()
+    assert again.status == JobStatus.SUCCEEDED
+    assert Assertion.objects.count() == 1
+
+
 def test_a_failed_preview_cannot_be_imported(researcher):
     preview = started(BAD, user=researcher)
     jobs.job_execute(job_id=preview.pk)
