@@ -165,11 +165,10 @@ GOOD = (
 
 
 def test_an_upload_becomes_a_preview_job_then_an_import_job(
-    researcher_client, researcher, settings, tmp_path
+    researcher_client, researcher
 ):
     """The upload's preview and its import run as jobs (claims/jobs.py, run here
     directly; tests/test_jobs_worker.py runs a real worker)."""
-    settings.MEDIA_ROOT = tmp_path
     preview = researcher_client.post(IMPORT_URL, {"file": upload(GOOD)})
     job = Job.objects.get()
     jobs.job_execute(job_id=job.pk)
@@ -188,10 +187,7 @@ def test_an_upload_becomes_a_preview_job_then_an_import_job(
     assert "Imported" in done.content.decode()
 
 
-def test_a_bad_upload_lists_every_problem_and_writes_nothing(
-    researcher_client, settings, tmp_path
-):
-    settings.MEDIA_ROOT = tmp_path
+def test_a_bad_upload_lists_every_problem_and_writes_nothing(researcher_client):
     bad = GOOD.replace('"3,000"', "lots") + GOOD.splitlines()[1].replace(
         "2024-10-01", "soon"
     )

@@ -28,11 +28,6 @@ BAD = GOOD + GOOD.splitlines()[1].replace("2024-10-01", "soon") + "\n"
 IMPORT_URL = reverse("admin:claims_assertion_import")
 
 
-@pytest.fixture(autouse=True)
-def _storage(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 def started(text: str, *, kind=JobKind.IMPORT_PREVIEW, user=None) -> Job:
     upload = ContentFile(text.encode(), name="figures.csv")
     return jobs.job_start(kind=kind, user=user, upload=upload)
@@ -55,11 +50,11 @@ def test_a_job_is_queued_when_its_transaction_commits(
     assert job.task_id == str(task.id)
 
 
-def test_the_uploaded_file_goes_to_private_storage_not_the_session(tmp_path):
+def test_the_uploaded_file_goes_to_private_storage_not_the_session(settings):
     job = started(GOOD)
 
     assert job.file.name.startswith("imports/")
-    assert (tmp_path / job.file.name).read_text() == GOOD
+    assert (settings.MEDIA_ROOT / job.file.name).read_text() == GOOD
     assert job.file_name == "figures.csv"
 
 
