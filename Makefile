@@ -39,7 +39,12 @@ run: seed
 	@echo "Create an account first, in another terminal (in this folder):"
 	@echo "  DJANGO_DEBUG=1 $(BIN)/python manage.py createsuperuser                         # administrator"
 	@echo "  DJANGO_DEBUG=1 $(BIN)/python manage.py create_account NAME --role researcher  # or --role editor"
+	@echo "Background jobs (imports, detection) run in a worker started beside the server."
 	@echo ""
+	@# The worker and the sweep run in the background and stop with the server.
+	$(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	$(BIN)/python manage.py sweep_jobs --every 60 & sweeper=$$!; \
+	trap 'kill $$worker $$sweeper 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # The browser tests drive Debian's Chromium; install it where it is missing.

@@ -136,21 +136,32 @@ def _record(row, user, reason: str) -> None:
 
 @transaction.atomic
 def assertions_bulk_create(
-    *, assertions: list[Assertion], user=None, reason: str, batch_size: int = 5000
+    *,
+    assertions: list[Assertion],
+    user=None,
+    reason: str,
+    batch_size: int = 5000,
+    on_batch=None,
+    before_derive=None,
 ) -> list[Assertion]:
     """Insert many assertions already checked with the rules of claims/rules.py (the
     import checks whole files at once, without a query per row), with their history,
-    then derive what follows for every claim they touch, in the same transaction."""
+    then derive what follows for every claim they touch, in the same transaction.
+    `on_batch(written)` and `before_derive()`, if given, hear how far it has come."""
     claim_ids = {a.claim_id for a in assertions}
     derive.claims_lock(claim_ids=claim_ids)
-    if assertions:
+    for start in range(0, len(assertions), batch_size):
         bulk_create_with_history(
-            assertions,
+            assertions[start : start + batch_size],
             Assertion,
             batch_size=batch_size,
             default_user=user,
             default_change_reason=reason,
         )
+        if on_batch is not None:
+            on_batch(min(start + batch_size, len(assertions)))
+    if before_derive is not None:
+        before_derive()
     derive.claims_derive(claim_ids=claim_ids)
     return assertions
 

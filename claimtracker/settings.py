@@ -77,6 +77,10 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "axes",
+    # Background jobs (README, "Background jobs"): Django's tasks API through the
+    # backport, and its database queue, which needs no broker on either engine.
+    "django_tasks",
+    "django_tasks_db",
     "sources",
     "claims",
 ]
@@ -245,12 +249,24 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
 }
 
-# The most rows one CSV import may hold, and the largest file the admin accepts
-# (the previewed file waits in the session until it is confirmed).
+# The most rows one CSV import may hold, and the largest file the admin accepts. The
+# upload is streamed to a temporary file, then to storage (MEDIA_ROOT/imports/); the
+# preview and the import run as background jobs, not in the request.
 CLAIMTRACKER_IMPORT_MAX_ROWS = int(
     os.environ.get("CLAIMTRACKER_IMPORT_MAX_ROWS", "200000")
 )
-CLAIMTRACKER_IMPORT_MAX_MB = int(os.environ.get("CLAIMTRACKER_IMPORT_MAX_MB", "20"))
+CLAIMTRACKER_IMPORT_MAX_MB = int(os.environ.get("CLAIMTRACKER_IMPORT_MAX_MB", "200"))
+
+# Uploaded import files. No URL serves this folder: only the workers read it.
+MEDIA_ROOT = Path(os.environ.get("CLAIMTRACKER_MEDIA_ROOT", BASE_DIR / "media"))
+
+# Background jobs: one database queue, worked by `manage.py db_worker` (README,
+# "Background jobs"). A running job whose worker has not written its heartbeat for
+# CLAIMTRACKER_JOB_STALE_MINUTES is marked failed by `manage.py sweep_jobs`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+CLAIMTRACKER_JOB_STALE_MINUTES = int(
+    os.environ.get("CLAIMTRACKER_JOB_STALE_MINUTES", "10")
+)
 
 # History rows say why a change was made ("Superseded: …", "Retracted: …"); these
 # run past simple-history's default 100 characters.

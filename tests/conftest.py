@@ -38,6 +38,12 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _private_storage(settings, tmp_path):
+    """Uploaded and exported files go to the test's own folder, not media/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache: cached pages never leak between tests."""
     cache.clear()

@@ -12,8 +12,10 @@ import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django_tasks_db.models import DBTaskResult
 
-from claims.models import Assertion, Claim, Discrepancy
+from claims.jobs import job_run
+from claims.models import Assertion, Claim, Discrepancy, Job, JobKind
 from claims.review import services as review_services
 from sources.models import Source
 from tests.factories import ClaimFactory, DocumentFactory, UserFactory, stated
@@ -94,6 +96,20 @@ GET_MATRIX = {
         for model in RESEARCH_MODELS
         for name, codes in admin_pages(model, RESEARCHERS, VIEWERS, SUPERUSERS).items()
     },
+    # Jobs start from an upload or a button (POST only), never from an add form, and
+    # are never deleted: they are the record of what was done.
+    **admin_pages("claims_job", NOBODY, VIEWERS, NOBODY, record=False),
+    "admin:claims_job_import": (302, 405, 405, 405, 405),
+    "admin:claims_job_start": (302, 405, 405, 405, 405),
+    "admin:claims_job_download": (302, 403, 404, 404, 404),  # not an export job
+    # The task queue's own rows (django-tasks-db), tracebacks included: superusers.
+    **admin_pages(
+        "django_tasks_database_dbtaskresult",
+        NOBODY,
+        SUPERUSERS,
+        NOBODY,
+        record=False,
+    ),
     # Not even superusers delete a discrepancy: that would hide a judgement.
     **admin_pages("claims_discrepancy", NOBODY, VIEWERS, NOBODY),
     **admin_pages("auth_user", SUPERUSERS, SUPERUSERS, SUPERUSERS, record=False),
@@ -134,6 +150,7 @@ def world(db):
     # Between the two: not part of the conflict, so a superuser may delete it.
     assertion = stated(claim, "3,000", 23, document=document)
     discrepancy = Discrepancy.objects.live().get(claim=claim)
+    job = Job.objects.create(kind=JobKind.DETECT)
     root = UserFactory(username="root", is_staff=True, is_superuser=True)
     Client().post(reverse("admin:login"), {"username": "root", "password": "no"})
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
@@ -143,6 +160,10 @@ def world(db):
         "claims_claim": claim,
         "claims_assertion": assertion,
         "claims_discrepancy": discrepancy,
+        "claims_job": job,
+        "django_tasks_database_dbtaskresult": DBTaskResult.objects.get(
+            pk=job_run.enqueue(job.pk).id
+        ),
         "claims_topic": claim.topic,
         "sources_source": assertion.source,
         "sources_document": document,
@@ -173,6 +194,9 @@ def url_for(name: str, world) -> str:
         "review:detail": (rows["claims_discrepancy"].pk,),
         "review:assign": (rows["claims_discrepancy"].pk,),
         "admin:app_list": ("claims",),
+        "admin:claims_job_import": (rows["claims_job"].pk,),
+        "admin:claims_job_download": (rows["claims_job"].pk,),
+        "admin:claims_job_start": ("detect",),
         "admin:auth_user_password_change": (rows["auth_user"].pk,),
     }
     if name == "api:discrepancy-detail":
@@ -371,7 +395,8 @@ WRITES = {
         {R, S},
         lambda w: Source.objects.filter(slug="efis").exists(),
     ),
-    upload_import: ((302, 403, 200, 403, 200), {R, S}, None),
+    # The upload starts a preview job and goes to its page.
+    upload_import: ((302, 403, 302, 403, 302), {R, S}, None),
     judge: (
         (302, 403, 403, 302, 302),
         {E, S},

@@ -1,5 +1,3 @@
-import secrets
-
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,8 +15,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from claims import services
 from claims.admin import figurelog, importpreview, landing  # noqa: F401  (landing wraps the login)
 from claims.admin.forms import AssertionForm, ClaimForm, ImportForm, RetractForm
+from claims.admin.jobs import import_preview_start  # and registers JobAdmin
 from claims.concurrency import EditConflict
-from claims.interchange import imports
 from claims.models import Assertion, Claim, Discrepancy, Topic
 from claims.review import services as review_services
 from sources.admin import (
@@ -29,8 +27,6 @@ from sources.admin import (
     SuperuserDeleteMixin,
 )
 from sources.models import Document
-
-IMPORT_SESSION_KEY = "claims:import-preview"
 
 
 class VersionedAdmin(ServiceAdmin):
@@ -449,7 +445,7 @@ class AssertionAdmin(VersionedAdmin):
         return response
 
     def import_view(self, request):
-        """Upload a CSV, preview what it would create (a dry run), then confirm."""
+        """Upload a CSV; its preview (a dry run) and then the import run as jobs."""
         if not self.has_add_permission(request):
             raise PermissionDenied
         context = {
@@ -458,55 +454,13 @@ class AssertionAdmin(VersionedAdmin):
             "opts": self.model._meta,
             "form": ImportForm(),
         }
-        if request.method == "POST" and "confirm" in request.POST:
-            data = request.session.pop(IMPORT_SESSION_KEY, None)
-            if data is None or request.POST.get("token") != data["token"]:
-                self.message_user(
-                    request,
-                    "That preview has expired; upload the file again.",
-                    messages.ERROR,
-                )
-                return redirect("admin:claims_assertion_import")
-            try:
-                summary = imports.assertions_import(
-                    data=data["text"], user=request.user
-                )
-            except imports.ImportBusy as busy:
-                # Keep the checked file: the same confirmation works once the other
-                # import has finished.
-                request.session[IMPORT_SESSION_KEY] = data
-                self.message_user(request, str(busy), messages.WARNING)
-                return redirect("admin:claims_assertion_import")
-            except imports.ImportFailed as failure:
-                context["errors"] = failure.errors
-            else:
-                self.message_user(request, "Imported. " + "; ".join(summary.lines()))
-                return redirect("admin:claims_assertion_changelist")
-        elif request.method == "POST":
+        if request.method == "POST":
             form = ImportForm(request.POST, request.FILES)
             context["form"] = form
             if form.is_valid():
-                text = form.cleaned_data["file"].read()
-                try:
-                    summary = imports.assertions_import(
-                        data=text, user=request.user, dry_run=True
-                    )
-                except imports.ImportBusy as busy:
-                    self.message_user(request, str(busy), messages.WARNING)
-                except imports.ImportFailed as failure:
-                    context["errors"] = failure.errors
-                else:
-                    token = secrets.token_urlsafe(16)
-                    request.session[IMPORT_SESSION_KEY] = {
-                        "token": token,
-                        "text": text.decode("utf-8-sig"),
-                    }
-                    context.update(
-                        summary=summary,
-                        token=token,
-                        readings=importpreview.readings(summary),
-                        new_names=importpreview.new_names(summary),
-                    )
+                # The file goes to storage and its preview runs as a background job
+                # (issue 18); the job's page shows the preview and offers the import.
+                return import_preview_start(request, form.cleaned_data["file"])
         return TemplateResponse(request, "admin/claims/assertion/import.html", context)
 
     def get_readonly_fields(self, request, obj=None):

@@ -11,7 +11,7 @@ import csv
 import io
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -109,8 +109,14 @@ class Reading:
     errors: list[RowError] = field(default_factory=list)
 
 
-def read(data: bytes | str, *, source_kinds: Iterable[str]) -> Reading:
-    """Return the rows of a CSV file and every error in it, each naming its line."""
+def read(
+    data: bytes | str,
+    *,
+    source_kinds: Iterable[str],
+    progress: Callable[[int], None] | None = None,
+) -> Reading:
+    """Return the rows of a CSV file and every error in it, each naming its line.
+    `progress`, if given, is told how many rows have been read, every 1,000 rows."""
     result = Reading()
     if isinstance(data, bytes):
         try:
@@ -146,8 +152,10 @@ def read(data: bytes | str, *, source_kinds: Iterable[str]) -> Reading:
     checked_urls: set[str] = set()  # a report's URL repeats on each of its rows
     start = reader.line_num + 1
     try:
-        for values in reader:
+        for count, values in enumerate(reader, start=1):
             line, start = start, reader.line_num + 1
+            if progress is not None and count % 1000 == 0:
+                progress(count)
             if not any(value.strip() for value in values):
                 continue
             if len(values) != len(header):

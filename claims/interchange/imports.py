@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -97,9 +97,26 @@ class ImportSummary:
         ]
 
 
-def assertions_import(*, data: bytes | str, user=None, dry_run: bool = False):
-    """Import the CSV `data`; return an ImportSummary or raise ImportFailed."""
-    reading = csvformat.read(data, source_kinds=SourceKind.values)
+def _silent(**fields) -> None:
+    pass
+
+
+def assertions_import(
+    *, data: bytes | str, user=None, dry_run: bool = False, progress=None
+):
+    """Import the CSV `data`; return an ImportSummary or raise ImportFailed.
+
+    `progress`, if given, is called with the fields of a job's progress (phase,
+    rows_checked, rows_total, rows_written) as the import goes (claims/jobs.py)."""
+    report = progress or _silent
+    report(phase="checking each row's values")
+    reading = csvformat.read(
+        data,
+        source_kinds=SourceKind.values,
+        progress=lambda count: report(rows_checked=count),
+    )
+    read = len(reading.rows) + len(reading.errors)
+    report(rows_checked=read, rows_total=read)
     limit = settings.CLAIMTRACKER_IMPORT_MAX_ROWS
     if len(reading.rows) + len(reading.errors) > limit:
         raise ImportFailed(
@@ -108,16 +125,29 @@ def assertions_import(*, data: bytes | str, user=None, dry_run: bool = False):
     if reading.errors:
         raise ImportFailed(reading.errors)
     summary = ImportSummary(rows=len(reading.rows), dry_run=dry_run)
-    with import_turn(user), transaction.atomic():
-        _Importer(reading.rows, summary, user).run()
-        if dry_run:
-            transaction.set_rollback(True)
+    report(phase="waiting for its turn (imports run one at a time)")
+    with import_turn(user):
+        phase = "matching names with the database"
+        if connection.vendor == "sqlite":
+            phase += (
+                ", then writing: one transaction, whose progress SQLite shows "
+                "when it ends"
+            )
+        report(phase=phase)
+        with transaction.atomic():
+            _Importer(reading.rows, summary, user, report).run()
+            if dry_run:
+                report(phase="rolling back the trial run")
+                transaction.set_rollback(True)
     return summary
 
 
 class _Importer:
-    def __init__(self, rows: list[csvformat.Row], summary: ImportSummary, user):
+    def __init__(
+        self, rows: list[csvformat.Row], summary: ImportSummary, user, report=_silent
+    ):
         self.rows, self.summary, self.user = rows, summary, user
+        self.report = report
         self.errors: list[csvformat.RowError] = []
         self.today = timezone.localdate()
 
@@ -138,6 +168,7 @@ class _Importer:
             "claims": [claim.title for claim in self.new_claims.values()],
             "sources": [source.name for source in self.new_sources.values()],
         }
+        self.report(phase="writing topics, claims, sources and documents")
         self._create_parents()
         self._create_assertions([plan for plan in planned if plan is not None])
 
@@ -339,8 +370,16 @@ class _Importer:
             if row.credibility:
                 assertion.credibility = row.credibility
             assertions.append(assertion)
+        self.report(phase="writing assertions")
         services.assertions_bulk_create(
-            assertions=assertions, user=self.user, reason=REASON, batch_size=BATCH
+            assertions=assertions,
+            user=self.user,
+            reason=REASON,
+            batch_size=BATCH,
+            on_batch=lambda written: self.report(rows_written=written),
+            before_derive=lambda: self.report(
+                phase="refreshing summaries and detecting discrepancies"
+            ),
         )
         self.summary.created["assertions"] = len(assertions)
 

@@ -8,8 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from claims import jobs
 from claims.interchange import csvformat
-from claims.models import Assertion, Claim
+from claims.models import Assertion, Claim, Job
 from tests.factories import ClaimFactory, stated
 
 pytestmark = pytest.mark.django_db
@@ -164,21 +165,27 @@ GOOD = (
 )
 
 
-def test_researcher_previews_then_confirms_an_import(researcher_client, researcher):
+def test_an_upload_becomes_a_preview_job_then_an_import_job(
+    researcher_client, researcher
+):
+    """The upload's preview and its import run as jobs (claims/jobs.py, run here
+    directly; tests/test_jobs_worker.py runs a real worker)."""
     preview = researcher_client.post(IMPORT_URL, {"file": upload(GOOD)})
+    job = Job.objects.get()
+    jobs.job_execute(job_id=job.pk)
 
-    assert "Preview: nothing has been written yet" in preview.content.decode()
-    assert "assertions: would create 1" in preview.content.decode()
+    page = researcher_client.get(preview.url).content.decode()
+    assert "Preview: nothing has been written yet" in page
+    assert "assertions: would create 1" in page
     assert not Assertion.objects.exists()
 
-    token = preview.context["token"]
-    done = researcher_client.post(
-        IMPORT_URL, {"confirm": "1", "token": token}, follow=True
-    )
+    started = researcher_client.post(reverse("admin:claims_job_import", args=[job.pk]))
+    jobs.job_execute(job_id=Job.objects.get(kind="import").pk)
+    done = researcher_client.get(started.url)
 
     assertion = Assertion.objects.get()
     assert (assertion.claim.title, assertion.created_by) == ("Tanks lost", researcher)
-    assert "Imported." in done.content.decode()
+    assert "Imported" in done.content.decode()
 
 
 def test_a_bad_upload_lists_every_problem_and_writes_nothing(researcher_client):
@@ -187,19 +194,21 @@ def test_a_bad_upload_lists_every_problem_and_writes_nothing(researcher_client):
     )
 
     response = researcher_client.post(IMPORT_URL, {"file": upload(bad)})
+    jobs.job_execute(job_id=Job.objects.get().pk)
 
-    page = response.content.decode()
-    assert "Nothing was imported: 2 problems" in page
+    page = researcher_client.get(response.url).content.decode()
+    assert "The file was refused: 2 problem(s)" in page
     assert "no recognisable figure" in page and "“soon” is not" in page
     assert not Claim.objects.exists()
 
 
-def test_a_stale_confirmation_imports_nothing(researcher_client):
-    response = researcher_client.post(
-        IMPORT_URL, {"confirm": "1", "token": "forged"}, follow=True
-    )
+def test_a_forged_confirmation_without_a_file_imports_nothing(researcher_client):
+    # Imports are confirmed on the preview job's page now; the upload page takes
+    # only files.
+    response = researcher_client.post(IMPORT_URL, {"confirm": "1", "token": "forged"})
 
-    assert "preview has expired" in response.content.decode()
+    assert response.status_code == 200
+    assert "This field is required" in response.content.decode()
     assert not Assertion.objects.exists()
 
 

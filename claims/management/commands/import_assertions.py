@@ -2,9 +2,12 @@
 
 from pathlib import Path
 
+from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 
+from claims import jobs
 from claims.interchange.imports import ImportBusy, ImportFailed, assertions_import
+from claims.models import JobKind
 
 
 class Command(BaseCommand):
@@ -15,10 +18,24 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="Check and count; write nothing."
         )
+        parser.add_argument(
+            "--background",
+            action="store_true",
+            help="Copy the file to storage and run the import as a background job "
+            "(a worker runs it: manage.py db_worker); print the job's number.",
+        )
 
-    def handle(self, *args, file: Path, dry_run=False, **options):
+    def handle(self, *args, file: Path, dry_run=False, background=False, **options):
         if not file.is_file():
             raise CommandError(f"No file at {file}.")
+        if background:
+            kind = JobKind.IMPORT_PREVIEW if dry_run else JobKind.IMPORT
+            with file.open("rb") as handle:
+                job = jobs.job_start(
+                    kind=kind, upload=File(handle, name=file.name), file_name=file.name
+                )
+            self.stdout.write(f"Job {job.pk} queued: {job}.")
+            return
         try:
             summary = assertions_import(data=file.read_bytes(), dry_run=dry_run)
         except ImportBusy as busy:

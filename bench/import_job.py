@@ -1,0 +1,115 @@
+"""Time a CSV import of N generated rows run as a background job by a real worker.
+
+    .venv/bin/python bench/import_job.py --rows 100000                   # SQLite
+    BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/ct_bench_jobs \\
+        .venv/bin/python bench/import_job.py --rows 100000
+
+Creates a fresh scratch database (a SQLite file in a temporary folder, or the named
+PostgreSQL database, dropped and created again), migrates it, starts `manage.py
+db_worker`, queues the import with `import_assertions --background` and polls the
+job's row from this process, printing each phase with its row counts and the time
+it was first seen, then the total.
+"""
+
+import argparse
+import contextlib
+import os
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+import psycopg
+from psycopg import sql
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rows", type=int, default=100_000)
+    args = parser.parse_args()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "claimtracker.settings")
+    os.environ.setdefault("DJANGO_DEBUG", "1")
+    import django
+
+    django.setup()
+    from claims.interchange.synthetic import synthetic_csv_write
+
+    with tempfile.TemporaryDirectory() as folder:
+        url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{folder}/bench.db"
+        if url.startswith("postgres"):
+            recreate(url)
+        env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
+            "DATABASE_URL": url,
+            "DJANGO_DEBUG": "1",
+            "CLAIMTRACKER_MEDIA_ROOT": f"{folder}/media",
+        }
+        manage = [sys.executable, "manage.py"]
+        subprocess.run([*manage, "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+        path = Path(folder) / "bench.csv"
+        synthetic_csv_write(path=path, count=args.rows)
+        size = path.stat().st_size / 1024 / 1024
+        worker = subprocess.Popen(
+            [*manage, "db_worker", "--no-reload", "--interval", "0.1",
+             "--no-startup-delay", "-v0"],
+            cwd=ROOT, env=env,
+        )  # fmt: skip
+        try:
+            started = time.perf_counter()
+            output = subprocess.run(
+                [*manage, "import_assertions", str(path), "--background"],
+                cwd=ROOT, env=env, check=True, capture_output=True, text=True,
+            ).stdout  # fmt: skip
+            job_id = int(output.split()[1])
+            last = None
+            while True:
+                state = read(url, job_id)
+                if state != last:
+                    seconds = time.perf_counter() - started
+                    print(f"{seconds:6.1f} s  {state}")  # noqa: T201
+                    last = state
+                if state[0] in ("succeeded", "failed"):
+                    break
+                time.sleep(0.1)
+            seconds = time.perf_counter() - started
+        finally:
+            worker.terminate()
+            worker.wait()
+    engine = "PostgreSQL" if url.startswith("postgres") else "SQLite"
+    print(  # noqa: T201
+        f"{engine}: {args.rows:,} rows ({size:.0f} MB) as a job in {seconds:.1f} s "
+        f"({args.rows / seconds:,.0f} rows/s), {last[0]}"
+    )
+
+
+def read(url: str, job_id: int) -> tuple:
+    query = (
+        "SELECT status, phase, rows_checked, rows_written FROM claims_job WHERE id = %s"
+    )
+    if url.startswith("sqlite"):
+        with contextlib.closing(sqlite3.connect(url.removeprefix("sqlite:///"))) as c:
+            return c.execute(query.replace("%s", "?"), [job_id]).fetchone()
+    with psycopg.connect(url) as connection:
+        return connection.execute(query, [job_id]).fetchone()
+
+
+def recreate(url: str) -> None:
+    name = urlparse(url).path.lstrip("/")
+    server = url.rsplit("/", 1)[0]
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
+        connection.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+                sql.Identifier(name)
+            )
+        )
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+if __name__ == "__main__":
+    main()

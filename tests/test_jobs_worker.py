@@ -1,0 +1,191 @@
+"""Background jobs with a real worker (`manage.py db_worker`) on scratch databases of
+both engines (tests/scratch.py): an import runs as a job with progress others can
+see, a bad row fails it whole, and a worker killed half-way leaves nothing written
+and its job is failed by the sweep. The 100,000-row run is bench/import_job.py."""
+
+import contextlib
+import csv
+import json
+import re
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+import psycopg
+import pytest
+
+from claims.interchange.synthetic import synthetic_csv_write
+from tests import scratch
+from tests.test_faults import TABLES, wal_size, writing_has_begun
+
+# Rows in the CI runs: large enough that progress shows while the job runs, small
+# enough for well under a minute per engine (bench/import_job.py does 100,000).
+ROWS = 20_000
+
+
+@pytest.fixture(scope="module")
+def templates(tmp_path_factory):
+    made = {}
+
+    def template(engine):
+        if engine not in made:
+            made[engine] = scratch.seeded_template(
+                engine, tmp_path_factory.mktemp(engine)
+            )
+        return made[engine]
+
+    yield template
+    for database in made.values():
+        database.drop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(templates, request):
+    copy = templates(request.param).copy()
+    yield copy
+    copy.drop()
+
+
+@pytest.fixture
+def media(tmp_path):
+    return {"CLAIMTRACKER_MEDIA_ROOT": str(tmp_path / "media")}
+
+
+@contextlib.contextmanager
+def worker(database, media):
+    """Run a worker on `database` as production does; yield its process."""
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", "db_worker", "--no-reload", "--interval",
+         "0.1", "--no-startup-delay", "--verbosity", "0"],
+        cwd=scratch.ROOT,
+        env=scratch.environment(database.url, **media),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+def queue_import(database, media, path) -> int:
+    """Queue an import of `path` as a job, as the admin's upload does; return its id."""
+    output = scratch.manage(
+        database.url, "import_assertions", str(path), "--background", **media
+    ).stdout
+    return int(re.search(r"Job (\d+) queued", output).group(1))
+
+
+def job(database, job_id: int) -> dict:
+    """Read the job's row from outside, as another person's page would."""
+    query = (
+        "SELECT status, phase, rows_checked, rows_written, failure, errors "
+        "FROM claims_job WHERE id = %s"
+    )
+    if database.engine == "sqlite":
+        with contextlib.closing(sqlite3.connect(database.name, timeout=30)) as c:
+            row = c.execute(query.replace("%s", "?"), [job_id]).fetchone()
+    else:
+        with psycopg.connect(database.url) as connection:
+            row = connection.execute(query, [job_id]).fetchone()
+    names = ("status", "phase", "rows_checked", "rows_written", "failure", "errors")
+    return dict(zip(names, row, strict=True))
+
+
+def watch(database, job_id: int, process, timeout: float = 120) -> list[dict]:
+    """Poll the job until it ends; return every state seen, in order."""
+    seen = []
+    deadline = time.monotonic() + timeout
+    while True:
+        state = job(database, job_id)
+        if not seen or state != seen[-1]:
+            seen.append(state)
+        if state["status"] in ("succeeded", "failed"):
+            return seen
+        assert process.poll() is None, f"the worker died: {process.stderr.read()}"
+        assert time.monotonic() < deadline, f"the job did not end: {seen[-1]}"
+        time.sleep(0.05)
+
+
+def test_an_import_job_shows_its_progress_and_writes_every_row(
+    database, media, tmp_path
+):
+    path = tmp_path / "big.csv"
+    synthetic_csv_write(path=path, count=ROWS)
+    before = database.count("claims_assertion")
+
+    with worker(database, media) as process:
+        job_id = queue_import(database, media, path)
+        seen = watch(database, job_id, process)
+
+    assert seen[-1]["status"] == "succeeded", seen[-1]["failure"]
+    assert seen[-1]["rows_written"] == ROWS
+    assert database.count("claims_assertion") == before + ROWS
+    running = [s for s in seen if s["status"] == "running"]
+    # Seen from another connection while the job ran: rows counted as they were read.
+    assert any(0 < s["rows_checked"] < ROWS for s in running), running
+    if database.engine == "postgresql":
+        # Progress inside the write transaction shows on PostgreSQL alone (SQLite
+        # has one writer, the import: README, "Background jobs").
+        assert any(0 < s["rows_written"] < ROWS for s in running), running
+
+
+def test_one_bad_row_fails_the_job_names_its_line_and_writes_nothing(
+    database, media, tmp_path
+):
+    path = tmp_path / "bad.csv"
+    synthetic_csv_write(path=path, count=ROWS)
+    with path.open(newline="") as handle:
+        rows = list(csv.reader(handle))
+    rows[12_344][rows[0].index("stated_on")] = "soon"  # line 12,345
+    with path.open("w", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    before = {table: database.count(table) for table in TABLES}
+
+    with worker(database, media) as process:
+        job_id = queue_import(database, media, path)
+        seen = watch(database, job_id, process)
+
+    assert seen[-1]["status"] == "failed"
+    errors = seen[-1]["errors"]
+    errors = errors if isinstance(errors, list) else json.loads(errors)  # SQLite
+    assert [(e["line"], e["column"]) for e in errors] == [(12_345, "stated_on")]
+    assert "Nothing was written" in seen[-1]["failure"]
+    assert {table: database.count(table) for table in TABLES} == before
+
+
+def test_a_worker_killed_half_way_leaves_nothing_and_the_sweep_fails_its_job(
+    database, media, tmp_path
+):
+    path = tmp_path / "big.csv"
+    synthetic_csv_write(path=path, count=40_000)
+    before = {table: database.count(table) for table in TABLES}
+    wal_before = wal_size(database) if database.engine == "sqlite" else 0
+
+    with worker(database, media) as process:
+        job_id = queue_import(database, media, path)
+        deadline = time.monotonic() + 120
+        while not writing_has_begun(database, wal_before):
+            assert process.poll() is None, process.stderr.read()
+            assert time.monotonic() < deadline, "the import never started writing"
+            time.sleep(0.02)
+        time.sleep(0.5)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+
+    assert process.returncode == -signal.SIGKILL
+    assert {table: database.count(table) for table in TABLES} == before
+    assert job(database, job_id)["status"] == "running"  # until the sweep comes
+
+    swept = scratch.manage(database.url, "sweep_jobs", "--minutes", "0", **media)
+
+    after = job(database, job_id)
+    assert "Marked 1 stopped job(s) as failed." in swept.stdout
+    assert after["status"] == "failed"
+    assert "The worker stopped" in after["failure"]
+    assert database.count("claims_importlock") == 0
