@@ -110,7 +110,7 @@ def test_researcher_logs_the_four_figures_of_a_new_claim_from_one_document(
         quote="The Pentagon now believes that 10,000 North Korean troops are in Russia",
     )
     # The live preview, while typing: no page is loaded for it.
-    first.locator(".reading").filter(has_text="Reads as Qualitative").wait_for()
+    first.locator(".reading").filter(has_text="Reads as Vague term").wait_for()
     last.locator(".reading").filter(has_text="Reads as Exact: 10,000").wait_for()
     page.evaluate("window.scrollTo(0, 0)")
     screenshot(page, "figure-log")
