@@ -116,7 +116,7 @@ def source_form(database, slug: str, name: str) -> tuple[int, dict]:
         ).fetchone()
     return pk, {
         "name": name, "slug": slug, "kind": kind, "country": country,
-        "reliability": reliability,
+        "reliability": reliability or "",  # empty: not graded yet
         "aliases-TOTAL_FORMS": "0", "aliases-INITIAL_FORMS": "0",
     }  # fmt: skip
 

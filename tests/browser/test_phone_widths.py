@@ -3,6 +3,8 @@ sideways, with screenshots of each for the CI artefacts."""
 
 import pytest
 
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
 TROOPS = "/claims/north-korean-troops-in-russia/"
 PAGES = {
     "home": "/",
