@@ -186,6 +186,7 @@ def _detect(claim, live, conflict, points, names, result) -> Discrepancy | None:
         assertion_low_id=conflict.low.id,
         assertion_high_id=conflict.high.id,
         spread_ratio=conflict.ratio,
+        involves_vague_term=conflict.is_vague,
         arose_on=conflict.arose_on,
     )
 

@@ -536,20 +536,6 @@ class DiscrepancyQuerySet(models.QuerySet):
         """Return discrepancies still waiting for a judgement."""
         return self.filter(state__in=review.PENDING)
 
-    def with_vague_flag(self) -> "DiscrepancyQuerySet":
-        """Annotate `involves_vague_term`: a conflict involving a vague term is
-        shown apart from conflicts between figures (methodology, "Vague terms")."""
-        vague = Q(assertion_low__kind=figures.QUALITATIVE) | Q(
-            assertion_high__kind=figures.QUALITATIVE
-        )
-        return self.annotate(
-            involves_vague_term=models.Case(
-                models.When(vague, then=models.Value(True)),
-                default=models.Value(False),
-                output_field=models.BooleanField(),
-            )
-        )
-
     def with_pair(self) -> "DiscrepancyQuerySet":
         """Return discrepancies joined to everything one page about them shows."""
         return self.select_related(
@@ -605,6 +591,12 @@ class Discrepancy(Versioned):
         verbose_name="higher estimate",
     )
     spread_ratio = models.DecimalField(max_digits=32, decimal_places=2)
+    involves_vague_term = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="One of the two figures is a vague term (“several thousand”): "
+        "such conflicts are reviewed apart, after those between figures.",
+    )
     arose_on = models.DateField(
         help_text="When the later of the two figures was stated."
     )
@@ -652,7 +644,7 @@ class Discrepancy(Versioned):
         indexes = [
             # The review queue: live discrepancies, widest first.
             models.Index(
-                fields=["-spread_ratio", "arose_on"],
+                fields=["involves_vague_term", "-spread_ratio", "arose_on"],
                 condition=~Q(state="superseded"),
                 name="discrepancy_live_queue_idx",
             ),

@@ -25,7 +25,7 @@ class ReviewQueueView(PermissionRequiredMixin, FilterView):
     paginate_by = 30
 
     def get_queryset(self):
-        return Discrepancy.objects.with_related().with_vague_flag()
+        return Discrepancy.objects.with_related()
 
 
 class DiscrepancyDetailView(PermissionRequiredMixin, DetailView):
