@@ -12,7 +12,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from claims import derive
-from claims.models import Assertion, Claim, Topic
+from claims.models import Assertion, Claim, Topic, Translation
 
 
 @transaction.atomic
@@ -156,3 +156,31 @@ def rows_bulk_create(*, model, rows: list, user=None, reason: str) -> list:
             default_change_reason=reason,
         )
     return rows
+
+
+@transaction.atomic
+def translation_save(*, translation: Translation, user=None) -> Translation:
+    """Validate and save a translation of an assertion's quote; its claim's page
+    shows it, so the claim is stamped changed."""
+    translation.full_clean()
+    translation.save()
+    derive.claims_mark_changed(claim_ids=[translation.assertion.claim_id])
+    return translation
+
+
+@transaction.atomic
+def translation_delete(*, translation: Translation, user=None) -> None:
+    """Delete a translation (superusers only, for one entered by mistake)."""
+    claim_id = translation.assertion.claim_id
+    translation.delete()
+    derive.claims_mark_changed(claim_ids=[claim_id])
+
+
+@transaction.atomic
+def translations_bulk_create(*, translations: list[Translation]) -> list[Translation]:
+    """Insert many translations of new assertions (an import's), already checked:
+    their assertions' claims are derived by assertions_bulk_create."""
+    for translation in translations:
+        translation.assertion_id = translation.assertion.pk
+    Translation.objects.bulk_create(translations, batch_size=5000)
+    return translations

@@ -193,8 +193,25 @@ class SourceAlias(models.Model):
         return f"{self.name} ({self.source})"
 
 
+class DocumentKind(models.TextChoices):
+    # The kinds of publication researchers log figures from (issue 19 of the
+    # project's tracker). The kind says what evidence an assertion from it carries:
+    # claims/rules.py, EVIDENCE.
+    ARTICLE = "article", "Article"
+    REPORT = "report", "Report"
+    TRANSCRIPT = "transcript", "Transcript"
+    DATASET = "dataset", "Data set"
+    SOCIAL_POST = "social_post", "Social media post"
+    VIDEO = "video", "Video"
+    IMAGE = "image", "Image"
+    STATEMENT = "statement", "Statement"
+
+
 class Document(models.Model):
-    """One publication that reports figures: an article, briefing, report or post."""
+    """One publication that reports figures: an article, briefing, report, post, data
+    file, video or image."""
+
+    Kind = DocumentKind
 
     title = models.CharField(max_length=500, validators=[validate_name])
     publisher = models.ForeignKey(
@@ -204,6 +221,15 @@ class Document(models.Model):
         blank=True,
         related_name="documents",
         help_text="Who published it, when that is a source in its own right.",
+    )
+    kind = models.CharField(
+        max_length=12,
+        choices=DocumentKind,
+        default=DocumentKind.ARTICLE,
+        help_text="What the document is. It sets the evidence each figure from it "
+        "carries: a verbatim quote from text kinds, a locator (file, row key and "
+        "field) from a data set, a timestamp from a video, a description of where "
+        "from an image.",
     )
     authors = models.CharField(max_length=500, blank=True, help_text="As printed.")
     published_on = models.DateField(
@@ -232,6 +258,11 @@ class Document(models.Model):
     class Meta:
         ordering = ["-published_on", "title"]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=DocumentKind.values),
+                name="document_kind_valid",
+                violation_error_message="Choose one of the listed kinds of document.",
+            ),
             models.UniqueConstraint(
                 fields=["url"],
                 condition=~Q(url=""),

@@ -19,7 +19,7 @@ from claims.admin import figurelog, importpreview, landing  # noqa: F401  (landi
 from claims.admin.forms import AssertionForm, ClaimForm, ImportForm, RetractForm
 from claims.concurrency import EditConflict
 from claims.interchange import imports
-from claims.models import Assertion, Claim, Discrepancy, Topic
+from claims.models import Assertion, Claim, Discrepancy, Topic, Translation
 from claims.review import services as review_services
 from sources.admin import (
     DATE_FIELDS,
@@ -166,6 +166,7 @@ class ClaimAssertionAddInline(AssertionAddInline):
         "figure",
         "document",
         "quote",
+        "locator",
         "status",
     ]
     autocomplete_fields = ["source", "document"]
@@ -184,6 +185,7 @@ class DocumentAssertionAddInline(AssertionAddInline):
         "date_precision",
         "figure",
         "quote",
+        "locator",
         "status",
     ]
     autocomplete_fields = ["claim", "source"]
@@ -295,9 +297,39 @@ def shortened(text: str, length: int):
     )
 
 
+class TranslationInline(SuperuserDeleteMixin, admin.StackedInline):
+    """The quote's translations, one per language, saved through the service."""
+
+    model = Translation
+    extra = 0
+    fields = [
+        "language",
+        "text",
+        "method",
+        "translated_by",
+        "translated_at",
+        "is_reviewed",
+    ]
+
+
 @admin.register(Assertion)
 class AssertionAdmin(VersionedAdmin):
     form = AssertionForm
+    inlines = [TranslationInline]
+
+    def get_inlines(self, request, obj):
+        # A quote is translated once it is recorded: the add form stays one form.
+        return self.inlines if obj is not None else []
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Translation:
+            return super().save_formset(request, form, formset, change)
+        for translation in formset.save(commit=False):
+            services.translation_save(translation=translation, user=request.user)
+        for translation in formset.deleted_objects:  # only superusers see the box
+            services.translation_delete(translation=translation, user=request.user)
+        formset.save_m2m()
+
     # The columns that fit 1,280 px beside the filters; long titles are shortened
     # (the full text is the cell's title), the document is on the assertion's page.
     list_display = [
@@ -349,9 +381,15 @@ class AssertionAdmin(VersionedAdmin):
                     "stated_on",
                     "date_precision",
                     "figure",
-                    "quote",
                     "document",
-                ]
+                    "quote",
+                    "quote_language",
+                    "locator",
+                ],
+                "description": "The evidence follows the document's kind: a verbatim "
+                "quote from an article, report, transcript, post or statement; a "
+                "locator from a data set (file, row key, field), a video (timestamp) "
+                "or an image (where the figure is shown).",
             },
         ),
         (
