@@ -181,7 +181,10 @@ class DocumentAdmin(ServiceAdmin):
     date_hierarchy = "published_on"
     fieldsets = [
         (None, {"fields": ["title", "kind", "publisher", "authors", "published_on"]}),
-        ("Where to find it", {"fields": ["url", "archive_url", "retrieved_on"]}),
+        (
+            "Where to find it",
+            {"fields": ["url", "archive_url", "retrieved_on", "files_public"]},
+        ),
         ("Content", {"fields": ["text", "notes"]}),
     ]
 

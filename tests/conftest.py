@@ -38,6 +38,18 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _archive_in_a_temporary_folder(settings, tmp_path):
+    """Archived files go to a folder of the test's own, never the project's."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "archive": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "archive-store"},
+        },
+    }
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache: cached pages never leak between tests."""
     cache.clear()

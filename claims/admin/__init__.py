@@ -1,5 +1,6 @@
 import secrets
 
+from django import forms as django_forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,6 +22,7 @@ from claims.concurrency import EditConflict
 from claims.interchange import imports
 from claims.models import Assertion, Claim, Discrepancy, Topic, Translation
 from claims.review import services as review_services
+from sources import archive
 from sources.admin import (
     DATE_FIELDS,
     DocumentAdmin,
@@ -28,7 +30,7 @@ from sources.admin import (
     ServiceAdmin,
     SuperuserDeleteMixin,
 )
-from sources.models import Document
+from sources.models import Document, DocumentFile
 
 IMPORT_SESSION_KEY = "claims:import-preview"
 
@@ -578,15 +580,114 @@ class AssertionAdmin(VersionedAdmin):
         return TemplateResponse(request, "admin/claims/assertion/retract.html", context)
 
 
+class DocumentFileInline(admin.TabularInline):
+    """The document's archived files, read-only: a file is added by uploading it
+    above (through the service), never edited."""
+
+    model = DocumentFile
+    fields = ["original_name", "content_type", "size", "sha256", "retrieved_at", "link"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="download")
+    def link(self, row):
+        return format_html('<a href="{}">download</a>', row.get_absolute_url())
+
+
+class DocumentArchiveForm(django_forms.ModelForm):
+    """The document form with a file to archive: checked (type, limits) here, so a
+    refused file shows on the form and nothing is stored."""
+
+    archive_file = django_forms.FileField(required=False, label="File to archive")
+    use_archived_text = django_forms.BooleanField(
+        required=False,
+        label="Use the file's text as the document's text",
+        help_text="A document without text takes the file's text anyway. Tick to "
+        "replace text typed in already.",
+    )
+
+    def clean_archive_file(self):
+        upload = self.cleaned_data.get("archive_file")
+        if upload:
+            if upload.size > archive.MAX_SIZE:
+                raise django_forms.ValidationError(
+                    f"The file is over {archive.MAX_SIZE // archive.MB} MB."
+                )
+            try:
+                archive.examine(upload.read())
+            except archive.ArchiveError as error:
+                raise django_forms.ValidationError(str(error)) from error
+        return upload
+
+
 admin.site.unregister(Document)
 
 
 @admin.register(Document)
 class DocumentWithAssertionsAdmin(AssertionFormsetMixin, DocumentAdmin):
-    """The document admin of `sources`, with the document's assertions inline (sources
-    must not import claims, so claims adds the inline)."""
+    """The document admin of `sources`, with the document's assertions inline and
+    the upload of its archived files (sources must not import claims, so claims adds
+    both: archiving re-checks the document's quotes)."""
 
-    inlines = [DocumentAssertionListInline, DocumentAssertionAddInline]
+    form = DocumentArchiveForm
+    inlines = [
+        DocumentFileInline,
+        DocumentAssertionListInline,
+        DocumentAssertionAddInline,
+    ]
+
+    def get_fieldsets(self, request, obj=None):
+        return [
+            *super().get_fieldsets(request, obj),
+            (
+                "Archive a copy",
+                {
+                    "fields": ["archive_file", "use_archived_text"],
+                    "description": "PDF, HTML, plain text, CSV, JSON, an image, or a "
+                    "web capture (WARC, WACZ); at most 50 MB, 200 MB decompressed. "
+                    "The type is read from the content.",
+                },
+            ),
+        ]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        upload = form.cleaned_data.get("archive_file")
+        if not upload:
+            return
+        upload.seek(0)
+        result = services.document_archive(
+            document=obj,
+            data=upload.read(),
+            filename=upload.name,
+            use_text=form.cleaned_data.get("use_archived_text", False),
+            user=request.user,
+        )
+        stored = result.archived.file
+        messages.success(
+            request,
+            f"Archived {stored.original_name} ({stored.content_type}, SHA-256 "
+            f"{stored.sha256})"
+            + ("" if result.archived.stored else ", already in the store")
+            + (
+                "; its text is now the document's text."
+                if result.archived.text_used
+                else "."
+            ),
+        )
+        for assertion, problem in result.unmatched:
+            messages.warning(
+                request,
+                f"The archived text no longer holds the quote of “{assertion}”: "
+                f"{problem}",
+            )
 
 
 @admin.register(Discrepancy)

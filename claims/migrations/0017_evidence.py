@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('claims', '0016_vague_term_label'),
-        ('sources', '0006_document_kind'),
+        ('sources', '0006_document_kind_archive'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
