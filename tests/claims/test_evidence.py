@@ -13,6 +13,7 @@ from claims import rules, services
 from claims.interchange import csvformat, exports, seed, synthetic
 from claims.interchange.imports import ImportFailed, assertions_import
 from claims.models import Assertion, Translation
+from sources import services as source_services
 from sources.models import Document
 from tests.claims.test_imports import wipe_claims_data
 from tests.factories import (
@@ -370,3 +371,111 @@ def test_sixteen_thousand_daily_figures_from_one_data_file_import_and_round_trip
         locator="russia_losses_equipment.json, date=1980-01-01, field=tank"
     ).exists()
     assert again == data
+
+
+# What readers see.
+
+KOREAN = "북한군 약 10,000명이 러시아에 파병되었다"
+ENGLISH = "About 10,000 North Korean troops were sent to Russia"
+
+
+def korean_figure():
+    document = DocumentFactory(kind="statement", text=f"국정원은 {KOREAN}고 밝혔다.")
+    assertion = AssertionFactory(
+        document=document, figure="10,000", quote=KOREAN, quote_language="ko"
+    )
+    services.translation_save(
+        translation=Translation(
+            assertion=assertion,
+            language="en",
+            text=ENGLISH,
+            method="person",
+            translated_by="Ji-woo Park",
+        )
+    )
+    return assertion
+
+
+def test_a_korean_quote_shows_its_translation_with_the_original_a_click_away(
+    db, client
+):
+    assertion = korean_figure()
+
+    page = client.get(assertion.claim.get_absolute_url()).content.decode()
+
+    assert (
+        f'<span lang="en" dir="auto">{ENGLISH}</span>' in page
+    )  # labelled, not quoted
+    assert "Translation from ko (by Ji-woo Park, not reviewed):" in page
+    assert (
+        '<details class="original"><summary>Original quote</summary>'
+        f'<blockquote lang="ko" dir="auto">“{KOREAN}”</blockquote></details>' in page
+    )
+    assert '<blockquote lang="en"' not in page
+
+
+@pytest.mark.parametrize("words", [KOREAN.split()[0], "North Korean troops were sent"])
+def test_search_finds_a_quote_by_its_words_or_its_translation(db, client, words):
+    assertion = korean_figure()
+
+    page = client.get("/search/", {"q": words}).content.decode()
+
+    assert f"#assertion-{assertion.pk}" in page
+    assert ENGLISH in page
+
+
+def test_a_data_set_figure_shows_its_locator_and_the_archived_copy(db, client):
+    document = DocumentFactory(kind="dataset", text="", files_public=True)
+    assertion = AssertionFactory(
+        document=document, figure="211", quote="", locator=LOCATOR
+    )
+    archived = source_services.document_file_archive(
+        document=document,
+        data=b'[{"date": "2022-03-01", "tank": 211}]',
+        filename="russia_losses_equipment.json",
+        retrieved_at=datetime.datetime(2024, 11, 2, tzinfo=datetime.UTC),
+    ).file
+
+    page = client.get(assertion.claim.get_absolute_url()).content.decode()
+
+    assert f'Located at:</span> <code dir="auto">{LOCATOR}</code>' in page
+    assert "From the data set" in page
+    assert "Archived 2 Nov 2024" in page
+    assert archived.sha256 in page
+    assert archived.get_absolute_url() in page
+    assert document.url in page
+
+
+def test_a_private_archived_copy_shows_its_hash_but_no_link(db, client):
+    document = DocumentFactory(kind="dataset", text="", files_public=False)
+    assertion = AssertionFactory(
+        document=document, figure="211", quote="", locator=LOCATOR
+    )
+    archived = source_services.document_file_archive(
+        document=document, data=b"date,tank\n2022-03-01,211\n"
+    ).file
+
+    page = client.get(assertion.claim.get_absolute_url()).content.decode()
+
+    assert archived.sha256 in page
+    assert archived.get_absolute_url() not in page
+
+
+def test_the_api_carries_the_evidence(db, client):
+    assertion = korean_figure()
+    archived = source_services.document_file_archive(
+        document=assertion.document, data=b"\x89PNG\r\n\x1a\n" + bytes(40)
+    ).file
+
+    data = client.get(f"/api/assertions/{assertion.pk}/").json()
+
+    assert (data["quote"], data["quote_language"], data["locator"]) == (
+        KOREAN,
+        "ko",
+        "",
+    )
+    assert data["translations"][0]["text"] == ENGLISH
+    assert data["translations"][0]["method"] == "person"
+    assert data["document"]["kind"] == "statement"
+    assert data["document"]["files"][0]["sha256"] == archived.sha256
+    assert data["document"]["files"][0]["download"] is None  # not public
