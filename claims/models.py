@@ -307,9 +307,28 @@ class Assertion(Versioned):
         help_text="Tick to keep your own kind and bounds instead of those read from "
         "the figure, e.g. when the context says “several” means more than usual.",
     )
+    # Blank at the model level: which evidence an assertion needs depends on its
+    # document's kind, a rule of claims/rules.py (evidence_problems).
     quote = models.TextField(
+        blank=True,
         help_text="The sentence that states the figure, copied verbatim from the "
-        "document."
+        "document, in its own language. Needed for articles, reports, transcripts, "
+        "posts and statements; may be empty for a data set, a video or an image, "
+        "whose locator says where the figure is.",
+    )
+    quote_language = models.CharField(
+        max_length=35,
+        default="en",
+        help_text="The language the quote is in, as a BCP 47 tag: en, uk, ru, ko, "
+        "zh-Hant. Keep the quote as stated; add a translation below.",
+    )
+    locator = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="Where in the document the figure is. A data set: file or table, "
+        "row key and field, e.g. “russia_losses_equipment.json, date=2022-03-01, "
+        "field=tank”. A video: the timestamp, e.g. “00:12:34”. An image: where the "
+        "figure is shown. For a quote from a PDF you may add the page, “p. 4”.",
     )
     credibility = models.PositiveSmallIntegerField(
         choices=Credibility, default=Credibility.CANNOT_BE_JUDGED
@@ -425,6 +444,12 @@ class Assertion(Versioned):
                 "time.",
             ),
             models.CheckConstraint(
+                condition=~Q(quote="") | ~Q(locator=""),
+                name="assertion_has_evidence",
+                violation_error_message="An assertion carries its evidence: a quote, "
+                "a locator, or both.",
+            ),
+            models.CheckConstraint(
                 condition=~Q(relayed_by=F("source")),
                 name="assertion_not_relayed_by_source",
                 violation_error_message="A source cannot relay its own statement.",
@@ -509,11 +534,83 @@ class Assertion(Versioned):
             source_id=self.source_id,
             relayed_by_id=self.relayed_by_id,
             today=timezone.localdate(),
+            document_kind=document.kind if document else "",
+            locator=self.locator,
+            quote_language=self.quote_language,
         )
         for name, message in problems.items():
             errors.setdefault(name, []).append(message)
         if errors:
             raise ValidationError(errors)
+
+
+class TranslationMethod(models.TextChoices):
+    # How a translation was made (issue 19): readers weigh a source's own English
+    # version differently from a volunteer's or a machine's.
+    SOURCE = "source", "Given by the source"
+    PERSON = "person", "By a named person"
+    MACHINE = "machine", "Machine translation"
+
+
+class Translation(models.Model):
+    """One translation of an assertion's quote into one language, with how, when and
+    by whom it was made. The quote itself stays as stated; a translation is shown as
+    a translation, never as the quote."""
+
+    Method = TranslationMethod
+
+    assertion = models.ForeignKey(
+        Assertion, on_delete=models.PROTECT, related_name="translations"
+    )
+    language = models.CharField(
+        max_length=35,
+        default="en",
+        help_text="The language of the translation, as a BCP 47 tag: en, uk, ko.",
+    )
+    text = models.TextField(help_text="The translated quote.")
+    method = models.CharField(
+        max_length=10, choices=TranslationMethod, default=TranslationMethod.PERSON
+    )
+    translated_by = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The translator's name, or the machine translation tool "
+        "(e.g. “DeepL”). Empty when the source gave the translation.",
+    )
+    translated_at = models.DateTimeField(default=timezone.now)
+    is_reviewed = models.BooleanField(
+        default=False, help_text="Tick once a second person has checked it."
+    )
+
+    class Meta:
+        ordering = ["assertion", "language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assertion", "language"],
+                name="translation_one_per_language",
+                violation_error_message="This quote already has a translation into "
+                "this language.",
+            ),
+            models.CheckConstraint(
+                condition=Q(method__in=TranslationMethod.values),
+                name="translation_method_valid",
+                violation_error_message="Choose how the translation was made.",
+            ),
+            models.CheckConstraint(
+                condition=Q(method=TranslationMethod.SOURCE) | ~Q(translated_by=""),
+                name="translation_translator_named",
+                violation_error_message="Name the translator, or the machine "
+                "translation tool.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.language} translation of {self.assertion}"
+
+    def clean(self):
+        problem = rules.language_problem(self.language)
+        if problem:
+            raise ValidationError({"language": problem})
 
 
 class DiscrepancyState(models.TextChoices):

@@ -31,7 +31,52 @@ MESSAGES = {
     "self_relay": "A source cannot relay its own statement.",
     "date_range": validators.DATE_RANGE,
     "kind_needed": "Choose a kind when you set the interpretation by hand.",
+    "quote_needed": "A figure from {kind} needs its quote: the sentence that states "
+    "it, copied verbatim.",
+    "locator_needed": "A figure from {kind} needs a locator: {hint}.",
+    "language": "“{code}” is not a language tag (BCP 47): use e.g. en, uk, ko, "
+    "zh-Hant or pt-BR.",
 }
+
+# The evidence an assertion carries, by its document's kind (the values of
+# sources.models.DocumentKind; issue 19). Text kinds need the verbatim quote; a data
+# set, a video and an image need a locator, and their quote may be empty. An
+# assertion without a document is held to the rule of an article.
+QUOTE, LOCATOR = "quote", "locator"
+EVIDENCE = {
+    "article": QUOTE,
+    "report": QUOTE,
+    "transcript": QUOTE,
+    "social_post": QUOTE,
+    "statement": QUOTE,
+    "dataset": LOCATOR,
+    "video": LOCATOR,
+    "image": LOCATOR,
+}
+KIND_NAMES = {
+    "article": "an article",
+    "report": "a report",
+    "transcript": "a transcript",
+    "social_post": "a social media post",
+    "statement": "a statement",
+    "dataset": "a data set",
+    "video": "a video",
+    "image": "an image",
+}
+# What a locator names, by kind: the convention README.md documents.
+LOCATOR_HINTS = {
+    "dataset": "the file or table, the row key and the field, as in "
+    "“russia_losses_equipment.json, date=2022-03-01, field=tank”",
+    "video": "the timestamp where the figure is stated, as in “00:12:34”",
+    "image": "where in the image the figure is shown, as in “caption, lower left”",
+}
+# A BCP 47 tag as researchers write them: a language (2-3 letters), then an optional
+# script (4 letters), region (2 letters or 3 digits) and variants. Not the full
+# grammar (no extensions or grandfathered tags): a typo check, not a registry.
+LANGUAGE_TAG = re.compile(
+    r"^[A-Za-z]{2,3}(-[A-Za-z]{4})?(-(?:[A-Za-z]{2}|\d{3}))?"
+    r"(-(?:[A-Za-z0-9]{5,8}|\d[A-Za-z0-9]{3}))*$"
+)
 
 
 def bounds_problems(kind: str, low: Decimal | None, high: Decimal | None) -> dict:
@@ -67,6 +112,31 @@ def text_problems(field: str, text: str) -> dict:
     return {field: problem} if problem else {}
 
 
+def language_problem(code: str) -> str:
+    """Return why `code` is not a BCP 47 language tag, or "" when it is one."""
+    return (
+        "" if LANGUAGE_TAG.match(code or "") else MESSAGES["language"].format(code=code)
+    )
+
+
+def evidence_problems(*, document_kind: str, quote: str, locator: str) -> dict:
+    """Check that an assertion carries the evidence its document's kind needs: a
+    quote from a text kind, a locator from a data set, video or image; never
+    neither."""
+    kind = document_kind or "article"
+    needed = EVIDENCE.get(kind, QUOTE)
+    name = KIND_NAMES.get(kind, "a document")
+    if needed == QUOTE and not quote.strip():
+        return {"quote": MESSAGES["quote_needed"].format(kind=name)}
+    if needed == LOCATOR and not locator.strip():
+        return {
+            "locator": MESSAGES["locator_needed"].format(
+                kind=name, hint=LOCATOR_HINTS[kind]
+            )
+        }
+    return {}
+
+
 def assertion_problems(
     *,
     stated_on: date | None,
@@ -76,15 +146,23 @@ def assertion_problems(
     source_id: int | None,
     relayed_by_id: int | None,
     today: date,
+    document_kind: str = "article",
+    locator: str = "",
+    quote_language: str = "en",
 ) -> dict:
     """Check the rules that reach beyond one field of an assertion."""
     problems = date_problems("stated_on", stated_on, today=today)
+    problems |= evidence_problems(
+        document_kind=document_kind, quote=quote, locator=locator
+    )
+    if language_problem(quote_language):
+        problems["quote_language"] = language_problem(quote_language)
     if stated_on and published_on and stated_on > published_on:
         problems.setdefault(
             "stated_on",
             MESSAGES["after_document"].format(published=f"{published_on:%d %b %Y}"),
         )
-    if document_text and quote:
+    if document_text and quote and "quote" not in problems:
         problem = quote_problem(quote, document_text)
         if problem:
             problems["quote"] = problem

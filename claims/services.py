@@ -6,13 +6,16 @@ follows to claims/derive.py."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from claims import derive
-from claims.models import Assertion, Claim, Topic
+from claims import derive, rules
+from claims.models import Assertion, Claim, Topic, Translation
+from sources import services as source_services
 
 
 @transaction.atomic
@@ -179,3 +182,77 @@ def rows_bulk_create(*, model, rows: list, user=None, reason: str) -> list:
             default_change_reason=reason,
         )
     return rows
+
+
+@transaction.atomic
+def translation_save(*, translation: Translation, user=None) -> Translation:
+    """Validate and save a translation of an assertion's quote; its claim's page
+    shows it, so the claim is stamped changed."""
+    translation.full_clean()
+    translation.save()
+    derive.claims_mark_changed(claim_ids=[translation.assertion.claim_id])
+    return translation
+
+
+@transaction.atomic
+def translation_delete(*, translation: Translation, user=None) -> None:
+    """Delete a translation (superusers only, for one entered by mistake)."""
+    claim_id = translation.assertion.claim_id
+    translation.delete()
+    derive.claims_mark_changed(claim_ids=[claim_id])
+
+
+@transaction.atomic
+def translations_bulk_create(*, translations: list[Translation]) -> list[Translation]:
+    """Insert many translations of new assertions (an import's), already checked:
+    their assertions' claims are derived by assertions_bulk_create."""
+    for translation in translations:
+        translation.assertion_id = translation.assertion.pk
+    Translation.objects.bulk_create(translations, batch_size=5000)
+    return translations
+
+
+@dataclass
+class DocumentArchived:
+    """A document's file archived, and the quotes of the document its text no longer
+    holds (listed for researchers; nothing is changed or deleted)."""
+
+    archived: source_services.Archived
+    unmatched: list[tuple[Assertion, str]] = field(default_factory=list)
+
+
+def document_archive(
+    *,
+    document,
+    data: bytes,
+    filename: str = "",
+    retrieved_at=None,
+    use_text: bool = False,
+    user=None,
+) -> DocumentArchived:
+    """Archive a file of `document` (sources.services.document_file_archive), then
+    check every quote of the document against the file's text (claims/rules.py)."""
+    archived = source_services.document_file_archive(
+        document=document,
+        data=data,
+        filename=filename,
+        retrieved_at=retrieved_at,
+        use_text=use_text,
+        user=user,
+    )
+    result = DocumentArchived(archived=archived)
+    text = archived.file.extracted_text
+    if not text.strip():  # an image: there is no text to hold the quotes
+        return result
+    quoted = (
+        Assertion.objects.not_retracted()
+        .filter(document=document)
+        .exclude(quote="")
+        .select_related("claim", "source")
+        .order_by("stated_on", "pk")
+    )
+    for assertion in quoted:
+        problem = rules.quote_problem(assertion.quote, text)
+        if problem:
+            result.unmatched.append((assertion, problem))
+    return result

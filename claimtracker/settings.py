@@ -209,8 +209,30 @@ FORMAT_MODULE_PATH = ["claims.formats"]
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Archived document files (sources/archive.py): the local disk by default; an
+# S3-compatible bucket (django-storages) when CLAIMTRACKER_ARCHIVE_BUCKET is set.
+ARCHIVE_ROOT = Path(os.environ.get("CLAIMTRACKER_ARCHIVE_ROOT", BASE_DIR / "archive"))
+if os.environ.get("CLAIMTRACKER_ARCHIVE_BUCKET"):
+    ARCHIVE_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["CLAIMTRACKER_ARCHIVE_BUCKET"],
+            "endpoint_url": os.environ.get("CLAIMTRACKER_ARCHIVE_ENDPOINT") or None,
+            "region_name": os.environ.get("CLAIMTRACKER_ARCHIVE_REGION") or None,
+            # Content-addressed names never change: never rename, never overwrite.
+            "file_overwrite": False,
+            "default_acl": None,
+            "querystring_auth": True,
+        },
+    }
+else:
+    ARCHIVE_STORAGE = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": ARCHIVE_ROOT},
+    }
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "archive": ARCHIVE_STORAGE,
     "staticfiles": {
         # Hashed, compressed files in production; the plain backend in development
         # and tests, which need no collectstatic run.

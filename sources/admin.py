@@ -172,16 +172,19 @@ class SourceAdmin(ServiceAdmin):
 
 @admin.register(Document)
 class DocumentAdmin(ServiceAdmin):
-    list_display = ["title", "publisher", "authors", "published_on"]
-    list_filter = ["published_on", "publisher__kind"]
+    list_display = ["title", "kind", "publisher", "authors", "published_on"]
+    list_filter = ["kind", "published_on", "publisher__kind"]
     list_select_related = ["publisher"]
     search_fields = ["title", "authors", "url"]
     autocomplete_fields = ["publisher"]
     formfield_overrides = URL_FIELDS
     date_hierarchy = "published_on"
     fieldsets = [
-        (None, {"fields": ["title", "publisher", "authors", "published_on"]}),
-        ("Where to find it", {"fields": ["url", "archive_url", "retrieved_on"]}),
+        (None, {"fields": ["title", "kind", "publisher", "authors", "published_on"]}),
+        (
+            "Where to find it",
+            {"fields": ["url", "archive_url", "retrieved_on", "files_public"]},
+        ),
         ("Content", {"fields": ["text", "notes"]}),
     ]
 

@@ -193,8 +193,25 @@ class SourceAlias(models.Model):
         return f"{self.name} ({self.source})"
 
 
+class DocumentKind(models.TextChoices):
+    # The kinds of publication researchers log figures from (issue 19 of the
+    # project's tracker). The kind says what evidence an assertion from it carries:
+    # claims/rules.py, EVIDENCE.
+    ARTICLE = "article", "Article"
+    REPORT = "report", "Report"
+    TRANSCRIPT = "transcript", "Transcript"
+    DATASET = "dataset", "Data set"
+    SOCIAL_POST = "social_post", "Social media post"
+    VIDEO = "video", "Video"
+    IMAGE = "image", "Image"
+    STATEMENT = "statement", "Statement"
+
+
 class Document(models.Model):
-    """One publication that reports figures: an article, briefing, report or post."""
+    """One publication that reports figures: an article, briefing, report, post, data
+    file, video or image."""
+
+    Kind = DocumentKind
 
     title = models.CharField(max_length=500, validators=[validate_name])
     publisher = models.ForeignKey(
@@ -204,6 +221,15 @@ class Document(models.Model):
         blank=True,
         related_name="documents",
         help_text="Who published it, when that is a source in its own right.",
+    )
+    kind = models.CharField(
+        max_length=12,
+        choices=DocumentKind,
+        default=DocumentKind.ARTICLE,
+        help_text="What the document is. It sets the evidence each figure from it "
+        "carries: a verbatim quote from text kinds, a locator (file, row key and "
+        "field) from a data set, a timestamp from a video, a description of where "
+        "from an image.",
     )
     authors = models.CharField(max_length=500, blank=True, help_text="As printed.")
     published_on = models.DateField(
@@ -227,11 +253,23 @@ class Document(models.Model):
         null=True, blank=True, validators=[validate_past_date]
     )
     notes = models.TextField(blank=True)
+    files_public = models.BooleanField(
+        "readers may download its files",
+        default=False,
+        help_text="Tick only when copyright allows anyone to download the archived "
+        "files. Readers always see each file's SHA-256 and date; staff can always "
+        "download.",
+    )
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["-published_on", "title"]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=DocumentKind.values),
+                name="document_kind_valid",
+                violation_error_message="Choose one of the listed kinds of document.",
+            ),
             models.UniqueConstraint(
                 fields=["url"],
                 condition=~Q(url=""),
@@ -243,3 +281,40 @@ class Document(models.Model):
     def __str__(self):
         when = f" ({self.published_on:%d %b %Y})" if self.published_on else ""
         return f"{self.title}{when}"
+
+
+def archive_name(sha256: str) -> str:
+    """Return the storage name of a file with this SHA-256: content-addressed, so
+    the same file uploaded twice is stored once."""
+    return f"archive/{sha256[:2]}/{sha256}"
+
+
+class DocumentFile(models.Model):
+    """One archived copy of a document: a PDF, page, data file, image or web
+    capture (WARC, WACZ), stored under its SHA-256 (sources/archive.py checks it)."""
+
+    document = models.ForeignKey(
+        Document, on_delete=models.PROTECT, related_name="files"
+    )
+    sha256 = models.CharField("SHA-256", max_length=64, unique=True)
+    size = models.PositiveBigIntegerField(help_text="In bytes.")
+    content_type = models.CharField(
+        max_length=100, help_text="Read from the file's content, not its name."
+    )
+    original_name = models.CharField(max_length=255, blank=True)
+    storage_name = models.CharField(max_length=100, editable=False)
+    extracted_text = models.TextField(blank=True, editable=False)
+    retrieved_at = models.DateTimeField(
+        help_text="When the file was retrieved from its source."
+    )
+    archived_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "archived file"
+        ordering = ["-retrieved_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.original_name or self.sha256[:12]} ({self.document})"
+
+    def get_absolute_url(self):
+        return reverse("sources:file", kwargs={"sha256": self.sha256})

@@ -8,10 +8,18 @@ Claim pages show sources' names and documents' titles, but `sources` must not im
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
 from django.db import transaction
 from django.dispatch import Signal
+from django.utils import timezone
 
-from sources.models import Document, Source, SourceAlias
+from sources import archive
+from sources.models import Document, DocumentFile, Source, SourceAlias, archive_name
 
 # Sent inside the write's transaction with `sources` and `documents` (lists of ids).
 changed = Signal()
@@ -70,6 +78,82 @@ def document_delete(*, document: Document, user=None) -> None:
     document_id = document.pk
     document.delete()
     changed.send(sender=Document, sources=[], documents=[document_id])
+
+
+@dataclass
+class Archived:
+    """What archiving a file did: the file's row, whether its bytes were new to the
+    store, and whether the extracted text became the document's text."""
+
+    file: DocumentFile
+    stored: bool
+    text_used: bool
+
+
+def archive_storage():
+    """Return the storage archived files go to (settings.STORAGES["archive"])."""
+    return storages["archive"]
+
+
+def document_file_archive(
+    *,
+    document: Document,
+    data: bytes,
+    filename: str = "",
+    retrieved_at: datetime | None = None,
+    use_text: bool = False,
+    user=None,
+) -> Archived:
+    """Check and store a file of `document` under its SHA-256; return Archived.
+
+    The file is checked (type by content, limits) and its text extracted before
+    anything is written: a refused file (ValidationError on `file`) leaves nothing
+    behind, and if the rows cannot be written the bytes just stored are deleted. The
+    extracted text becomes the document's text when it has none, or when the
+    researcher chooses it (`use_text`)."""
+    try:
+        examined = archive.examine(data)
+    except archive.ArchiveError as error:
+        raise ValidationError({"file": str(error)}) from error
+    existing = DocumentFile.objects.filter(sha256=examined.sha256).first()
+    if existing is not None and existing.document_id != document.pk:
+        raise ValidationError(
+            {"file": f"This file is already archived for “{existing.document}”."}
+        )
+    storage = archive_storage()
+    name = archive_name(examined.sha256)
+    stored = not storage.exists(name)
+    if stored:
+        saved = storage.save(name, ContentFile(data))
+        if saved != name:  # a storage that renames files would break the addressing
+            storage.delete(saved)
+            raise ValidationError({"file": "The archive could not store the file."})
+    try:
+        with transaction.atomic():
+            row = existing or DocumentFile(document=document, sha256=examined.sha256)
+            row.size = examined.size
+            row.content_type = examined.content_type
+            row.original_name = row.original_name or filename[:255]
+            row.storage_name = name
+            row.extracted_text = examined.text
+            row.retrieved_at = retrieved_at or timezone.now()
+            row.full_clean()
+            row.save()
+            text_used = bool(examined.text.strip()) and (
+                use_text or not document.text.strip()
+            )
+            if text_used:
+                document.text = examined.text
+                document_save(
+                    document=document, user=user, reason="Text from an archived file"
+                )
+            else:
+                changed.send(sender=Document, sources=[], documents=[document.pk])
+    except Exception:
+        if stored:
+            storage.delete(name)
+        raise
+    return Archived(file=row, stored=stored, text_used=text_used)
 
 
 def _record(row, user, reason: str) -> None:

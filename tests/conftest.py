@@ -44,6 +44,18 @@ def _private_storage(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _archive_in_a_temporary_folder(settings, tmp_path):
+    """Archived files go to a folder of the test's own, never the project's."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "archive": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "archive-store"},
+        },
+    }
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache: cached pages never leak between tests."""
     cache.clear()

@@ -17,6 +17,7 @@ from django_tasks_db.models import DBTaskResult
 from claims.jobs import job_run
 from claims.models import Assertion, Claim, Discrepancy, Job, JobKind
 from claims.review import services as review_services
+from sources import services as source_services
 from sources.models import Source
 from tests.factories import ClaimFactory, DocumentFactory, UserFactory, stated
 
@@ -60,6 +61,9 @@ GET_MATRIX = {
     "claims:export": PUBLIC,
     "sources:list": PUBLIC,
     "sources:detail": PUBLIC,
+    # An archived file of a document whose files are not public (copyright): staff
+    # with the view permission only. A public document's files: tests/sources.
+    "sources:file": VIEWERS,
     "feeds:all": PUBLIC,
     "feeds:claim": PUBLIC,
     "feeds:topic": PUBLIC,
@@ -175,7 +179,18 @@ def world(db):
             username="root", ip_address="127.0.0.1"
         ),
     }
-    return {"claim": claim, "assertion": assertion, "rows": rows}
+    archived = source_services.document_file_archive(
+        # An image: no text, so the document's text (and its quotes) stay as they are.
+        document=document,
+        data=b"\x89PNG\r\n\x1a\n" + bytes(40),
+        filename="map.png",
+    )
+    return {
+        "claim": claim,
+        "assertion": assertion,
+        "rows": rows,
+        "file": archived.file,
+    }
 
 
 def url_for(name: str, world) -> str:
@@ -186,6 +201,7 @@ def url_for(name: str, world) -> str:
         "claims:chart": (claim.slug,),
         "claims:export": (claim.slug, "json"),
         "sources:detail": (rows["sources_source"].slug,),
+        "sources:file": (world["file"].sha256,),
         "feeds:claim": (claim.slug,),
         "feeds:topic": (claim.topic.slug,),
         "api:claim-detail": (claim.slug,),

@@ -1,3 +1,4 @@
+from django import forms as django_forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,8 +18,9 @@ from claims.admin import figurelog, importpreview, landing  # noqa: F401  (landi
 from claims.admin.forms import AssertionForm, ClaimForm, ImportForm, RetractForm
 from claims.admin.jobs import import_preview_start  # and registers JobAdmin
 from claims.concurrency import EditConflict
-from claims.models import Assertion, Claim, Discrepancy, Topic
+from claims.models import Assertion, Claim, Discrepancy, Topic, Translation
 from claims.review import services as review_services
+from sources import archive
 from sources.admin import (
     DATE_FIELDS,
     DocumentAdmin,
@@ -26,7 +28,7 @@ from sources.admin import (
     ServiceAdmin,
     SuperuserDeleteMixin,
 )
-from sources.models import Document
+from sources.models import Document, DocumentFile
 
 
 class VersionedAdmin(ServiceAdmin):
@@ -162,6 +164,7 @@ class ClaimAssertionAddInline(AssertionAddInline):
         "figure",
         "document",
         "quote",
+        "locator",
         "status",
     ]
     autocomplete_fields = ["source", "document"]
@@ -180,6 +183,7 @@ class DocumentAssertionAddInline(AssertionAddInline):
         "date_precision",
         "figure",
         "quote",
+        "locator",
         "status",
     ]
     autocomplete_fields = ["claim", "source"]
@@ -307,9 +311,39 @@ def shortened(text: str, length: int):
     )
 
 
+class TranslationInline(SuperuserDeleteMixin, admin.StackedInline):
+    """The quote's translations, one per language, saved through the service."""
+
+    model = Translation
+    extra = 0
+    fields = [
+        "language",
+        "text",
+        "method",
+        "translated_by",
+        "translated_at",
+        "is_reviewed",
+    ]
+
+
 @admin.register(Assertion)
 class AssertionAdmin(VersionedAdmin):
     form = AssertionForm
+    inlines = [TranslationInline]
+
+    def get_inlines(self, request, obj):
+        # A quote is translated once it is recorded: the add form stays one form.
+        return self.inlines if obj is not None else []
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Translation:
+            return super().save_formset(request, form, formset, change)
+        for translation in formset.save(commit=False):
+            services.translation_save(translation=translation, user=request.user)
+        for translation in formset.deleted_objects:  # only superusers see the box
+            services.translation_delete(translation=translation, user=request.user)
+        formset.save_m2m()
+
     # The columns that fit 1,280 px beside the filters; long titles are shortened
     # (the full text is the cell's title), the document is on the assertion's page.
     list_display = [
@@ -363,9 +397,15 @@ class AssertionAdmin(VersionedAdmin):
                     "stated_on",
                     "date_precision",
                     "figure",
-                    "quote",
                     "document",
-                ]
+                    "quote",
+                    "quote_language",
+                    "locator",
+                ],
+                "description": "The evidence follows the document's kind: a verbatim "
+                "quote from an article, report, transcript, post or statement; a "
+                "locator from a data set (file, row key, field), a video (timestamp) "
+                "or an image (where the figure is shown).",
             },
         ),
         (
@@ -520,15 +560,114 @@ class AssertionAdmin(VersionedAdmin):
         return TemplateResponse(request, "admin/claims/assertion/retract.html", context)
 
 
+class DocumentFileInline(admin.TabularInline):
+    """The document's archived files, read-only: a file is added by uploading it
+    above (through the service), never edited."""
+
+    model = DocumentFile
+    fields = ["original_name", "content_type", "size", "sha256", "retrieved_at", "link"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="download")
+    def link(self, row):
+        return format_html('<a href="{}">download</a>', row.get_absolute_url())
+
+
+class DocumentArchiveForm(django_forms.ModelForm):
+    """The document form with a file to archive: checked (type, limits) here, so a
+    refused file shows on the form and nothing is stored."""
+
+    archive_file = django_forms.FileField(required=False, label="File to archive")
+    use_archived_text = django_forms.BooleanField(
+        required=False,
+        label="Use the file's text as the document's text",
+        help_text="A document without text takes the file's text anyway. Tick to "
+        "replace text typed in already.",
+    )
+
+    def clean_archive_file(self):
+        upload = self.cleaned_data.get("archive_file")
+        if upload:
+            if upload.size > archive.MAX_SIZE:
+                raise django_forms.ValidationError(
+                    f"The file is over {archive.MAX_SIZE // archive.MB} MB."
+                )
+            try:
+                archive.examine(upload.read())
+            except archive.ArchiveError as error:
+                raise django_forms.ValidationError(str(error)) from error
+        return upload
+
+
 admin.site.unregister(Document)
 
 
 @admin.register(Document)
 class DocumentWithAssertionsAdmin(AssertionFormsetMixin, DocumentAdmin):
-    """The document admin of `sources`, with the document's assertions inline (sources
-    must not import claims, so claims adds the inline)."""
+    """The document admin of `sources`, with the document's assertions inline and
+    the upload of its archived files (sources must not import claims, so claims adds
+    both: archiving re-checks the document's quotes)."""
 
-    inlines = [DocumentAssertionListInline, DocumentAssertionAddInline]
+    form = DocumentArchiveForm
+    inlines = [
+        DocumentFileInline,
+        DocumentAssertionListInline,
+        DocumentAssertionAddInline,
+    ]
+
+    def get_fieldsets(self, request, obj=None):
+        return [
+            *super().get_fieldsets(request, obj),
+            (
+                "Archive a copy",
+                {
+                    "fields": ["archive_file", "use_archived_text"],
+                    "description": "PDF, HTML, plain text, CSV, JSON, an image, or a "
+                    "web capture (WARC, WACZ); at most 50 MB, 200 MB decompressed. "
+                    "The type is read from the content.",
+                },
+            ),
+        ]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        upload = form.cleaned_data.get("archive_file")
+        if not upload:
+            return
+        upload.seek(0)
+        result = services.document_archive(
+            document=obj,
+            data=upload.read(),
+            filename=upload.name,
+            use_text=form.cleaned_data.get("use_archived_text", False),
+            user=request.user,
+        )
+        stored = result.archived.file
+        messages.success(
+            request,
+            f"Archived {stored.original_name} ({stored.content_type}, SHA-256 "
+            f"{stored.sha256})"
+            + ("" if result.archived.stored else ", already in the store")
+            + (
+                "; its text is now the document's text."
+                if result.archived.text_used
+                else "."
+            ),
+        )
+        for assertion, problem in result.unmatched:
+            messages.warning(
+                request,
+                f"The archived text no longer holds the quote of “{assertion}”: "
+                f"{problem}",
+            )
 
 
 @admin.register(Discrepancy)

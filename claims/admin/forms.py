@@ -54,13 +54,14 @@ class AssertionForm(VersionedForm):
         model = Assertion
         fields = [
             "claim", "source", "relayed_by", "stated_on", "date_precision", "figure",
-            "quote", "document", "is_overridden", "kind", "low", "high", "value",
+            "quote", "quote_language", "locator", "document", "is_overridden",
+            "kind", "low", "high", "value",
             "credibility", "status", "notes",
         ]  # fmt: skip
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("kind", "low", "high", "value"):
+        for name in ("kind", "low", "high", "value", "quote_language"):
             if name in self.fields:
                 self.fields[name].required = False
         if "status" in self.fields:
@@ -69,6 +70,10 @@ class AssertionForm(VersionedForm):
                 for choice in self.fields["status"].choices
                 if choice[0] != Assertion.Status.RETRACTED
             ]
+
+    def clean_quote_language(self):
+        # Most quotes are English: an empty box means "en".
+        return self.cleaned_data.get("quote_language") or "en"
 
 
 class RetractForm(forms.Form):

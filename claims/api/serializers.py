@@ -6,8 +6,8 @@ from rest_framework import serializers
 
 from claims import wording
 from claims.figures import plain_number
-from claims.models import Assertion, Claim, Discrepancy
-from sources.models import Document, Source
+from claims.models import Assertion, Claim, Discrepancy, Translation
+from sources.models import Document, DocumentFile, Source
 
 
 @extend_schema_field(OpenApiTypes.DECIMAL)
@@ -33,12 +33,38 @@ class SourceSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
+class DocumentFileSerializer(serializers.ModelSerializer):
+    """An archived copy: its hash and date always; `download` when readers may."""
+
+    download = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DocumentFile
+        fields = ["sha256", "size", "content_type", "retrieved_at", "download"]
+
+    def get_download(self, row) -> str | None:
+        return row.get_absolute_url() if row.document.files_public else None
+
+
 class DocumentSerializer(serializers.ModelSerializer):
     publisher = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    files = DocumentFileSerializer(many=True, read_only=True)
 
     class Meta:
         model = Document
-        fields = ["title", "publisher", "authors", "published_on", "url", "archive_url"]
+        fields = [
+            "title", "kind", "publisher", "authors", "published_on", "url",
+            "archive_url", "files",
+        ]  # fmt: skip
+
+
+class TranslationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Translation
+        fields = [
+            "language", "text", "method", "translated_by", "translated_at",
+            "is_reviewed",
+        ]  # fmt: skip
 
 
 class AssertionSerializer(serializers.ModelSerializer):
@@ -47,6 +73,7 @@ class AssertionSerializer(serializers.ModelSerializer):
     source_name = serializers.CharField(source="source.name", read_only=True)
     relayed_by = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     document = DocumentSerializer(read_only=True)
+    translations = TranslationSerializer(many=True, read_only=True)
     low = FigureField()
     high = FigureField()
     value = FigureField()
@@ -56,7 +83,8 @@ class AssertionSerializer(serializers.ModelSerializer):
         fields = [
             "id", "claim", "source", "source_name", "relayed_by", "stated_on",
             "date_precision", "figure", "kind", "low", "high", "value",
-            "is_overridden", "quote", "credibility", "document", "created_at",
+            "is_overridden", "quote", "quote_language", "translations", "locator",
+            "credibility", "document", "created_at",
             "updated_at",
         ]  # fmt: skip
 

@@ -1,6 +1,7 @@
 """The read-only JSON API: GET only, for anyone; drafts and unpublished notes never
 appear (every queryset goes through the published/visible methods)."""
 
+from django.db.models import prefetch_related_objects
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 
@@ -45,13 +46,20 @@ class ClaimViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
     def get_object(self):
         claim = super().get_object()
         claim.state = selectors.claim_state(claim)
+        # The estimates' evidence, in two queries however many there are.
+        prefetch_related_objects(
+            claim.state.estimates, "translations", "document__files"
+        )
         return claim
 
 
 @extend_schema_view(list=extend_schema(summary="Published assertions"))
 class AssertionViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
     queryset = (
-        Assertion.objects.published().with_related().order_by("-stated_on", "-pk")
+        Assertion.objects.published()
+        .with_related()
+        .prefetch_related("translations", "document__files")
+        .order_by("-stated_on", "-pk")
     )
     serializer_class = serializers.AssertionSerializer
     filterset_class = AssertionFilter
@@ -80,6 +88,13 @@ class DiscrepancyViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
         Discrepancy.objects.live()
         .filter(state__in=review.JUDGEMENTS)
         .with_related()
+        .prefetch_related(
+            *(
+                f"{side}__{evidence}"
+                for side in ("assertion_low", "assertion_high")
+                for evidence in ("translations", "document__files")
+            )
+        )
         .order_by("-judged_at", "pk")
     )
     serializer_class = serializers.DiscrepancySerializer

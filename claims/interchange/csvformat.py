@@ -40,9 +40,18 @@ OPTIONAL = (
     "kind",
     "low",
     "high",
+    # The evidence (issue 19). Files without these columns import as before.
+    "document_kind",
+    "locator",
+    "quote_language",
+    "translation",
+    "translation_language",
+    "translated_by",
 )
 COLUMNS = REQUIRED + OPTIONAL  # the order exports write
-MUST_HAVE_VALUE = ("claim", "unit", "topic", "source", "stated_on", "figure", "quote")
+# The quote is not among them: whether a row needs one depends on its document's kind
+# (claims/rules.py, evidence_problems), which the import applies.
+MUST_HAVE_VALUE = ("claim", "unit", "topic", "source", "stated_on", "figure")
 MAX_LENGTHS = {
     "claim": 300,
     "unit": 50,
@@ -52,12 +61,29 @@ MAX_LENGTHS = {
     "figure": 200,
     "document_title": 500,
     "document_url": 1000,
+    "locator": 500,
+    "quote_language": 35,
+    "translation_language": 35,
+    "translated_by": 200,
 }
+DOCUMENT_KINDS = tuple(rules.EVIDENCE)
+# `translated_by` says how a translation was made: "source" (or empty) when the
+# source gave it, "machine: <tool>" for a machine translation, else the person's name.
+MACHINE_PREFIX = "machine:"
 RELIABILITY = ("A", "B", "C", "D", "E", "F")
 PRECISIONS = ("day", "month", "year")
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 # Names and titles: no control or direction-override characters (sources/validators).
-NAMES = ("claim", "unit", "topic", "source", "relayed_by", "document_title")
+NAMES = (
+    "claim",
+    "unit",
+    "topic",
+    "source",
+    "relayed_by",
+    "document_title",
+    "locator",
+    "translated_by",
+)
 # Unknown or repeated header names listed in a message, at most.
 LISTED = 20
 
@@ -97,6 +123,15 @@ class Row:
     kind: str = ""
     low: Decimal | None = None
     high: Decimal | None = None
+    # The evidence: the document's kind ("" when the row does not say), where in the
+    # document the figure is, the quote's language and an optional translation.
+    document_kind: str = ""
+    locator: str = ""
+    quote_language: str = "en"
+    translation: str = ""
+    translation_language: str = ""
+    translation_method: str = ""
+    translated_by: str = ""
 
     @property
     def is_overridden(self) -> bool:
@@ -222,6 +257,7 @@ def _read_row(
 ) -> Row | None:
     values = {name: restore(raw.get(name) or "").strip() for name in COLUMNS}
     values["quote"] = restore(raw.get("quote") or "").strip()
+    values["translation"] = restore(raw.get("translation") or "").strip()
     errors: list[RowError] = []
 
     def fail(column: str, message: str) -> None:
@@ -306,6 +342,7 @@ def _read_row(
             fail("credibility", "use a grade from 1 to 6")
 
     override = _read_override(values, parsed, fail)
+    evidence = _read_evidence(values, fail)
     if errors:
         result.errors.extend(errors)
         return None
@@ -327,7 +364,66 @@ def _read_row(
         credibility=credibility,
         relayed_by=values["relayed_by"],
         **override,
+        **evidence,
     )
+
+
+def _read_evidence(values: dict, fail) -> dict:
+    """Return the row's document kind, locator, languages and translation."""
+    kind = values["document_kind"].lower().replace(" ", "_")
+    if kind and kind not in DOCUMENT_KINDS:
+        fail("document_kind", f"use one of {', '.join(DOCUMENT_KINDS)}")
+    if kind and not (values["document_url"] or values["document_title"]):
+        fail("document_kind", "give the document (its title or URL) it describes")
+    language = values["quote_language"] or "en"
+    for name, tag in (
+        ("quote_language", language),
+        ("translation_language", values["translation_language"]),
+    ):
+        if tag and rules.language_problem(tag):
+            fail(name, rules.language_problem(tag))
+    translation = {}
+    if values["translation"]:
+        if not values["translation_language"]:
+            fail("translation_language", "give the translation's language, e.g. en")
+        method, by = parse_translator(values["translated_by"])
+        translation = {
+            "translation": values["translation"],
+            "translation_language": values["translation_language"],
+            "translation_method": method,
+            "translated_by": by,
+        }
+        if method == "machine" and not by:
+            fail("translated_by", "name the tool after “machine:”, e.g. machine: DeepL")
+    elif values["translation_language"] or values["translated_by"]:
+        fail("translation", "is empty, but the row gives its language or translator")
+    return {
+        "document_kind": kind,
+        "locator": values["locator"],
+        "quote_language": language,
+        **translation,
+    }
+
+
+def parse_translator(text: str) -> tuple[str, str]:
+    """Return (method, translated_by) from a `translated_by` value (see
+    MACHINE_PREFIX)."""
+    text = text.strip()
+    if not text or text.lower() == "source":
+        return "source", ""
+    if text.lower().startswith(MACHINE_PREFIX):
+        return "machine", text[len(MACHINE_PREFIX) :].strip()
+    return "person", text
+
+
+def format_translator(method: str, translated_by: str) -> str:
+    """Return the `translated_by` value for a translation: parse_translator's
+    inverse."""
+    if method == "source":
+        return "source"
+    if method == "machine":
+        return f"{MACHINE_PREFIX} {translated_by}"
+    return translated_by
 
 
 def _read_override(values: dict, parsed, fail) -> dict:

@@ -19,15 +19,18 @@ def published_assertions(claims=None):
     queryset = Assertion.objects.published()
     if claims is not None:
         queryset = queryset.filter(claim__in=claims)
-    return queryset.select_related(
-        "claim__topic", "source", "document", "relayed_by"
-    ).order_by("claim__title", "stated_on", "source__name", "figure", "pk")
+    return (
+        queryset.select_related("claim__topic", "source", "document", "relayed_by")
+        .prefetch_related("translations")
+        .order_by("claim__title", "stated_on", "source__name", "figure", "pk")
+    )
 
 
 def rows(assertions: Iterable[Assertion]) -> Iterator[dict]:
     """Yield each assertion as a dict keyed by the CSV columns."""
     for a in assertions:
         document = a.document
+        translation = first_translation(a)
         yield {
             "claim": a.claim.title,
             "unit": a.claim.unit,
@@ -51,7 +54,29 @@ def rows(assertions: Iterable[Assertion]) -> Iterator[dict]:
             "kind": a.kind,
             "low": plain_number(a.low),
             "high": plain_number(a.high),
+            "document_kind": document.kind if document else "",
+            "locator": a.locator,
+            "quote_language": a.quote_language,
+            "translation": translation.text if translation else "",
+            "translation_language": translation.language if translation else "",
+            "translated_by": (
+                csvformat.format_translator(
+                    translation.method, translation.translated_by
+                )
+                if translation
+                else ""
+            ),
         }
+
+
+def first_translation(assertion: Assertion):
+    """Return the translation a row of the CSV carries: English if there is one,
+    else the first by language (the CSV has room for one; the API lists all)."""
+    translations = sorted(assertion.translations.all(), key=lambda t: t.language)
+    for translation in translations:
+        if translation.language == "en":
+            return translation
+    return translations[0] if translations else None
 
 
 def csv_text(assertions: Iterable[Assertion]) -> Iterator[str]:

@@ -22,7 +22,7 @@ from django.utils.text import slugify
 
 from claims import rules, services
 from claims.interchange import csvformat
-from claims.models import Assertion, Claim, ImportLock, Topic
+from claims.models import Assertion, Claim, ImportLock, Topic, Translation
 from sources.models import Document, Source, SourceAlias, SourceKind
 
 BATCH = 5000
@@ -153,6 +153,7 @@ class _Importer:
 
     def run(self) -> None:
         self._load_existing()
+        self._check_document_kinds()
         # Sources first, so a relay may name a source that a later row introduces.
         sources = [
             self._source(r, r.source, "source", r.source_kind) for r in self.rows
@@ -203,7 +204,7 @@ class _Importer:
             d.url: d for d in Document.objects.filter(url__in=urls) if d.url
         }
         self.documents_by_title = {}
-        fields = ("pk", "title", "text", "published_on")
+        fields = ("pk", "title", "text", "published_on", "kind")
         for document in Document.objects.filter(url="").only(*fields):
             if document.title.lower() in titles:
                 self.documents_by_title.setdefault(document.title.lower(), document)
@@ -218,6 +219,54 @@ class _Importer:
         self.new_claims: dict[str, Claim] = {}
         self.new_sources: dict[str, Source] = {}
         self.new_documents: dict[str, Document] = {}
+
+    def _document_key(self, row) -> str:
+        return row.document_url or row.document_title.lower()
+
+    def _check_document_kinds(self) -> None:
+        """Refuse rows that give one document two kinds (naming their lines), or a
+        kind other than the one on record; note each new document's kind."""
+        given: dict[str, dict[str, list[int]]] = {}
+        for row in self.rows:
+            if row.document_kind:
+                lines = given.setdefault(self._document_key(row), {})
+                lines.setdefault(row.document_kind, []).append(row.line)
+        self.document_kinds: dict[str, str] = {}
+        for key, kinds in given.items():
+            first = min(lines[0] for lines in kinds.values())
+            if len(kinds) > 1:
+                listed = "; ".join(
+                    f"{kind} on line{'s' if len(lines) > 1 else ''} "
+                    + ", ".join(map(str, lines[:10]))
+                    + (" and more" if len(lines) > 10 else "")
+                    for kind, lines in kinds.items()
+                )
+                self.errors.append(
+                    csvformat.RowError(
+                        first,
+                        "document_kind",
+                        f"these rows give one document two kinds ({listed}); a "
+                        "document has one kind",
+                    )
+                )
+                continue
+            (kind,) = kinds
+            self.document_kinds[key] = kind
+            recorded = self.documents_by_url.get(key) or self.documents_by_title.get(
+                key
+            )
+            if recorded is not None and recorded.kind != kind:
+                lines = kinds[kind]
+                self.errors.append(
+                    csvformat.RowError(
+                        first,
+                        "document_kind",
+                        f"the document “{recorded.title}” is recorded as "
+                        f"{recorded.kind}; line{'s' if len(lines) > 1 else ''} "
+                        + ", ".join(map(str, lines[:10]))
+                        + f" give{'' if len(lines) > 1 else 's'} {kind}",
+                    )
+                )
 
     def _fail(self, row, column: str, message: str) -> None:
         self.errors.append(csvformat.RowError(row.line, column, message))
@@ -249,6 +298,9 @@ class _Importer:
             source_id=None,
             relayed_by_id=None,
             today=self.today,
+            document_kind=document.kind if document else "",
+            locator=row.locator,
+            quote_language=row.quote_language,
         )
         problems |= rules.date_problems(
             "document_published_on", row.document_published_on, today=self.today
@@ -302,6 +354,7 @@ class _Importer:
                 title=row.document_title or row.document_url,
                 url=row.document_url,
                 published_on=row.document_published_on,
+                kind=self.document_kinds.get(key, Document.Kind.ARTICLE),
             )
             self.new_documents[key] = document
         return document
@@ -344,6 +397,7 @@ class _Importer:
     def _create_assertions(self, plans) -> None:
         now = timezone.now()
         assertions = []
+        translated = []
         for row, claim, source, relay, document in plans:
             parsed = row.figure
             assertion = Assertion(
@@ -363,6 +417,8 @@ class _Importer:
                 quote=rules.quote_passage(row.quote, document.text) or row.quote
                 if document is not None and document.text
                 else row.quote,
+                quote_language=row.quote_language,
+                locator=row.locator,
                 created_by=self.user,
                 created_at=now,
                 updated_at=now,
@@ -370,6 +426,8 @@ class _Importer:
             if row.credibility:
                 assertion.credibility = row.credibility
             assertions.append(assertion)
+            if row.translation:
+                translated.append((row, assertion))
         self.report(phase="writing assertions")
         services.assertions_bulk_create(
             assertions=assertions,
@@ -380,6 +438,19 @@ class _Importer:
             before_derive=lambda: self.report(
                 phase="refreshing summaries and detecting discrepancies"
             ),
+        )
+        services.translations_bulk_create(
+            translations=[
+                Translation(
+                    assertion=assertion,
+                    language=row.translation_language,
+                    text=row.translation,
+                    method=row.translation_method,
+                    translated_by=row.translated_by,
+                    translated_at=now,
+                )
+                for row, assertion in translated
+            ]
         )
         self.summary.created["assertions"] = len(assertions)
 

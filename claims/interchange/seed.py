@@ -87,7 +87,10 @@ def demo_data_load(*, path: Path = DEMO_DATA) -> dict[str, Counter]:
             "publisher": sources.get(row.get("publisher", "")),
             "authors": row["authors"],
             "published_on": date.fromisoformat(row["published_on"]),
-            "text": (path.parent / row["text_file"]).read_text(encoding="utf-8"),
+            "kind": row.get("kind", Document.Kind.ARTICLE),
+            "text": (path.parent / row["text_file"]).read_text(encoding="utf-8")
+            if row.get("text_file")
+            else "",
             "notes": row.get("notes", ""),
         }
         documents[row["key"]] = keep(
@@ -124,7 +127,9 @@ def demo_data_load(*, path: Path = DEMO_DATA) -> dict[str, Counter]:
             **fields,
             date_precision=row["date_precision"],
             document=documents[row["document"]],
-            quote=row["quote"],
+            quote=row.get("quote", ""),
+            quote_language=row.get("quote_language", "en"),
+            locator=row.get("locator", ""),
             notes=row.get("notes", ""),
         )
         try:

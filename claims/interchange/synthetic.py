@@ -236,3 +236,42 @@ def synthetic_csv_write(*, path: Path, count: int, seed: int = 1) -> None:
                     (day + timedelta(days=1)).isoformat(),
                 ]
             )
+
+
+DATASET_FILE = "russia_losses_equipment.json"
+
+
+def dataset_csv(*, days: int = 16_000, start: date = date(1980, 1, 1)) -> str:
+    """Return the CSV of `days` daily figures read from one data file (issue 19):
+    one source, one document of kind `dataset`, each row's evidence its locator
+    (file, row key, field) and its quote empty. Deterministic; the dates end well
+    before today, so the file stays valid."""
+    from claims.interchange import csvformat  # the format, not the database
+
+    def row(day: int) -> dict:
+        on = start + timedelta(days=day)
+        return {
+            "claim": "Tanks lost, official daily count",
+            "unit": "tanks",
+            "topic": "Equipment losses",
+            "source": "Ministry of Defence of Ukraine",
+            "source_kind": "military",
+            "stated_on": on.isoformat(),
+            "figure": f"{day * 3 + 10:,}",
+            "quote": "",
+            "document_title": "Equipment losses, daily",
+            "document_url": f"https://example.org/data/{DATASET_FILE}",
+            "document_published_on": (start + timedelta(days=days)).isoformat(),
+            # Written as an export writes them, so the file round-trips byte for
+            # byte: the default credibility, the precision, the figure's reading.
+            "credibility": "6",
+            "date_precision": "day",
+            "kind": "exact",
+            "low": str(day * 3 + 10),
+            "high": str(day * 3 + 10),
+            "document_kind": "dataset",
+            "locator": f"{DATASET_FILE}, date={on.isoformat()}, field=tank",
+            "quote_language": "en",
+        }
+
+    return "".join(csvformat.write(row(day) for day in range(days)))

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.db.models import Q, QuerySet
 
-from claims.models import Assertion, Claim
+from claims.models import Assertion, Claim, Translation
 from sources.models import Document, Source, SourceAlias
 
 MAX_TERMS = 10
@@ -85,17 +85,21 @@ def _all_terms(terms, *fields) -> Q:
     return condition
 
 
-def _ranked(queryset: QuerySet, query: Query, *fields: str) -> QuerySet:
-    """On PostgreSQL, match by full text too and rank; elsewhere, as it is."""
+def _ranked(
+    queryset: QuerySet, query: Query, *fields: str, also: Q | None = None
+) -> QuerySet:
+    """On PostgreSQL, match by full text too and rank; elsewhere, as it is. `also`
+    adds rows matched otherwise (ranked last)."""
+    also = also if also is not None else Q(pk__in=[])
     if connection.vendor != "postgresql":
-        return queryset.filter(_all_terms(query.terms, *fields))
+        return queryset.filter(_all_terms(query.terms, *fields) | also)
     from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 
     vector = SearchVector(*fields, config="english")
     text = SearchQuery(query.text, search_type="websearch", config="english")
     return (
         queryset.annotate(rank=SearchRank(vector, text))
-        .filter(Q(rank__gt=0) | _all_terms(query.terms, *fields))
+        .filter(Q(rank__gt=0) | _all_terms(query.terms, *fields) | also)
         .order_by("-rank")
     )
 
@@ -123,8 +127,18 @@ def search(query: Query) -> Results:
         .select_related("publisher")
         .order_by("-published_on", "title")[:PER_KIND]
     )
+    # A quote is found by its own words or by those of a translation of it.
+    translated = Translation.objects.filter(_all_terms(query.terms, "text")).values(
+        "assertion_id"
+    )
     results.quotes = list(
-        _ranked(published.with_related(), query, "quote", "figure")[:PER_KIND]
+        _ranked(
+            published.with_related().prefetch_related("translations"),
+            query,
+            "quote",
+            "figure",
+            also=Q(pk__in=translated),
+        )[:PER_KIND]
     )
     if not results.total:
         results.suggestions = suggest(query)

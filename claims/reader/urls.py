@@ -1,10 +1,11 @@
 """Reader pages: claims, sources and feeds. claimtracker/urls.py mounts each list
 under its own namespace ("claims" through claims/urls.py, "sources", "feeds")."""
 
-from django.urls import path
+from django.urls import path, re_path
 
 from claims.http_cache import conditional, site_stamp_of
 from claims.reader import feeds, views
+from sources.views import file_download
 
 claim_patterns = [
     path("", views.ClaimListView.as_view(), name="list"),
@@ -17,6 +18,8 @@ claim_patterns = [
 source_patterns = [
     path("", views.SourceListView.as_view(), name="list"),
     path("<slug:slug>/", views.SourceDetailView.as_view(), name="detail"),
+    # Archived document files, by SHA-256: downloads only (sources/views.py).
+    re_path(r"^files/(?P<sha256>[0-9a-f]{64})/$", file_download, name="file"),
 ]
 
 # Feeds answer conditional GETs from the site's change stamp (claims/http_cache.py).

@@ -1,7 +1,7 @@
 """Reader pages: no account needed, published assertions only."""
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Q, prefetch_related_objects
 from django.urls import reverse
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
@@ -87,6 +87,10 @@ class ClaimDetailView(ReaderCacheMixin, DetailView):
         figures = Paginator(context["page"].assertions, FIGURES_PER_PAGE)
         context["figures"] = figures.get_page(
             self.request.GET.get("figures") or figures.num_pages
+        )
+        # The evidence of the page's figures only: translations and archived files.
+        prefetch_related_objects(
+            list(context["figures"].object_list), "translations", "document__files"
         )
         query = self.request.GET.urlencode()
         context["chart_download_url"] = reverse(

@@ -28,6 +28,9 @@ def assertion_form(claim, source, **fields):
         "quote": "Officials said between 10,000 and 12,000 troops.",
         "credibility": "6",
         "status": "published",
+        # The change page's translations inline, empty (the add page has none).
+        "translations-TOTAL_FORMS": "0",
+        "translations-INITIAL_FORMS": "0",
         **fields,
     }
 

@@ -41,6 +41,10 @@ def admin_form(response) -> dict:
         if value is None:
             continue
         data[name] = value if not hasattr(value, "pk") else value.pk
+    for inline in response.context.get("inline_admin_formsets", []):
+        management = inline.formset.management_form
+        for key in ("TOTAL_FORMS", "INITIAL_FORMS"):
+            data[f"{inline.formset.prefix}-{key}"] = management[key].value()
     return data
 
 
