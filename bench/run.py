@@ -194,8 +194,8 @@ def dense_claim() -> None:
     """Add the dense claim, as official loss figures come: one source, one figure a
     day for DENSE_FIGURES days, inserted in bulk through the service (as
     tests/claims/test_page_weight.py does)."""
-    from claims import services
     from claims.models import Assertion, Claim, Topic
+    from claims.pipeline import services
     from sources.models import Document, Source, SourceKind
 
     if Claim.objects.filter(slug=DENSE_SLUG).exists():

@@ -8,7 +8,7 @@ class ClaimsConfig(AppConfig):
     def ready(self):
         # sources cannot import claims; its writes announce themselves instead, and
         # the deriving module stamps the claims whose pages show the change.
-        from claims import derive
+        from claims.pipeline import derive
         from sources import services as source_services
 
         source_services.changed.connect(

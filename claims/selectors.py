@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from claims import chart, divergence, wording
+from claims.domain import divergence, wording
 from claims.models import Assertion, Claim, Discrepancy
+from claims.presentation import chart
 
 # The columns a divergence Point needs, for values() queries.
 POINT_FIELDS = (

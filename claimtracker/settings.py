@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "sources",
     "claims",
+    "claims.jobs",
 ]
 
 MIDDLEWARE = [
@@ -130,7 +131,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 # `personal`: base.html reads the user and messages only for visitors
                 # with a session, so anonymous pages carry no `Vary: Cookie`.
-                "claims.http_cache.personal",
+                "claims.reader.http_cache.personal",
             ],
             # The readers' template tags live with the reader pages (claims/reader/),
             # not in an app-level templatetags package.

@@ -196,7 +196,7 @@ class SourceAlias(models.Model):
 class DocumentKind(models.TextChoices):
     # The kinds of publication researchers log figures from (issue 19 of the
     # project's tracker). The kind says what evidence an assertion from it carries:
-    # claims/rules.py, EVIDENCE.
+    # claims/domain/rules.py, EVIDENCE.
     ARTICLE = "article", "Article"
     REPORT = "report", "Report"
     TRANSCRIPT = "transcript", "Transcript"

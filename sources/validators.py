@@ -4,7 +4,8 @@ and dates between 1800 and today.
 
 Each rule is written once here. The `*_problem` functions are pure and return a
 message, or "" when the value is good; the CSV import (claims/interchange/csvformat.py)
-and claims/rules.py call them, and the Django validators below wrap them for model
+and claims/domain/rules.py call them, and the Django validators below wrap them for
+model
 fields. It lives in `sources`, which `claims` may import, so both apps share it.
 """
 
@@ -16,7 +17,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.deconstruct import deconstructible
 
-# The earliest date a statement or publication may carry (claims/dates.py agrees).
+# The earliest date a statement or publication may carry (claims/domain/dates.py
+# agrees).
 EARLIEST = date(1800, 1, 1)
 DATE_RANGE = "Give a date from 1 Jan 1800 to today ({today})."
 

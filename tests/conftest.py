@@ -7,8 +7,8 @@ from django.core.cache import cache
 from django.core.management import call_command
 from hypothesis import settings as hypothesis_settings
 
-from claims import services
 from claims.models import Discrepancy
+from claims.pipeline import services
 from claims.review import services as review_services
 from sources.models import Document, Source, SourceAlias
 from tests.factories import PAYLOAD, TAG, ClaimFactory, TopicFactory, UserFactory

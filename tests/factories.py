@@ -3,8 +3,8 @@ import datetime
 import factory
 from django.contrib.auth import get_user_model
 
-from claims import services
 from claims.models import Assertion, Claim, Topic
+from claims.pipeline import services
 from sources import services as source_services
 from sources.models import Document, Source, SourceAlias
 

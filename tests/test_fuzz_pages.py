@@ -68,7 +68,7 @@ MODELS = [
     "claims_discrepancy",
     "sources_source",
     "sources_document",
-    "claims_job",
+    "jobs_job",
 ]
 
 

@@ -14,8 +14,9 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_tasks_db.models import DBTaskResult
 
-from claims.jobs import job_run
-from claims.models import Assertion, Claim, Discrepancy, Job, JobKind
+from claims.jobs.models import Job, JobKind
+from claims.jobs.tasks import job_run
+from claims.models import Assertion, Claim, Discrepancy
 from claims.review import services as review_services
 from sources import services as source_services
 from sources.models import Source
@@ -102,10 +103,10 @@ GET_MATRIX = {
     },
     # Jobs start from an upload or a button (POST only), never from an add form, and
     # are never deleted: they are the record of what was done.
-    **admin_pages("claims_job", NOBODY, VIEWERS, NOBODY, record=False),
-    "admin:claims_job_import": (302, 405, 405, 405, 405),
-    "admin:claims_job_start": (302, 405, 405, 405, 405),
-    "admin:claims_job_download": (302, 403, 404, 404, 404),  # not an export job
+    **admin_pages("jobs_job", NOBODY, VIEWERS, NOBODY, record=False),
+    "admin:jobs_job_import": (302, 405, 405, 405, 405),
+    "admin:jobs_job_start": (302, 405, 405, 405, 405),
+    "admin:jobs_job_download": (302, 403, 404, 404, 404),  # not an export job
     # The task queue's own rows (django-tasks-db), tracebacks included: superusers.
     **admin_pages(
         "django_tasks_database_dbtaskresult",
@@ -164,7 +165,7 @@ def world(db):
         "claims_claim": claim,
         "claims_assertion": assertion,
         "claims_discrepancy": discrepancy,
-        "claims_job": job,
+        "jobs_job": job,
         "django_tasks_database_dbtaskresult": DBTaskResult.objects.get(
             pk=job_run.enqueue(job.pk).id
         ),
@@ -210,9 +211,9 @@ def url_for(name: str, world) -> str:
         "review:detail": (rows["claims_discrepancy"].pk,),
         "review:assign": (rows["claims_discrepancy"].pk,),
         "admin:app_list": ("claims",),
-        "admin:claims_job_import": (rows["claims_job"].pk,),
-        "admin:claims_job_download": (rows["claims_job"].pk,),
-        "admin:claims_job_start": ("detect",),
+        "admin:jobs_job_import": (rows["jobs_job"].pk,),
+        "admin:jobs_job_download": (rows["jobs_job"].pk,),
+        "admin:jobs_job_start": ("detect",),
         "admin:auth_user_password_change": (rows["auth_user"].pk,),
     }
     if name == "api:discrepancy-detail":
@@ -458,7 +459,7 @@ REVERTED_BY_EDITORS = (302, 403, 403, 302, 302)  # a judgement: editors and supe
 def _edit_then_oldest(world, model: str):
     """Change the row through its service; return it and its first history record,
     with the field a revert restores and its old value."""
-    from claims import services
+    from claims.pipeline import services
     from claims.review import services as review_services
     from sources import services as source_services
 
@@ -576,7 +577,7 @@ SECRETS = ("77,777", "DRAFT-QUOTE-SECRET", "DRAFT-NOTE-SECRET", "PENDING-NOTE-SE
 def unpublished(world):
     import datetime
 
-    from claims import services
+    from claims.pipeline import services
 
     claim = world["claim"]
     editor = UserFactory(username="eddie-judge", is_superuser=True)

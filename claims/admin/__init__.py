@@ -13,12 +13,12 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
-from claims import services
 from claims.admin import figurelog, importpreview, landing  # noqa: F401  (landing wraps the login)
 from claims.admin.forms import AssertionForm, ClaimForm, ImportForm, RetractForm
-from claims.admin.jobs import import_preview_start  # and registers JobAdmin
 from claims.concurrency import EditConflict
+from claims.jobs.admin import import_preview_start  # and registers JobAdmin
 from claims.models import Assertion, Claim, Discrepancy, Topic, Translation
+from claims.pipeline import services
 from claims.review import services as review_services
 from sources import archive
 from sources.admin import (

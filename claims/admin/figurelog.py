@@ -15,9 +15,10 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.text import slugify
 
-from claims import figures, services
 from claims.admin.forms import LogClaimForm, LogFigureFormSet, reading_of
+from claims.domain import figures
 from claims.models import Assertion, Claim
+from claims.pipeline import services
 from sources import services as source_services
 from sources.models import Document, Source, SourceAlias
 

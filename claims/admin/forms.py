@@ -3,7 +3,7 @@
 from django import forms
 from django.conf import settings
 
-from claims import figures, rules
+from claims.domain import figures, rules
 from claims.models import Assertion, Claim, DatePrecision, Topic
 from sources.models import Source, SourceKind
 

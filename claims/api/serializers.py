@@ -4,8 +4,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from claims import wording
-from claims.figures import plain_number
+from claims.domain import wording
+from claims.domain.figures import plain_number
 from claims.models import Assertion, Claim, Discrepancy, Translation
 from sources.models import Document, DocumentFile, Source
 
@@ -164,7 +164,7 @@ class ClaimDetailSerializer(ClaimSerializer):
         ]
 
     def get_sentences(self, claim) -> dict:
-        """The claim page's sentences (claims/wording.py), word for word."""
+        """The claim page's sentences (claims/domain/wording.py), word for word."""
         described = wording.describe(claim.state.summary)
         return {
             "range": described.range,

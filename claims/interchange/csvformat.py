@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from claims import figures, rules
+from claims.domain import figures, rules
 from sources import validators
 
 REQUIRED = (
@@ -50,7 +50,7 @@ OPTIONAL = (
 )
 COLUMNS = REQUIRED + OPTIONAL  # the order exports write
 # The quote is not among them: whether a row needs one depends on its document's kind
-# (claims/rules.py, evidence_problems), which the import applies.
+# (claims/domain/rules.py, evidence_problems), which the import applies.
 MUST_HAVE_VALUE = ("claim", "unit", "topic", "source", "stated_on", "figure")
 MAX_LENGTHS = {
     "claim": 300,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 
-from claims.figures import plain_number
+from claims.domain.figures import plain_number
 from claims.interchange import csvformat
 from claims.models import Assertion
 

@@ -20,9 +20,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from claims import rules, services
+from claims.domain import rules
 from claims.interchange import csvformat
-from claims.models import Assertion, Claim, ImportLock, Topic, Translation
+from claims.jobs.models import ImportLock
+from claims.models import Assertion, Claim, Topic, Translation
+from claims.pipeline import services
 from sources.models import Document, Source, SourceAlias, SourceKind
 
 BATCH = 5000
@@ -107,7 +109,8 @@ def assertions_import(
     """Import the CSV `data`; return an ImportSummary or raise ImportFailed.
 
     `progress`, if given, is called with the fields of a job's progress (phase,
-    rows_checked, rows_total, rows_written) as the import goes (claims/jobs.py)."""
+    rows_checked, rows_total, rows_written) as the import goes
+    (claims/jobs/tasks.py)."""
     report = progress or _silent
     report(phase="checking each row's values")
     reading = csvformat.read(

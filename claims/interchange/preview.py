@@ -1,11 +1,12 @@
 """What an import's preview shows beyond its counts: each row's figure as read, and
 the claims and sources the file would create, with "did you mean" suggestions from
-the names already recorded. Plain data, kept on the preview job's row (claims/jobs.py)
+the names already recorded. Plain data, kept on the preview job's row
+(claims/jobs/tasks.py)
 and shown on its page."""
 
 import difflib
 
-from claims import figures
+from claims.domain import figures
 from claims.models import Assertion, Claim
 from sources.models import Source, SourceAlias
 

@@ -10,8 +10,8 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from claims import derive, services
 from claims.models import Assertion, Claim, Topic
+from claims.pipeline import derive, services
 from sources import services as source_services
 from sources.models import Document, Source, SourceAlias
 

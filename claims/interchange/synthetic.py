@@ -15,8 +15,9 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
-from claims import derive, figures
+from claims.domain import figures
 from claims.models import Assertion, Claim, Topic
+from claims.pipeline import derive
 from sources.models import Document, Source, SourceAlias, SourceKind
 
 BATCH = 5000

@@ -12,8 +12,9 @@ from datetime import date
 
 from django.db.models import Count, Q
 
-from claims import chart, divergence, wording
+from claims.domain import divergence, wording
 from claims.models import Assertion, Claim, Discrepancy, Topic
+from claims.presentation import chart
 from claims.reader.linked_data import linked_data
 from claims.selectors import (
     POINT_FIELDS,
@@ -50,7 +51,8 @@ class ClaimPage:
 
     @property
     def described(self) -> wording.Description:
-        """Every sentence the page shows about the figures (claims/wording.py)."""
+        """Every sentence the page shows about the figures
+        (claims/domain/wording.py)."""
         return wording.describe(self.summary)
 
     @property

@@ -9,8 +9,8 @@ from django.template.defaultfilters import pluralize
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
-from claims import figures, wording
-from claims.dates import StatedDate
+from claims.domain import figures, wording
+from claims.domain.dates import StatedDate
 
 register = template.Library()
 

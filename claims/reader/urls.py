@@ -1,11 +1,11 @@
 """Reader pages: claims, sources and feeds. claimtracker/urls.py mounts each list
 under its own namespace ("claims" through claims/urls.py, "sources", "feeds")."""
 
-from django.urls import path, re_path
+from django.urls import path
 
-from claims.http_cache import conditional, site_stamp_of
 from claims.reader import feeds, views
-from sources.views import file_download
+from claims.reader.http_cache import conditional, site_stamp_of
+from sources import urls as source_urls
 
 claim_patterns = [
     path("", views.ClaimListView.as_view(), name="list"),
@@ -18,11 +18,12 @@ claim_patterns = [
 source_patterns = [
     path("", views.SourceListView.as_view(), name="list"),
     path("<slug:slug>/", views.SourceDetailView.as_view(), name="detail"),
-    # Archived document files, by SHA-256: downloads only (sources/views.py).
-    re_path(r"^files/(?P<sha256>[0-9a-f]{64})/$", file_download, name="file"),
+    # The sources app's own pages (sources/urls.py): archived document files.
+    *source_urls.urlpatterns,
 ]
 
-# Feeds answer conditional GETs from the site's change stamp (claims/http_cache.py).
+# Feeds answer conditional GETs from the site's change stamp
+# (claims/reader/http_cache.py).
 feed = conditional(site_stamp_of)
 
 feed_patterns = [

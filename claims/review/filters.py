@@ -9,7 +9,8 @@ from claims.models import Discrepancy, DiscrepancyState, Topic
 from sources.validators import SEARCH_MAX_CHARACTERS
 
 # Conflicts between figures come first in every order; those involving a vague
-# term follow, apart (Discrepancy.involves_vague_term, set by claims/derive.py).
+# term follow, apart (Discrepancy.involves_vague_term, set by
+# claims/pipeline/derive.py).
 QUEUE_SORTS = {
     "spread": ("involves_vague_term", "-spread_ratio", "arose_on"),
     "oldest": ("involves_vague_term", "arose_on", "-spread_ratio"),

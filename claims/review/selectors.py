@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from claims import chart, divergence, wording
+from claims.domain import divergence, wording
 from claims.models import Assertion, Discrepancy
+from claims.presentation import chart
 from claims.selectors import point_from_assertion, timeline_marks
 
 
@@ -17,7 +18,7 @@ class ReviewPage:
 
     @property
     def sentence(self) -> str:
-        """The pair in the words of the claim page (claims/wording.py)."""
+        """The pair in the words of the claim page (claims/domain/wording.py)."""
         d = self.discrepancy
         low = point_from_assertion(d.assertion_low)
         high = point_from_assertion(d.assertion_high)

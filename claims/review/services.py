@@ -5,9 +5,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from claims import derive
 from claims.concurrency import EditConflict
 from claims.models import Assertion, Discrepancy
+from claims.pipeline import derive
 from claims.review import states as review
 
 

@@ -201,8 +201,8 @@ def test_the_import_preview_suggests_the_existing_source(
     page.get_by_role("button", name="Preview").click()
     # The preview is a background job: do the worker's part, then the page (which
     # refreshes itself) shows it.
-    from claims import jobs
-    from claims.models import Job
+    from claims.jobs import tasks as jobs
+    from claims.jobs.models import Job
 
     jobs.job_execute(job_id=Job.objects.latest("pk").pk)
     page.reload()

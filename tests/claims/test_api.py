@@ -7,8 +7,8 @@ from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
-from claims import services
 from claims.models import Assertion, Discrepancy
+from claims.pipeline import services
 from claims.review import services as review_services
 from tests.factories import ClaimFactory, stated
 

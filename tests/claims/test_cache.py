@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from claims import services
 from claims.models import Assertion, Discrepancy
+from claims.pipeline import services
 from claims.review import services as review_services
 from tests.factories import ClaimFactory, SourceFactory, stated
 

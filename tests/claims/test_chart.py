@@ -8,7 +8,9 @@ from django.template.loader import render_to_string
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from claims.chart import (
+from claims.domain.divergence import Point
+from claims.domain.figures import parse_figure
+from claims.presentation.chart import (
     LOG,
     MAX_WIDTH,
     MIN_WIDTH,
@@ -26,14 +28,12 @@ from claims.chart import (
     source_colours,
     unit_label,
 )
-from claims.colour import (
+from tests.support.colour import (
     ciede2000,
     colour_difference,
     contrast_ratio,
     simulate,
 )
-from claims.divergence import Point
-from claims.figures import parse_figure
 
 
 def mark(id, source, day, figure, precision="day", name=None, month=10, year=2024):

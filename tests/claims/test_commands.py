@@ -97,8 +97,8 @@ def test_reparse_figures_flags_a_figure_it_now_refuses_and_saving_clears_it(
 ):
     from io import StringIO
 
-    from claims import services
     from claims.models import Assertion
+    from claims.pipeline import services
     from tests.factories import ClaimFactory, stated
 
     assertion = stated(ClaimFactory(), "3,000", 20)

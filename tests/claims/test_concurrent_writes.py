@@ -1,6 +1,7 @@
 """Researchers adding figures to one claim at the same moment, over real database
 connections, through the admin's add form: no one gets an error, no figure is lost,
-and the claim ends with exactly one live discrepancy (issue 12, claims/derive.py).
+and the claim ends with exactly one live discrepancy (issue 12,
+claims/pipeline/derive.py).
 
 PostgreSQL serialises the derivation on the claim's row; SQLite queues writers with
 IMMEDIATE transactions and a busy timeout, on a file test database (settings).

@@ -8,9 +8,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from claims import jobs
 from claims.interchange import csvformat
-from claims.models import Assertion, Claim, Job
+from claims.jobs import tasks as jobs
+from claims.jobs.models import Job
+from claims.models import Assertion, Claim
 from tests.factories import ClaimFactory, stated
 
 pytestmark = pytest.mark.django_db
@@ -168,7 +169,7 @@ GOOD = (
 def test_an_upload_becomes_a_preview_job_then_an_import_job(
     researcher_client, researcher
 ):
-    """The upload's preview and its import run as jobs (claims/jobs.py, run here
+    """The upload's preview and its import run as jobs (claims/jobs/tasks.py, run here
     directly; tests/test_jobs_worker.py runs a real worker)."""
     preview = researcher_client.post(IMPORT_URL, {"file": upload(GOOD)})
     job = Job.objects.get()
@@ -179,7 +180,7 @@ def test_an_upload_becomes_a_preview_job_then_an_import_job(
     assert "assertions: would create 1" in page
     assert not Assertion.objects.exists()
 
-    started = researcher_client.post(reverse("admin:claims_job_import", args=[job.pk]))
+    started = researcher_client.post(reverse("admin:jobs_job_import", args=[job.pk]))
     jobs.job_execute(job_id=Job.objects.get(kind="import").pk)
     done = researcher_client.get(started.url)
 

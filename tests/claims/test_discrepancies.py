@@ -8,8 +8,8 @@ from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
 
-from claims import services
 from claims.models import Claim, Discrepancy
+from claims.pipeline import services
 from claims.review import services as review_services
 from tests.factories import ClaimFactory, SourceFactory, UserFactory, stated
 

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from claims import divergence
-from claims.divergence import (
+from claims.domain import divergence
+from claims.domain.divergence import (
     CLOSE,
     CORROBORATED,
     DISMISSED,
@@ -521,7 +521,7 @@ def test_compare_with_other_sources(figure, others, verdict, agreeing):
 
 def test_pure_modules_import_nothing_from_django():
     code = (
-        "import sys, claims.divergence, claims.wording; "
+        "import sys, claims.domain.divergence, claims.domain.wording; "
         "sys.exit(any(m == 'django' or m.startswith('django.') for m in sys.modules))"
     )
     environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO")}

@@ -1,4 +1,5 @@
-"""Evidence by document kind (issue 19): the rule of claims/rules.py applied at every
+"""Evidence by document kind (issue 19): the rule of claims/domain/rules.py applied at
+every
 door (the model's clean, so the admin; the CSV import; the seed loader), the kinds
 and languages constrained, and the CSV's new columns."""
 
@@ -9,10 +10,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from claims import rules, services
+from claims.domain import rules
 from claims.interchange import csvformat, exports, seed, synthetic
 from claims.interchange.imports import ImportFailed, assertions_import
 from claims.models import Assertion, Translation
+from claims.pipeline import services
 from sources import services as source_services
 from sources.models import Document
 from tests.claims.test_imports import wipe_claims_data

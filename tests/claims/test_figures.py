@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from claims.figures import (
+from claims.domain.figures import (
     APPROXIMATE,
     AT_LEAST,
     AT_MOST,

@@ -18,8 +18,8 @@ TEMPLATE_URL = reverse("admin:claims_assertion_import_template")
 def preview_page(client, *rows: str):
     """Upload `rows`, run the preview job its page waits for (a worker's part, run
     here), and return the job's page as the researcher then sees it."""
-    from claims import jobs
-    from claims.models import Job
+    from claims.jobs import tasks as jobs
+    from claims.jobs.models import Job
 
     started = client.post(IMPORT_URL, {"file": upload(*rows)})
     assert started.status_code == 302

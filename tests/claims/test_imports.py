@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 
-from claims import rules
+from claims.domain import rules
 from claims.interchange import csvformat, exports
 from claims.interchange.imports import ImportFailed, assertions_import
 from claims.models import Assertion, Claim, Discrepancy, Topic, Translation
@@ -351,7 +351,7 @@ def test_an_import_started_while_another_runs_is_told_who_and_writes_nothing(
     researcher,
 ):
     from claims.interchange.imports import ImportBusy
-    from claims.models import ImportLock
+    from claims.jobs.models import ImportLock
 
     ImportLock.objects.create(holder="rita")
     before = counts()
@@ -364,7 +364,7 @@ def test_an_import_started_while_another_runs_is_told_who_and_writes_nothing(
 
 
 def test_the_import_lock_is_released_when_an_import_fails():
-    from claims.models import ImportLock
+    from claims.jobs.models import ImportLock
 
     refused(csv_of(row(figure="abc123xyz")))
 

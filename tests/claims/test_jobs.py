@@ -1,4 +1,4 @@
-"""Background jobs (claims/jobs.py), run in the test process: the worker's part is
+"""Background jobs (claims/jobs/tasks.py), run in the test process: the worker's part is
 called directly here; tests/test_jobs_worker.py runs a real worker."""
 
 from datetime import timedelta
@@ -13,9 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from claims import jobs
 from claims.interchange import csvformat
-from claims.models import Assertion, Claim, ImportLock, Job, JobKind, JobStatus
+from claims.jobs import tasks as jobs
+from claims.jobs.models import ImportLock, Job, JobKind, JobStatus
+from claims.models import Assertion, Claim
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +46,7 @@ def test_a_job_is_queued_when_its_transaction_commits(
 
     job.refresh_from_db()
     task = DBTaskResult.objects.get()
-    assert task.task_path == "claims.jobs.job_run"
+    assert task.task_path == "claims.jobs.tasks.job_run"
     assert task.args_kwargs == {"args": [job.pk], "kwargs": {}}
     assert job.task_id == str(task.id)
 
@@ -187,9 +188,7 @@ def test_an_export_job_writes_every_published_figure_to_a_file(
 
     jobs.job_execute(job_id=job.pk)
     job.refresh_from_db()
-    download = researcher_client.get(
-        reverse("admin:claims_job_download", args=[job.pk])
-    )
+    download = researcher_client.get(reverse("admin:jobs_job_download", args=[job.pk]))
 
     published = Assertion.objects.published().count()
     assert job.status == JobStatus.SUCCEEDED
@@ -276,7 +275,7 @@ def test_an_upload_starts_a_preview_job_and_shows_its_page(
 
     job = Job.objects.get()
     assert response.status_code == 302
-    assert response.url == reverse("admin:claims_job_change", args=[job.pk])
+    assert response.url == reverse("admin:jobs_job_change", args=[job.pk])
     assert job.kind == JobKind.IMPORT_PREVIEW
     assert DBTaskResult.objects.count() == 1
     assert "claims:import-preview" not in researcher_client.session
@@ -290,17 +289,17 @@ def test_the_preview_page_offers_the_import_and_the_button_starts_it(
 ):
     preview = started(GOOD, user=researcher)
     jobs.job_execute(job_id=preview.pk)
-    page_url = reverse("admin:claims_job_change", args=[preview.pk])
+    page_url = reverse("admin:jobs_job_change", args=[preview.pk])
 
     page = researcher_client.get(page_url).content.decode()
     response = researcher_client.post(
-        reverse("admin:claims_job_import", args=[preview.pk])
+        reverse("admin:jobs_job_import", args=[preview.pk])
     )
 
     assert "Preview: nothing has been written yet" in page
     assert "Import 1 assertion" in page
     job = Job.objects.get(kind=JobKind.IMPORT)
-    assert response.url == reverse("admin:claims_job_change", args=[job.pk])
+    assert response.url == reverse("admin:jobs_job_change", args=[job.pk])
     assert not Assertion.objects.exists()  # until a worker runs it
 
 
@@ -309,7 +308,7 @@ def test_a_failed_job_page_lists_errors_by_line(researcher_client):
     jobs.job_execute(job_id=job.pk)
 
     page = researcher_client.get(
-        reverse("admin:claims_job_change", args=[job.pk])
+        reverse("admin:jobs_job_change", args=[job.pk])
     ).content.decode()
 
     assert "The file was refused: 1 problem(s)" in page
@@ -319,28 +318,26 @@ def test_a_failed_job_page_lists_errors_by_line(researcher_client):
 
 def test_job_pages_are_for_researchers_and_editors(editor_client, researcher):
     job = started(GOOD, user=researcher)
-    url = reverse("admin:claims_job_change", args=[job.pk])
+    url = reverse("admin:jobs_job_change", args=[job.pk])
 
     assert Client().get(url).status_code == 302
     assert editor_client.get(url).status_code == 200
     assert (
-        editor_client.post(reverse("admin:claims_job_import", args=[job.pk]))
+        editor_client.post(reverse("admin:jobs_job_import", args=[job.pk]))
     ).status_code == 403
     assert (
-        editor_client.post(reverse("admin:claims_job_start", args=["detect"]))
+        editor_client.post(reverse("admin:jobs_job_start", args=["detect"]))
     ).status_code == 403
 
 
 def test_a_researcher_starts_detection_from_the_jobs_list(researcher_client):
-    jobs_list = researcher_client.get(reverse("admin:claims_job_changelist"))
-    response = researcher_client.post(
-        reverse("admin:claims_job_start", args=["detect"])
-    )
+    jobs_list = researcher_client.get(reverse("admin:jobs_job_changelist"))
+    response = researcher_client.post(reverse("admin:jobs_job_start", args=["detect"]))
 
     assert "Start discrepancy detection over all claims" in jobs_list.content.decode()
     job = Job.objects.get()
     assert (job.kind, job.status) == (JobKind.DETECT, JobStatus.QUEUED)
-    assert response.url == reverse("admin:claims_job_change", args=[job.pk])
+    assert response.url == reverse("admin:jobs_job_change", args=[job.pk])
 
 
 def test_the_jobs_list_costs_the_same_queries_for_many_jobs(
@@ -350,6 +347,6 @@ def test_the_jobs_list_costs_the_same_queries_for_many_jobs(
         started(GOOD, user=UserFactory())
 
     with django_assert_max_num_queries(12):
-        response = researcher_client.get(reverse("admin:claims_job_changelist"))
+        response = researcher_client.get(reverse("admin:jobs_job_changelist"))
 
     assert response.status_code == 200

@@ -211,7 +211,8 @@ def test_published_hides_drafts_and_retractions():
 
 
 def test_a_figure_is_parsed_once_per_save(monkeypatch):
-    from claims import figures, services
+    from claims.domain import figures
+    from claims.pipeline import services
 
     calls = []
     real = figures.parse_figure

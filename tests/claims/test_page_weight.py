@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from claims import services
 from claims.models import Assertion
+from claims.pipeline import services
 from tests.factories import ClaimFactory, DocumentFactory, SourceFactory, stated
 
 pytestmark = pytest.mark.django_db

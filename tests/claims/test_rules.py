@@ -1,4 +1,5 @@
-"""The quote check of claims/rules.py: forgiving of typography, and explaining itself
+"""The quote check of claims/domain/rules.py: forgiving of typography, and explaining
+itself
 when a quote is not in the document. Pure: no database."""
 
 import datetime
@@ -6,7 +7,7 @@ import time
 
 import pytest
 
-from claims import rules
+from claims.domain import rules
 
 DOCUMENT = (
     "Officials said on Tuesday that “at least 3,000 troops” had arrived — the "

@@ -3,8 +3,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from claims import services
 from claims.models import Claim
+from claims.pipeline import services
 from tests.factories import ClaimFactory, SourceFactory, TopicFactory, stated
 
 pytestmark = pytest.mark.django_db
@@ -496,8 +496,8 @@ def test_an_export_the_database_refuses_is_refused_whole(client, seeded, monkeyp
 
 @pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
 def test_a_claim_with_an_extreme_date_inserted_raw_still_renders(client, seeded, day):
-    from claims import derive
     from claims.models import Assertion
+    from claims.pipeline import derive
 
     claim = Claim.objects.get(slug="north-korean-troops-in-russia")
     Assertion.objects.filter(pk=claim.assertions.first().pk).update(stated_on=day)

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from claims import wording
-from claims.divergence import (
+from claims.domain import wording
+from claims.domain.divergence import (
     DISMISSED,
     EXPLAINED,
     Judgement,
@@ -363,7 +363,7 @@ def test_every_sentence_is_true_of_the_data(claim, threshold):
 def test_readings_carry_their_unit_as_people_write_it(kind, low, high, unit, words):
     from decimal import Decimal
 
-    from claims.wording import reading_with_unit
+    from claims.domain.wording import reading_with_unit
 
     def number(text):
         return None if text is None else Decimal(text)

@@ -1,6 +1,7 @@
 """Every write path, end to end: right after the write, the claim's stored summary,
 its open discrepancy and the reader's cached claim page all show the change
-(claims/services.py, claims/derive.py, claims/reader/caching.py; issue 12).
+(claims/pipeline/services.py, claims/pipeline/derive.py, claims/reader/caching.py;
+issue 12).
 
 Each test opens the claim page as an anonymous reader before the write, so the page
 sits in the cache, and opens it again after: the second page proves the change
@@ -17,11 +18,11 @@ from django.forms.models import model_to_dict
 from django.test import Client
 from django.urls import reverse
 
-from claims import services
 from claims.admin.forms import AssertionForm
 from claims.interchange import csvformat
 from claims.interchange.imports import assertions_import
 from claims.models import Assertion, Claim, Discrepancy
+from claims.pipeline import services
 from claims.review import services as review_services
 from tests.factories import ClaimFactory, SourceFactory, UserFactory, stated
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from claims import services
+from claims.pipeline import services
 from sources import archive
 from sources import services as source_services
 from sources.models import DocumentFile

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from moto.server import ThreadedMotoServer
 
-from claims import services
+from claims.pipeline import services
 from sources.models import DocumentFile
 from tests.factories import DocumentFactory
 from tests.sources.test_archive import SENTENCE, pdf_of

@@ -3,9 +3,9 @@ whose conflict is gone. Idempotent: a second run changes nothing."""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from claims import derive
 from claims.management.dryrun import atomic_unless_dry_run
 from claims.models import Claim
+from claims.pipeline import derive
 
 
 class Command(BaseCommand):

@@ -5,9 +5,9 @@ from pathlib import Path
 from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 
-from claims import jobs
 from claims.interchange.imports import ImportBusy, ImportFailed, assertions_import
-from claims.models import JobKind
+from claims.jobs import tasks as jobs
+from claims.jobs.models import JobKind
 
 
 class Command(BaseCommand):

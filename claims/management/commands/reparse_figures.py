@@ -1,4 +1,5 @@
-"""Read every stored figure again with the current parser (claims/figures.py), and
+"""Read every stored figure again with the current parser (claims/domain/figures.py),
+and
 list, or apply, the readings that change: old → new.
 
 Figures set by hand are never touched. Figures the parser now refuses are listed,
@@ -9,9 +10,10 @@ finds nothing to change."""
 
 from django.core.management.base import BaseCommand
 
-from claims import figures, services
+from claims.domain import figures
 from claims.management.dryrun import atomic_unless_dry_run
 from claims.models import Assertion
+from claims.pipeline import services
 
 REASON = "Figure read again by the current parser"
 

@@ -11,7 +11,7 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import DatabaseError
 
-from claims.jobs import jobs_sweep
+from claims.jobs.tasks import jobs_sweep
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 """Every sentence readers see about a claim's figures. Pure logic.
 
-One module words the summary of claims/divergence.py, so that the claim page, the
+One module words the summary of claims/domain/divergence.py, so that the claim page, the
 lists, the review queue, the feeds, the exports and the API say the same thing. The
 rules each sentence keeps:
 
@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from claims.dates import StatedDate
-from claims.divergence import (
+from claims.domain.dates import StatedDate
+from claims.domain.divergence import (
     APPROXIMATE,
     CLOSE,
     CORROBORATED,

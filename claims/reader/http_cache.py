@@ -1,6 +1,7 @@
 """The change stamp read as HTTP validators: ETag, Last-Modified, Cache-Control, 304.
 
-`claims/derive.py` alone sets `Claim.updated_at` (the change stamp); this module only
+`claims/pipeline/derive.py` alone sets `Claim.updated_at` (the change stamp); this
+module only
 reads it. A stamp says when what a response shows last changed: a claim page its
 claim's stamp, the lists, home page and feeds the newest stamp of any claim, source
 pages also their source's last edit. The ETag is that stamp with the address (path

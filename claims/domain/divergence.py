@@ -1,7 +1,8 @@
 """How a claim's estimates stand against each other, and how they moved. Pure logic.
 
 Input is a list of Points, one per assertion a reader may see. Nothing here imports
-Django; the reader-facing sentences about these results live in claims/wording.py.
+Django; the reader-facing sentences about these results live in
+claims/domain/wording.py.
 
 - A source's **current estimate** as of a date is its latest point stated on or
   before that date (a later-recorded point wins a tie). Retracted points never count.
@@ -54,7 +55,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-# The stored values of the interval kinds of claims/figures.py (never renamed).
+# The stored values of the interval kinds of claims/domain/figures.py (never renamed).
 EXACT = "exact"
 APPROXIMATE = "approximate"
 AT_LEAST = "at_least"

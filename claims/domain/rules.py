@@ -14,7 +14,7 @@ import re
 from datetime import date
 from decimal import Decimal
 
-from claims import figures
+from claims.domain import figures
 from sources import validators
 
 MESSAGES = {

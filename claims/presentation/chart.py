@@ -21,7 +21,8 @@ What is drawn, and why:
 - **Labels** at each line's end name the source and its latest figure as stated,
   spread vertically so they never collide, with a leader line to the line's end.
 - **Colours**: PALETTE keeps any two colours CIEDE2000 ≥ 20 apart and each ≥ 3:1
-  against the page (claims/colour.py checks it). With more sources than colours, the
+  against the page (tests/support/colour.py checks it). With more sources than colours,
+  the
   colours repeat with dashed, then dotted, lines.
 - **The date axis** gives the busy period the room: when most figures sit in a short
   late window, earlier figures are squeezed into a stub at the left. `full_range`
@@ -40,10 +41,11 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
-from claims.dates import StatedDate
-from claims.divergence import Point, visible
+from claims.domain.dates import StatedDate
+from claims.domain.divergence import Point, visible
 
-# The kinds of figure (claims/figures.py stores these values and never renames them).
+# The kinds of figure (claims/domain/figures.py stores these values and never renames
+# them).
 EXACT = "exact"
 APPROXIMATE = "approximate"
 AT_LEAST = "at_least"

@@ -9,8 +9,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
-from claims import jobs
-from claims.models import Job, JobKind, JobStatus
+from claims.jobs import tasks as jobs
+from claims.jobs.models import Job, JobKind, JobStatus
 
 # The jobs a researcher may start from the jobs list (imports start from an upload).
 STARTABLE = {JobKind.DETECT, JobKind.REPARSE, JobKind.EXPORT}
@@ -20,7 +20,7 @@ def import_preview_start(request, upload):
     """Store an uploaded CSV and start its preview; return the job page's redirect.
     (The admin's import view calls this once the upload passes its form.)"""
     job = jobs.job_start(kind=JobKind.IMPORT_PREVIEW, user=request.user, upload=upload)
-    return redirect("admin:claims_job_change", job.pk)
+    return redirect("admin:jobs_job_change", job.pk)
 
 
 @admin.register(Job)
@@ -38,7 +38,7 @@ class JobAdmin(admin.ModelAdmin):
     list_select_related = ["created_by"]
     search_fields = ["file_name", "created_by__username"]
     date_hierarchy = "created_at"
-    change_list_template = "admin/claims/job/change_list.html"
+    change_list_template = "admin/jobs/job/change_list.html"
 
     def has_add_permission(self, request):
         return False  # jobs start from an upload or a button, never from a form
@@ -59,17 +59,17 @@ class JobAdmin(admin.ModelAdmin):
             path(
                 "<int:job_id>/import/",
                 view(require_POST(self.import_view)),
-                name="claims_job_import",
+                name="jobs_job_import",
             ),
             path(
                 "<int:job_id>/download/",
                 view(self.download_view),
-                name="claims_job_download",
+                name="jobs_job_download",
             ),
             path(
                 "start/<str:kind>/",
                 view(require_POST(self.start_view)),
-                name="claims_job_start",
+                name="jobs_job_start",
             ),
             *super().get_urls(),
         ]
@@ -110,7 +110,7 @@ class JobAdmin(admin.ModelAdmin):
             ),
             "preview": job.preview,
         }
-        return TemplateResponse(request, "admin/claims/job/job.html", context)
+        return TemplateResponse(request, "admin/jobs/job/job.html", context)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("created_by", "preview")
@@ -124,8 +124,8 @@ class JobAdmin(admin.ModelAdmin):
             job = jobs.import_from_preview_start(preview=preview, user=request.user)
         except ValidationError as error:
             self.message_user(request, " ".join(error.messages), messages.ERROR)
-            return redirect("admin:claims_job_change", preview.pk)
-        return redirect("admin:claims_job_change", job.pk)
+            return redirect("admin:jobs_job_change", preview.pk)
+        return redirect("admin:jobs_job_change", job.pk)
 
     def download_view(self, request, job_id):
         """The file an export job wrote."""
@@ -147,15 +147,15 @@ class JobAdmin(admin.ModelAdmin):
         if not _may_start(request.user):
             raise PermissionDenied
         job = jobs.job_start(kind=kind, user=request.user)
-        return redirect(reverse("admin:claims_job_change", args=[job.pk]))
+        return redirect(reverse("admin:jobs_job_change", args=[job.pk]))
 
 
 def _may_import(user) -> bool:
-    return user.has_perms(["claims.add_job", "claims.add_assertion"])
+    return user.has_perms(["jobs.add_job", "claims.add_assertion"])
 
 
 def _may_start(user) -> bool:
-    return user.has_perms(["claims.add_job", "claims.change_assertion"])
+    return user.has_perms(["jobs.add_job", "claims.change_assertion"])
 
 
 def _rows(job) -> str:

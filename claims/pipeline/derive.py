@@ -4,7 +4,7 @@ no other code sets the change stamp or recomputes what derives from a claim's fi
 - `claims_derive` runs inside the write's transaction. It locks the claims' rows
   first, so that two writers to one claim take turns (on PostgreSQL the second waits
   for the first to commit, then sees its figure); then it recomputes each claim's
-  stored summary (claims/divergence.py), brings its discrepancy in line with the
+  stored summary (claims/domain/divergence.py), brings its discrepancy in line with the
   widest conflict, and stamps the claim changed.
 - `claims_mark_changed` stamps claims whose pages show an edit that changes no
   figure: a source's name, a document's title, a topic, an editor's judgement.
@@ -25,7 +25,8 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from claims import divergence, selectors
+from claims import selectors
+from claims.domain import divergence
 from claims.models import CLAIM_SUMMARY_FIELDS, Assertion, Claim, Discrepancy
 
 
@@ -128,7 +129,8 @@ def _refresh_batch(claim_ids: list[int]) -> Detection:
         claim.source_count = summary.source_count
         claim.first_stated_on = summary.first_stated_on
         claim.latest_stated_on = summary.latest_stated_on
-        # Internal sort keys only: pages show the stated figures (claims/wording.py).
+        # Internal sort keys only: pages show the stated figures
+        # (claims/domain/wording.py).
         claim.current_low = summary.lowest.low if summary.lowest else None
         claim.current_high = summary.highest.high if summary.highest else None
         claim.spread_ratio = summary.spread_ratio

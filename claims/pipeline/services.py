@@ -1,8 +1,9 @@
 """Writes to claims. Every change to a topic, claim or assertion goes through these
 functions: the admin (forms, inlines, actions, deletion, history revert), the import,
 the seed loader, management commands and test factories alike. Each validates with
-the model's rules (claims/rules.py), writes inside one transaction, and hands what
-follows to claims/derive.py."""
+the model's rules (claims/domain/rules.py), writes inside one transaction, and hands
+what
+follows to claims/pipeline/derive.py."""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from claims import derive, rules
+from claims.domain import rules
 from claims.models import Assertion, Claim, Topic, Translation
+from claims.pipeline import derive
 from sources import services as source_services
 
 
@@ -147,7 +149,8 @@ def assertions_bulk_create(
     on_batch=None,
     before_derive=None,
 ) -> list[Assertion]:
-    """Insert many assertions already checked with the rules of claims/rules.py (the
+    """Insert many assertions already checked with the rules of claims/domain/rules.py
+    (the
     import checks whole files at once, without a query per row), with their history,
     then derive what follows for every claim they touch, in the same transaction.
     `on_batch(written)` and `before_derive()`, if given, hear how far it has come."""
@@ -231,7 +234,8 @@ def document_archive(
     user=None,
 ) -> DocumentArchived:
     """Archive a file of `document` (sources.services.document_file_archive), then
-    check every quote of the document against the file's text (claims/rules.py)."""
+    check every quote of the document against the file's text
+    (claims/domain/rules.py)."""
     archived = source_services.document_file_archive(
         document=document,
         data=data,

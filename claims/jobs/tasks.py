@@ -36,9 +36,9 @@ from django.db import DatabaseError, connections, transaction
 from django.utils import timezone
 from django_tasks import task
 
-from claims import derive
 from claims.interchange import exports, imports, preview
-from claims.models import ImportLock, Job, JobKind, JobStatus
+from claims.jobs.models import ImportLock, Job, JobKind, JobStatus
+from claims.pipeline import derive
 
 logger = logging.getLogger(__name__)
 
