@@ -1,0 +1,318 @@
+"""Markers and labels: what is marked, where markers and end labels go, and text."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from claims.domain.divergence import Point
+from claims.presentation.chart.axes import (
+    HEIGHT,
+    MAX_WIDTH,
+    MIN_WIDTH,
+    PLOT_BOTTOM,
+    PLOT_RIGHT,
+    PLOT_TOP,
+    period,
+    stated_label,
+)
+
+if TYPE_CHECKING:  # layout.py imports this module; the types are for reading only
+    from claims.presentation.chart.layout import Mark, Series
+
+
+# The kinds of figure (claims/domain/figures/ stores these values and never renames
+# them).
+EXACT = "exact"
+APPROXIMATE = "approximate"
+AT_LEAST = "at_least"
+AT_MOST = "at_most"
+RANGE = "range"
+QUALITATIVE = "qualitative"
+
+FONT_SIZE = 12  # every text; ≥ 11 px at any width, since text never scales
+LINE_HEIGHT = 14
+LABEL_X = Decimal(75)  # the end labels start here
+LABEL_CHARS = 13  # what fits in the label column at MIN_WIDTH
+
+# A series whose markers outnumber this is dense: markers are thinned, never shifted.
+SPREAD_LIMIT = 80
+MAX_SPREAD = 6  # steps each side a marker may move to clear another
+
+SHAPES = {
+    EXACT: "dot",
+    APPROXIMATE: "ring",
+    RANGE: "bar",
+    AT_LEAST: "up",
+    AT_MOST: "down",
+    QUALITATIVE: "band",
+}
+# Half the width of each shape's box, in pixels, and how far it reaches above (−)
+# and below (+) the y it is drawn at (bars and bands span their interval instead).
+HALF_WIDTH = {"dot": 5, "ring": 5, "bar": 4, "band": 7, "up": 6, "down": 6}
+ARROW = 14  # the length of an open bound's arrow
+HIGHLIGHT_PAD = 3
+
+
+@dataclass(frozen=True)
+class Box:
+    """A marker's footprint: x in percent plus a pixel offset, y in pixels."""
+
+    x: Decimal
+    dx: int
+    half_width: int
+    top: int
+    bottom: int
+
+    def left(self, width: int) -> Decimal:
+        return self.x * width / 100 + self.dx - self.half_width
+
+    def right(self, width: int) -> Decimal:
+        return self.x * width / 100 + self.dx + self.half_width
+
+    def overlaps(self, other: Box) -> bool:
+        """Return True when the boxes overlap at some width in MIN_WIDTH…MAX_WIDTH.
+
+        Positions move linearly with the width, so checking both ends and whether the
+        order flips in between covers every width."""
+        if self.bottom <= other.top or other.bottom <= self.top:
+            return False
+        gaps = []
+        for width in (MIN_WIDTH, MAX_WIDTH):
+            if self.right(width) <= other.left(width):
+                gaps.append(-1)
+            elif other.right(width) <= self.left(width):
+                gaps.append(1)
+            else:
+                return True
+        return gaps[0] != gaps[1]
+
+
+@dataclass(frozen=True)
+class Marker:
+    """One stated figure, drawn where its source's figure changed."""
+
+    shape: str
+    x: str  # percent
+    x_end: str  # percent: the end of the month or year a date stands for
+    y: int  # the stated number (the bound for arrows, the middle for bar and band)
+    y_low: int  # the pixel of the interval's low end (bars and bands)
+    y_high: int
+    colour: str
+    title: str
+    point_id: int
+    spans_period: bool
+    dx: int = 0  # pixels: markers that would hide each other are spread apart
+    highlighted: bool = False
+
+    @property
+    def box(self) -> Box:
+        half = HALF_WIDTH[self.shape]
+        if self.shape in ("bar", "band"):
+            top, bottom = self.y_high - 1, self.y_low + 1
+        elif self.shape == "up":
+            top, bottom = self.y - ARROW, self.y + 1
+        elif self.shape == "down":
+            top, bottom = self.y - 1, self.y + ARROW
+        else:
+            top, bottom = self.y - half, self.y + half
+        pad = HIGHLIGHT_PAD if self.highlighted else 0
+        return Box(Decimal(self.x[:-1]), self.dx, half + pad, top - pad, bottom + pad)
+
+    @property
+    def half(self) -> int:
+        return self.box.half_width
+
+    @property
+    def box_top(self) -> int:
+        return self.box.top
+
+    @property
+    def box_height(self) -> int:
+        box = self.box
+        return box.bottom - box.top
+
+
+def short_name(name: str) -> str:
+    """Return a source's short name: the acronym in brackets, "…(HUR)" → "HUR"."""
+    found = re.search(r"\(([^()]{2,14})\)\s*$", name)
+    if found:
+        return found.group(1).strip()
+    return name.strip()
+
+
+def _changes(points: list[Point], highlight: frozenset[int]) -> list[Point]:
+    """Return the points where a source's figure changed, plus highlighted ones."""
+    previous: dict[int, tuple] = {}
+    kept = []
+    for p in points:
+        key = (p.kind, p.low, p.high, p.value)
+        if previous.get(p.source_id) != key or p.id in highlight:
+            kept.append(p)
+        previous[p.source_id] = key
+    return kept
+
+
+def _priority(changes: list[Point], highlight: frozenset[int]) -> dict[int, int]:
+    """Return the order markers claim room in: highlighted points, each source's
+    latest and first figure, then the rest from the latest back."""
+    latest: dict[int, int] = {}
+    earliest: dict[int, int] = {}
+    for p in changes:
+        latest[p.source_id] = p.id
+        earliest.setdefault(p.source_id, p.id)
+    rank = {}
+    for index, p in enumerate(reversed(changes)):
+        if p.id in highlight:
+            tier = 0
+        elif p.id in latest.values():
+            tier = 1
+        elif p.id in earliest.values():
+            tier = 2
+        else:
+            tier = 3
+        rank[p.id] = tier * 10**9 + index
+    return rank
+
+
+def _place(candidates: list[Marker], rank: dict[int, int]) -> list[Marker]:
+    """Return the markers that fit without overlapping, spread sideways where two
+    would share a spot; in date order. In a dense chart only the markers that must
+    stay (highlighted, each source's latest) are moved; the others are left out
+    where there is no room, so no marker strays from its date."""
+    dense = len(candidates) > SPREAD_LIMIT
+    placed: list[Marker] = []
+    boxes: list[Box] = []
+    for marker in sorted(candidates, key=lambda m: rank[m.point_id]):
+        may_move = not dense or rank[marker.point_id] < 2 * 10**9
+        # Room for the stroke and a visible gap, not only the glyph itself.
+        step = 2 * HALF_WIDTH[marker.shape] + 7
+        offsets = [0]
+        if may_move:
+            for n in range(1, MAX_SPREAD + 1):
+                offsets += [n * step, -n * step]
+        for dx in offsets:
+            moved = replace(marker, dx=dx)
+            box = moved.box
+            if not _inside(box) or any(box.overlaps(other) for other in boxes):
+                continue
+            placed.append(moved)
+            boxes.append(box)
+            break
+    return sorted(placed, key=lambda m: (Decimal(m.x[:-1]), m.dx, m.point_id))
+
+
+def _inside(box: Box) -> bool:
+    if box.top < PLOT_TOP - ARROW or box.bottom > PLOT_BOTTOM + ARROW:
+        return False
+    return all(
+        box.left(width) >= 0 and box.right(width) <= PLOT_RIGHT * width / 100
+        for width in (MIN_WIDTH, MAX_WIDTH)
+    )
+
+
+def _marker(p, mark, axis, end, y_of, styles, highlighted) -> Marker:
+    start, stop = period(p.stated_on, mark.precision)
+    level = p.level if p.level is not None else (p.low or p.high or Decimal(0))
+    shape = SHAPES.get(p.kind, "dot")
+    y = y_of(level)
+    if shape == "up" and p.low is not None:
+        y = y_of(p.low)
+    elif shape == "down" and p.high is not None:
+        y = y_of(p.high)
+    y_low = y_of(p.low) if p.low is not None else y
+    y_high = y_of(p.high) if p.high is not None else y
+    if shape in ("bar", "band") and y_low - y_high < 6:  # keep a thin interval visible
+        y_low, y_high = y + 3, y - 3
+    return Marker(
+        shape=shape,
+        x=f"{axis.x(start):.2f}%",
+        x_end=f"{axis.x(min(stop, end)):.2f}%",
+        y=y,
+        y_low=y_low,
+        y_high=y_high,
+        colour=styles[p.source_id][0],
+        title=_title(mark, start),
+        point_id=p.id,
+        spans_period=mark.precision in ("month", "year"),
+        highlighted=highlighted,
+    )
+
+
+def _spread_labels(drafts: list[Series], gap: int = 4) -> list[Series]:
+    """Return the series with their labels stacked near their lines' ends without
+    colliding: pushed down in order, then back up from the bottom if they overflow."""
+    order = sorted(drafts, key=lambda s: (s.end_y, s.source_id))
+    heights = [LINE_HEIGHT * len(s.label_lines) for s in order]
+    tops = [s.end_y - h // 2 for s, h in zip(order, heights, strict=True)]
+    floor = 2
+    for i in range(len(tops)):
+        tops[i] = max(tops[i], floor)
+        floor = tops[i] + heights[i] + gap
+    stacked = sum(heights) + gap * (len(heights) - 1)
+    ceiling = max(HEIGHT - 2, 2 + stacked)  # the chart grows when labels need it
+    for i in range(len(tops) - 1, -1, -1):
+        tops[i] = min(tops[i], ceiling - heights[i])
+        ceiling = tops[i] - gap
+    return [
+        replace(s, label_y=top + FONT_SIZE - 2)
+        for s, top in zip(order, tops, strict=True)
+    ]
+
+
+def label_boxes(series: Sequence[Series]) -> list[tuple[int, int]]:
+    """Return each end label's top and bottom pixel, for checks."""
+    return [(s.label_top, s.label_bottom) for s in series]
+
+
+def _wrap(text: str, max_lines: int, truncate: bool) -> list[str]:
+    """Return `text` broken into lines of LABEL_CHARS; a name is cut short with "…"
+    after `max_lines`, a figure is never cut (its words may run long)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= LABEL_CHARS:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    if len(lines) > max_lines:
+        if truncate:
+            lines = lines[:max_lines]
+            lines[-1] = lines[-1][: LABEL_CHARS - 1].rstrip() + "…"
+        else:
+            lines = [*lines[: max_lines - 1], " ".join(lines[max_lines - 1 :])]
+    if truncate:
+        lines = [
+            line if len(line) <= LABEL_CHARS else line[: LABEL_CHARS - 1] + "…"
+            for line in lines
+        ]
+    return lines or [""]
+
+
+def _plain(value: Decimal) -> str:
+    value = value.normalize()
+    if value == value.to_integral_value():
+        return f"{int(value):,}"
+    return f"{value:,f}"
+
+
+# Control and direction-override characters in a quote are shown as marks in a
+# marker's title, never obeyed (U+200E/U+200F, which right-to-left text needs, stay).
+_SHOWN_CONTROLS = {
+    code: f"[U+{code:04X}]"
+    for code in (*range(0x20), 0x7F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))
+    if code not in (0x09, 0x0A)
+}
+
+
+def _title(mark: Mark, start: date) -> str:
+    p = mark.point
+    when = stated_label(start, mark.precision)
+    reading = ""
+    if p.kind == QUALITATIVE and p.low is not None and p.high is not None:
+        reading = f" (read as {_plain(p.low)} to {_plain(p.high)})"
+    quote = f" — “{mark.quote.translate(_SHOWN_CONTROLS)}”" if mark.quote else ""
+    return f"{mark.source_name}, {when}: {p.figure}{reading}{quote}"

@@ -1,0 +1,486 @@
+"""Lay out a chart: its data classes and colours, the timeline and the sparkline."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from claims.domain.divergence import Point, visible
+from claims.presentation.chart.axes import (
+    HEIGHT,
+    LINEAR,
+    LOG,
+    MAX_WIDTH,
+    PLOT_BOTTOM,
+    PLOT_RIGHT,
+    PLOT_TOP,
+    STUB_SHARE,
+    TICK_LABEL_Y,
+    X_END,
+    X_START,
+    DateAxis,
+    Tick,
+    _date_label,
+    _unit_x,
+    _x_ticks,
+    _y_scale,
+    stated_label,
+)
+from claims.presentation.chart.labels import (
+    AT_LEAST,
+    AT_MOST,
+    FONT_SIZE,
+    LABEL_X,
+    LINE_HEIGHT,
+    QUALITATIVE,
+    RANGE,
+    Marker,
+    _changes,
+    _marker,
+    _place,
+    _priority,
+    _spread_labels,
+    _wrap,
+    short_name,
+)
+
+BACKGROUND = "#ffffff"  # --paper in static/css/site.css
+INK = "#1a1d21"  # --ink
+MUTED = "#4a5360"  # --muted
+GRID = "#e6e9ee"
+STUB = "#f3f5f8"  # --tint
+
+STANDALONE_WIDTH = MAX_WIDTH
+
+# Any two differ by CIEDE2000 ≥ 22, each has ≥ 3.4:1 contrast on white, and under
+# simulated deuteranopia and protanopia any two still differ by ≥ 14 (tests check).
+PALETTE = (
+    "#4477ff",
+    "#882200",
+    "#339999",
+    "#ff2288",
+    "#443333",
+    "#997722",
+    "#771166",
+    "#0000ee",
+    "#556655",
+)
+# Once the colours run out they repeat, first with dashed, then dotted lines.
+DASHES = ("", "6 3", "1.5 3", "8 3 2 3")
+
+UNIT_NAMES = {
+    "USD": "US dollars",
+    "EUR": "euros",
+    "GBP": "pounds sterling",
+    "JPY": "yen",
+    "KRW": "won",
+    "UAH": "hryvnias",
+    "RUB": "roubles",
+}
+
+
+@dataclass(frozen=True)
+class Mark:
+    """One assertion to draw, with what its label and tooltip say."""
+
+    point: Point
+    source_name: str
+    precision: str = "day"  # day, month or year
+    quote: str = ""
+    short_name: str = ""  # for the end label; derived from source_name when empty
+
+
+@dataclass(frozen=True)
+class Band:
+    """A range or vague term carried forward, in the stretched line layer."""
+
+    x: str  # 0–1000 along the date axis
+    width: str
+    y: int
+    height: int
+
+
+@dataclass(frozen=True)
+class Series:
+    """One source: its line, its carried-forward bands and its end label."""
+
+    source_id: int
+    name: str
+    colour: str
+    dash: str
+    path: str  # in the stretched layer: x 0–1000, y pixels
+    bands: tuple[Band, ...]
+    label_lines: tuple[tuple[str, bool], ...]  # (text, is the name): name, figure
+    end_y: int  # where the line ends
+    label_y: int  # the first label line's baseline
+    figure: str
+    point_id: int
+
+    @property
+    def moved(self) -> bool:
+        return abs(self.label_mid - self.end_y) > 2
+
+    @property
+    def label_top(self) -> int:
+        return self.label_y - FONT_SIZE + 2
+
+    @property
+    def label_bottom(self) -> int:
+        return self.label_top + LINE_HEIGHT * len(self.label_lines)
+
+    @property
+    def label_mid(self) -> int:
+        return (self.label_top + self.label_bottom) // 2
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A source's current estimate, for the compact list beside the chart."""
+
+    source_name: str
+    figure: str
+    stated: str
+    colour: str
+    dash: str
+    point_id: int
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    key: str  # the mark the template draws: marker, band, arrow, line, period…
+    text: str
+
+
+@dataclass
+class Timeline:
+    scale: str
+    height: int = HEIGHT
+    unit_label: str = ""
+    as_of: date | None = None
+    markers: list[Marker] = field(default_factory=list)
+    series: list[Series] = field(default_factory=list)
+    x_ticks: list[Tick] = field(default_factory=list)
+    y_ticks: list[Tick] = field(default_factory=list)
+    legend: list[LegendEntry] = field(default_factory=list)
+    current: list[Estimate] = field(default_factory=list)
+    description: str = ""
+    cut_off: Tick | None = None  # the as-of line and its label
+    stub_width: str = ""  # percent: the squeezed earlier figures, when fitted
+    is_fitted: bool = False  # the axis gives the busy period the room
+    full_range: bool = False
+    fittable: bool = False  # the axis can be fitted to a busy period
+    figure_count: int = 0
+    marker_count: int = 0
+
+    # Constants the template needs.
+    plot_top: int = PLOT_TOP
+    plot_bottom: int = PLOT_BOTTOM
+    tick_label_y: int = TICK_LABEL_Y
+    x_start: str = f"{X_START}%"
+    x_end: str = f"{X_END}%"
+    line_width: str = f"{X_END - X_START}%"
+    plot_right: str = f"{PLOT_RIGHT}%"
+    plot_height: int = PLOT_BOTTOM - PLOT_TOP
+    cut_off_label_y: int = PLOT_TOP - 8
+    label_x: str = f"{LABEL_X}%"
+    leader_x: str = f"{LABEL_X - Decimal('0.8')}%"
+    standalone_width: int = STANDALONE_WIDTH
+    font_size: int = FONT_SIZE
+    line_height: int = LINE_HEIGHT
+
+    @property
+    def has_data(self) -> bool:
+        return bool(self.markers)
+
+    @property
+    def omitted(self) -> int:
+        """Return how many changed figures have no marker for want of room."""
+        return self.figure_count - self.marker_count
+
+
+def source_colours(source_ids: Sequence[int]) -> dict[int, tuple[str, str]]:
+    """Return a colour and dash pattern per source, in the order they first appear."""
+    styles: dict[int, tuple[str, str]] = {}
+    for source_id in source_ids:
+        if source_id not in styles:
+            n = len(styles)
+            cycle = min(n // len(PALETTE), len(DASHES) - 1)
+            styles[source_id] = (PALETTE[n % len(PALETTE)], DASHES[cycle])
+    return styles
+
+
+def unit_label(unit: str) -> str:
+    """Return the unit as people write it: "USD" → "US dollars"."""
+    unit = unit.strip()
+    return UNIT_NAMES.get(unit.upper(), unit)
+
+
+def layout_timeline(
+    marks: Sequence[Mark],
+    *,
+    as_of: date | None = None,
+    scale: str = LINEAR,
+    highlight: frozenset[int] = frozenset(),
+    unit: str = "",
+    full_range: bool = False,
+) -> Timeline:
+    """Return the positions of everything the timeline chart draws.
+
+    `as_of` cuts the chart at that date and draws the cut-off; `highlight` holds the
+    assertion ids to mark (the review page marks the pair in conflict); `unit` is the
+    claim's unit for the y-axis; `full_range` turns off fitting the date axis."""
+    scale = LOG if scale == LOG else LINEAR
+    by_id = {mark.point.id: mark for mark in marks}
+    points = visible((mark.point for mark in marks), as_of)
+    chart = Timeline(scale=scale, as_of=as_of)
+    chart.unit_label = unit_label(unit) + (" (log scale)" if scale == LOG else "")
+    if not points:
+        chart.description = "No figures to chart."
+        return chart
+
+    first = points[0].stated_on
+    end = max(points[-1].stated_on, as_of) if as_of else points[-1].stated_on
+    if end <= first:
+        first, end = first - timedelta(days=1), end + timedelta(days=1)
+    axis = DateAxis.fit(first, end, [p.stated_on for p in points], full_range)
+    chart.is_fitted = axis.window_start is not None
+    chart.full_range = full_range
+    chart.fittable = (
+        chart.is_fitted
+        or DateAxis.fit(first, end, [p.stated_on for p in points], False).window_start
+        is not None
+    )
+    if chart.is_fitted:
+        chart.stub_width = f"{(X_END - X_START) * STUB_SHARE:.2f}%"
+
+    bounds = [b for p in points for b in (p.low, p.high, p.value) if b is not None]
+    y_of, chart.y_ticks = _y_scale(bounds or [Decimal(1)], scale)
+    styles = source_colours([p.source_id for p in points])
+
+    changes = _changes(points, highlight)
+    chart.figure_count = len(changes)
+    candidates = [
+        _marker(p, by_id[p.id], axis, end, y_of, styles, p.id in highlight)
+        for p in changes
+    ]
+    chart.markers = _place(candidates, _priority(changes, highlight))
+    chart.marker_count = len(chart.markers)
+
+    names = {m.point.source_id: m for m in marks}
+    chart.series = _series(points, axis, y_of, styles, names, end)
+    chart.height = max(HEIGHT, *(s.label_bottom + 2 for s in chart.series))
+    chart.x_ticks = _x_ticks(axis, end)
+    if as_of is not None:
+        chart.cut_off = Tick(
+            f"{X_END}%", f"As known on {_date_label(as_of)}", anchor="end"
+        )
+    chart.current = _current(points, by_id, styles)
+    chart.legend = _legend(chart, points, by_id)
+    chart.description = _describe(chart, points, by_id, first, end, axis)
+    return chart
+
+
+def _series(points, axis, y_of, styles, names, end) -> list[Series]:
+    """Return each source's step line and its end label, labels spread apart."""
+    by_source: dict[int, list[Point]] = {}
+    for p in points:
+        by_source.setdefault(p.source_id, []).append(p)
+    drafts = []
+    for source, chain in by_source.items():
+        path: list[str] = []
+        bands: list[Band] = []
+        previous_y = None
+        for here, there in zip(chain, [*chain[1:], None], strict=True):
+            x1 = _unit_x(axis, here.stated_on)
+            x2 = _unit_x(axis, there.stated_on if there else end)
+            if (
+                here.kind in (RANGE, QUALITATIVE)
+                and here.low is not None
+                and here.high is not None
+            ):
+                top, bottom = y_of(here.high), y_of(here.low)
+                if x2 > x1:
+                    bands.append(Band(_n(x1), _n(x2 - x1), top, max(bottom - top, 2)))
+                previous_y = None
+                continue
+            level = here.level if here.level is not None else Decimal(0)
+            y = y_of(level)
+            if previous_y is None:
+                path.append(f"M{_n(x1)} {y}")
+            elif y != previous_y:
+                path.append(f"V{y}")
+            if x2 > x1:
+                path.append(f"H{_n(x2)}")
+            previous_y = y
+        latest = chain[-1]
+        mark = names[source]
+        if (
+            latest.kind in (RANGE, QUALITATIVE)
+            and latest.low is not None
+            and latest.high is not None
+        ):
+            end_y = (y_of(latest.low) + y_of(latest.high)) // 2
+        else:
+            end_y = y_of(latest.level if latest.level is not None else Decimal(0))
+        name = _wrap(mark.short_name or short_name(mark.source_name), 2, True)
+        label = [(line, True) for line in name]
+        label += [(line, False) for line in _wrap(latest.figure, 3, False)]
+        colour, dash = styles[source]
+        drafts.append(
+            Series(
+                source_id=source,
+                name=mark.source_name,
+                colour=colour,
+                dash=dash,
+                path="".join(path),
+                bands=tuple(bands),
+                label_lines=tuple(label),
+                end_y=end_y,
+                label_y=0,
+                figure=latest.figure,
+                point_id=latest.id,
+            )
+        )
+    return _spread_labels(drafts)
+
+
+def _n(value: Decimal) -> str:
+    text = f"{value:.1f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+def _current(points, by_id, styles) -> list[Estimate]:
+    latest: dict[int, Point] = {}
+    for p in points:
+        latest[p.source_id] = p
+    ordered = sorted(
+        latest.values(),
+        key=lambda p: (p.level is None, -(p.level or 0), p.id),
+    )
+    return [
+        Estimate(
+            source_name=by_id[p.id].source_name,
+            figure=p.figure,
+            stated=stated_label(p.stated_on, by_id[p.id].precision),
+            colour=styles[p.source_id][0],
+            dash=styles[p.source_id][1],
+            point_id=p.id,
+        )
+        for p in ordered
+    ]
+
+
+def _legend(chart: Timeline, points, by_id) -> list[LegendEntry]:
+    kinds = {p.kind for p in points}
+    entries = [
+        LegendEntry(
+            "marker",
+            "Marker: a figure a source stated, where its figure changed "
+            "(a ring: “about”; a bar: a stated range)",
+        ),
+    ]
+    if QUALITATIVE in kinds:
+        entries.append(
+            LegendEntry(
+                "band",
+                "Band: the range a vague term such as “several thousand” is read as",
+            )
+        )
+    if kinds & {AT_LEAST, AT_MOST}:
+        entries.append(
+            LegendEntry(
+                "arrow",
+                "Open arrow: an open bound, pointing up from “at "
+                "least” and down from “up to”",
+            )
+        )
+    entries.append(
+        LegendEntry(
+            "line", "Line: the source's latest figure, carried forward until it changes"
+        )
+    )
+    if any(by_id[p.id].precision != "day" for p in points):
+        entries.append(
+            LegendEntry(
+                "period",
+                "Dotted line: the month or year of a date known only that precisely",
+            )
+        )
+    if any(s.dash for s in chart.series):
+        entries.append(
+            LegendEntry(
+                "dash",
+                f"Colours repeat after {len(PALETTE)} sources; "
+                "repeated colours have dashed or dotted lines",
+            )
+        )
+    if chart.cut_off is not None:
+        entries.append(
+            LegendEntry(
+                "cutoff",
+                f"Cut-off: figures stated after "
+                f"{_date_label(chart.as_of)} are left out",
+            )
+        )
+    if chart.is_fitted:
+        entries.append(
+            LegendEntry(
+                "stub",
+                "Shaded strip: earlier figures, squeezed so the busy "
+                "period gets the room",
+            )
+        )
+    if chart.omitted:
+        entries.append(
+            LegendEntry(
+                "omitted",
+                f"{chart.marker_count} of {chart.figure_count} "
+                "changes have a marker where there is room; the line "
+                "shows them all",
+            )
+        )
+    return entries
+
+
+def _describe(chart, points, by_id, first, end, axis) -> str:
+    sources = len(chart.series)
+    latest = "; ".join(f"{e.source_name}: {e.figure}" for e in chart.current)
+    text = (
+        f"{len(points)} figure{'s' if len(points) != 1 else ''} from {sources} "
+        f"source{'s' if sources != 1 else ''}, "
+        f"{stated_label(points[0].stated_on, by_id[points[0].id].precision)} "
+        f"to {_date_label(end)}. Latest: {latest}."
+    )
+    if axis.window_start is not None:
+        text += (
+            f" Figures before {_date_label(axis.window_start)} are squeezed "
+            "into the left of the chart."
+        )
+    return text
+
+
+def layout_sparkline(
+    points: Sequence[Point], *, width: int = 120, height: int = 28
+) -> str:
+    """Return the `points` attribute of a polyline through the levels over time."""
+    seen = [p for p in visible(points) if p.level is not None]
+    if not seen:
+        return ""
+    levels = [p.level for p in seen]
+    low, high = min(levels), max(levels)
+    first, last = seen[0].stated_on, seen[-1].stated_on
+    days = max((last - first).days, 1)
+    coordinates = []
+    for p in seen:
+        x = 2 + (width - 4) * (p.stated_on - first).days / days if len(seen) > 1 else 2
+        y = (
+            height / 2
+            if high == low
+            else 2 + (height - 4) * float((high - p.level) / (high - low))
+        )
+        coordinates.append(f"{x:.1f},{y:.1f}")
+    if len(coordinates) == 1:
+        coordinates.append(f"{width - 2:.1f},{coordinates[0].split(',')[1]}")
+    return " ".join(coordinates)
