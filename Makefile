@@ -76,10 +76,11 @@ restore: $(VENV)/.runtime
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: $(VENV)/.dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles artifacts .pytest_cache .hypothesis .ruff_cache
+	rm -rf $(VENV) db.sqlite3 staticfiles artifacts .pytest_cache .hypothesis .ruff_cache .import_linter_cache
