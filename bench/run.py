@@ -232,7 +232,7 @@ def dense_claim() -> None:
             figure=f"about {figure}",
             quote=f"The total losses reached about {figure} personnel.",
         )
-        row.apply_figure()
+        row.normalise()
         rows.append(row)
     services.assertions_bulk_create(assertions=rows, reason="Benchmark dense claim")
 

@@ -14,3 +14,6 @@ class ClaimsConfig(AppConfig):
         source_services.changed.connect(
             derive.on_sources_changed, dispatch_uid="claims-derive-sources"
         )
+        source_services.checking.connect(
+            derive.on_document_checking, dispatch_uid="claims-check-documents"
+        )

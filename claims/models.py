@@ -475,9 +475,30 @@ class Assertion(Versioned):
         interval = figures.describe_interval(self.kind, self.low, self.high)
         return f"{self.get_kind_display()}: {interval}"
 
-    def apply_figure(self) -> None:
-        """Set kind and bounds from the figure; raise ValidationError on `figure`."""
-        # clean_fields() and clean() both need the reading: parse the text once.
+    def normalise(self) -> None:
+        """Store what the row stands for (claims/domain/rules.py,
+        normalise_assertion): the figure's reading, the date at its precision, the
+        quote as the document's own passage. Raise ValidationError on `figure` if
+        it cannot be read. Services call this before validating; clean() does not
+        rewrite fields."""
+        document = self.document if self.document_id else None
+        values, problems = rules.normalise_assertion(
+            figure=self.figure,
+            is_overridden=self.is_overridden,
+            stated_on=self.stated_on,
+            date_precision=self.date_precision,
+            quote=self.quote,
+            document_text=document.text if document is not None else "",
+            parsed=self._parsed(),
+        )
+        for name, value in values.items():
+            setattr(self, name, value)
+        if problems:
+            raise ValidationError(problems)
+
+    def _parsed(self) -> figures.Figure | None:
+        """Return the figure's reading, or None if it cannot be read: read once
+        per text, however many steps ask (normalise, then clean)."""
         cached = getattr(self, "_reading", None)
         if cached is None or cached[0] != self.figure:
             try:
@@ -485,34 +506,22 @@ class Assertion(Versioned):
             except figures.FigureError as error:
                 cached = (self.figure, error)
             self._reading = cached
-        parsed = cached[1]
-        if isinstance(parsed, figures.FigureError):
-            raise ValidationError({"figure": [str(parsed)]})
-        self.kind, self.low, self.high, self.value = (
-            parsed.kind,
-            parsed.low,
-            parsed.high,
-            parsed.value,
-        )
+        return None if isinstance(cached[1], figures.FigureError) else cached[1]
 
-    def clean_fields(self, exclude=None):
-        # Kind and bounds derive from the figure, so derive them before they are
-        # checked; a bad figure is reported once, on `figure`, by clean().
-        exclude = set(exclude or ())
-        if not self.is_overridden:
-            try:
-                self.apply_figure()
-            except ValidationError:
-                exclude |= {"kind", "low", "high", "value"}
-        super().clean_fields(exclude=exclude)
-
-    def clean(self):
+    def _reading_problems(self) -> dict[str, list[str]]:
+        """Check that the stored reading is the figure's (or set by hand, with a
+        kind and fitting bounds), and the date is at its precision."""
         errors: dict[str, list[str]] = {}
         if not self.is_overridden:
-            try:
-                self.apply_figure()
-            except ValidationError as error:
-                errors.update(error.message_dict)
+            parsed = self._parsed()
+            if parsed is None:
+                return {"figure": [str(self._reading[1])]}
+            stored = (self.kind, self.low, self.high, self.value)
+            if stored != (parsed.kind, parsed.low, parsed.high, parsed.value):
+                errors["kind"] = [
+                    f"The stored reading ({self.kind}: {self.low} to {self.high}) is "
+                    f"not what “{self.figure}” reads as; save it again to read it."
+                ]
         elif not self.kind:
             errors["kind"] = [rules.MESSAGES["kind_needed"]]
         else:
@@ -520,13 +529,24 @@ class Assertion(Versioned):
                 self.kind, self.low, self.high
             ).items():
                 errors.setdefault(name, []).append(message)
-        if self.stated_on:
-            self.stated_on = dates.normalise(self.stated_on, self.date_precision)
+        if self.stated_on and self.date_precision:
+            if self.stated_on != dates.normalise(self.stated_on, self.date_precision):
+                errors.setdefault("stated_on", []).append(
+                    "A date of this precision is stored as the first day of its "
+                    "month or year; save it again to store it so."
+                )
+        return errors
+
+    def clean_fields(self, exclude=None):
+        # A figure that cannot be read is reported once, on `figure`, by clean().
+        exclude = set(exclude or ())
+        if not self.is_overridden and not self.kind:
+            exclude |= {"kind", "low", "high", "value"}
+        super().clean_fields(exclude=exclude)
+
+    def clean(self):
+        errors = self._reading_problems()
         document = self.document if self.document_id else None
-        if document is not None and document.text and self.quote:
-            # A copy that differs only in typography (curly quotes, dashes, spaces)
-            # is stored as the document's own passage.
-            self.quote = rules.quote_passage(self.quote, document.text) or self.quote
         problems = rules.assertion_problems(
             stated_on=self.stated_on,
             published_on=document.published_on if document else None,

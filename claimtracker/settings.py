@@ -131,7 +131,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 # `personal`: base.html reads the user and messages only for visitors
                 # with a session, so anonymous pages carry no `Vary: Cookie`.
-                "claims.reader.http_cache.personal",
+                "claims.http_cache.personal",
             ],
             # The readers' template tags live with the reader pages (claims/reader/),
             # not in an app-level templatetags package.

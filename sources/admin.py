@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
@@ -170,8 +171,23 @@ class SourceAdmin(ServiceAdmin):
         return ", ".join(alias.name for alias in source.aliases.all())
 
 
+class DocumentForm(forms.ModelForm):
+    """The document form: a change that would break the document's figures (a data
+    set needs a locator for each, a date before their statements) is refused here,
+    with the figures named, before anything is written."""
+
+    def _post_clean(self):
+        super()._post_clean()
+        if not self.errors:
+            try:
+                services.document_check(document=self.instance)
+            except ValidationError as error:
+                self._update_errors(error)
+
+
 @admin.register(Document)
 class DocumentAdmin(ServiceAdmin):
+    form = DocumentForm
     list_display = ["title", "kind", "publisher", "authors", "published_on"]
     list_filter = ["kind", "published_on", "publisher__kind"]
     list_select_related = ["publisher"]

@@ -2,8 +2,11 @@
 save through these functions.
 
 Claim pages show sources' names and documents' titles, but `sources` must not import
-`claims`. So each write sends `changed`, naming what changed; `claims` listens
-(claims/apps.py) and stamps the claims whose pages show it.
+`claims`. So each write ends by sending `changed`, naming what it touched; `claims`
+listens (claims/apps.py) and hands it to the one function that derives what follows
+(claims/pipeline/derive.py, `apply`). Before a document is written, `checking` asks
+whether its figures still hold with its new values; a listener refuses with a
+ValidationError that names them, and nothing is written.
 """
 
 from __future__ import annotations
@@ -17,12 +20,16 @@ from django.core.files.storage import storages
 from django.db import transaction
 from django.dispatch import Signal
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from sources import archive
 from sources.models import Document, DocumentFile, Source, SourceAlias, archive_name
 
 # Sent inside the write's transaction with `sources` and `documents` (lists of ids).
 changed = Signal()
+# Sent before a document is written, with the unsaved `document`: a listener raises
+# ValidationError, by field, if the change would break rows that depend on it.
+checking = Signal()
 
 
 @transaction.atomic
@@ -61,10 +68,18 @@ def alias_delete(*, alias: SourceAlias, user=None) -> None:
     changed.send(sender=SourceAlias, sources=[alias.source_id], documents=[])
 
 
+def document_check(*, document: Document) -> None:
+    """Raise ValidationError, by field, if saving `document` as it is now would
+    break the figures that cite it (a data set needs a locator for each, a date
+    before their statements, a text that holds their quotes)."""
+    checking.send(sender=Document, document=document)
+
+
 @transaction.atomic
 def document_save(*, document: Document, user=None, reason: str = "") -> Document:
-    """Validate and save `document`."""
+    """Validate and save `document`; refuse a change that would break its figures."""
     document.full_clean()
+    document_check(document=document)
     _record(document, user, reason)
     document.save()
     changed.send(sender=Document, sources=[], documents=[document.pk])
@@ -78,6 +93,45 @@ def document_delete(*, document: Document, user=None) -> None:
     document_id = document.pk
     document.delete()
     changed.send(sender=Document, sources=[], documents=[document_id])
+
+
+def _bulk_create(model, rows: list, *, user, reason: str, exclude=()) -> list:
+    """Validate every row (its fields and its own rules, without a query per row:
+    the caller has made names and slugs unique), then insert them all with their
+    history, naming `user`. A refused row raises ValidationError before anything
+    is written."""
+    for row in rows:
+        row.full_clean(
+            exclude=list(exclude), validate_unique=False, validate_constraints=False
+        )
+    if rows:
+        bulk_create_with_history(
+            rows,
+            model,
+            batch_size=5000,
+            default_user=user,
+            default_change_reason=reason,
+        )
+    return rows
+
+
+@transaction.atomic
+def sources_bulk_create(*, sources: list[Source], user=None, reason: str) -> list:
+    """Insert many new sources (an import's), validated, with their history."""
+    _bulk_create(Source, sources, user=user, reason=reason)
+    changed.send(sender=Source, sources=[s.pk for s in sources], documents=[])
+    return sources
+
+
+@transaction.atomic
+def documents_bulk_create(*, documents: list[Document], user=None, reason: str):
+    """Insert many new documents (an import's), validated, with their history."""
+    for document in documents:
+        if document.publisher is not None:
+            document.publisher_id = document.publisher.pk
+    _bulk_create(Document, documents, user=user, reason=reason)
+    changed.send(sender=Document, sources=[], documents=[d.pk for d in documents])
+    return documents
 
 
 @dataclass

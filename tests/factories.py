@@ -98,7 +98,7 @@ class ClaimFactory(ServiceFactory):
 
 
 class AssertionFactory(ServiceFactory):
-    """An exact figure; pass `figure` and the bounds follow (Assertion.apply_figure)."""
+    """An exact figure; pass `figure` and the bounds follow (Assertion.normalise)."""
 
     class Meta:
         model = Assertion

@@ -24,6 +24,7 @@ from sources import archive
 from sources.admin import (
     DATE_FIELDS,
     DocumentAdmin,
+    DocumentForm,
     SafeParametersMixin,
     ServiceAdmin,
     SuperuserDeleteMixin,
@@ -88,12 +89,21 @@ class VersionedAdmin(ServiceAdmin):
         return StaleAwareForm
 
 
+def read_only_formset(formset) -> None:
+    """Refuse a write through an inline that shows rows only: every write goes
+    through a service, and these inlines have none."""
+    if formset.save(commit=False) or formset.deleted_objects:
+        raise PermissionDenied(
+            f"{formset.model._meta.verbose_name_plural} are read-only here."
+        )
+
+
 class AssertionFormsetMixin:
     """Save inline assertions through the service, like the assertion form does."""
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Assertion:
-            return super().save_formset(request, form, formset, change)
+            return read_only_formset(formset)
         for assertion in formset.save(commit=False):
             services.assertion_save(assertion=assertion, user=request.user)
         for assertion in formset.deleted_objects:  # only superusers see the box
@@ -337,7 +347,7 @@ class AssertionAdmin(VersionedAdmin):
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Translation:
-            return super().save_formset(request, form, formset, change)
+            return read_only_formset(formset)
         for translation in formset.save(commit=False):
             services.translation_save(translation=translation, user=request.user)
         for translation in formset.deleted_objects:  # only superusers see the box
@@ -581,7 +591,7 @@ class DocumentFileInline(admin.TabularInline):
         return format_html('<a href="{}">download</a>', row.get_absolute_url())
 
 
-class DocumentArchiveForm(django_forms.ModelForm):
+class DocumentArchiveForm(DocumentForm):
     """The document form with a file to archive: checked (type, limits) here, so a
     refused file shows on the form and nothing is stored."""
 

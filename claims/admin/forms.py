@@ -75,6 +75,29 @@ class AssertionForm(VersionedForm):
         # Most quotes are English: an empty box means "en".
         return self.cleaned_data.get("quote_language") or "en"
 
+    def clean(self):
+        """Store what the row stands for, through the one normaliser
+        (claims/domain/rules.py): the model's clean() then validates it. A figure
+        that cannot be read is reported once, on `figure`, by the model."""
+        data = super().clean()
+        if data.get("figure") is None:
+            return data
+        document = data.get("document")
+        values, _ = rules.normalise_assertion(
+            figure=data["figure"],
+            is_overridden=bool(data.get("is_overridden")),
+            stated_on=data.get("stated_on"),
+            date_precision=data.get("date_precision") or "",
+            quote=data.get("quote") or "",
+            document_text=document.text if document is not None else "",
+        )
+        for name, value in values.items():
+            if name in self.fields:
+                data[name] = value  # construct_instance copies it
+            else:
+                setattr(self.instance, name, value)  # a field this form leaves out
+        return data
+
 
 class RetractForm(forms.Form):
     reason = forms.CharField(

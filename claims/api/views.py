@@ -9,15 +9,15 @@ from claims import selectors
 from claims.api import serializers
 from claims.api.pagination import NewestFirst
 from claims.filters import AssertionFilter, ClaimFilter
+from claims.http_cache import conditional, site_stamp_of, sources_stamp
 from claims.models import Assertion, Claim, Discrepancy
-from claims.reader.http_cache import conditional, site_stamp_of, sources_stamp
 from claims.review import states as review
 from sources.filters import SourceFilter
 from sources.models import Source
 
 
 class ConditionalMixin:
-    """Answer conditional GETs from the change stamp (claims/reader/http_cache.py)
+    """Answer conditional GETs from the change stamp (claims/http_cache.py)
     before
     any query of the answer runs; `stamp_of` says which stamp."""
 

@@ -14,7 +14,7 @@ import re
 from datetime import date
 from decimal import Decimal
 
-from claims.domain import figures
+from claims.domain import dates, figures
 from sources import validators
 
 MESSAGES = {
@@ -348,3 +348,45 @@ def _word_span(text: str, start: int, end: int) -> tuple[int, int]:
     while after < len(text) and not text[after].isspace():
         after += 1
     return start, min(after, len(text))
+
+
+def normalise_assertion(
+    *,
+    figure: str,
+    is_overridden: bool,
+    stated_on: date | None,
+    date_precision: str,
+    quote: str,
+    document_text: str = "",
+    parsed: figures.Figure | None = None,
+) -> tuple[dict, dict]:
+    """Return an assertion row's stored values and its problems, ({field: value},
+    {field: message}): the one normaliser, for one row and for a million.
+
+    - kind, low, high and value are what the figure reads as (claims/domain/figures),
+      unless a researcher set the interpretation by hand (`is_overridden`);
+    - the date is the first day of the month or year it stands for at its
+      precision;
+    - a quote that differs from the document's text only in typography is stored as
+      the document's own passage.
+
+    The form, the figure-logging screen, the import, the seed loader,
+    reparse_figures and the bench all store what this returns; the model's clean()
+    only validates. `parsed` saves reading a figure already read (the import's)."""
+    values: dict = {}
+    problems: dict = {}
+    if parsed is None and figure is not None:
+        try:
+            parsed = figures.parse_figure(figure)
+        except figures.FigureError as error:
+            if not is_overridden:
+                problems["figure"] = str(error)
+    if parsed is not None and not is_overridden:
+        values.update(
+            kind=parsed.kind, low=parsed.low, high=parsed.high, value=parsed.value
+        )
+    if stated_on is not None and date_precision:
+        values["stated_on"] = dates.normalise(stated_on, date_precision)
+    if quote and document_text:
+        values["quote"] = quote_passage(quote, document_text) or quote
+    return values, problems

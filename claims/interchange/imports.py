@@ -11,24 +11,38 @@ once (summary and discrepancy).
 from __future__ import annotations
 
 from collections import Counter
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
 from claims.domain import rules
 from claims.interchange import csvformat
-from claims.jobs.models import ImportLock
+from claims.jobs.locks import ImportBusy, import_turn
 from claims.models import Assertion, Claim, Topic, Translation
 from claims.pipeline import services
+from sources import services as source_services
 from sources.models import Document, Source, SourceAlias, SourceKind
 
 BATCH = 5000
+
+# The CSV column that each new parent row's fields come from, to name in errors.
+TOPIC_COLUMNS = {"name": "topic"}
+CLAIM_COLUMNS = {"title": "claim", "unit": "unit"}
+SOURCE_COLUMNS = {"name": "source", "kind": "source_kind", "reliability": "reliability"}
+DOCUMENT_COLUMNS = {
+    "title": "document_title",
+    "url": "document_url",
+    "published_on": "document_published_on",
+    "kind": "document_kind",
+}
 REASON = "Imported from CSV"
+
+
+__all__ = ["ImportBusy", "ImportFailed", "assertions_import", "import_turn"]
 
 
 class ImportFailed(Exception):
@@ -37,43 +51,6 @@ class ImportFailed(Exception):
     def __init__(self, errors: list[csvformat.RowError]):
         super().__init__(f"{len(errors)} error(s)")
         self.errors = errors
-
-
-class ImportBusy(Exception):
-    """Another import is running; imports run one at a time. Nothing was written."""
-
-    def __init__(self, lock: ImportLock):
-        self.holder, self.started_at = lock.holder, lock.started_at
-        super().__init__(
-            f"{lock.holder} is importing a file (since {lock.started_at:%H:%M:%S} "
-            "UTC). Imports run one at a time; nothing of yours was written. Try "
-            "again when theirs has finished."
-        )
-
-
-# A lock older than this belongs to an import whose process died: it is taken over.
-STALE_LOCK = timedelta(hours=1)
-
-
-@contextmanager
-def import_turn(user):
-    """Hold the site's import lock while the block runs, or raise ImportBusy.
-
-    The lock row is committed on its own, before the import's transaction begins, so
-    that other connections see it; it is removed however the import ends."""
-    holder = str(user) if user is not None else "a command-line import"
-    now = timezone.now()
-    with transaction.atomic():
-        ImportLock.objects.filter(started_at__lt=now - STALE_LOCK).delete()
-        lock, created = ImportLock.objects.get_or_create(
-            name="import", defaults={"holder": holder, "started_at": now}
-        )
-    if not created:
-        raise ImportBusy(lock)
-    try:
-        yield
-    finally:
-        ImportLock.objects.filter(pk=lock.pk).delete()
 
 
 # The rows an ImportSummary keeps as read, for the admin's preview.
@@ -274,14 +251,35 @@ class _Importer:
     def _fail(self, row, column: str, message: str) -> None:
         self.errors.append(csvformat.RowError(row.line, column, message))
 
+    def _validated(self, row, obj, columns: dict[str, str]):
+        """Check a new parent row with its model's rules, as its owner's service
+        will before writing it, and name the line and column of any problem."""
+        try:
+            obj.full_clean(
+                exclude=[f.name for f in obj._meta.fields if f.name not in columns],
+                validate_unique=False,
+                validate_constraints=False,
+            )
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                for message in messages:
+                    self._fail(row, columns.get(name, name), message)
+        return obj
+
     def _plan(self, row: csvformat.Row, source: Source | None):
-        topic = self.topics.get(row.topic.lower()) or self.new_topics.setdefault(
-            row.topic.lower(), Topic(name=row.topic)
+        topic = self.topics.get(row.topic.lower()) or self.new_topics.get(
+            row.topic.lower()
         )
-        claim = self.claims.get(row.claim.lower())
+        if topic is None:
+            topic = self._validated(row, Topic(name=row.topic), TOPIC_COLUMNS)
+            self.new_topics[row.topic.lower()] = topic
+        claim = self.claims.get(row.claim.lower()) or self.new_claims.get(
+            row.claim.lower()
+        )
         if claim is None:
-            claim = self.new_claims.setdefault(
-                row.claim.lower(), Claim(title=row.claim, unit=row.unit, topic=topic)
+            claim = Claim(title=row.claim, unit=row.unit, topic=topic)
+            self.new_claims[row.claim.lower()] = self._validated(
+                row, claim, CLAIM_COLUMNS
             )
         if claim.unit != row.unit:
             counted = f"“{row.claim}” is counted in {claim.unit}, not {row.unit}"
@@ -338,7 +336,8 @@ class _Importer:
             self._fail(row, "source_kind" if column == "source" else column, message)
             return None
         source = Source(name=name, kind=kind, reliability=row.reliability or None)
-        self.new_sources[name.lower()] = source
+        columns = {**SOURCE_COLUMNS, "name": column}
+        self.new_sources[name.lower()] = self._validated(row, source, columns)
         return source
 
     def _document(self, row):
@@ -359,7 +358,7 @@ class _Importer:
                 published_on=row.document_published_on,
                 kind=self.document_kinds.get(key, Document.Kind.ARTICLE),
             )
-            self.new_documents[key] = document
+            self.new_documents[key] = self._validated(row, document, DOCUMENT_COLUMNS)
         return document
 
     # Writes, once every row is known to be good.
@@ -373,13 +372,24 @@ class _Importer:
         skipped["claims"] = len({r.claim.lower() for r in self.rows}) - len(
             self.new_claims
         )
+        # Each owner's bulk service validates and writes its rows, with the
+        # importing user in their history.
+        user, reason = self.user, REASON
         _unique_slugs(self.new_topics.values(), Topic, "name")
-        _bulk(list(self.new_topics.values()), Topic)
+        services.topics_bulk_create(
+            topics=list(self.new_topics.values()), user=user, reason=reason
+        )
         _unique_slugs(self.new_claims.values(), Claim, "title")
-        _bulk(list(self.new_claims.values()), Claim)
+        services.claims_bulk_create(
+            claims=list(self.new_claims.values()), user=user, reason=reason
+        )
         _unique_slugs(self.new_sources.values(), Source, "name")
-        _bulk(list(self.new_sources.values()), Source)
-        _bulk(list(self.new_documents.values()), Document)
+        source_services.sources_bulk_create(
+            sources=list(self.new_sources.values()), user=user, reason=reason
+        )
+        source_services.documents_bulk_create(
+            documents=list(self.new_documents.values()), user=user, reason=reason
+        )
         created.update(
             topics=len(self.new_topics),
             claims=len(self.new_claims),
@@ -411,26 +421,25 @@ class _Importer:
                 stated_on=row.stated_on,
                 date_precision=row.date_precision,
                 figure=parsed.text,
-                kind=row.kind or parsed.kind,
-                low=row.low if row.is_overridden else parsed.low,
-                high=row.high if row.is_overridden else parsed.high,
-                value=parsed.value,
+                kind=row.kind if row.is_overridden else None,
+                low=row.low if row.is_overridden else None,
+                high=row.high if row.is_overridden else None,
                 is_overridden=row.is_overridden,
-                # A copy differing only in typography keeps the document's text.
-                quote=rules.quote_passage(row.quote, document.text) or row.quote
-                if document is not None and document.text
-                else row.quote,
+                quote=row.quote,
                 quote_language=row.quote_language,
                 locator=row.locator,
                 created_by=self.user,
                 created_at=now,
                 updated_at=now,
             )
+            assertion.parsed = parsed  # read once, by the CSV reader
             if row.credibility:
                 assertion.credibility = row.credibility
             assertions.append(assertion)
             if row.translation:
                 translated.append((row, assertion))
+        # The one normaliser, as for a row saved alone (claims/domain/rules.py).
+        services.assertions_normalise(assertions)
         self.report(phase="writing assertions")
         services.assertions_bulk_create(
             assertions=assertions,
@@ -456,10 +465,6 @@ class _Importer:
             ]
         )
         self.summary.created["assertions"] = len(assertions)
-
-
-def _bulk(objects: list, model, user=None) -> None:
-    services.rows_bulk_create(model=model, rows=objects, user=user, reason=REASON)
 
 
 def _unique_slugs(objects, model, attribute: str) -> None:

@@ -143,7 +143,7 @@ def demo_data_load(*, path: Path = DEMO_DATA) -> dict[str, Counter]:
             ) from error
         counts["assertions"]["created"] += 1
         touched.add(assertion.claim_id)
-    derive.claims_derive(claim_ids=touched)
+    derive.apply(derive.Change.of(claims=touched))
     return dict(counts)
 
 

@@ -131,7 +131,7 @@ def synthetic_generate(
             batch = []
     Assertion.objects.bulk_create(batch, batch_size=BATCH)
     result.assertions += len(batch)
-    derive.claims_derive(claim_ids=[c.pk for c in claim_rows])
+    derive.apply(derive.Change.of(claims=[c.pk for c in claim_rows]))
     return result
 
 

@@ -12,9 +12,9 @@ from django.http import (
 from django.shortcuts import get_object_or_404
 
 from claims.filters import ClaimFilter
+from claims.http_cache import claim_stamp_of, conditional, site_stamp_of
 from claims.interchange import exports
 from claims.models import Claim
-from claims.reader.http_cache import claim_stamp_of, conditional, site_stamp_of
 
 EXPORT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
 

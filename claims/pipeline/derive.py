@@ -1,5 +1,17 @@
-"""What follows a write, derived in one place: every service calls this module, and
-no other code sets the change stamp or recomputes what derives from a claim's figures.
+"""What follows a write, derived in one place.
+
+Every service ends by handing `apply` a `Change`: a description of the rows it wrote
+(claims, assertions, judgements, topics, sources, documents, translations). `apply`
+alone decides what follows, inside the write's transaction:
+
+- the claims whose figures, threshold or judgements changed are derived again
+  (`claims_derive`): summaries, discrepancies and their flags, and the stamp;
+- the claims whose pages show a changed topic, source, document or translation are
+  stamped (`claims_mark_changed`).
+
+Before a document is saved, `document_dependents_problems` checks its figures
+against its new values (sources/services.py asks through `checking`): a change that
+would break them is refused, naming them, and nothing is written.
 
 - `claims_derive` runs inside the write's transaction. It locks the claims' rows
   first, so that two writers to one claim take turns (on PostgreSQL the second waits
@@ -20,14 +32,147 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from claims import selectors
-from claims.domain import divergence
+from claims.domain import divergence, rules
 from claims.models import CLAIM_SUMMARY_FIELDS, Assertion, Claim, Discrepancy
+
+
+@dataclass(frozen=True)
+class Change:
+    """What a write touched, by kind of row, as ids. A service describes; `apply`
+    decides what follows.
+
+    - `claims`: claims whose own row, assertions or discrepancies were written
+      (their figures, threshold or judgements may have changed);
+    - `topics`, `sources`, `documents`: rows that claim pages show by name, title
+      or text (a source's aliases and a document's files count as the source and
+      the document);
+    - `shown`: claims whose page shows a written row that changes no figure (a
+      translation of a quote);
+    - `assignments`: claims whose discrepancy was given to an editor, which no
+      reader page shows and nothing derives from."""
+
+    claims: frozenset[int] = frozenset()
+    topics: frozenset[int] = frozenset()
+    sources: frozenset[int] = frozenset()
+    documents: frozenset[int] = frozenset()
+    shown: frozenset[int] = frozenset()
+    assignments: frozenset[int] = frozenset()
+
+    @classmethod
+    def of(cls, **ids) -> Change:
+        return cls(**{name: frozenset(set(v) - {None}) for name, v in ids.items()})
+
+
+def apply(change: Change) -> Detection:
+    """Derive what follows `change`, inside the caller's transaction: derive its
+    claims again and stamp every claim whose page shows what it touched."""
+    detection = claims_derive(claim_ids=change.claims)
+    shown = Q(pk__in=change.shown)
+    if change.topics:
+        shown |= Q(topic__in=change.topics)
+    if change.sources:
+        shown |= Q(assertions__source__in=change.sources)
+        shown |= Q(assertions__relayed_by__in=change.sources)
+        shown |= Q(assertions__document__publisher__in=change.sources)
+    if change.documents:
+        shown |= Q(assertions__document__in=change.documents)
+    if change.shown or change.topics or change.sources or change.documents:
+        claims_mark_changed(
+            claims=Claim.objects.filter(shown).exclude(pk__in=change.claims)
+        )
+    return detection
+
+
+def document_dependents_problems(document) -> dict[str, list[str]]:
+    """Return the errors, by the document's field, that saving `document` with its
+    present values would cause in the figures it reports (not retracted ones'
+    evidence, dates and quotes, per claims/domain/rules.py); empty if none.
+
+    Each message counts and names the figures, so that a researcher can fix them
+    first: "This document has 3 figures (3 quoted); as a data set it would break
+    3: …"."""
+    if document.pk is None:
+        return {}
+    figures = list(
+        Assertion.objects.not_retracted()
+        .filter(document_id=document.pk)
+        .select_related("source")
+        .order_by("stated_on", "pk")
+    )
+    stored = type(document).objects.filter(pk=document.pk).first()
+    broken: dict[str, list[tuple[Assertion, str]]] = defaultdict(list)
+    for assertion in figures:
+        before = _figure_problems(assertion, stored) if stored is not None else {}
+        evidence = rules.evidence_problems(
+            document_kind=document.kind,
+            quote=assertion.quote,
+            locator=assertion.locator,
+        )
+        for name, message in _figure_problems(assertion, document).items():
+            if before.get(name) == message:
+                continue  # not this change's doing: left for researchers
+            field = (
+                "kind"
+                if evidence.get(name) == message
+                else {"quote": "text", "stated_on": "published_on"}.get(name, "__all__")
+            )
+            broken[field].append((assertion, message))
+    return {
+        field: [_dependents_message(document, field, rows, len(figures))]
+        for field, rows in broken.items()
+    }
+
+
+def _figure_problems(assertion, document) -> dict:
+    return rules.assertion_problems(
+        stated_on=assertion.stated_on,
+        published_on=document.published_on,
+        quote=assertion.quote,
+        document_text=document.text,
+        source_id=None,
+        relayed_by_id=None,
+        today=timezone.localdate(),
+        document_kind=document.kind,
+        locator=assertion.locator,
+        quote_language=assertion.quote_language,
+    )
+
+
+def _dependents_message(document, field, rows, total) -> str:
+    names = "; ".join(
+        f"“{a.figure}” ({a.source}, {a.stated_on:%d %b %Y})" for a, _ in rows[:10]
+    )
+    more = f"; and {len(rows) - 10} more" if len(rows) > 10 else ""
+    count = f"{total} figure{'s' if total != 1 else ''}"
+    if field == "kind":
+        quoted = sum(1 for a, _ in rows if a.quote.strip())
+        return (
+            f"This document has {count} ({quoted} quoted); as "
+            f"{document.get_kind_display().lower()} it would break {len(rows)} of "
+            f"them. {rows[0][1]} Figures: {names}{more}. Give each the evidence "
+            "first, or keep the kind."
+        )
+    if field == "text":
+        return (
+            f"The new text no longer holds the quotes of {len(rows)} of this "
+            f"document's {count}: {names}{more}. Keep the passages they quote."
+        )
+    if field == "published_on":
+        return (
+            f"{len(rows)} of this document's {count} would be stated after it was "
+            f"published: {names}{more}. Correct their dates first, or keep the date."
+        )
+    return (
+        f"{len(rows)} of this document's {count} would no longer hold: "
+        f"{rows[0][1]} Figures: {names}{more}."
+    )
 
 
 def claims_lock(*, claim_ids) -> None:
@@ -168,8 +313,12 @@ def _detect(claim, live, conflict, points, names, result) -> Discrepancy | None:
             == (conflict.low.id, conflict.high.id)
         )
     ):
-        if (live.spread_ratio, live.arose_on) != (conflict.ratio, conflict.arose_on):
-            live.spread_ratio, live.arose_on = conflict.ratio, conflict.arose_on
+        # The pair is unchanged, but a figure's reading may be (a kind overridden
+        # to a range with the same bounds is no longer a vague term): every derived
+        # field follows the conflict, the flag included.
+        now = (conflict.ratio, conflict.arose_on, conflict.is_vague)
+        if (live.spread_ratio, live.arose_on, live.involves_vague_term) != now:
+            live.spread_ratio, live.arose_on, live.involves_vague_term = now
             live._change_reason = f"Spread now {conflict.ratio}×"
             live.save()
             result.updated.append(
@@ -204,6 +353,25 @@ def _retire_judged(claim, standing, summary, points, names, result) -> None:
         if {judged.assertion_low_id, judged.assertion_high_id} <= current:
             continue
         _supersede(claim, judged, points, None, names, result)
+
+
+def pending_make_way(*, discrepancy: Discrepancy) -> None:
+    """Supersede the claim's other pending discrepancy, if any, before an editor
+    reopens `discrepancy` (a claim has at most one pending at a time): derive
+    opened it for the next conflict when this one was judged."""
+    for other in (
+        Discrepancy.objects.pending()
+        .select_for_update()
+        .filter(claim_id=discrepancy.claim_id)
+        .exclude(pk=discrepancy.pk)
+    ):
+        other.state = Discrepancy.State.SUPERSEDED
+        other.superseded_at = timezone.now()
+        other.superseded_reason = (
+            f"The editors reopened the discrepancy #{discrepancy.pk} it followed."
+        )
+        other._change_reason = f"Superseded: {other.superseded_reason}"
+        other.save()
 
 
 def _supersede(claim, discrepancy, points, conflict, names, result) -> None:
@@ -261,11 +429,14 @@ def _supersession_reason(live, points, conflict, names) -> str:
 
 
 def on_sources_changed(sender, *, sources, documents, **kwargs) -> None:
-    """Stamp the claims that show a changed source or document (sources/services.py
-    sends this inside its write's transaction)."""
-    from django.db.models import Q
+    """Hand `apply` what a write of sources/services.py touched (it sends this
+    inside its write's transaction: sources never imports claims)."""
+    apply(Change.of(sources=sources, documents=documents))
 
-    shown = Q(assertions__source__in=sources) | Q(assertions__relayed_by__in=sources)
-    shown |= Q(assertions__document__in=documents)
-    shown |= Q(assertions__document__publisher__in=sources)
-    claims_mark_changed(claims=Claim.objects.filter(shown))
+
+def on_document_checking(sender, *, document, **kwargs) -> None:
+    """Refuse a document change that would break its figures (sources/services.py
+    asks before it writes, and its admin form before it shows the form again)."""
+    problems = document_dependents_problems(document)
+    if problems:
+        raise ValidationError(problems)

@@ -1,9 +1,10 @@
-"""Writes to claims. Every change to a topic, claim or assertion goes through these
-functions: the admin (forms, inlines, actions, deletion, history revert), the import,
-the seed loader, management commands and test factories alike. Each validates with
-the model's rules (claims/domain/rules.py), writes inside one transaction, and hands
-what
-follows to claims/pipeline/derive.py."""
+"""Writes to claims. Every change to a topic, claim, assertion or translation goes
+through these functions: the admin (forms, inlines, actions, deletion, history
+revert), the figure-logging screen, the import, the seed loader, management commands
+and test factories alike. Each normalises and validates with the one set of rules
+(claims/domain/rules.py), writes inside one transaction, and ends by handing
+claims/pipeline/derive.py a `Change` that says what it touched; `derive.apply` alone
+decides what follows."""
 
 from __future__ import annotations
 
@@ -24,10 +25,10 @@ from sources import services as source_services
 def assertion_save(
     *, assertion: Assertion, user=None, reason: str = "", derive_after: bool = True
 ) -> Assertion:
-    """Validate and save `assertion`, new or changed, with `user` and `reason` in its
-    history, then derive what follows for its claim (and the claim it left, if it
-    moved). Bulk writers pass derive_after=False and call derive.claims_derive once
-    for all their claims, inside the same transaction."""
+    """Normalise, validate and save `assertion`, new or changed, with `user` and
+    `reason` in its history, then derive what follows for its claim (and the claim
+    it left, if it moved). The seed loader passes derive_after=False and hands
+    derive one Change for all its claims, inside the same transaction."""
     moved_from = None
     if not assertion._state.adding:
         moved_from = (
@@ -40,6 +41,7 @@ def assertion_save(
     if derive_after:
         # Take the claims' locks before reading anything the checks depend on.
         derive.claims_lock(claim_ids=claim_ids)
+    assertion.normalise()
     assertion.full_clean()
     assertion.attention = ""  # it reads again: whatever needed attention is past
     if assertion._state.adding and assertion.created_by_id is None and user is not None:
@@ -47,7 +49,7 @@ def assertion_save(
     _record(assertion, user, reason)
     assertion.save()
     if derive_after:
-        derive.claims_derive(claim_ids=claim_ids)
+        derive.apply(derive.Change.of(claims=claim_ids))
     return assertion
 
 
@@ -91,7 +93,7 @@ def assertion_delete(*, assertion: Assertion, user=None) -> None:
     derive.claims_lock(claim_ids=[claim_id])
     _record(assertion, user, "Deleted")
     assertion.delete()
-    derive.claims_derive(claim_ids=[claim_id])
+    derive.apply(derive.Change.of(claims=[claim_id]))
 
 
 @transaction.atomic
@@ -103,7 +105,7 @@ def claim_save(*, claim: Claim, user=None, reason: str = "") -> Claim:
     claim.full_clean()
     _record(claim, user, reason)
     claim.save()
-    derive.claims_derive(claim_ids=[claim.pk])
+    derive.apply(derive.Change.of(claims=[claim.pk]))
     return claim
 
 
@@ -120,7 +122,7 @@ def topic_save(*, topic: Topic, user=None, reason: str = "") -> Topic:
     topic.full_clean()
     _record(topic, user, reason)
     topic.save()
-    derive.claims_mark_changed(claims=Claim.objects.filter(topic=topic))
+    derive.apply(derive.Change.of(topics=[topic.pk]))
     return topic
 
 
@@ -168,14 +170,54 @@ def assertions_bulk_create(
             on_batch(min(start + batch_size, len(assertions)))
     if before_derive is not None:
         before_derive()
-    derive.claims_derive(claim_ids=claim_ids)
+    derive.apply(derive.Change.of(claims=claim_ids))
     return assertions
 
 
+def assertions_normalise(assertions: list[Assertion], *, documents=None) -> None:
+    """Apply the one normaliser (claims/domain/rules.py) to many new assertions in
+    memory, as assertion_save does to one: for the import and the bench. An
+    unreadable figure raises ValidationError naming it."""
+    for assertion in assertions:
+        document = assertion.document
+        values, problems = rules.normalise_assertion(
+            figure=assertion.figure,
+            is_overridden=assertion.is_overridden,
+            stated_on=assertion.stated_on,
+            date_precision=assertion.date_precision,
+            quote=assertion.quote,
+            document_text=document.text if document is not None else "",
+            parsed=getattr(assertion, "parsed", None),
+        )
+        if problems:
+            raise ValidationError(
+                {k: f"“{assertion.figure}”: {m}" for k, m in problems.items()}
+            )
+        for name, value in values.items():
+            setattr(assertion, name, value)
+
+
 @transaction.atomic
-def rows_bulk_create(*, model, rows: list, user=None, reason: str) -> list:
-    """Insert many new topics, claims, sources or documents (an import's), with their
-    history. They show on no page until an assertion names them."""
+def topics_bulk_create(*, topics: list[Topic], user=None, reason: str) -> list:
+    """Insert many new topics (an import's), validated, with their history naming
+    `user`. They show on no page until a claim names them."""
+    return _bulk_create(Topic, topics, user=user, reason=reason)
+
+
+@transaction.atomic
+def claims_bulk_create(*, claims: list[Claim], user=None, reason: str) -> list:
+    """Insert many new claims (an import's), validated, with their history naming
+    `user`; their summaries are derived when their assertions are written."""
+    for claim in claims:
+        claim.topic_id = claim.topic.pk
+    return _bulk_create(Claim, claims, user=user, reason=reason)
+
+
+def _bulk_create(model, rows: list, *, user, reason: str) -> list:
+    """Validate every row (fields and its own rules; the caller has made names and
+    slugs unique, so no query per row), then insert them with their history."""
+    for row in rows:
+        row.full_clean(validate_unique=False, validate_constraints=False)
     if rows:
         bulk_create_with_history(
             rows,
@@ -193,7 +235,7 @@ def translation_save(*, translation: Translation, user=None) -> Translation:
     shows it, so the claim is stamped changed."""
     translation.full_clean()
     translation.save()
-    derive.claims_mark_changed(claim_ids=[translation.assertion.claim_id])
+    derive.apply(derive.Change.of(shown=[translation.assertion.claim_id]))
     return translation
 
 
@@ -202,7 +244,7 @@ def translation_delete(*, translation: Translation, user=None) -> None:
     """Delete a translation (superusers only, for one entered by mistake)."""
     claim_id = translation.assertion.claim_id
     translation.delete()
-    derive.claims_mark_changed(claim_ids=[claim_id])
+    derive.apply(derive.Change.of(shown=[claim_id]))
 
 
 @transaction.atomic
@@ -212,6 +254,7 @@ def translations_bulk_create(*, translations: list[Translation]) -> list[Transla
     for translation in translations:
         translation.assertion_id = translation.assertion.pk
     Translation.objects.bulk_create(translations, batch_size=5000)
+    derive.apply(derive.Change.of(shown={t.assertion.claim_id for t in translations}))
     return translations
 
 

@@ -1,10 +1,10 @@
 """Reader pages served from the cache, keyed on when what they show last changed,
-with HTTP validators from the same stamp (claims/reader/http_cache.py)."""
+with HTTP validators from the same stamp (claims/http_cache.py)."""
 
 from django.core.cache import cache
 from django.http import HttpResponse
 
-from claims.reader.http_cache import (
+from claims.http_cache import (
     CONDITIONAL_METHODS,
     Stamp,
     address_hash,

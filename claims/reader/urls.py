@@ -3,8 +3,8 @@ under its own namespace ("claims" through claims/urls.py, "sources", "feeds").""
 
 from django.urls import path
 
+from claims.http_cache import conditional, site_stamp_of
 from claims.reader import feeds, views
-from claims.reader.http_cache import conditional, site_stamp_of
 from sources import urls as source_urls
 
 claim_patterns = [
@@ -23,7 +23,7 @@ source_patterns = [
 ]
 
 # Feeds answer conditional GETs from the site's change stamp
-# (claims/reader/http_cache.py).
+# (claims/http_cache.py).
 feed = conditional(site_stamp_of)
 
 feed_patterns = [

@@ -7,11 +7,11 @@ from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
 from claims.filters import ClaimFilter
+from claims.http_cache import Stamp, claim_stamp, source_stamp, sources_stamp
 from claims.models import Assertion, Claim
 from claims.reader import search, selectors
 from claims.reader.caching import ReaderCacheMixin
 from claims.reader.forms import ClaimViewForm
-from claims.reader.http_cache import Stamp, claim_stamp, source_stamp, sources_stamp
 from sources.filters import SourceFilter
 from sources.models import Source
 

@@ -27,6 +27,8 @@ def discrepancy_judge(
     since, EditConflict says how, and nothing is saved."""
     if not user.has_perm("claims.judge_discrepancy"):
         raise PermissionDenied("Only editors judge discrepancies.")
+    # The claim first, as every writer takes it (derive.claims_lock), then the row.
+    derive.claims_lock(claim_ids=[discrepancy.claim_id])
     discrepancy = _locked_at(discrepancy, version)
     review.check_transition(
         discrepancy.state, state, note=note, favoured=favoured is not None
@@ -38,6 +40,8 @@ def discrepancy_judge(
         raise ValidationError(
             {"favoured": "Favour one of the two estimates in conflict."}
         )
+    if state in review.PENDING and not discrepancy.is_pending:
+        derive.pending_make_way(discrepancy=discrepancy)
     discrepancy.state = state
     if note.strip():
         discrepancy.note = note.strip()
@@ -52,7 +56,10 @@ def discrepancy_judge(
     )
     discrepancy.full_clean()
     discrepancy.save()
-    derive.claims_mark_changed(claim_ids=[discrepancy.claim_id])
+    # The claim is derived again: once a pair is judged, the next conflict opens in
+    # the queue at the moment it shows on the reader's page.
+    derive.apply(derive.Change.of(claims=[discrepancy.claim_id]))
+    discrepancy.refresh_from_db()
     return discrepancy
 
 
@@ -73,6 +80,7 @@ def discrepancy_assign(
         f"Assigned to {assignee}" if assignee is not None else "Unassigned"
     )
     discrepancy.save(update_fields=["assigned_to", "updated_at"])
+    derive.apply(derive.Change.of(assignments=[discrepancy.claim_id]))
     return discrepancy
 
 

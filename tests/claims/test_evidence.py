@@ -80,6 +80,7 @@ def test_a_data_set_figure_needs_a_locator_and_no_quote_in_the_form_door(db):
     assertion = AssertionFactory.build(
         claim=ClaimFactory(), source=SourceFactory(), document=document, quote=""
     )
+    assertion.normalise()
 
     with pytest.raises(ValidationError) as raised:
         assertion.full_clean()

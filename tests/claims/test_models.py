@@ -31,6 +31,7 @@ def clean_error(assertion, **fields):
     for name, value in fields.items():
         setattr(assertion, name, value)
     with pytest.raises(ValidationError) as raised:
+        assertion.normalise()
         assertion.full_clean()
     return raised.value
 
@@ -89,7 +90,7 @@ def test_the_same_statement_cannot_be_recorded_twice():
     )
 
     assert "already recorded" in str(clean_error(twin))
-    twin.apply_figure()
+    twin.normalise()
     with pytest.raises(IntegrityError), transaction.atomic():
         twin.save()
 
@@ -130,9 +131,32 @@ def test_hand_set_interpretation_is_kept_over_the_figure():
         high=Decimal(8000),
     )
 
+    assertion.normalise()
     assertion.full_clean()
 
     assert (assertion.low, assertion.high) == (5000, 8000)
+
+
+def test_clean_validates_and_does_not_rewrite_fields():
+    """Issue 22: normalising is the services' and forms' step; clean() refuses a
+    row whose stored reading or date is not what its figure and precision say."""
+    assertion = AssertionFactory.build(
+        claim=ClaimFactory(),
+        source=SourceFactory(),
+        figure="at least 3,000",
+        kind="exact",
+        low=3000,
+        high=3000,
+        stated_on=datetime.date(2024, 10, 9),
+        date_precision="month",
+    )
+
+    with pytest.raises(ValidationError) as raised:
+        assertion.full_clean()
+
+    assert set(raised.value.message_dict) == {"kind", "stated_on"}
+    stored = (assertion.kind, assertion.stated_on)
+    assert stored == ("exact", datetime.date(2024, 10, 9))
 
 
 def test_month_precision_keeps_the_first_of_the_month():
@@ -143,6 +167,7 @@ def test_month_precision_keeps_the_first_of_the_month():
         date_precision="month",
     )
 
+    assertion.normalise()
     assertion.full_clean()
 
     assert assertion.stated_on == datetime.date(2024, 10, 1)

@@ -38,7 +38,7 @@ def dense_claim(count: int = DENSE_FIGURES):
             figure=f"about {figure}",
             quote=f"The total losses reached about {figure} personnel.",
         )
-        row.apply_figure()
+        row.normalise()
         rows.append(row)
     services.assertions_bulk_create(assertions=rows, reason="Dense claim for a test")
     return claim

@@ -8,9 +8,10 @@ assertion list) to rewrite. Changes are saved through the
 services, so summaries and discrepancy detection follow. Idempotent: a second run
 finds nothing to change."""
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand
 
-from claims.domain import figures
+from claims.domain import figures, rules
 from claims.management.dryrun import atomic_unless_dry_run
 from claims.models import Assertion
 from claims.pipeline import services
@@ -40,29 +41,41 @@ class Command(BaseCommand):
         )
         with atomic_unless_dry_run(dry_run):
             for assertion in rows.iterator(chunk_size=2000):
-                try:
-                    parsed = figures.parse_figure(assertion.figure)
-                except figures.FigureError as error:
+                values, problems = rules.normalise_assertion(
+                    figure=assertion.figure,
+                    is_overridden=False,
+                    stated_on=None,
+                    date_precision="",
+                    quote="",
+                )
+                if problems:
                     refused += 1
-                    self.stdout.write(
-                        f"Refused, left unchanged: #{assertion.pk} "
-                        f"“{assertion.figure}” ({assertion.claim}): {error}"
-                    )
-                    services.assertion_flag(
-                        assertion=assertion,
-                        attention=f"The current parser refuses this figure: {error}",
+                    self._flag(
+                        assertion,
+                        f"The current parser refuses this figure: {problems['figure']}",
                     )
                     continue
                 old = (assertion.kind, assertion.low, assertion.high, assertion.value)
-                new = (parsed.kind, parsed.low, parsed.high, parsed.value)
+                new = tuple(values[k] for k in ("kind", "low", "high", "value"))
                 if old == new:
                     continue
-                changed += 1
                 self.stdout.write(
                     f"#{assertion.pk} “{assertion.figure}” ({assertion.claim}): "
                     f"{reading(*old[:3])} → {reading(*new[:3])}"
                 )
-                services.assertion_save(assertion=assertion, reason=REASON)
+                try:
+                    services.assertion_save(assertion=assertion, reason=REASON)
+                except ValidationError as error:
+                    # Another rule refuses the row as it stands (its document
+                    # changed since): flag it for researchers and go on.
+                    refused += 1
+                    self._flag(
+                        assertion,
+                        "Read again, this row breaks a rule: "
+                        + "; ".join(error.messages),
+                    )
+                    continue
+                changed += 1
         verb = "would change" if dry_run else "changed"
         self.stdout.write(
             self.style.SUCCESS(
@@ -70,3 +83,11 @@ class Command(BaseCommand):
                 "for researchers."
             )
         )
+
+    def _flag(self, assertion, attention: str) -> None:
+        self.stdout.write(
+            f"Refused, left unchanged: #{assertion.pk} “{assertion.figure}” "
+            f"({assertion.claim}): {attention}"
+        )
+        assertion.refresh_from_db()
+        services.assertion_flag(assertion=assertion, attention=attention)
