@@ -3,8 +3,9 @@
 from django import forms
 from django.conf import settings
 
-from claims.domain import figures, rules
+from claims.domain import figures, rules, vocabulary, wording
 from claims.models import Assertion, Claim, DatePrecision, Topic
+from sources import names
 from sources.models import Source, SourceKind
 
 
@@ -118,11 +119,13 @@ class LogClaimForm(forms.Form):
         help_text="Or leave empty and name a new claim below.",
     )
     new_title = forms.CharField(
-        required=False, max_length=200, label="New claim: title"
+        required=False,
+        max_length=vocabulary.CLAIM_TITLE_MAX_LENGTH,
+        label="New claim: title",
     )
     new_unit = forms.CharField(
         required=False,
-        max_length=Claim._meta.get_field("unit").max_length,
+        max_length=vocabulary.UNIT_MAX_LENGTH,
         label="unit",
         help_text="What it counts: troops, deaths, dollars.",
     )
@@ -154,7 +157,7 @@ class LogFigureForm(forms.Form):
     )
     new_source = forms.CharField(
         required=False,
-        max_length=Source._meta.get_field("name").max_length,
+        max_length=names.SOURCE_NAME_MAX_LENGTH,
         label="or new source",
     )
     new_source_kind = forms.ChoiceField(
@@ -169,7 +172,7 @@ class LogFigureForm(forms.Form):
         choices=DatePrecision.choices, initial=DatePrecision.DAY, label="precision"
     )
     figure = forms.CharField(
-        max_length=figures.MAX_LENGTH,
+        max_length=vocabulary.FIGURE_MAX_LENGTH,
         widget=forms.TextInput(attrs={"class": "figure-input"}),
         help_text="As phrased: “up to 1,500”.",
     )
@@ -210,8 +213,7 @@ class LogFigureForm(forms.Form):
 
 def reading_of(parsed: figures.Figure) -> str:
     """Return how a parsed figure reads: “Range: 10,000 to 12,000”."""
-    label = Assertion.Kind(parsed.kind).label
-    return f"{label}: {figures.describe_interval(parsed.kind, parsed.low, parsed.high)}"
+    return wording.interpretation(parsed.kind, parsed.low, parsed.high)
 
 
 LogFigureFormSet = forms.formset_factory(LogFigureForm, extra=4, max_num=50)

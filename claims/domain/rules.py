@@ -14,7 +14,7 @@ import re
 from datetime import date
 from decimal import Decimal
 
-from claims.domain import figures
+from claims.domain import figures, vocabulary
 from sources import validators
 
 MESSAGES = {
@@ -38,38 +38,12 @@ MESSAGES = {
     "zh-Hant or pt-BR.",
 }
 
-# The evidence an assertion carries, by its document's kind (the values of
-# sources.models.DocumentKind; issue 19). Text kinds need the verbatim quote; a data
-# set, a video and an image need a locator, and their quote may be empty. An
-# assertion without a document is held to the rule of an article.
-QUOTE, LOCATOR = "quote", "locator"
-EVIDENCE = {
-    "article": QUOTE,
-    "report": QUOTE,
-    "transcript": QUOTE,
-    "social_post": QUOTE,
-    "statement": QUOTE,
-    "dataset": LOCATOR,
-    "video": LOCATOR,
-    "image": LOCATOR,
-}
-KIND_NAMES = {
-    "article": "an article",
-    "report": "a report",
-    "transcript": "a transcript",
-    "social_post": "a social media post",
-    "statement": "a statement",
-    "dataset": "a data set",
-    "video": "a video",
-    "image": "an image",
-}
-# What a locator names, by kind: the convention README.md documents.
-LOCATOR_HINTS = {
-    "dataset": "the file or table, the row key and the field, as in "
-    "“russia_losses_equipment.json, date=2022-03-01, field=tank”",
-    "video": "the timestamp where the figure is stated, as in “00:12:34”",
-    "image": "where in the image the figure is shown, as in “caption, lower left”",
-}
+# The evidence an assertion carries, by its document's kind
+# (claims/domain/vocabulary.py).
+QUOTE, LOCATOR = vocabulary.QUOTE, vocabulary.LOCATOR
+EVIDENCE = vocabulary.EVIDENCE
+KIND_NAMES = vocabulary.DOCUMENT_KIND_NAMES
+LOCATOR_HINTS = vocabulary.LOCATOR_HINTS
 # A BCP 47 tag as researchers write them: a language (2-3 letters), then an optional
 # script (4 letters), region (2 letters or 3 digits) and variants. Not the full
 # grammar (no extensions or grandfathered tags): a typo check, not a registry.
@@ -123,8 +97,8 @@ def evidence_problems(*, document_kind: str, quote: str, locator: str) -> dict:
     """Check that an assertion carries the evidence its document's kind needs: a
     quote from a text kind, a locator from a data set, video or image; never
     neither."""
-    kind = document_kind or "article"
-    needed = EVIDENCE.get(kind, QUOTE)
+    kind = document_kind or vocabulary.DEFAULT_DOCUMENT_KIND
+    needed = vocabulary.evidence_needed(kind)
     name = KIND_NAMES.get(kind, "a document")
     if needed == QUOTE and not quote.strip():
         return {"quote": MESSAGES["quote_needed"].format(kind=name)}
@@ -146,7 +120,7 @@ def assertion_problems(
     source_id: int | None,
     relayed_by_id: int | None,
     today: date,
-    document_kind: str = "article",
+    document_kind: str = vocabulary.DEFAULT_DOCUMENT_KIND,
     locator: str = "",
     quote_language: str = "en",
 ) -> dict:

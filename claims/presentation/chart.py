@@ -41,17 +41,16 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
-from claims.domain.dates import StatedDate
+from claims.domain.dates import DAY, MONTH, YEAR, StatedDate
 from claims.domain.divergence import Point, visible
-
-# The kinds of figure (claims/domain/figures.py stores these values and never renames
-# them).
-EXACT = "exact"
-APPROXIMATE = "approximate"
-AT_LEAST = "at_least"
-AT_MOST = "at_most"
-RANGE = "range"
-QUALITATIVE = "qualitative"
+from claims.domain.figures import (  # the kinds of figure
+    APPROXIMATE,
+    AT_LEAST,
+    AT_MOST,
+    EXACT,
+    QUALITATIVE,
+    RANGE,
+)
 
 LINEAR = "linear"
 LOG = "log"
@@ -134,7 +133,7 @@ class Mark:
 
     point: Point
     source_name: str
-    precision: str = "day"  # day, month or year
+    precision: str = DAY  # DAY, MONTH or YEAR
     quote: str = ""
     short_name: str = ""  # for the end label; derived from source_name when empty
 
@@ -564,7 +563,7 @@ def _marker(p, mark, axis, end, y_of, styles, highlighted) -> Marker:
         colour=styles[p.source_id][0],
         title=_title(mark, start),
         point_id=p.id,
-        spans_period=mark.precision in ("month", "year"),
+        spans_period=mark.precision in (MONTH, YEAR),
         highlighted=highlighted,
     )
 
@@ -741,7 +740,7 @@ def _legend(chart: Timeline, points, by_id) -> list[LegendEntry]:
             "line", "Line: the source's latest figure, carried forward until it changes"
         )
     )
-    if any(by_id[p.id].precision != "day" for p in points):
+    if any(by_id[p.id].precision != DAY for p in points):
         entries.append(
             LegendEntry(
                 "period",
@@ -828,9 +827,9 @@ def layout_sparkline(
 
 def period(day: date, precision: str) -> tuple[date, date]:
     """Return the first and last day a date of `precision` stands for."""
-    if precision == "month":
+    if precision == MONTH:
         return day, day.replace(day=calendar.monthrange(day.year, day.month)[1])
-    if precision == "year":
+    if precision == YEAR:
         return day, day.replace(month=12, day=31)
     return day, day
 
