@@ -149,8 +149,10 @@ class LogClaimForm(forms.Form):
 
 
 class LogFigureForm(forms.Form):
-    """One figure from the document: who stated it, when, as phrased, and the quote.
-    `reading` says how the figure reads once the form is cleaned."""
+    """One figure from the document: who stated it, when, as phrased, and its
+    evidence, the quote or the locator that the document's kind needs
+    (rules.evidence_problems). `reading` says how the figure reads once the form is
+    cleaned."""
 
     source = forms.ModelChoiceField(
         Source.objects.all(), required=False, label="Source"
@@ -176,14 +178,28 @@ class LogFigureForm(forms.Form):
         widget=forms.TextInput(attrs={"class": "figure-input"}),
         help_text="As phrased: “up to 1,500”.",
     )
+    # Whether each is needed depends on the document's kind: clean() asks the rule.
     quote = forms.CharField(
+        required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Copied from the document; quotes and dashes may differ.",
     )
+    locator = forms.CharField(
+        required=False,
+        max_length=vocabulary.LOCATOR_MAX_LENGTH,
+        help_text="Where in the document: file, row key and field; a timestamp.",
+    )
 
-    def __init__(self, *args, document_text: str = "", **kwargs):
+    def __init__(
+        self,
+        *args,
+        document_text: str = "",
+        document_kind: str = vocabulary.DEFAULT_DOCUMENT_KIND,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.document_text = document_text
+        self.document_kind = document_kind
         self.reading = ""
 
     def clean_figure(self):
@@ -203,8 +219,14 @@ class LogFigureForm(forms.Form):
             self.add_error("source", "Choose the source, or name a new one.")
         elif data.get("new_source") and not data.get("new_source_kind"):
             self.add_error("new_source_kind", "A new source needs its kind.")
+        for name, message in rules.evidence_problems(
+            document_kind=self.document_kind,
+            quote=data.get("quote", ""),
+            locator=data.get("locator", ""),
+        ).items():
+            self.add_error(name, message)
         quote = data.get("quote")
-        if quote and self.document_text:
+        if quote and self.document_text and not self.has_error("quote"):
             problem = rules.quote_problem(quote, self.document_text)
             if problem:
                 self.add_error("quote", problem)

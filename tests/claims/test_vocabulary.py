@@ -1,6 +1,6 @@
 """One home per vocabulary (issue 22): model choices, CSV enums, forms, review
 states, the API and the wording take each vocabulary from claims/domain/vocabulary.py
-(or sources/names.py)."""
+(or sources/names.py), and the figure-logging form keeps the evidence rule."""
 
 import subprocess
 import sys
@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.conf import settings
+from django.urls import reverse
 
 from claims.admin.forms import LogClaimForm, LogFigureForm
 from claims.api.serializers import ClaimDetailSerializer, StepFigureSerializer
@@ -29,7 +30,7 @@ from claims.review import states as review
 from claims.review.filters import DiscrepancyFilter
 from sources import names
 from sources.models import Document, DocumentKind, Source, SourceAlias
-from tests.factories import SourceAliasFactory, SourceFactory
+from tests.factories import DocumentFactory, SourceAliasFactory, SourceFactory
 
 
 def test_the_vocabulary_imports_no_django():
@@ -171,6 +172,72 @@ def test_the_evidence_rule_and_the_csv_take_the_vocabularys_kinds():
     assert set(vocabulary.LOCATOR_HINTS) == located
 
 
+def _figure_row(**evidence):
+    return {
+        "new_source": "Kyiv Independent",
+        "new_source_kind": "media",
+        "stated_on": "2024-10-28",
+        "date_precision": "day",
+        "figure": "3,000",
+        **evidence,
+    }
+
+
+@pytest.mark.parametrize("kind", vocabulary.DOCUMENT_KINDS)
+@pytest.mark.parametrize(
+    "evidence",
+    [
+        {"quote": "They said 3,000."},
+        {"locator": "p. 4"},
+        {"quote": "They said 3,000.", "locator": "p. 4"},
+        {},
+    ],
+    ids=["quote", "locator", "both", "neither"],
+)
+def test_the_figure_logging_form_keeps_the_evidence_rule(kind, evidence):
+    form = LogFigureForm(_figure_row(**evidence), document_kind=kind)
+    expected = rules.evidence_problems(
+        document_kind=kind,
+        quote=evidence.get("quote", ""),
+        locator=evidence.get("locator", ""),
+    )
+
+    form.is_valid()
+
+    assert {name: form.errors.get(name) for name in expected} == {
+        name: [message] for name, message in expected.items()
+    }
+    assert not {"quote", "locator"} & (set(form.errors) - set(expected))
+
+
+@pytest.mark.django_db
+def test_a_data_set_figure_is_logged_by_its_locator_without_a_quote(
+    researcher_client,
+):
+    document = DocumentFactory(kind=Document.Kind.DATASET, text="")
+    locator = "russia_losses_equipment.json, date=2022-03-01, field=tank"
+    topic = Topic.objects.create(name="Equipment losses", slug="equipment-losses")
+    data = {
+        "form-TOTAL_FORMS": "1",
+        "form-INITIAL_FORMS": "0",
+        "form-MIN_NUM_FORMS": "0",
+        "form-MAX_NUM_FORMS": "50",
+        "new_title": "Russian tanks lost",
+        "new_unit": "tanks",
+        "new_topic": topic.pk,
+        "save": "Save figures",
+        **{f"form-0-{k}": v for k, v in _figure_row(locator=locator).items()},
+    }
+
+    response = researcher_client.post(
+        reverse("admin:claims_assertion_log") + f"?document={document.pk}", data
+    )
+
+    assert response.status_code == 302
+    saved = Assertion.objects.get()
+    assert (saved.quote, saved.locator) == ("", locator)
+
+
 # Field limits
 
 
@@ -225,6 +292,7 @@ def test_the_figure_logging_forms_limits_are_the_fields():
     assert claim["new_unit"].max_length == vocabulary.UNIT_MAX_LENGTH
     assert figure["figure"].max_length == vocabulary.FIGURE_MAX_LENGTH
     assert figure["new_source"].max_length == names.SOURCE_NAME_MAX_LENGTH
+    assert figure["locator"].max_length == vocabulary.LOCATOR_MAX_LENGTH
 
 
 # Source-name matching
