@@ -12,8 +12,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from claims.concurrency import EditConflict
-from claims.domain import dates, figures, rules
-from claims.review import states as review
+from claims.domain import dates, figures, rules, vocabulary, wording
 from sources.validators import validate_name
 
 FIGURE_DIGITS = {"max_digits": 26, "decimal_places": figures.DECIMAL_PLACES}
@@ -55,7 +54,11 @@ class Versioned(models.Model):
 class Topic(models.Model):
     """A subject that groups claims, such as “North Korean troops in Russia, 2024”."""
 
-    name = models.CharField(max_length=200, unique=True, validators=[validate_name])
+    name = models.CharField(
+        max_length=vocabulary.TOPIC_NAME_MAX_LENGTH,
+        unique=True,
+        validators=[validate_name],
+    )
     slug = models.SlugField(max_length=200, unique=True)
     description = models.TextField(blank=True)
     history = HistoricalRecords()
@@ -101,14 +104,14 @@ class Claim(Versioned):
     """
 
     title = models.CharField(
-        max_length=300,
+        max_length=vocabulary.CLAIM_TITLE_MAX_LENGTH,
         validators=[validate_name],
         help_text="Name the quantity, not a figure: “North Korean troops in Russia”.",
     )
     slug = models.SlugField(max_length=200, unique=True)
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="claims")
     unit = models.CharField(
-        max_length=50,
+        max_length=vocabulary.UNIT_MAX_LENGTH,
         validators=[validate_name],
         help_text="What is counted, plural: “troops”, “USD”, “tanks”.",
     )
@@ -193,21 +196,22 @@ class AssertionQuerySet(models.QuerySet):
         return self.order_by("stated_on", "pk")
 
 
-class AssertionKind(models.TextChoices):
-    # The interval readings of claims/domain/figures.py, which parses figures into them.
-    EXACT = figures.EXACT, "Exact"
-    APPROXIMATE = figures.APPROXIMATE, "Approximate"
-    AT_LEAST = figures.AT_LEAST, "At least"
-    AT_MOST = figures.AT_MOST, "At most"
-    RANGE = figures.RANGE, "Range"
-    QUALITATIVE = figures.QUALITATIVE, "Vague term"
+def _choices(name: str, pairs: tuple[tuple[str, str], ...]) -> type:
+    """Return a TextChoices class of `pairs` (value, label), each member named after
+    its value: AT_LEAST = "at_least"."""
+    return models.TextChoices(
+        name,
+        [(value.upper(), (value, label)) for value, label in pairs],
+        module=__name__,
+    )
 
 
-class DatePrecision(models.TextChoices):
-    # The precisions of claims/domain/dates.py.
-    DAY = dates.DAY, "Day"
-    MONTH = dates.MONTH, "Month (“early October 2024”)"
-    YEAR = dates.YEAR, "Year"
+# The interval readings of claims/domain/figures.py, which parses figures into them;
+# values and labels from claims/domain/vocabulary.py.
+AssertionKind = _choices("AssertionKind", vocabulary.FIGURE_KINDS)
+
+# The precisions of claims/domain/dates.py (claims/domain/vocabulary.py).
+DatePrecision = _choices("DatePrecision", vocabulary.DATE_PRECISIONS)
 
 
 class Credibility(models.IntegerChoices):
@@ -271,15 +275,17 @@ class Assertion(Versioned):
         "2024-10-01 and choose month precision."
     )
     date_precision = models.CharField(
-        max_length=5, choices=DatePrecision, default=DatePrecision.DAY
+        max_length=max(len(value) for value in DatePrecision.values),
+        choices=DatePrecision,
+        default=DatePrecision.DAY,
     )
     figure = models.CharField(
-        max_length=200,
+        max_length=vocabulary.FIGURE_MAX_LENGTH,
         help_text="The figure exactly as phrased: “up to 1,500”, “10,000–12,000”, "
         "“several thousand”, “closer to 12,000”.",
     )
     kind = models.CharField(
-        max_length=12,
+        max_length=12,  # room for kinds to come: stored values are never renamed
         choices=AssertionKind,
         help_text="Read from the figure when you save, unless you tick "
         "“interpretation set by hand”.",
@@ -318,13 +324,13 @@ class Assertion(Versioned):
         "whose locator says where the figure is.",
     )
     quote_language = models.CharField(
-        max_length=35,
+        max_length=vocabulary.LANGUAGE_MAX_LENGTH,
         default="en",
         help_text="The language the quote is in, as a BCP 47 tag: en, uk, ru, ko, "
         "zh-Hant. Keep the quote as stated; add a translation below.",
     )
     locator = models.CharField(
-        max_length=500,
+        max_length=vocabulary.LOCATOR_MAX_LENGTH,
         blank=True,
         help_text="Where in the document the figure is. A data set: file or table, "
         "row key and field, e.g. “russia_losses_equipment.json, date=2022-03-01, "
@@ -472,8 +478,7 @@ class Assertion(Versioned):
         """Return how the figure reads as an interval: “range: 10,000 to 12,000”."""
         if not self.kind:
             return ""
-        interval = figures.describe_interval(self.kind, self.low, self.high)
-        return f"{self.get_kind_display()}: {interval}"
+        return wording.interpretation(self.kind, self.low, self.high)
 
     def normalise(self) -> None:
         """Store what the row stands for (claims/domain/rules.py,
@@ -558,6 +563,7 @@ class Assertion(Versioned):
             document_kind=document.kind if document else "",
             locator=self.locator,
             quote_language=self.quote_language,
+            counts=self.status != AssertionStatus.RETRACTED,
         )
         for name, message in problems.items():
             errors.setdefault(name, []).append(message)
@@ -584,7 +590,7 @@ class Translation(models.Model):
         Assertion, on_delete=models.PROTECT, related_name="translations"
     )
     language = models.CharField(
-        max_length=35,
+        max_length=vocabulary.LANGUAGE_MAX_LENGTH,
         default="en",
         help_text="The language of the translation, as a BCP 47 tag: en, uk, ko.",
     )
@@ -593,7 +599,7 @@ class Translation(models.Model):
         max_length=10, choices=TranslationMethod, default=TranslationMethod.PERSON
     )
     translated_by = models.CharField(
-        max_length=200,
+        max_length=vocabulary.TRANSLATOR_MAX_LENGTH,
         blank=True,
         help_text="The translator's name, or the machine translation tool "
         "(e.g. “DeepL”). Empty when the source gave the translation.",
@@ -634,14 +640,9 @@ class Translation(models.Model):
             raise ValidationError({"language": problem})
 
 
-class DiscrepancyState(models.TextChoices):
-    # The editors' workflow of claims/review.py (issue 4 of the project's tracker).
-    OPEN = review.OPEN, "Open"
-    UNDER_REVIEW = review.UNDER_REVIEW, "Under review"
-    EXPLAINED = review.EXPLAINED, "Explained (different scope, date or definition)"
-    RESOLVED = review.RESOLVED, "Resolved (one estimate favoured)"
-    DISMISSED = review.DISMISSED, "Dismissed (not a real conflict)"
-    SUPERSEDED = review.SUPERSEDED, "Superseded (the conflict is gone or replaced)"
+# The editors' workflow (issue 4 of the project's tracker): the states of
+# claims/domain/vocabulary.py, the moves of claims/review/states.py.
+DiscrepancyState = _choices("DiscrepancyState", vocabulary.DISCREPANCY_STATES)
 
 
 class DiscrepancyQuerySet(models.QuerySet):
@@ -652,7 +653,7 @@ class DiscrepancyQuerySet(models.QuerySet):
 
     def pending(self) -> "DiscrepancyQuerySet":
         """Return discrepancies still waiting for a judgement."""
-        return self.filter(state__in=review.PENDING)
+        return self.filter(state__in=vocabulary.PENDING)
 
     def with_pair(self) -> "DiscrepancyQuerySet":
         """Return discrepancies joined to everything one page about them shows."""
@@ -793,7 +794,7 @@ class Discrepancy(Versioned):
                 "estimates.",
             ),
             models.CheckConstraint(
-                condition=~Q(state__in=review.JUDGEMENTS)
+                condition=~Q(state__in=vocabulary.JUDGEMENTS)
                 | (~Q(note="") & Q(judged_by__isnull=False, judged_at__isnull=False)),
                 name="discrepancy_judgement_recorded",
                 violation_error_message="A judgement needs a note, an editor and a "
@@ -808,7 +809,7 @@ class Discrepancy(Versioned):
             ),
             models.UniqueConstraint(
                 fields=["claim"],
-                condition=Q(state__in=review.PENDING),
+                condition=Q(state__in=vocabulary.PENDING),
                 name="discrepancy_one_pending_per_claim",
                 violation_error_message="This claim already has a discrepancy under "
                 "review.",
@@ -826,7 +827,7 @@ class Discrepancy(Versioned):
 
     @property
     def is_pending(self) -> bool:
-        return self.state in review.PENDING
+        return self.state in vocabulary.PENDING
 
     @property
     def arose_label(self) -> str:
@@ -841,5 +842,5 @@ class Discrepancy(Versioned):
     def public_state(self) -> str:
         """Return the state as readers see it: open ones are "under review"."""
         if self.is_pending:
-            return review.LABELS[review.UNDER_REVIEW]
-        return review.LABELS[self.state]
+            return vocabulary.STATE_WORDS[vocabulary.UNDER_REVIEW]
+        return vocabulary.STATE_WORDS[self.state]

@@ -14,6 +14,8 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from claims.domain import vocabulary
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -270,6 +272,16 @@ SPECTACULAR_SETTINGS = {
     # The documentation page's files come from this site, never from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # Each vocabulary is one enum of the schema, named here: several fields called
+    # `kind` (of a figure, a source, a document) would otherwise get made-up names.
+    "ENUM_NAME_OVERRIDES": {
+        "FigureKindEnum": "claims.domain.vocabulary.FIGURE_KINDS",
+        "DatePrecisionEnum": "claims.domain.vocabulary.DATE_PRECISIONS",
+        "ClaimStatusEnum": "claims.domain.vocabulary.CLAIM_STATUSES",
+        "DiscrepancyStateEnum": "claims.domain.vocabulary.DISCREPANCY_STATES",
+        "SourceKindEnum": "sources.models.SourceKind",
+        "DocumentKindEnum": "sources.models.DocumentKind",
+    },
 }
 
 # The most rows one CSV import may hold, and the largest file the admin accepts. The
@@ -298,9 +310,12 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 LOGIN_URL = "admin:login"
 
 # Two sources' current figures this far apart (the higher 1.5 times the lower) open a
-# discrepancy for review; a claim can set its own threshold.
-CLAIMTRACKER_DISCREPANCY_RATIO = Decimal(
-    os.environ.get("CLAIMTRACKER_DISCREPANCY_RATIO", "1.5")
+# discrepancy for review; a claim can set its own threshold. The default is the
+# domain's (claims/domain/vocabulary.py, Django-free, so safe to import here).
+CLAIMTRACKER_DISCREPANCY_RATIO = (
+    Decimal(os.environ["CLAIMTRACKER_DISCREPANCY_RATIO"])
+    if "CLAIMTRACKER_DISCREPANCY_RATIO" in os.environ
+    else vocabulary.DEFAULT_DISCREPANCY_RATIO
 )
 
 # Production hardening: on whenever debug is off, so `check --deploy` passes.

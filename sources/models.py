@@ -9,13 +9,20 @@ from django.db.models.lookups import Exact
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from sources.names import (
+    DOCUMENT_TITLE_MAX_LENGTH,
+    SOURCE_NAME_MAX_LENGTH,
+    URL_MAX_LENGTH,
+    match_name,
+)
 from sources.validators import validate_name, validate_past_date, validate_web_url
 
 
 class SourceQuerySet(models.QuerySet):
     def matching(self, name: str) -> "SourceQuerySet":
-        """Return sources named `name`, or with `name` as an alias, in any case."""
-        name = name.strip()
+        """Return sources named `name`, or with `name` as an alias, in any case
+        (sources/names.py: name_key is the same match for names in memory)."""
+        name = match_name(name)
         return self.filter(
             Q(name__iexact=name) | Q(aliases__name__iexact=name)
         ).distinct()
@@ -56,7 +63,7 @@ class Source(models.Model):
     Reliability = SourceReliability
 
     name = models.CharField(
-        max_length=200,
+        max_length=SOURCE_NAME_MAX_LENGTH,
         unique=True,
         validators=[validate_name],
         help_text="The name most reports use, e.g. “Ukrainian military intelligence "
@@ -174,7 +181,9 @@ class SourceAlias(models.Model):
     intelligence; searching or importing by an alias finds the source."""
 
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="aliases")
-    name = models.CharField(max_length=200, validators=[validate_name])
+    name = models.CharField(
+        max_length=SOURCE_NAME_MAX_LENGTH, validators=[validate_name]
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -196,7 +205,8 @@ class SourceAlias(models.Model):
 class DocumentKind(models.TextChoices):
     # The kinds of publication researchers log figures from (issue 19 of the
     # project's tracker). The kind says what evidence an assertion from it carries:
-    # claims/domain/rules.py, EVIDENCE.
+    # claims/domain/vocabulary.py, EVIDENCE, whose keys are these values (a test
+    # keeps them equal: sources may not import claims).
     ARTICLE = "article", "Article"
     REPORT = "report", "Report"
     TRANSCRIPT = "transcript", "Transcript"
@@ -213,7 +223,9 @@ class Document(models.Model):
 
     Kind = DocumentKind
 
-    title = models.CharField(max_length=500, validators=[validate_name])
+    title = models.CharField(
+        max_length=DOCUMENT_TITLE_MAX_LENGTH, validators=[validate_name]
+    )
     publisher = models.ForeignKey(
         Source,
         on_delete=models.PROTECT,
@@ -238,9 +250,11 @@ class Document(models.Model):
         validators=[validate_past_date],
         help_text="From 1 Jan 1800 to today.",
     )
-    url = models.URLField(max_length=1000, blank=True, validators=[validate_web_url])
+    url = models.URLField(
+        max_length=URL_MAX_LENGTH, blank=True, validators=[validate_web_url]
+    )
     archive_url = models.URLField(
-        max_length=1000,
+        max_length=URL_MAX_LENGTH,
         blank=True,
         validators=[validate_web_url],
         help_text="A copy that will not change, e.g. on the Wayback Machine.",

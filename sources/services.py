@@ -68,6 +68,13 @@ def alias_delete(*, alias: SourceAlias, user=None) -> None:
     changed.send(sender=SourceAlias, sources=[alias.source_id], documents=[])
 
 
+def document_lock(*, pk: int) -> Document:
+    """Return the document, its row locked until the transaction ends: a figure
+    citing it and a change of the document take turns (SQLite locks the whole
+    database for a write instead)."""
+    return Document.objects.select_for_update().get(pk=pk)
+
+
 def document_check(*, document: Document) -> None:
     """Raise ValidationError, by field, if saving `document` as it is now would
     break the figures that cite it (a data set needs a locator for each, a date
@@ -79,6 +86,8 @@ def document_check(*, document: Document) -> None:
 def document_save(*, document: Document, user=None, reason: str = "") -> Document:
     """Validate and save `document`; refuse a change that would break its figures."""
     document.full_clean()
+    if document.pk is not None:
+        document_lock(pk=document.pk)  # figures being written to it finish first
     document_check(document=document)
     _record(document, user, reason)
     document.save()

@@ -19,8 +19,9 @@ from claims.admin.forms import LogClaimForm, LogFigureFormSet, reading_of
 from claims.domain import figures
 from claims.models import Assertion, Claim
 from claims.pipeline import services
+from sources import names
 from sources import services as source_services
-from sources.models import Document, Source, SourceAlias
+from sources.models import Document, Source
 
 
 class _RolledBack(Exception):
@@ -51,12 +52,10 @@ def log_view(model_admin, request):
     document = chooser.cleaned_data["document"]
     bound = request.method == "POST"
     claim_form = LogClaimForm(request.POST if bound else None)
-    formset = LogFigureFormSet(
-        request.POST if bound else None,
-        form_kwargs={"document_text": document.text},
-    )
+    form_kwargs = {"document_text": document.text, "document_kind": document.kind}
+    formset = LogFigureFormSet(request.POST if bound else None, form_kwargs=form_kwargs)
     if bound and "more" in request.POST:
-        formset = _with_more_rows(formset, request.POST, document.text)
+        formset = _with_more_rows(formset, request.POST, form_kwargs)
     elif bound and claim_form.is_valid() and formset.is_valid():
         rows = [form for form in formset if form.has_changed()]
         if not rows:
@@ -85,12 +84,12 @@ def log_view(model_admin, request):
     return TemplateResponse(request, "admin/claims/assertion/log.html", context)
 
 
-def _with_more_rows(formset, data, document_text):
+def _with_more_rows(formset, data, form_kwargs):
     """Return the formset again with two more blank rows, keeping what was typed."""
     data = data.copy()
     total = formset.add_prefix("TOTAL_FORMS")
     data[total] = str(int(data.get(total) or 0) + 2)
-    more = LogFigureFormSet(data, form_kwargs={"document_text": document_text})
+    more = LogFigureFormSet(data, form_kwargs=form_kwargs)
     more.is_valid()  # show readings and problems of the rows typed so far
     return more
 
@@ -120,6 +119,7 @@ def _save(request, document, claim_form, rows) -> list[Assertion] | None:
                             date_precision=data["date_precision"],
                             figure=data["figure"],
                             quote=data["quote"],
+                            locator=data["locator"],
                         ),
                         user=request.user,
                     )
@@ -148,15 +148,12 @@ def _new_claim(claim_form, user) -> Claim:
 
 def _new_source(data, new_sources: dict, user) -> Source:
     """Return the source named in the row: one created for an earlier row, one that
-    already has the name or the alias (ignoring case, as the import matches), or a
-    new one."""
-    name = data["new_source"].strip()
-    key = name.lower()
+    already has the name or the alias (SourceQuerySet.matching, the one matcher), or
+    a new one."""
+    name = names.match_name(data["new_source"])
+    key = names.name_key(name)
     if key not in new_sources:
-        alias = SourceAlias.objects.filter(name__iexact=name).first()
-        existing = Source.objects.filter(name__iexact=name).first() or (
-            alias.source if alias else None
-        )
+        existing = Source.objects.matching(name).first()
         new_sources[key] = existing or source_services.source_save(
             source=Source(
                 name=name, slug=_free_slug(Source, name), kind=data["new_source_kind"]

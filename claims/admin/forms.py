@@ -3,8 +3,9 @@
 from django import forms
 from django.conf import settings
 
-from claims.domain import figures, rules
+from claims.domain import figures, rules, vocabulary, wording
 from claims.models import Assertion, Claim, DatePrecision, Topic
+from sources import names
 from sources.models import Source, SourceKind
 
 
@@ -141,11 +142,13 @@ class LogClaimForm(forms.Form):
         help_text="Or leave empty and name a new claim below.",
     )
     new_title = forms.CharField(
-        required=False, max_length=200, label="New claim: title"
+        required=False,
+        max_length=vocabulary.CLAIM_TITLE_MAX_LENGTH,
+        label="New claim: title",
     )
     new_unit = forms.CharField(
         required=False,
-        max_length=Claim._meta.get_field("unit").max_length,
+        max_length=vocabulary.UNIT_MAX_LENGTH,
         label="unit",
         help_text="What it counts: troops, deaths, dollars.",
     )
@@ -169,15 +172,17 @@ class LogClaimForm(forms.Form):
 
 
 class LogFigureForm(forms.Form):
-    """One figure from the document: who stated it, when, as phrased, and the quote.
-    `reading` says how the figure reads once the form is cleaned."""
+    """One figure from the document: who stated it, when, as phrased, and its
+    evidence, the quote or the locator that the document's kind needs
+    (rules.evidence_problems). `reading` says how the figure reads once the form is
+    cleaned."""
 
     source = forms.ModelChoiceField(
         Source.objects.all(), required=False, label="Source"
     )
     new_source = forms.CharField(
         required=False,
-        max_length=Source._meta.get_field("name").max_length,
+        max_length=names.SOURCE_NAME_MAX_LENGTH,
         label="or new source",
     )
     new_source_kind = forms.ChoiceField(
@@ -192,18 +197,32 @@ class LogFigureForm(forms.Form):
         choices=DatePrecision.choices, initial=DatePrecision.DAY, label="precision"
     )
     figure = forms.CharField(
-        max_length=figures.MAX_LENGTH,
+        max_length=vocabulary.FIGURE_MAX_LENGTH,
         widget=forms.TextInput(attrs={"class": "figure-input"}),
         help_text="As phrased: “up to 1,500”.",
     )
+    # Whether each is needed depends on the document's kind: clean() asks the rule.
     quote = forms.CharField(
+        required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Copied from the document; quotes and dashes may differ.",
     )
+    locator = forms.CharField(
+        required=False,
+        max_length=vocabulary.LOCATOR_MAX_LENGTH,
+        help_text="Where in the document: file, row key and field; a timestamp.",
+    )
 
-    def __init__(self, *args, document_text: str = "", **kwargs):
+    def __init__(
+        self,
+        *args,
+        document_text: str = "",
+        document_kind: str = vocabulary.DEFAULT_DOCUMENT_KIND,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.document_text = document_text
+        self.document_kind = document_kind
         self.reading = ""
 
     def clean_figure(self):
@@ -223,8 +242,14 @@ class LogFigureForm(forms.Form):
             self.add_error("source", "Choose the source, or name a new one.")
         elif data.get("new_source") and not data.get("new_source_kind"):
             self.add_error("new_source_kind", "A new source needs its kind.")
+        for name, message in rules.evidence_problems(
+            document_kind=self.document_kind,
+            quote=data.get("quote", ""),
+            locator=data.get("locator", ""),
+        ).items():
+            self.add_error(name, message)
         quote = data.get("quote")
-        if quote and self.document_text:
+        if quote and self.document_text and not self.has_error("quote"):
             problem = rules.quote_problem(quote, self.document_text)
             if problem:
                 self.add_error("quote", problem)
@@ -233,8 +258,7 @@ class LogFigureForm(forms.Form):
 
 def reading_of(parsed: figures.Figure) -> str:
     """Return how a parsed figure reads: “Range: 10,000 to 12,000”."""
-    label = Assertion.Kind(parsed.kind).label
-    return f"{label}: {figures.describe_interval(parsed.kind, parsed.low, parsed.high)}"
+    return wording.interpretation(parsed.kind, parsed.low, parsed.high)
 
 
 LogFigureFormSet = forms.formset_factory(LogFigureForm, extra=4, max_num=50)

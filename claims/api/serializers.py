@@ -4,7 +4,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from claims.domain import wording
+from claims.domain import vocabulary, wording
 from claims.domain.figures import plain_number
 from claims.models import Assertion, Claim, Discrepancy, Translation
 from sources.models import Document, DocumentFile, Source
@@ -116,11 +116,13 @@ class StepFigureSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     figure = serializers.CharField()
     source_name = serializers.CharField()
-    kind = serializers.CharField()
+    kind = serializers.ChoiceField(choices=vocabulary.FIGURE_KINDS)
     low = FigureField()
     high = FigureField()
     stated_on = serializers.DateField()
-    date_precision = serializers.CharField(source="precision")
+    date_precision = serializers.ChoiceField(
+        choices=vocabulary.DATE_PRECISIONS, source="precision"
+    )
 
 
 class EvolutionStepSerializer(serializers.Serializer):
@@ -139,7 +141,9 @@ class EvolutionStepSerializer(serializers.Serializer):
 class ClaimDetailSerializer(ClaimSerializer):
     """A claim with its current estimates, spread and evolution."""
 
-    status = serializers.CharField(source="state.summary.status")
+    status = serializers.ChoiceField(
+        choices=vocabulary.CLAIM_STATUSES, source="state.summary.status"
+    )
     overlaps = serializers.BooleanField(source="state.summary.overlaps")
     independent_groups = serializers.IntegerField(
         source="state.summary.independent_groups"

@@ -8,10 +8,10 @@ from rest_framework import viewsets
 from claims import selectors
 from claims.api import serializers
 from claims.api.pagination import NewestFirst
+from claims.domain import vocabulary
 from claims.filters import AssertionFilter, ClaimFilter
 from claims.http_cache import conditional, site_stamp_of, sources_stamp
 from claims.models import Assertion, Claim, Discrepancy
-from claims.review import states as review
 from sources.filters import SourceFilter
 from sources.models import Source
 
@@ -87,7 +87,7 @@ class SourceViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
 class DiscrepancyViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
     queryset = (
         Discrepancy.objects.live()
-        .filter(state__in=review.JUDGEMENTS)
+        .filter(state__in=vocabulary.JUDGEMENTS)
         .with_related()
         .prefetch_related(
             *(

@@ -55,34 +55,33 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-# The stored values of the interval kinds of claims/domain/figures.py (never renamed).
-EXACT = "exact"
-APPROXIMATE = "approximate"
-AT_LEAST = "at_least"
-AT_MOST = "at_most"
-RANGE = "range"
-QUALITATIVE = "qualitative"
+# The stored values of the figure kinds and date precisions, the editors' judgements,
+# a claim's statuses and the default threshold: claims/domain/vocabulary.py. Those
+# imported as themselves are not used here, only passed on to this module's callers.
+from claims.domain.dates import DAY
+from claims.domain.dates import MONTH as MONTH
+from claims.domain.dates import YEAR as YEAR
+from claims.domain.figures import (
+    APPROXIMATE,
+    AT_LEAST,
+    AT_MOST,
+    EXACT,
+    QUALITATIVE,
+)
+from claims.domain.figures import RANGE as RANGE
+from claims.domain.vocabulary import (
+    CLOSE,
+    CORROBORATED,
+    EXPLAINED,
+    NO_DATA,
+    RESOLVED,
+    SINGLE_SOURCE,
+    UNDER_REVIEW,
+)
+from claims.domain.vocabulary import DEFAULT_DISCREPANCY_RATIO as DEFAULT_THRESHOLD
+from claims.domain.vocabulary import DISMISSED as DISMISSED
+from claims.domain.vocabulary import JUDGEMENTS as JUDGED
 
-# Date precisions of Assertion.date_precision.
-DAY = "day"
-MONTH = "month"
-YEAR = "year"
-
-# Editors' judgements (claims/review.py): a pair judged so is not reopened.
-EXPLAINED = "explained"
-RESOLVED = "resolved"
-DISMISSED = "dismissed"
-JUDGED = (EXPLAINED, RESOLVED, DISMISSED)
-
-# Statuses of a claim, from the figures and the editors' judgements.
-NO_DATA = "no-data"
-SINGLE_SOURCE = "single-source"
-CORROBORATED = "corroborated"
-CLOSE = "close"  # the estimates do not overlap, but no pair reaches the threshold
-UNDER_REVIEW = "under-review"  # an open discrepancy: editors have not judged it yet
-# EXPLAINED, RESOLVED and DISMISSED: every conflict is judged; the widest one's state.
-
-DEFAULT_THRESHOLD = Decimal("1.5")
 EVOLUTION_TOLERANCE = Decimal("1.25")
 # Figures of different sources this close in time are one step of the evolution, a
 # spread at that time. Three days, not a week: on the troop claim South Korea's 1,500

@@ -14,8 +14,8 @@ import re
 from datetime import date
 from decimal import Decimal
 
-from claims.domain import dates, figures
-from sources import validators
+from claims.domain import dates, figures, vocabulary
+from sources import text as source_text
 
 MESSAGES = {
     "bounds_kind": "The bounds do not fit the kind: “at least” has only a lower "
@@ -29,7 +29,7 @@ MESSAGES = {
     "quote_nearest": "Nearest passage: “{passage}” — differs at “{document}” "
     "(the quote has “{quote}”).",
     "self_relay": "A source cannot relay its own statement.",
-    "date_range": validators.DATE_RANGE,
+    "date_range": source_text.DATE_RANGE,
     "kind_needed": "Choose a kind when you set the interpretation by hand.",
     "quote_needed": "A figure from {kind} needs its quote: the sentence that states "
     "it, copied verbatim.",
@@ -38,38 +38,12 @@ MESSAGES = {
     "zh-Hant or pt-BR.",
 }
 
-# The evidence an assertion carries, by its document's kind (the values of
-# sources.models.DocumentKind; issue 19). Text kinds need the verbatim quote; a data
-# set, a video and an image need a locator, and their quote may be empty. An
-# assertion without a document is held to the rule of an article.
-QUOTE, LOCATOR = "quote", "locator"
-EVIDENCE = {
-    "article": QUOTE,
-    "report": QUOTE,
-    "transcript": QUOTE,
-    "social_post": QUOTE,
-    "statement": QUOTE,
-    "dataset": LOCATOR,
-    "video": LOCATOR,
-    "image": LOCATOR,
-}
-KIND_NAMES = {
-    "article": "an article",
-    "report": "a report",
-    "transcript": "a transcript",
-    "social_post": "a social media post",
-    "statement": "a statement",
-    "dataset": "a data set",
-    "video": "a video",
-    "image": "an image",
-}
-# What a locator names, by kind: the convention README.md documents.
-LOCATOR_HINTS = {
-    "dataset": "the file or table, the row key and the field, as in "
-    "“russia_losses_equipment.json, date=2022-03-01, field=tank”",
-    "video": "the timestamp where the figure is stated, as in “00:12:34”",
-    "image": "where in the image the figure is shown, as in “caption, lower left”",
-}
+# The evidence an assertion carries, by its document's kind
+# (claims/domain/vocabulary.py).
+QUOTE, LOCATOR = vocabulary.QUOTE, vocabulary.LOCATOR
+EVIDENCE = vocabulary.EVIDENCE
+KIND_NAMES = vocabulary.DOCUMENT_KIND_NAMES
+LOCATOR_HINTS = vocabulary.LOCATOR_HINTS
 # A BCP 47 tag as researchers write them: a language (2-3 letters), then an optional
 # script (4 letters), region (2 letters or 3 digits) and variants. Not the full
 # grammar (no extensions or grandfathered tags): a typo check, not a registry.
@@ -102,13 +76,13 @@ def bounds_problems(kind: str, low: Decimal | None, high: Decimal | None) -> dic
 
 def date_problems(field: str, day: date | None, *, today: date) -> dict:
     """A statement or publication lies between 1800 and today."""
-    problem = validators.date_problem(day, today=today)
+    problem = source_text.date_problem(day, today=today)
     return {field: problem} if problem else {}
 
 
 def text_problems(field: str, text: str) -> dict:
     """A name or title holds no control or direction-override character."""
-    problem = validators.text_problem(text)
+    problem = source_text.text_problem(text)
     return {field: problem} if problem else {}
 
 
@@ -123,8 +97,8 @@ def evidence_problems(*, document_kind: str, quote: str, locator: str) -> dict:
     """Check that an assertion carries the evidence its document's kind needs: a
     quote from a text kind, a locator from a data set, video or image; never
     neither."""
-    kind = document_kind or "article"
-    needed = EVIDENCE.get(kind, QUOTE)
+    kind = document_kind or vocabulary.DEFAULT_DOCUMENT_KIND
+    needed = vocabulary.evidence_needed(kind)
     name = KIND_NAMES.get(kind, "a document")
     if needed == QUOTE and not quote.strip():
         return {"quote": MESSAGES["quote_needed"].format(kind=name)}
@@ -146,15 +120,23 @@ def assertion_problems(
     source_id: int | None,
     relayed_by_id: int | None,
     today: date,
-    document_kind: str = "article",
+    document_kind: str = vocabulary.DEFAULT_DOCUMENT_KIND,
     locator: str = "",
     quote_language: str = "en",
+    counts: bool = True,
 ) -> dict:
-    """Check the rules that reach beyond one field of an assertion."""
+    """Check the rules that reach beyond one field of an assertion.
+
+    A row that no longer `counts` (retracted) is kept on record as it was: the
+    rules that tie it to its document (evidence, date, quote) no longer apply, so
+    a stranded figure can always be retracted."""
     problems = date_problems("stated_on", stated_on, today=today)
-    problems |= evidence_problems(
-        document_kind=document_kind, quote=quote, locator=locator
-    )
+    if not counts:
+        published_on, document_text = None, ""
+    else:
+        problems |= evidence_problems(
+            document_kind=document_kind, quote=quote, locator=locator
+        )
     if language_problem(quote_language):
         problems["quote_language"] = language_problem(quote_language)
     if stated_on and published_on and stated_on > published_on:

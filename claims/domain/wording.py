@@ -22,22 +22,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from claims.domain.dates import StatedDate
+from claims.domain import vocabulary
+from claims.domain.dates import DAY, MONTH, YEAR, StatedDate
 from claims.domain.divergence import (
-    APPROXIMATE,
-    CLOSE,
-    CORROBORATED,
-    DAY,
-    DISMISSED,
-    EXPLAINED,
-    MONTH,
-    NO_DATA,
-    QUALITATIVE,
-    RESOLVED,
-    SINGLE_SOURCE,
     TWO_PLACES,
-    UNDER_REVIEW,
-    YEAR,
     Conflict,
     Judgement,
     Point,
@@ -45,30 +33,25 @@ from claims.domain.divergence import (
     Summary,
     pair_ratio,
 )
+from claims.domain.figures import APPROXIMATE, QUALITATIVE, describe_interval
+from claims.domain.vocabulary import (
+    CLOSE,
+    CORROBORATED,
+    DISMISSED,
+    EXPLAINED,
+    NO_DATA,
+    SINGLE_SOURCE,
+    UNDER_REVIEW,
+)
 
 Names = Mapping[int, str]
 
-# The words for each status, for badges: the queue and the claim page use these.
-STATUS_LABELS = {
-    NO_DATA: "No figures yet",
-    SINGLE_SOURCE: "Single source",
-    CORROBORATED: "Corroborated",
-    CLOSE: "Close, not overlapping",
-    UNDER_REVIEW: "Under review",
-    EXPLAINED: "Explained by editors",
-    RESOLVED: "Resolved by editors",
-    DISMISSED: "Not a real conflict",
-}
+# The words for each status, for badges: the queue and the claim page use these
+# (claims/domain/vocabulary.py).
+STATUS_LABELS = vocabulary.CLAIM_STATUS_LABELS
 
-# Discrepancy.state (claims/review.py) in the same words as the claim's status.
-DISCREPANCY_LABELS = {
-    "open": STATUS_LABELS[UNDER_REVIEW],
-    "under_review": STATUS_LABELS[UNDER_REVIEW],
-    EXPLAINED: STATUS_LABELS[EXPLAINED],
-    RESOLVED: STATUS_LABELS[RESOLVED],
-    DISMISSED: STATUS_LABELS[DISMISSED],
-    "superseded": "Superseded",
-}
+# Discrepancy.state in the same words as the claim's status.
+DISCREPANCY_LABELS = vocabulary.DISCREPANCY_READER_LABELS
 
 ARROW = " → "
 DASH = "–"
@@ -161,6 +144,13 @@ def source_name(point: Point, names: Names | None = None) -> str:
 def quoted(point: Point, names: Names | None = None) -> str:
     """Return a figure as stated, with its source: “more than 50,000” (organisers)."""
     return f"“{point.figure}” ({source_name(point, names)})"
+
+
+def interpretation(kind: str, low: Decimal | None, high: Decimal | None) -> str:
+    """Return how a figure reads as an interval, its kind's label first:
+    “Range: 10,000 to 12,000”."""
+    label = vocabulary.FIGURE_KIND_LABELS[kind]
+    return f"{label}: {describe_interval(kind, low, high)}"
 
 
 def reading(point: Point) -> str:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from claims.domain import figures, rules
+from claims.domain import dates, figures, rules, vocabulary
 from sources import validators
 
 REQUIRED = (
@@ -52,26 +52,15 @@ COLUMNS = REQUIRED + OPTIONAL  # the order exports write
 # The quote is not among them: whether a row needs one depends on its document's kind
 # (claims/domain/rules.py, evidence_problems), which the import applies.
 MUST_HAVE_VALUE = ("claim", "unit", "topic", "source", "stated_on", "figure")
-MAX_LENGTHS = {
-    "claim": 300,
-    "unit": 50,
-    "topic": 200,
-    "source": 200,
-    "relayed_by": 200,
-    "figure": 200,
-    "document_title": 500,
-    "document_url": 1000,
-    "locator": 500,
-    "quote_language": 35,
-    "translation_language": 35,
-    "translated_by": 200,
-}
-DOCUMENT_KINDS = tuple(rules.EVIDENCE)
+# The limits, kinds and precisions are claims/domain/vocabulary.py's.
+MAX_LENGTHS = vocabulary.CSV_MAX_LENGTHS
+DOCUMENT_KINDS = vocabulary.DOCUMENT_KINDS
+FIGURE_KINDS = figures.KINDS
 # `translated_by` says how a translation was made: "source" (or empty) when the
 # source gave it, "machine: <tool>" for a machine translation, else the person's name.
 MACHINE_PREFIX = "machine:"
 RELIABILITY = ("A", "B", "C", "D", "E", "F")
-PRECISIONS = ("day", "month", "year")
+PRECISIONS = dates.PRECISIONS
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 # Names and titles: no control or direction-override characters (sources/validators).
 NAMES = (
@@ -305,7 +294,7 @@ def _read_row(
     if values["document_published_on"]:
         try:
             published_on, day_precision = parse_date(values["document_published_on"])
-            if day_precision != "day":
+            if day_precision != dates.DAY:
                 raise ValueError("give the full date, YYYY-MM-DD")
         except ValueError as error:
             fail("document_published_on", str(error))
@@ -438,8 +427,8 @@ def _read_override(values: dict, parsed, fail) -> dict:
                 bounds[name] = Decimal(values[name].replace(",", ""))
             except InvalidOperation:
                 fail(name, f"“{values[name]}” is not a number")
-    if values["kind"] not in figures.KINDS:
-        fail("kind", f"use one of {', '.join(figures.KINDS)}")
+    if values["kind"] not in FIGURE_KINDS:
+        fail("kind", f"use one of {', '.join(FIGURE_KINDS)}")
         return {}
     if parsed is None:
         return {}
@@ -463,19 +452,19 @@ def parse_date(text: str) -> tuple[date, str]:
     year, month, day = match.groups()
     try:
         if day:
-            return date(int(year), int(month), int(day)), "day"
+            return date(int(year), int(month), int(day)), dates.DAY
         if month:
-            return date(int(year), int(month), 1), "month"
-        return date(int(year), 1, 1), "year"
+            return date(int(year), int(month), 1), dates.MONTH
+        return date(int(year), 1, 1), dates.YEAR
     except ValueError as error:
         raise ValueError(f"“{text}” is not a date: {error}") from error
 
 
 def format_date(day: date, precision: str) -> str:
     """Return a date as the CSV writes it at its precision."""
-    if precision == "month":
+    if precision == dates.MONTH:
         return f"{day:%Y-%m}"
-    if precision == "year":
+    if precision == dates.YEAR:
         return f"{day:%Y}"
     return day.isoformat()
 

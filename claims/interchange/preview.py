@@ -6,15 +6,14 @@ and shown on its page."""
 
 import difflib
 
-from claims.domain import figures
-from claims.models import Assertion, Claim
+from claims.domain import figures, wording
+from claims.models import Claim
 from sources.models import Source, SourceAlias
 
 
 def reading_of(parsed: figures.Figure) -> str:
     """Return how a parsed figure reads: “Range: 10,000 to 12,000”."""
-    label = Assertion.Kind(parsed.kind).label
-    return f"{label}: {figures.describe_interval(parsed.kind, parsed.low, parsed.high)}"
+    return wording.interpretation(parsed.kind, parsed.low, parsed.high)
 
 
 # How alike a new name and a recorded one must be to suggest the recorded one

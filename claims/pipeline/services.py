@@ -41,6 +41,10 @@ def assertion_save(
     if derive_after:
         # Take the claims' locks before reading anything the checks depend on.
         derive.claims_lock(claim_ids=claim_ids)
+    if assertion.document_id is not None:
+        # The document as it stands now, held until this write commits: a change
+        # of its kind, date or text waits, then checks this figure too.
+        assertion.document = source_services.document_lock(pk=assertion.document_id)
     assertion.normalise()
     assertion.full_clean()
     assertion.attention = ""  # it reads again: whatever needed attention is past

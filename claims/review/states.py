@@ -4,19 +4,38 @@ open → under review → explained / resolved / dismissed, each judgement with 
 any judged or open discrepancy can be reopened or taken under review again.
 Superseded is set by detection alone, when the conflict is gone or replaced, and is
 final: a conflict that comes back is a new discrepancy.
+
+The states and their words are claims/domain/vocabulary.py's; this module adds the
+moves.
 """
 
 from django.core.exceptions import ValidationError
 
-OPEN = "open"
-UNDER_REVIEW = "under_review"
-EXPLAINED = "explained"
-RESOLVED = "resolved"
-DISMISSED = "dismissed"
-SUPERSEDED = "superseded"
+from claims.domain.vocabulary import (
+    DISMISSED,
+    EXPLAINED,
+    JUDGEMENTS,
+    OPEN,
+    PENDING,
+    RESOLVED,
+    SUPERSEDED,
+    UNDER_REVIEW,
+)
+from claims.domain.vocabulary import STATE_WORDS as LABELS
 
-PENDING = (OPEN, UNDER_REVIEW)  # readers see these as "under review"
-JUDGEMENTS = (EXPLAINED, RESOLVED, DISMISSED)
+__all__ = [
+    "DISMISSED",
+    "EXPLAINED",
+    "JUDGEMENTS",
+    "LABELS",
+    "OPEN",
+    "PENDING",
+    "RESOLVED",
+    "SUPERSEDED",
+    "TRANSITIONS",
+    "UNDER_REVIEW",
+    "check_transition",
+]
 
 TRANSITIONS = {
     OPEN: (UNDER_REVIEW, EXPLAINED, RESOLVED, DISMISSED),
@@ -25,15 +44,6 @@ TRANSITIONS = {
     RESOLVED: (OPEN, UNDER_REVIEW, EXPLAINED, DISMISSED),
     DISMISSED: (OPEN, UNDER_REVIEW, EXPLAINED, RESOLVED),
     SUPERSEDED: (),
-}
-
-LABELS = {
-    OPEN: "open",
-    UNDER_REVIEW: "under review",
-    EXPLAINED: "explained",
-    RESOLVED: "resolved",
-    DISMISSED: "dismissed",
-    SUPERSEDED: "superseded",
 }
 
 

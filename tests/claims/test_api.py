@@ -44,7 +44,7 @@ def test_claim_detail_has_current_estimates_spread_and_evolution(client, seeded)
         "(Ukrainian military intelligence (HUR)), 28–29 Oct",
     ]
     assert claim["evolution"] == " → ".join(steps)
-    assert claim["status"] == "under-review"
+    assert claim["status"] == "under_review"
     assert claim["sentences"]["status_label"] == "Under review"
     assert [step["text"] for step in claim["evolution_steps"]] == [
         step.replace(", 18 Oct)", ", 18 Oct 2024)")

@@ -220,7 +220,7 @@ def test_an_explained_conflict_shows_the_editors_note():
 
 
 def test_queue_and_page_use_the_same_words_for_a_state():
-    assert wording.DISCREPANCY_LABELS["open"] == wording.STATUS_LABELS["under-review"]
+    assert wording.DISCREPANCY_LABELS["open"] == wording.STATUS_LABELS["under_review"]
     assert wording.DISCREPANCY_LABELS[DISMISSED] == wording.STATUS_LABELS[DISMISSED]
 
 

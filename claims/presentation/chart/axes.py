@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from claims.domain.dates import StatedDate
+from claims.domain.dates import MONTH, YEAR, StatedDate
 
 LINEAR = "linear"
 LOG = "log"
@@ -93,9 +93,9 @@ def _unit_x(axis: DateAxis, day: date) -> Decimal:
 
 def period(day: date, precision: str) -> tuple[date, date]:
     """Return the first and last day a date of `precision` stands for."""
-    if precision == "month":
+    if precision == MONTH:
         return day, day.replace(day=calendar.monthrange(day.year, day.month)[1])
-    if precision == "year":
+    if precision == YEAR:
         return day, day.replace(month=12, day=31)
     return day, day
 

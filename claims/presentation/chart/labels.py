@@ -9,7 +9,16 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from claims.domain.dates import MONTH, YEAR
 from claims.domain.divergence import Point
+from claims.domain.figures import (  # the kinds of figure
+    APPROXIMATE,
+    AT_LEAST,
+    AT_MOST,
+    EXACT,
+    QUALITATIVE,
+    RANGE,
+)
 from claims.presentation.chart.axes import (
     HEIGHT,
     MAX_WIDTH,
@@ -24,15 +33,6 @@ from claims.presentation.chart.axes import (
 if TYPE_CHECKING:  # layout.py imports this module; the types are for reading only
     from claims.presentation.chart.layout import Mark, Series
 
-
-# The kinds of figure (claims/domain/figures/ stores these values and never renames
-# them).
-EXACT = "exact"
-APPROXIMATE = "approximate"
-AT_LEAST = "at_least"
-AT_MOST = "at_most"
-RANGE = "range"
-QUALITATIVE = "qualitative"
 
 FONT_SIZE = 12  # every text; ≥ 11 px at any width, since text never scales
 LINE_HEIGHT = 14
@@ -238,7 +238,7 @@ def _marker(p, mark, axis, end, y_of, styles, highlighted) -> Marker:
         colour=styles[p.source_id][0],
         title=_title(mark, start),
         point_id=p.id,
-        spans_period=mark.precision in ("month", "year"),
+        spans_period=mark.precision in (MONTH, YEAR),
         highlighted=highlighted,
     )
 

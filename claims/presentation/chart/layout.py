@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from claims.domain.dates import DAY
 from claims.domain.divergence import Point, visible
 from claims.presentation.chart.axes import (
     HEIGHT,
@@ -87,7 +88,7 @@ class Mark:
 
     point: Point
     source_name: str
-    precision: str = "day"  # day, month or year
+    precision: str = DAY  # DAY, MONTH or YEAR
     quote: str = ""
     short_name: str = ""  # for the end label; derived from source_name when empty
 
@@ -401,7 +402,7 @@ def _legend(chart: Timeline, points, by_id) -> list[LegendEntry]:
             "line", "Line: the source's latest figure, carried forward until it changes"
         )
     )
-    if any(by_id[p.id].precision != "day" for p in points):
+    if any(by_id[p.id].precision != DAY for p in points):
         entries.append(
             LegendEntry(
                 "period",
