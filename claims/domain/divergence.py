@@ -387,37 +387,6 @@ def pair_ratio(a: Point, b: Point) -> Decimal | None:
     return None if exact is None else _two_places(exact)
 
 
-def open_discrepancy(
-    points: Iterable[Point],
-    *,
-    judged: Judgements | None = None,
-    threshold: Decimal = DEFAULT_THRESHOLD,
-    as_of: date | None = None,
-) -> Conflict | None:
-    """Return the claim's one open discrepancy: the widest conflict between figures
-    that are not vague whose pair is not judged, else the widest such vague-term
-    conflict; None when every conflict is judged or there is none."""
-    return _discrepancy(current_estimates(points, as_of), judged or {}, threshold)[0]
-
-
-def conflicts(
-    points: Iterable[Point],
-    *,
-    threshold: Decimal = DEFAULT_THRESHOLD,
-    as_of: date | None = None,
-) -> list[Conflict]:
-    """Return every conflict among the current estimates, widest first (quadratic:
-    for review pages and tests, not for detection)."""
-    estimates = current_estimates(points, as_of)
-    found = []
-    for i, a in enumerate(estimates):
-        for b in estimates[i + 1 :]:
-            conflict = _conflict(a, b)
-            if conflict is not None and conflict.ratio >= threshold:
-                found.append(conflict)
-    return sorted(found, key=_conflict_key, reverse=True)
-
-
 def judgement_for(judged: Judgements, conflict: Conflict) -> Judgement | None:
     """Return the judgement that still applies to the conflict's pair, if any."""
     low, high = conflict.low, conflict.high

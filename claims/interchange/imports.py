@@ -26,6 +26,7 @@ from claims.models import Assertion, Claim, Topic, Translation
 from claims.pipeline import services
 from sources import services as source_services
 from sources.models import Document, Source, SourceAlias, SourceKind
+from sources.names import name_key
 
 BATCH = 5000
 
@@ -156,10 +157,12 @@ class _Importer:
     # Resolution, before any write.
 
     def _load_existing(self) -> None:
+        # Sources are found as SourceQuerySet.matching finds them (sources/names.py,
+        # name_key), by name or alias, for the whole file at once.
         topic_names = {row.topic.lower() for row in self.rows}
         claim_titles = {row.claim.lower() for row in self.rows}
-        source_names = {row.source.lower() for row in self.rows} | {
-            row.relayed_by.lower() for row in self.rows if row.relayed_by
+        source_names = {name_key(row.source) for row in self.rows} | {
+            name_key(row.relayed_by) for row in self.rows if row.relayed_by
         }
         self.topics = {
             t.name.lower(): t
@@ -173,11 +176,11 @@ class _Importer:
         }
         self.sources = {}
         for source in Source.objects.only("pk", "name", "slug"):
-            if source.name.lower() in source_names:
-                self.sources[source.name.lower()] = source
+            if name_key(source.name) in source_names:
+                self.sources[name_key(source.name)] = source
         for alias in SourceAlias.objects.select_related("source"):
-            if alias.name.lower() in source_names:
-                self.sources.setdefault(alias.name.lower(), alias.source)
+            if name_key(alias.name) in source_names:
+                self.sources.setdefault(name_key(alias.name), alias.source)
         urls = {row.document_url for row in self.rows if row.document_url}
         titles = {row.document_title.lower() for row in self.rows if row.document_title}
         self.documents_by_url = {
@@ -313,7 +316,7 @@ class _Importer:
         key = (claim.pk, source.pk, row.stated_on, row.figure.text)
         file_key = (
             row.claim.lower(),
-            source.name.lower(),
+            name_key(source.name),
             row.stated_on,
             row.figure.text,
         )
@@ -324,7 +327,7 @@ class _Importer:
         return row, claim, source, relay, document
 
     def _source(self, row, name: str, column: str, kind: str):
-        found = self.sources.get(name.lower()) or self.new_sources.get(name.lower())
+        found = self.sources.get(name_key(name)) or self.new_sources.get(name_key(name))
         if found is not None:
             return found
         if not kind:
@@ -337,7 +340,7 @@ class _Importer:
             return None
         source = Source(name=name, kind=kind, reliability=row.reliability or None)
         columns = {**SOURCE_COLUMNS, "name": column}
-        self.new_sources[name.lower()] = self._validated(row, source, columns)
+        self.new_sources[name_key(name)] = self._validated(row, source, columns)
         return source
 
     def _document(self, row):
@@ -396,7 +399,7 @@ class _Importer:
             sources=len(self.new_sources),
             documents=len(self.new_documents),
         )
-        named = {r.source.lower() for r in self.rows}
+        named = {name_key(r.source) for r in self.rows}
         skipped["sources"] = len(named) - len(
             [n for n in self.new_sources if n in named]
         )

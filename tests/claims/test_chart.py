@@ -20,7 +20,6 @@ from claims.presentation.chart import (
     PLOT_TOP,
     Mark,
     compact_number,
-    label_boxes,
     layout_sparkline,
     layout_timeline,
     period,
@@ -28,6 +27,7 @@ from claims.presentation.chart import (
     source_colours,
     unit_label,
 )
+from tests.support.chart import label_boxes
 from tests.support.colour import (
     ciede2000,
     colour_difference,

@@ -21,15 +21,14 @@ from claims.domain.divergence import (
     Judgement,
     Point,
     compare,
-    conflicts,
     current_estimates,
     evolution,
-    open_discrepancy,
     overlap,
     pair_ratio,
     revisions,
     summarise,
 )
+from tests.support.divergence import conflicts, open_discrepancy
 
 OCT = date(2024, 10, 1)
 ROOT = Path(__file__).resolve().parents[2]

@@ -27,7 +27,6 @@ from claims.domain.figures import (
     RANGE,
     Figure,
     FigureError,
-    ParsedFigure,
     check_bound,
     describe_interval,
     format_number,
@@ -535,10 +534,6 @@ def test_currency_is_recorded(text, currency):
 )
 def test_qualifier_records_the_words_that_set_the_kind(text, qualifier):
     assert parse_figure(text).qualifier == qualifier
-
-
-def test_parsed_figure_is_the_figure_class():
-    assert ParsedFigure is Figure
 
 
 @pytest.mark.parametrize(

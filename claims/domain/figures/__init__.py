@@ -108,7 +108,6 @@ from claims.domain.figures.lexicon import (
 from claims.domain.figures.result import (
     Figure,
     FigureError,
-    ParsedFigure,
     check_bound,
     describe_interval,
     format_number,
@@ -146,7 +145,6 @@ __all__ = [
     "MAX_LENGTH",
     "PLURAL_MAGNITUDES",
     "PLURAL_TERMS",
-    "ParsedFigure",
     "QUALITATIVE",
     "QUALITATIVE_TERMS",
     "RANGE",

@@ -62,10 +62,6 @@ class Figure:
             raise FigureError(f"low {self.low} is above high {self.high}", "bounds")
 
 
-# The name the issue tracker and newer callers use.
-ParsedFigure = Figure
-
-
 def check_bound(value: Decimal | int | str, *, label: str = "") -> None:
     """Raise FigureError unless `value` is a figure the database can hold.
 

@@ -78,7 +78,6 @@ from claims.presentation.chart.labels import (
     SPREAD_LIMIT,
     Box,
     Marker,
-    label_boxes,
     short_name,
 )
 from claims.presentation.chart.layout import (
@@ -156,7 +155,6 @@ __all__ = [
     "X_END",
     "X_START",
     "compact_number",
-    "label_boxes",
     "layout_sparkline",
     "layout_timeline",
     "period",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
@@ -262,11 +261,6 @@ def _spread_labels(drafts: list[Series], gap: int = 4) -> list[Series]:
         replace(s, label_y=top + FONT_SIZE - 2)
         for s, top in zip(order, tops, strict=True)
     ]
-
-
-def label_boxes(series: Sequence[Series]) -> list[tuple[int, int]]:
-    """Return each end label's top and bottom pixel, for checks."""
-    return [(s.label_top, s.label_bottom) for s in series]
 
 
 def _wrap(text: str, max_lines: int, truncate: bool) -> list[str]:

@@ -1,0 +1,145 @@
+"""Issue 22's write paths under two people at once, over real database connections:
+a document's kind changed while a researcher cites it, and an editor judging while
+a researcher adds a figure. Whatever the order the database gives them, no figure
+is stranded and the stored state is what a recomputation gives.
+
+PostgreSQL serialises them on the document's and the claim's rows; SQLite queues
+writers with IMMEDIATE transactions on a file test database (settings)."""
+
+import datetime
+import threading
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+
+from claims.models import Assertion, Claim, Discrepancy
+from claims.pipeline import derive, services
+from claims.review import services as review_services
+from sources import services as source_services
+from sources.models import Document
+from tests.factories import ClaimFactory, DocumentFactory, SourceFactory, UserFactory
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+ROUNDS = 8
+
+
+def together(*writes) -> list[str]:
+    """Run the writes at the same moment, each on its own connection; return what
+    each did: "ok", or the refusal's class name."""
+    outcomes: list[str] = []
+    start = threading.Barrier(len(writes))
+
+    def run(write) -> None:
+        try:
+            start.wait(timeout=60)
+            write()
+            outcomes.append("ok")
+        except ValidationError:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(w,)) for w in writes]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
+
+
+def test_a_kind_change_and_a_quoted_figure_at_once_never_strand_it():
+    claim = ClaimFactory()
+    source = SourceFactory()
+    for round_ in range(ROUNDS):
+        document = DocumentFactory(
+            kind="article",
+            text="Officials said 3,000 troops had arrived.",
+            published_on=datetime.date(2024, 10, 28),
+        )
+
+        def cite(document=document, round_=round_):
+            services.assertion_create(
+                claim=claim,
+                source=source,
+                document=Document.objects.get(pk=document.pk),
+                stated_on=datetime.date(2024, 10, 1 + round_),
+                figure="3,000",
+                quote="3,000 troops",
+            )
+
+        def make_dataset(document=document):
+            row = Document.objects.get(pk=document.pk)
+            row.kind = "dataset"
+            source_services.document_save(document=row)
+
+        outcomes = together(cite, make_dataset)
+
+        document.refresh_from_db()
+        cited = Assertion.objects.not_retracted().filter(document=document)
+        # One of them went first; the other saw it and was refused, or had
+        # nothing to break.
+        assert not (document.kind == "dataset" and cited.filter(locator="").exists())
+        assert outcomes.count("ok") >= 1
+
+
+def test_a_judgement_and_a_new_figure_at_once_leave_derived_state_true():
+    editor = UserFactory(is_staff=True)
+    editor.groups.add(Group.objects.get(name="Editors"))
+    claim = ClaimFactory()
+    services.assertion_create(
+        claim=claim,
+        source=SourceFactory(),
+        stated_on=datetime.date(2024, 10, 1),
+        figure="1,000",
+        quote="1,000",
+    )
+    services.assertion_create(
+        claim=claim,
+        source=SourceFactory(),
+        stated_on=datetime.date(2024, 10, 2),
+        figure="9,000",
+        quote="9,000",
+    )
+    for round_ in range(ROUNDS):
+        pending = Discrepancy.objects.pending().filter(claim=claim).first()
+
+        def judge(pending=pending):
+            if pending is not None:
+                review_services.discrepancy_judge(
+                    discrepancy=pending,
+                    state="dismissed",
+                    note="Judged.",
+                    user=editor,
+                )
+
+        def add(round_=round_):
+            services.assertion_create(
+                claim=claim,
+                source=SourceFactory(),
+                stated_on=datetime.date(2024, 10, 3 + round_),
+                figure=f"{20_000 + round_ * 10_000:,}",
+                quote="A new figure.",
+            )
+
+        together(judge, add)
+
+        stored = _state(claim)
+        with transaction.atomic():
+            derive.claims_derive(claim_ids=[claim.pk])
+            recomputed = _state(claim)
+            transaction.set_rollback(True)
+        assert stored == recomputed
+        assert Discrepancy.objects.pending().filter(claim=claim).count() <= 1
+
+
+def _state(claim) -> tuple:
+    claim = Claim.objects.get(pk=claim.pk)
+    live = sorted(
+        Discrepancy.objects.live()
+        .filter(claim=claim)
+        .values_list("state", "assertion_low_id", "assertion_high_id")
+    )
+    return claim.assertion_count, claim.current_low, claim.current_high, live
