@@ -63,7 +63,8 @@ KIND_NAMES = {
     "video": "a video",
     "image": "an image",
 }
-# What a locator names, by kind: the convention README.md documents.
+# What a locator names, by kind: the convention docs/researchers.md documents
+# ("Evidence").
 LOCATOR_HINTS = {
     "dataset": "the file or table, the row key and the field, as in "
     "“russia_losses_equipment.json, date=2022-03-01, field=tank”",
