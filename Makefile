@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 # Local development and tests run with debug settings; production sets its own
-# environment (README.md, "Configuration").
+# environment (docs/operations.md, "Configuration").
 export DJANGO_DEBUG ?= 1
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -65,7 +65,7 @@ bench: $(VENV)/.dev
 	$(BIN)/python bench/run.py $(ARGS)
 
 # Back up the configured database to one file (BACKUP=path, else backups/...), and
-# replace the database's contents with such a file. README.md, "Backups".
+# replace the database's contents with such a file. docs/operations.md, "Backups".
 backup: $(VENV)/.runtime
 	$(BIN)/python scripts/backup.py $(if $(BACKUP),--output "$(BACKUP)")
 

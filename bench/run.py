@@ -1,4 +1,4 @@
-"""The performance benchmark behind `make bench` (README, "Performance").
+"""The performance benchmark behind `make bench` (docs/performance.md).
 
 On a scratch PostgreSQL database it measures the app at two data sizes, so that flat
 growth shows. First the synthetic set (10,000 claims, 250,000 assertions, 2,000

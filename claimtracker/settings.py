@@ -2,7 +2,7 @@
 
 Development defaults are safe: with no environment at all, debug is off and start-up
 stops until DJANGO_SECRET_KEY is set. `make run` and `make test` set DJANGO_DEBUG=1.
-Every variable read here is listed in README.md, "Configuration".
+Every variable read here is listed in docs/operations.md, "Configuration".
 """
 
 import os
@@ -79,8 +79,9 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "axes",
-    # Background jobs (README, "Background jobs"): Django's tasks API through the
-    # backport, and its database queue, which needs no broker on either engine.
+    # Background jobs (docs/operations.md, "Background jobs"): Django's tasks API
+    # through the backport, and its database queue, which needs no broker on either
+    # engine.
     "django_tasks",
     "django_tasks_db",
     "sources",
@@ -95,8 +96,8 @@ MIDDLEWARE = [
     # cookie) carries the policy too.
     "csp.middleware.CSPMiddleware",
     # Compresses pages, JSON, CSV and feeds (whitenoise serves static files
-    # precompressed, before this). It pads each response against BREACH: README.md,
-    # "Compression".
+    # precompressed, before this). It pads each response against BREACH:
+    # docs/scaling.md, "Compression".
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -111,8 +112,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-# django-axes counts failed logins before Django checks the password (README.md,
-# "Security").
+# django-axes counts failed logins before Django checks the password (docs/security.md).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -152,8 +152,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # The embedded default serves a handful of concurrent writers (README, "Two
-    # people at once"): WAL lets readers go on during a write; a write transaction
+    # The embedded default serves a handful of concurrent writers (docs/operations.md,
+    # "Writers at once"): WAL lets readers go on during a write; a write transaction
     # takes the write lock when it begins (IMMEDIATE), so writers queue for it
     # instead of failing half-way with "database is locked"; and a writer waits up
     # to CLAIMTRACKER_SQLITE_TIMEOUT seconds for its turn.
@@ -185,7 +185,7 @@ else:
 
 # How long browsers and shared caches (a CDN, a reverse proxy) may keep an anonymous
 # reader's page, feed, download or API answer, and then serve it stale while they
-# revalidate it with a conditional GET (README.md, "HTTP caching").
+# revalidate it with a conditional GET (docs/scaling.md, "HTTP caching").
 CLAIMTRACKER_HTTP_MAX_AGE = int(os.environ.get("CLAIMTRACKER_HTTP_MAX_AGE", "60"))
 CLAIMTRACKER_HTTP_STALE_WHILE_REVALIDATE = int(
     os.environ.get("CLAIMTRACKER_HTTP_STALE_WHILE_REVALIDATE", "300")
@@ -295,9 +295,10 @@ CLAIMTRACKER_IMPORT_MAX_MB = int(os.environ.get("CLAIMTRACKER_IMPORT_MAX_MB", "2
 # Uploaded import files. No URL serves this folder: only the workers read it.
 MEDIA_ROOT = Path(os.environ.get("CLAIMTRACKER_MEDIA_ROOT", BASE_DIR / "media"))
 
-# Background jobs: one database queue, worked by `manage.py db_worker` (README,
-# "Background jobs"). A running job whose worker has not written its heartbeat for
-# CLAIMTRACKER_JOB_STALE_MINUTES is marked failed by `manage.py sweep_jobs`.
+# Background jobs: one database queue, worked by `manage.py db_worker`
+# (docs/operations.md, "Background jobs"). A running job whose worker has not written
+# its heartbeat for CLAIMTRACKER_JOB_STALE_MINUTES is marked failed by
+# `manage.py sweep_jobs`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 CLAIMTRACKER_JOB_STALE_MINUTES = int(
     os.environ.get("CLAIMTRACKER_JOB_STALE_MINUTES", "10")

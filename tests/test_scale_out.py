@@ -1,6 +1,6 @@
 """Scale-out: two app processes (gunicorn, production settings) on one PostgreSQL
 database and one Redis cache. A write through one is seen at once through the other,
-cached pages and conditional GETs included (README.md, "Scale-out").
+cached pages and conditional GETs included (docs/scaling.md, "Scale-out").
 
 Runs on both CI legs: it brings its own PostgreSQL database (tests/scratch.py) and a
 Redis database of its own, under a key prefix of its own, whatever DATABASE_URL and

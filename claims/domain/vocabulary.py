@@ -130,7 +130,7 @@ DOCUMENT_KIND_NAMES = {
     "image": "an image",
     "statement": "a statement",
 }
-# What a locator names, by kind: the convention README.md documents.
+# What a locator names, by kind: the convention docs/researchers.md documents.
 LOCATOR_HINTS = {
     "dataset": "the file or table, the row key and the field, as in "
     "“russia_losses_equipment.json, date=2022-03-01, field=tank”",

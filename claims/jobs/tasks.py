@@ -10,7 +10,7 @@ connection of its own, once a second: outside the work's transaction, so that ot
 connections see them while the work runs. On PostgreSQL that shows every phase and
 row count as it happens. SQLite has one writer at a time, and the import's write
 transaction holds that lock, so there progress shows up to the write phase and
-again after it (README, "Background jobs").
+again after it (docs/operations.md, "Background jobs").
 
 The work itself stays one transaction: a job that fails, or whose worker dies, leaves
 nothing half-written. `jobs_sweep` marks as failed the running jobs whose heartbeat

@@ -36,7 +36,6 @@ from claims.domain.figures import (
 
 D = Decimal
 ROOT = Path(__file__).resolve().parents[2]
-README_SECTION = Path(__file__).resolve().parent / "data" / "figures_readme.md"
 
 EXACT_CASES = [
     ("1,500", 1500),
@@ -847,15 +846,8 @@ def test_describe_interval(low, high, text):
     assert describe_interval(RANGE, low, high) == text
 
 
-def test_readme_section_lists_every_default_interval():
-    section = README_SECTION.read_text()
+def test_figures_doc_lists_every_default_interval():
+    doc = (ROOT / "docs" / "figures.md").read_text()
 
     for term, (low, high) in PLURAL_TERMS.items():
-        assert f"| {term} | {format_number(low)} | {format_number(high)} |" in section
-
-
-def test_readme_lists_every_default_interval():
-    readme = (ROOT / "README.md").read_text()
-
-    for term, (low, high) in PLURAL_TERMS.items():
-        assert f"| {term} | {format_number(low)} | {format_number(high)} |" in readme
+        assert f"| {term} | {format_number(low)} | {format_number(high)} |" in doc

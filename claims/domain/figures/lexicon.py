@@ -165,7 +165,7 @@ VAGUE_UNITS = {
     "billion": Decimal(1_000_000_000),
 }
 # A plural's low end is its literal minimum: "dozens" is at least two dozen. ACLED
-# codes "dozens" as 12 and "hundreds" as 100 (README, "How figures are read").
+# codes "dozens" as 12 and "hundreds" as 100 (docs/figures.md).
 PLURAL_TERMS = {
     "a handful": (Decimal(2), Decimal(5)),
     "a few": (Decimal(2), Decimal(5)),
@@ -194,6 +194,7 @@ def _build_qualitative_terms() -> dict[str, tuple[Decimal, Decimal]]:
     return terms
 
 
-# Every vague term listed in the README, with its default interval. The parser reads
-# any multiplier with any rising chain of magnitudes, of which these are the usual.
+# Every vague term listed in docs/figures.md, with its default interval. The parser
+# reads any multiplier with any rising chain of magnitudes, of which these are the
+# usual.
 QUALITATIVE_TERMS: dict[str, tuple[Decimal, Decimal]] = _build_qualitative_terms()

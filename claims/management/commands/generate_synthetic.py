@@ -1,4 +1,4 @@
-"""Generate a deterministic synthetic data set for benchmarks (see README, Performance).
+"""Generate a deterministic synthetic data set for benchmarks (see docs/performance.md).
 
 Each run adds a new set; the same --seed gives the same rows (run it on a scratch
 database, such as the one `make bench` creates).

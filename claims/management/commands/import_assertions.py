@@ -11,7 +11,10 @@ from claims.jobs.models import JobKind
 
 
 class Command(BaseCommand):
-    help = "Import assertions from a UTF-8 CSV file (see README, “CSV import”)."
+    help = (
+        "Import assertions from a UTF-8 CSV file "
+        "(see docs/researchers.md, “Importing a CSV file”)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
