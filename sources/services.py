@@ -104,15 +104,13 @@ def document_delete(*, document: Document, user=None) -> None:
     changed.send(sender=Document, sources=[], documents=[document_id])
 
 
-def _bulk_create(model, rows: list, *, user, reason: str, exclude=()) -> list:
+def validated_bulk_create(model, rows: list, *, user, reason: str) -> list:
     """Validate every row (its fields and its own rules, without a query per row:
     the caller has made names and slugs unique), then insert them all with their
     history, naming `user`. A refused row raises ValidationError before anything
     is written."""
     for row in rows:
-        row.full_clean(
-            exclude=list(exclude), validate_unique=False, validate_constraints=False
-        )
+        row.full_clean(validate_unique=False, validate_constraints=False)
     if rows:
         bulk_create_with_history(
             rows,
@@ -127,7 +125,7 @@ def _bulk_create(model, rows: list, *, user, reason: str, exclude=()) -> list:
 @transaction.atomic
 def sources_bulk_create(*, sources: list[Source], user=None, reason: str) -> list:
     """Insert many new sources (an import's), validated, with their history."""
-    _bulk_create(Source, sources, user=user, reason=reason)
+    validated_bulk_create(Source, sources, user=user, reason=reason)
     changed.send(sender=Source, sources=[s.pk for s in sources], documents=[])
     return sources
 
@@ -138,7 +136,7 @@ def documents_bulk_create(*, documents: list[Document], user=None, reason: str):
     for document in documents:
         if document.publisher is not None:
             document.publisher_id = document.publisher.pk
-    _bulk_create(Document, documents, user=user, reason=reason)
+    validated_bulk_create(Document, documents, user=user, reason=reason)
     changed.send(sender=Document, sources=[], documents=[d.pk for d in documents])
     return documents
 

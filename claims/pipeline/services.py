@@ -205,7 +205,9 @@ def assertions_normalise(assertions: list[Assertion], *, documents=None) -> None
 def topics_bulk_create(*, topics: list[Topic], user=None, reason: str) -> list:
     """Insert many new topics (an import's), validated, with their history naming
     `user`. They show on no page until a claim names them."""
-    return _bulk_create(Topic, topics, user=user, reason=reason)
+    return source_services.validated_bulk_create(
+        Topic, topics, user=user, reason=reason
+    )
 
 
 @transaction.atomic
@@ -214,23 +216,9 @@ def claims_bulk_create(*, claims: list[Claim], user=None, reason: str) -> list:
     `user`; their summaries are derived when their assertions are written."""
     for claim in claims:
         claim.topic_id = claim.topic.pk
-    return _bulk_create(Claim, claims, user=user, reason=reason)
-
-
-def _bulk_create(model, rows: list, *, user, reason: str) -> list:
-    """Validate every row (fields and its own rules; the caller has made names and
-    slugs unique, so no query per row), then insert them with their history."""
-    for row in rows:
-        row.full_clean(validate_unique=False, validate_constraints=False)
-    if rows:
-        bulk_create_with_history(
-            rows,
-            model,
-            batch_size=5000,
-            default_user=user,
-            default_change_reason=reason,
-        )
-    return rows
+    return source_services.validated_bulk_create(
+        Claim, claims, user=user, reason=reason
+    )
 
 
 @transaction.atomic
