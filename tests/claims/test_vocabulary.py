@@ -26,6 +26,8 @@ from claims.models import (
     Translation,
 )
 from claims.presentation import chart
+from claims.presentation.chart import axes as chart_axes
+from claims.presentation.chart import labels as chart_labels
 from claims.review import states as review
 from claims.review.filters import DiscrepancyFilter
 from sources import names
@@ -83,7 +85,8 @@ def test_date_precisions_are_the_dates_modules_with_the_vocabularys_labels():
     assert DatePrecision.choices == list(vocabulary.DATE_PRECISIONS)
     assert csvformat.PRECISIONS is dates.PRECISIONS
     assert divergence.DAY is dates.DAY
-    assert chart.MONTH is dates.MONTH
+    assert chart_axes.MONTH is dates.MONTH
+    assert chart_labels.MONTH is dates.MONTH
 
 
 def test_date_precision_choices_of_the_forms_and_the_api_are_the_vocabularys():
