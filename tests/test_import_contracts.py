@@ -128,8 +128,8 @@ def test_an_ignored_import_that_is_gone_fails_the_run(tmp_path):
     imports = project / "claims" / "interchange" / "imports.py"
     imports.write_text(
         imports.read_text().replace(
-            "from claims.jobs.models import ImportLock\n",
-            "ImportLock = None  # planted: the import is gone\n",
+            "from claims.jobs.locks import ImportBusy, import_turn\n",
+            "ImportBusy = import_turn = None  # planted: the import is gone\n",
         )
     )
 
@@ -137,4 +137,4 @@ def test_an_ignored_import_that_is_gone_fails_the_run(tmp_path):
 
     assert result.returncode != 0
     output = result.stdout + result.stderr
-    assert "claims.interchange.imports -> claims.jobs.models" in output, output
+    assert "claims.interchange.imports -> claims.jobs.locks" in output, output

@@ -7,7 +7,7 @@ Every query for readers goes through `Assertion.objects.published()` and
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Count, Q
@@ -47,6 +47,8 @@ class ClaimPage:
     assertions: list[Assertion]
     revision_count: int
     discrepancy: Discrepancy | None = None  # the live one, when viewing today
+    # The editors' standing judgements of other pairs, with their notes, today.
+    judgements: list[Discrepancy] = field(default_factory=list)
     linked_data: dict | None = None  # schema.org JSON-LD for search engines
 
     @property
@@ -114,6 +116,11 @@ def claim_page(
             if judged and (d.assertion_low_id, d.assertion_high_id) == judged.pair
         ]
         discrepancy = candidates[0] if candidates else None
+    judgements = (
+        [d for d in on_record if not d.is_pending and d is not discrepancy]
+        if as_of is None
+        else []
+    )
     return ClaimPage(
         claim=claim,
         as_of=as_of,
@@ -132,6 +139,7 @@ def claim_page(
         assertions=shown,
         revision_count=len(summary.revisions),
         discrepancy=discrepancy,
+        judgements=judgements,
         linked_data=linked_data(claim, shown, summary, site),
     )
 
