@@ -1,7 +1,8 @@
-"""Background jobs with a real worker (`manage.py db_worker`) on scratch databases of
-both engines (tests/scratch.py): an import runs as a job with progress others can
-see, a bad row fails it whole, and a worker killed half-way leaves nothing written
-and its job is failed by the sweep. The 100,000-row run is bench/import_job.py."""
+"""Background jobs with a real worker (`manage.py db_worker`) on scratch databases
+of both engines (tests/support/scratch.py): an import runs as a job with progress
+others can see, a bad row fails it whole, and a worker killed half-way leaves
+nothing written and its job is failed by the sweep. The 100,000-row run is
+bench/import_job.py."""
 
 import contextlib
 import csv
@@ -17,33 +18,20 @@ import psycopg
 import pytest
 
 from claims.interchange.synthetic import synthetic_csv_write
-from tests import scratch
-from tests.test_faults import TABLES, wal_size, writing_has_begun
+from tests.support import scratch
+from tests.support.scratch import TABLES, wal_size, writing_has_begun
+
+# Both engines, in one CI leg: the databases are the test's own, not DATABASE_URL.
+pytestmark = [pytest.mark.process, pytest.mark.engine_independent]
 
 # Rows in the CI runs: large enough that progress shows while the job runs, small
 # enough for well under a minute per engine (bench/import_job.py does 100,000).
 ROWS = 20_000
 
 
-@pytest.fixture(scope="module")
-def templates(tmp_path_factory):
-    made = {}
-
-    def template(engine):
-        if engine not in made:
-            made[engine] = scratch.seeded_template(
-                engine, tmp_path_factory.mktemp(engine)
-            )
-        return made[engine]
-
-    yield template
-    for database in made.values():
-        database.drop()
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
-def database(templates, request):
-    copy = templates(request.param).copy()
+def database(scratch_templates, request):
+    copy = scratch_templates.copy(request.param)
     yield copy
     copy.drop()
 
