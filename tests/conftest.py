@@ -38,16 +38,17 @@ def _uses_database(item) -> tuple[bool, bool]:
     return bool(marker) or "db" in fixtures or transactional, transactional
 
 
-@pytest.hookimpl(trylast=True)
+@pytest.hookimpl(wrapper=True)
 def pytest_collection_modifyitems(config, items):
     """Mark what needs no test database, and run the tests that read the shared demo
     data one after another.
 
     A test that touches neither the test database nor another process is `pure` and,
     like the process tests marked by their modules, `engine_independent`: the same on
-    both engines, so CI runs it in the SQLite leg only (.ci/run). The `seeded` tests
+    both engines, so CI runs it in the SQLite leg only (.ci/run). The marks are set
+    before `-m` selects; the order is set after pytest-django's. The `seeded` tests
     go last among the rolled-back tests, so that the demo data is loaded once and
-    rolled back before any transactional test runs (see `_demo_data`)."""
+    rolled back before any transactional test runs (see SharedDemoData)."""
     rank = {}
     for item in items:
         uses_db, transactional = _uses_database(item)
@@ -60,6 +61,7 @@ def pytest_collection_modifyitems(config, items):
             rank[item] = 1 if "seeded" in item.fixturenames else 0
         else:
             rank[item] = 3
+    yield
     items.sort(key=rank.__getitem__)  # stable: pytest-django's order otherwise
 
 

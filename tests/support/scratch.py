@@ -25,7 +25,7 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SERVER = "postgres://postgres@127.0.0.1:5432"
 STRONG_KEY = "k7#Qm2v!Lr9xTz4pW8sYb3nHc6fJd1gAe5uKo0iMq-Rt_Vw+Zy@X"
 
