@@ -2,7 +2,6 @@ import datetime
 import os
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import DEFAULT_DB_ALIAS, transaction
@@ -14,6 +13,7 @@ from claims.review import services as review_services
 from sources.models import Document, Source, SourceAlias
 from tests.factories import PAYLOAD, TAG, ClaimFactory, TopicFactory, UserFactory
 from tests.support import scratch
+from tests.support.accounts import member
 
 # In CI every property-based test runs the same examples, so a failure can be repeated.
 # `make fuzz` runs the fuzzers deep with a fresh seed instead (docs/development.md).
@@ -146,12 +146,6 @@ def _empty_cache():
     cache.clear()
 
 
-def _member(group_name, **fields):
-    user = UserFactory(is_staff=True, **fields)
-    user.groups.add(Group.objects.get(name=group_name))
-    return user
-
-
 @pytest.fixture(scope="session")
 def _demo_data(django_db_setup, django_db_blocker):
     """Load the demo data set once per session (see SharedDemoData)."""
@@ -187,12 +181,12 @@ def static_root(tmp_path_factory):
 
 @pytest.fixture
 def researcher(db):
-    return _member("Researchers", username="rita")
+    return member("rita", "Researchers")
 
 
 @pytest.fixture
 def editor(db):
-    return _member("Editors", username="eddie")
+    return member("eddie", "Editors")
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from psycopg import sql
 
 from claims.interchange.synthetic import synthetic_csv_write
 from tests.support import scratch
-from tests.support.scratch import TABLES, wal_size, writing_has_begun
+from tests.support.scratch import TABLES
 
 pytestmark = [pytest.mark.process, pytest.mark.engine_independent]
 
@@ -112,9 +112,6 @@ def test_import_killed_half_way_leaves_nothing_behind(scratch_database, tmp_path
     before = {table: scratch_database.count(table) for table in TABLES}
     path = tmp_path / "big.csv"
     synthetic_csv_write(path=path, count=40_000)
-    wal_before = (
-        wal_size(scratch_database) if scratch_database.engine == "sqlite" else 0
-    )
     process = subprocess.Popen(
         [sys.executable, "manage.py", "import_assertions", str(path)],
         cwd=scratch.ROOT,
@@ -122,15 +119,8 @@ def test_import_killed_half_way_leaves_nothing_behind(scratch_database, tmp_path
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 120
-    while not writing_has_begun(scratch_database, wal_before):
-        assert process.poll() is None, "the import ended before it was interrupted"
-        assert time.monotonic() < deadline, "the import never started writing"
-        time.sleep(0.02)
-    time.sleep(0.5)
 
-    process.send_signal(signal.SIGKILL)
-    process.wait()
+    scratch.kill_once_writing(process, scratch_database)
 
     assert process.returncode == -signal.SIGKILL
     assert {table: scratch_database.count(table) for table in TABLES} == before

@@ -19,7 +19,7 @@ import pytest
 
 from claims.interchange.synthetic import synthetic_csv_write
 from tests.support import scratch
-from tests.support.scratch import TABLES, wal_size, writing_has_begun
+from tests.support.scratch import TABLES
 
 # Both engines, in one CI leg: the databases are the test's own, not DATABASE_URL.
 pytestmark = [pytest.mark.process, pytest.mark.engine_independent]
@@ -153,18 +153,10 @@ def test_a_worker_killed_half_way_leaves_nothing_and_the_sweep_fails_its_job(
     path = tmp_path / "big.csv"
     synthetic_csv_write(path=path, count=40_000)
     before = {table: database.count(table) for table in TABLES}
-    wal_before = wal_size(database) if database.engine == "sqlite" else 0
 
     with worker(database, media) as process:
         job_id = queue_import(database, media, path)
-        deadline = time.monotonic() + 120
-        while not writing_has_begun(database, wal_before):
-            assert process.poll() is None, process.stderr.read()
-            assert time.monotonic() < deadline, "the import never started writing"
-            time.sleep(0.02)
-        time.sleep(0.5)
-        process.send_signal(signal.SIGKILL)
-        process.wait()
+        scratch.kill_once_writing(process, database)
 
     assert process.returncode == -signal.SIGKILL
     assert {table: database.count(table) for table in TABLES} == before

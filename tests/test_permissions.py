@@ -20,6 +20,7 @@ from claims.review import services as review_services
 from sources import services as source_services
 from sources.models import Source
 from tests.factories import ClaimFactory, DocumentFactory, UserFactory, stated
+from tests.support.accounts import admin_form
 from tests.support.permissions import (
     GET_MATRIX,
     PUBLIC,
@@ -374,15 +375,7 @@ def _edit_then_oldest(world, model: str):
 
 def _revert_form(url: str) -> dict:
     """Return what the revert page's form sends, as a superuser's browser sees it."""
-    page = client_for("superuser").get(url)
-    form = page.context["adminform"].form
-    data = {}
-    for name in form.fields:
-        value = form[name].value()
-        if value is None:
-            continue
-        data[name] = value.pk if hasattr(value, "pk") else value
-    return data
+    return admin_form(client_for("superuser").get(url))
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -66,7 +66,7 @@ def test_reader_page_queries_do_not_grow(
     client, busy, django_assert_max_num_queries, name, url, most
 ):
     source = SourceFactory()
-    for size in (0, 2, 12):
+    for size in (0, 2, 6):
         grow(size, source, busy)
         ctx = {"busy": busy, "source": source}
         address = url(ctx)
@@ -87,7 +87,7 @@ def test_review_page_queries_do_not_grow(
     editor_client, busy, django_assert_max_num_queries, name, url, most
 ):
     source = SourceFactory()
-    for size in (0, 2, 20):
+    for size in (0, 2, 6):
         grow(size, source, busy)
         address = url(busy)
         cache.clear()

@@ -94,6 +94,18 @@ def seeded_server(transactional_db, live_server):
     return live_server
 
 
+# The role accounts of tests/conftest.py, made after the demo data is in place: the
+# first browser test's serialization of it must not hold them.
+@pytest.fixture
+def researcher_account(seeded_server, researcher):
+    return researcher
+
+
+@pytest.fixture
+def editor_account(seeded_server, editor):
+    return editor
+
+
 @pytest.fixture
 def open_page(browser, request):
     """Return a function that opens a URL in a new context and page and records

@@ -2,31 +2,15 @@
 document's figures, the quote check, the import preview, and the editor's landing."""
 
 import pytest
-from django.contrib.auth.models import Group
 
 from claims.models import Assertion, Claim
 from sources.models import Document
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 PASSWORD = "correct horse battery staple"
 BROOKINGS = "What do North Korean troop deployments to Russia mean for geopolitics?"
 CLAIM = "North Korean soldiers in Russia (one document)"
-
-
-@pytest.fixture
-def researcher_account(seeded_server):
-    user = UserFactory(username="rita", is_staff=True)
-    user.groups.add(Group.objects.get(name="Researchers"))
-    return user
-
-
-@pytest.fixture
-def editor_account(seeded_server):
-    user = UserFactory(username="eddie", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
-    return user
 
 
 @pytest.fixture

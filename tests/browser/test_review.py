@@ -1,18 +1,8 @@
 import pytest
-from django.contrib.auth.models import Group
-
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 PASSWORD = "correct horse battery staple"
-
-
-@pytest.fixture
-def editor_account(seeded_server):
-    editor = UserFactory(username="eddie", is_staff=True)
-    editor.groups.add(Group.objects.get(name="Editors"))
-    return editor
 
 
 def test_editor_judges_the_troop_conflict_and_readers_see_the_note(

@@ -11,7 +11,6 @@ import csv
 import io
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.forms.models import model_to_dict
 from django.test import Client
@@ -23,7 +22,8 @@ from claims.interchange import csvformat
 from claims.interchange.imports import assertions_import
 from claims.models import Assertion, Claim, Discrepancy
 from claims.review import services as review_services
-from tests.factories import ClaimFactory, SourceFactory, UserFactory, stated
+from tests.factories import ClaimFactory, SourceFactory, stated
+from tests.support.accounts import admin_form, member
 
 pytestmark = pytest.mark.django_db
 
@@ -70,32 +70,6 @@ def open_pair(claim) -> tuple[str, str] | None:
     if not live:
         return None
     return live[0].assertion_low.figure, live[0].assertion_high.figure
-
-
-def member(username, group):
-    user = UserFactory(username=username, is_staff=True)
-    user.groups.add(Group.objects.get(name=group))
-    return user
-
-
-def admin_form(response) -> dict:
-    """Return what the browser would send back from an admin form page: the main
-    form and every inline's management form and rows, as shown."""
-    forms = [response.context["adminform"].form]
-    try:
-        inlines = response.context["inline_admin_formsets"]
-    except KeyError:
-        inlines = []
-    for inline in inlines:
-        forms += [inline.formset.management_form, *inline.formset.forms]
-    data = {}
-    for form in forms:
-        for name in form.fields:
-            value = form[name].value()
-            if value is None:
-                continue
-            data[form.add_prefix(name)] = value.pk if hasattr(value, "pk") else value
-    return data
 
 
 def assertion_data(assertion, **changes) -> dict:

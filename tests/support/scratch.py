@@ -14,6 +14,7 @@ import contextlib
 import http.client
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -180,6 +181,22 @@ def writing_has_begun(database: Database, wal_before: int = 0) -> bool:
                 "AND l.pid <> pg_backend_pid()"
             ).fetchone()
         )
+
+
+def kill_once_writing(process: subprocess.Popen, database: Database) -> None:
+    """Wait until `process` (an import, or a worker running one) has begun writing
+    rows to `database` in its open transaction, then kill it (SIGKILL)."""
+    wal_before = wal_size(database) if database.engine == "sqlite" else 0
+    deadline = time.monotonic() + 120
+    while not writing_has_begun(database, wal_before):
+        if process.poll() is not None:
+            errors = process.stderr.read() if process.stderr else ""
+            raise AssertionError(f"it ended before it was interrupted: {errors}")
+        assert time.monotonic() < deadline, "the import never started writing"
+        time.sleep(0.02)
+    time.sleep(0.5)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
 
 
 def free_port() -> int:
