@@ -365,6 +365,8 @@ def test_csv_import_shows_at_once(claim, researcher):
     assert "“1,234” (Ukrainian intelligence) against “34,567” (South Korea NIS)" in page
 
 
+# Through the services on purpose: the loader is a writer like the others, and what
+# follows its writes (summaries, detection, the page cache) must follow here too.
 def test_seed_loader_adds_to_an_existing_claim_and_shows_at_once():
     claim = ClaimFactory(
         slug="north-korean-troops-in-russia", title="North Korean troops in Russia"
