@@ -8,7 +8,7 @@ export DJANGO_DEBUG ?= 1
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format migrate seed createdb chromium bench backup restore clean
+.PHONY: run test test-fast fuzz lint format migrate seed createdb chromium bench backup restore clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,22 @@ chromium:
 test: $(VENV)/.dev createdb chromium
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(ARGS)
+
+# The edit-and-run loop: the pure tests alone (no database, no browser, no other
+# process), in well under a minute. docs/development.md, "Tests".
+test-fast: $(VENV)/.dev
+	$(BIN)/pytest -m pure -q $(ARGS)
+
+# The fuzzers in depth: FUZZ_EXAMPLES cases a door (10,000) with a fresh seed, which
+# it prints; hypothesis prints any failing example, to paste in as a regression test.
+# Run it before a release and after changing a form, a filter, the API or the import.
+# docs/development.md, "Fuzzing".
+FUZZ_EXAMPLES ?= 10000
+fuzz: $(VENV)/.dev createdb
+	@seed=$$(od -An -N4 -tu4 /dev/urandom | tr -d ' '); \
+	echo "make fuzz: $(FUZZ_EXAMPLES) cases a door, hypothesis seed $$seed"; \
+	HYPOTHESIS_PROFILE=fuzz FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) \
+	  $(BIN)/pytest -m fuzz --hypothesis-seed=$$seed $(ARGS)
 
 # The performance benchmark: PostgreSQL (BENCH_DATABASE_URL, a scratch database it
 # recreates), gunicorn and wrk on 127.0.0.1. Figures go to bench/results/.

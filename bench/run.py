@@ -18,7 +18,6 @@ bench/results/latest.json and latest.md and prints the tables with each budget.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
 import platform
@@ -38,6 +37,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
+import dense  # noqa: E402  (bench/dense.py, shared with the tests)
+
 DATABASE = "postgres://postgres@127.0.0.1:5432/claimtracker_bench"
 REDIS_DB = 8
 REDIS = f"redis://127.0.0.1:6379/{REDIS_DB}"
@@ -49,7 +50,7 @@ KB = 1024
 # The synthetic set at scale 1; the second size adds GROWTH - 1 more sets like it.
 CLAIMS, ASSERTIONS, SOURCES, IMPORT_ROWS = 10_000, 250_000, 2_000, 100_000
 GROWTH = 4
-DENSE_FIGURES = 1631
+DENSE_FIGURES = dense.DENSE_FIGURES
 DENSE_SLUG = "bench-dense-daily-losses"
 DENSE_RAW_KB, DENSE_GZIP_KB = 600, 150  # issue 17's budgets for the dense claim
 DATASETTE_GOAL = 10
@@ -192,10 +193,11 @@ def generate_seconds(seeds: list[int]) -> float:
 
 def dense_claim() -> None:
     """Add the dense claim, as official loss figures come: one source, one figure a
-    day for DENSE_FIGURES days, inserted in bulk through the service (as
-    tests/claims/test_page_weight.py does)."""
-    from claims.models import Assertion, Claim, Topic
-    from claims.pipeline import services
+    day for DENSE_FIGURES days, inserted in bulk through the service (bench/dense.py,
+    which tests/claims/test_page_weight.py uses too)."""
+    import dense
+
+    from claims.models import Claim, Topic
     from sources.models import Document, Source, SourceKind
 
     if Claim.objects.filter(slug=DENSE_SLUG).exists():
@@ -215,26 +217,18 @@ def dense_claim() -> None:
         slug="bench-ministry-of-defence",
         kind=SourceKind.GOVERNMENT,
     )
-    start = dt.date(2022, 2, 25)
     document = Document.objects.create(
         title="Bench daily losses report",
         publisher=source,
-        published_on=start + dt.timedelta(days=DENSE_FIGURES),
+        published_on=dense.published_on(DENSE_FIGURES),
     )
-    rows = []
-    for day in range(DENSE_FIGURES):
-        figure = f"{1_000 + day * 487:,}"
-        row = Assertion(
-            claim=claim,
-            source=source,
-            document=document if day % 2 else None,
-            stated_on=start + dt.timedelta(days=day),
-            figure=f"about {figure}",
-            quote=f"The total losses reached about {figure} personnel.",
-        )
-        row.normalise()
-        rows.append(row)
-    services.assertions_bulk_create(assertions=rows, reason="Benchmark dense claim")
+    dense.dense_figures_create(
+        claim=claim,
+        source=source,
+        document=document,
+        count=DENSE_FIGURES,
+        reason="Benchmark dense claim",
+    )
 
 
 def counts() -> dict:

@@ -2,9 +2,9 @@ import datetime
 import os
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import DEFAULT_DB_ALIAS, transaction
 from hypothesis import settings as hypothesis_settings
 
 from claims.models import Discrepancy
@@ -12,15 +12,100 @@ from claims.pipeline import services
 from claims.review import services as review_services
 from sources.models import Document, Source, SourceAlias
 from tests.factories import PAYLOAD, TAG, ClaimFactory, TopicFactory, UserFactory
+from tests.support import scratch
+from tests.support.accounts import member
 
 # In CI every property-based test runs the same examples, so a failure can be repeated.
+# `make fuzz` runs the fuzzers deep with a fresh seed instead (docs/development.md).
 hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
-if os.environ.get("CI"):
+hypothesis_settings.register_profile("fuzz", derandomize=False, print_blob=True)
+if os.environ.get("HYPOTHESIS_PROFILE"):
+    hypothesis_settings.load_profile(os.environ["HYPOTHESIS_PROFILE"])
+elif os.environ.get("CI"):
     hypothesis_settings.load_profile("ci")
+
+
+def _uses_database(item) -> tuple[bool, bool]:
+    """Return whether `item` uses the test database, and whether transactionally
+    (as pytest-django decides it when it orders the tests)."""
+    fixtures = getattr(item, "fixturenames", ())
+    marker = item.get_closest_marker("django_db")
+    transactional = "transactional_db" in fixtures or "live_server" in fixtures
+    if marker:
+        transactional = transactional or bool(
+            marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")
+        )
+    return bool(marker) or "db" in fixtures or transactional, transactional
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_collection_modifyitems(config, items):
+    """Mark what needs no test database, and run the tests that read the shared demo
+    data one after another.
+
+    A test that touches neither the test database nor another process is `pure` and,
+    like the process tests marked by their modules, `engine_independent`: the same on
+    both engines, so CI runs it in the SQLite leg only (.ci/run). The marks are set
+    before `-m` selects; the order is set after pytest-django's. The `seeded` tests
+    go last among the rolled-back tests, so that the demo data is loaded once and
+    rolled back before any transactional test runs (see SharedDemoData)."""
+    rank = {}
+    for item in items:
+        uses_db, transactional = _uses_database(item)
+        if not uses_db and not item.get_closest_marker("process"):
+            item.add_marker(pytest.mark.pure)
+            item.add_marker(pytest.mark.engine_independent)
+        if transactional:
+            rank[item] = 2
+        elif uses_db:
+            rank[item] = 1 if "seeded" in item.fixturenames else 0
+        else:
+            rank[item] = 3
+    yield
+    items.sort(key=rank.__getitem__)  # stable: pytest-django's order otherwise
+
+
+class SharedDemoData:
+    """The demo data set, loaded once into the test database inside a transaction
+    that stays open while the `seeded` tests run, each in a savepoint of its own
+    (pytest-django's `db`), and is rolled back before the first test that is not
+    one of them. Nothing of it is ever committed, so the other tests find the
+    database as the migrations left it."""
+
+    def __init__(self) -> None:
+        self.atomic = None
+
+    def load(self, blocker) -> None:
+        self.blocker = blocker
+        with blocker.unblock():
+            self.atomic = transaction.atomic(using=DEFAULT_DB_ALIAS)
+            # As Django's TestCase marks its own: a durable block may open inside.
+            self.atomic._from_testcase = True
+            self.atomic.__enter__()
+            call_command("load_seed", verbosity=0)
+
+    def roll_back(self) -> None:
+        if self.atomic is None:
+            return
+        with self.blocker.unblock():
+            transaction.set_rollback(True, using=DEFAULT_DB_ALIAS)
+            self.atomic.__exit__(None, None, None)
+        self.atomic = None
+
+
+_demo = SharedDemoData()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Roll the shared demo data back before the first test that does not read it."""
+    if "seeded" not in getattr(item, "fixturenames", ()):
+        _demo.roll_back()
 
 
 def pytest_sessionfinish(session, exitstatus):
     """In CI a skipped test is a failure: it would hide a check that never ran."""
+    _demo.roll_back()
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     skipped = reporter.stats.get("skipped", []) if reporter else []
     if os.environ.get("CI") and skipped and session.exitstatus == 0:
@@ -61,26 +146,47 @@ def _empty_cache():
     cache.clear()
 
 
-def _member(group_name, **fields):
-    user = UserFactory(is_staff=True, **fields)
-    user.groups.add(Group.objects.get(name=group_name))
-    return user
+@pytest.fixture(scope="session")
+def _demo_data(django_db_setup, django_db_blocker):
+    """Load the demo data set once per session (see SharedDemoData)."""
+    _demo.load(django_db_blocker)
+    return _demo
 
 
 @pytest.fixture
-def seeded(db):
-    """The demo data set: the two seed documents and every figure in them."""
-    call_command("load_seed", verbosity=0)
+def seeded(_demo_data, db):
+    """The demo data set (the two seed documents and every figure in them), shared:
+    loaded once per session, and what a test changes is rolled back after it.
+    A test that needs a database without it asks for `db` instead."""
+    if _demo_data.atomic is None:
+        pytest.fail(
+            "The seeded tests ran apart: the demo data was already rolled back. "
+            "tests/conftest.py orders them together (pytest_collection_modifyitems)."
+        )
+
+
+@pytest.fixture(scope="session")
+def scratch_templates(tmp_path_factory):
+    """Seeded template databases of each engine for the process tests, made once."""
+    templates = scratch.Templates(tmp_path_factory.mktemp)
+    yield templates
+    templates.drop()
+
+
+@pytest.fixture(scope="session")
+def static_root(tmp_path_factory):
+    """The static files as production serves them, collected once per session."""
+    return scratch.collect_static(tmp_path_factory.mktemp("static"))
 
 
 @pytest.fixture
 def researcher(db):
-    return _member("Researchers", username="rita")
+    return member("rita", "Researchers")
 
 
 @pytest.fixture
 def editor(db):
-    return _member("Editors", username="eddie")
+    return member("eddie", "Editors")
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from django.urls import reverse
 from claims.interchange import csvformat
 from claims.models import Assertion, Discrepancy
 from tests.factories import PAYLOAD, SCRIPT, TAG
-from tests.test_permissions import GET_MATRIX, PUBLIC, client_for
+from tests.support.permissions import GET_MATRIX, PUBLIC, client_for
 
 pytestmark = pytest.mark.django_db
 

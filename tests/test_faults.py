@@ -1,6 +1,7 @@
 """Faults, against real processes: the database going away under gunicorn, and an
-import killed half way. These run on both CI legs: they bring their own databases
-(tests/scratch.py), whatever DATABASE_URL the suite itself uses."""
+import killed half way. They bring their own databases of both engines
+(tests/support/scratch.py), whatever DATABASE_URL the suite itself uses, so they run
+in one CI leg only (engine_independent)."""
 
 import signal
 import subprocess
@@ -14,34 +15,15 @@ import pytest
 from psycopg import sql
 
 from claims.interchange.synthetic import synthetic_csv_write
-from tests import scratch
+from tests.support import scratch
+from tests.support.scratch import TABLES
 
-
-@pytest.fixture(scope="session")
-def static_root(tmp_path_factory):
-    return scratch.collect_static(tmp_path_factory.mktemp("static"))
-
-
-@pytest.fixture(scope="session")
-def templates(tmp_path_factory):
-    """A migrated, seeded database of each engine, copied for each test."""
-    made = {}
-
-    def template(engine):
-        if engine not in made:
-            made[engine] = scratch.seeded_template(
-                engine, tmp_path_factory.mktemp(engine)
-            )
-        return made[engine]
-
-    yield template
-    for database in made.values():
-        database.drop()
+pytestmark = [pytest.mark.process, pytest.mark.engine_independent]
 
 
 @pytest.fixture
-def scratch_database(templates, request):
-    database = templates(getattr(request, "param", "postgresql")).copy()
+def scratch_database(scratch_templates, request):
+    database = scratch_templates.copy(getattr(request, "param", "postgresql"))
     yield database
     database.drop()
 
@@ -125,45 +107,11 @@ def wait_for_blocked_backend(database) -> int:
     raise AssertionError("The request never reached the database.")
 
 
-TABLES = [
-    "claims_assertion",
-    "claims_historicalassertion",
-    "claims_claim",
-    "claims_topic",
-    "sources_source",
-    "sources_document",
-]
-
-
-def wal_size(database) -> int:
-    wal = Path(f"{database.name}-wal")
-    return wal.stat().st_size if wal.exists() else 0
-
-
-def writing_has_begun(database, wal_before: int = 0) -> bool:
-    """Whether the import has started writing rows (in its open transaction). SQLite
-    runs in WAL mode (settings), so a write shows as the write-ahead log growing:
-    by more than the import lock's one row, by the first batch of rows."""
-    if database.engine == "sqlite":
-        return wal_size(database) > wal_before + 2 * 1024 * 1024
-    with psycopg.connect(database.url, autocommit=True) as watcher:
-        return bool(
-            watcher.execute(
-                "SELECT 1 FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
-                "WHERE c.relname = 'claims_assertion' AND l.mode = 'RowExclusiveLock' "
-                "AND l.pid <> pg_backend_pid()"
-            ).fetchone()
-        )
-
-
 @pytest.mark.parametrize("scratch_database", ["postgresql", "sqlite"], indirect=True)
 def test_import_killed_half_way_leaves_nothing_behind(scratch_database, tmp_path):
     before = {table: scratch_database.count(table) for table in TABLES}
     path = tmp_path / "big.csv"
     synthetic_csv_write(path=path, count=40_000)
-    wal_before = (
-        wal_size(scratch_database) if scratch_database.engine == "sqlite" else 0
-    )
     process = subprocess.Popen(
         [sys.executable, "manage.py", "import_assertions", str(path)],
         cwd=scratch.ROOT,
@@ -171,15 +119,8 @@ def test_import_killed_half_way_leaves_nothing_behind(scratch_database, tmp_path
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 120
-    while not writing_has_begun(scratch_database, wal_before):
-        assert process.poll() is None, "the import ended before it was interrupted"
-        assert time.monotonic() < deadline, "the import never started writing"
-        time.sleep(0.02)
-    time.sleep(0.5)
 
-    process.send_signal(signal.SIGKILL)
-    process.wait()
+    scratch.kill_once_writing(process, scratch_database)
 
     assert process.returncode == -signal.SIGKILL
     assert {table: scratch_database.count(table) for table in TABLES} == before
@@ -285,8 +226,8 @@ def test_restore_asks_first_and_a_no_changes_nothing(scratch_database, tmp_path)
     assert snapshot(scratch_database) == changed
 
 
-def test_backup_without_a_name_goes_to_a_dated_file_in_backups(templates):
-    database = templates("sqlite").copy()
+def test_backup_without_a_name_goes_to_a_dated_file_in_backups(scratch_templates):
+    database = scratch_templates.copy("sqlite")
 
     result = make("backup", database)
 

@@ -9,10 +9,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from claims.models import Claim, Discrepancy
-from tests.fuzz import examples, report
-from tests.test_permissions import client_for
+from tests.support.fuzz import examples, report
+from tests.support.permissions import client_for
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.fuzz]
 
 # The names the pages read, and what the admin's change lists read, so that generated
 # queries reach the code behind them; random names come on top.

@@ -1,7 +1,8 @@
-"""Background jobs with a real worker (`manage.py db_worker`) on scratch databases of
-both engines (tests/scratch.py): an import runs as a job with progress others can
-see, a bad row fails it whole, and a worker killed half-way leaves nothing written
-and its job is failed by the sweep. The 100,000-row run is bench/import_job.py."""
+"""Background jobs with a real worker (`manage.py db_worker`) on scratch databases
+of both engines (tests/support/scratch.py): an import runs as a job with progress
+others can see, a bad row fails it whole, and a worker killed half-way leaves
+nothing written and its job is failed by the sweep. The 100,000-row run is
+bench/import_job.py."""
 
 import contextlib
 import csv
@@ -17,33 +18,20 @@ import psycopg
 import pytest
 
 from claims.interchange.synthetic import synthetic_csv_write
-from tests import scratch
-from tests.test_faults import TABLES, wal_size, writing_has_begun
+from tests.support import scratch
+from tests.support.scratch import TABLES
+
+# Both engines, in one CI leg: the databases are the test's own, not DATABASE_URL.
+pytestmark = [pytest.mark.process, pytest.mark.engine_independent]
 
 # Rows in the CI runs: large enough that progress shows while the job runs, small
 # enough for well under a minute per engine (bench/import_job.py does 100,000).
 ROWS = 20_000
 
 
-@pytest.fixture(scope="module")
-def templates(tmp_path_factory):
-    made = {}
-
-    def template(engine):
-        if engine not in made:
-            made[engine] = scratch.seeded_template(
-                engine, tmp_path_factory.mktemp(engine)
-            )
-        return made[engine]
-
-    yield template
-    for database in made.values():
-        database.drop()
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
-def database(templates, request):
-    copy = templates(request.param).copy()
+def database(scratch_templates, request):
+    copy = scratch_templates.copy(request.param)
     yield copy
     copy.drop()
 
@@ -165,18 +153,10 @@ def test_a_worker_killed_half_way_leaves_nothing_and_the_sweep_fails_its_job(
     path = tmp_path / "big.csv"
     synthetic_csv_write(path=path, count=40_000)
     before = {table: database.count(table) for table in TABLES}
-    wal_before = wal_size(database) if database.engine == "sqlite" else 0
 
     with worker(database, media) as process:
         job_id = queue_import(database, media, path)
-        deadline = time.monotonic() + 120
-        while not writing_has_begun(database, wal_before):
-            assert process.poll() is None, process.stderr.read()
-            assert time.monotonic() < deadline, "the import never started writing"
-            time.sleep(0.02)
-        time.sleep(0.5)
-        process.send_signal(signal.SIGKILL)
-        process.wait()
+        scratch.kill_once_writing(process, database)
 
     assert process.returncode == -signal.SIGKILL
     assert {table: database.count(table) for table in TABLES} == before

@@ -12,6 +12,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
+pytestmark = [pytest.mark.process, pytest.mark.engine_independent]
+
 
 def printed_account_commands() -> list[str]:
     """Return the manage.py commands `make run` echoes, as a person would read them."""

@@ -2,9 +2,9 @@
 database and one Redis cache. A write through one is seen at once through the other,
 cached pages and conditional GETs included (docs/scaling.md, "Scale-out").
 
-Runs on both CI legs: it brings its own PostgreSQL database (tests/scratch.py) and a
-Redis database of its own, under a key prefix of its own, whatever DATABASE_URL and
-REDIS_URL the suite itself uses."""
+It brings its own PostgreSQL database (tests/support/scratch.py) and a Redis database
+of its own, under a key prefix of its own, whatever DATABASE_URL and REDIS_URL the
+suite itself uses, so it runs in one CI leg only (engine_independent)."""
 
 import http.client
 import re
@@ -17,7 +17,7 @@ import psycopg
 import pytest
 import redis
 
-from tests import scratch
+from tests.support import scratch
 
 REDIS_SERVER = "redis://127.0.0.1:6379"
 REDIS_DB = 11  # away from the default 0 that development uses
@@ -25,6 +25,8 @@ PASSWORD = "Scale-out test password 7"
 # Behind a load balancer every process sees the site's one public name.
 HOST = "127.0.0.1"
 CLAIM_PAGE = "/claims/north-korean-troops-in-russia/"
+
+pytestmark = [pytest.mark.process, pytest.mark.engine_independent]
 
 
 @dataclass
@@ -68,26 +70,21 @@ class Browser:
         )
 
 
-@pytest.fixture(scope="module")
-def static_root(tmp_path_factory):
-    return scratch.collect_static(tmp_path_factory.mktemp("static"))
-
-
 @pytest.fixture
-def database(tmp_path):
-    template = scratch.seeded_template("postgresql", tmp_path)
+def database(scratch_templates):
+    copy = scratch_templates.copy("postgresql")
     try:
         scratch.manage(
-            template.url,
+            copy.url,
             "createsuperuser",
             "--no-input",
             "--username=boss",
             "--email=boss@example.org",
             DJANGO_SUPERUSER_PASSWORD=PASSWORD,
         )
-        yield template
+        yield copy
     finally:
-        template.drop()
+        copy.drop()
 
 
 @pytest.fixture

@@ -4,10 +4,12 @@ because settings are read once, at start-up."""
 import os
 import subprocess
 import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-STRONG_KEY = "k7#Qm2v!Lr9xTz4pW8sYb3nHc6fJd1gAe5uKo0iMq-Rt_Vw+Zy@X"
+import pytest
+
+from tests.support.scratch import ROOT, STRONG_KEY
+
+pytestmark = [pytest.mark.process, pytest.mark.engine_independent]
 
 
 def manage(*args, **env):

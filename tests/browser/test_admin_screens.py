@@ -2,31 +2,15 @@
 document's figures, the quote check, the import preview, and the editor's landing."""
 
 import pytest
-from django.contrib.auth.models import Group
 
 from claims.models import Assertion, Claim
 from sources.models import Document
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 PASSWORD = "correct horse battery staple"
 BROOKINGS = "What do North Korean troop deployments to Russia mean for geopolitics?"
 CLAIM = "North Korean soldiers in Russia (one document)"
-
-
-@pytest.fixture
-def researcher_account(seeded_server):
-    user = UserFactory(username="rita", is_staff=True)
-    user.groups.add(Group.objects.get(name="Researchers"))
-    return user
-
-
-@pytest.fixture
-def editor_account(seeded_server):
-    user = UserFactory(username="eddie", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
-    return user
 
 
 @pytest.fixture
@@ -55,7 +39,7 @@ def fill_row(page, n, *, figure, quote, stated_on, source=None, new_source=None)
 
 
 def test_researcher_logs_the_four_figures_of_a_new_claim_from_one_document(
-    seeded_server, researcher_account, open_page, screenshot
+    seeded_server, researcher_account, open_page
 ):
     page = open_page(seeded_server.url + "/admin/claims/assertion/log/")
     pages_loaded = []
@@ -113,7 +97,6 @@ def test_researcher_logs_the_four_figures_of_a_new_claim_from_one_document(
     first.locator(".reading").filter(has_text="Reads as Vague term").wait_for()
     last.locator(".reading").filter(has_text="Reads as Exact: 10,000").wait_for()
     page.evaluate("window.scrollTo(0, 0)")
-    screenshot(page, "figure-log")
     page.get_by_role("button", name="Save figures").click()
 
     assert "Logged 4 figures" in page.locator(".messagelist").inner_text()
@@ -131,7 +114,7 @@ def test_researcher_logs_the_four_figures_of_a_new_claim_from_one_document(
 
 
 def test_a_straight_quoted_copy_matches_the_documents_curly_quote(
-    seeded_server, researcher_account, brookings, open_page, screenshot
+    seeded_server, researcher_account, brookings, open_page
 ):
     url = f"{seeded_server.url}/admin/claims/assertion/log/?document={brookings}"
     page = open_page(url, javascript=False)
@@ -150,7 +133,6 @@ def test_a_straight_quoted_copy_matches_the_documents_curly_quote(
     )
     page.get_by_role("button", name="Preview").click()
     assert "Reads as Exact: 1,500" in page.locator(".figure-row").first.inner_text()
-    screenshot(page, "figure-log-curly-quote-preview")
     page.get_by_role("button", name="Save figures").click()
 
     assert "Logged 1 figure" in page.locator(".messagelist").inner_text()
@@ -160,7 +142,7 @@ def test_a_straight_quoted_copy_matches_the_documents_curly_quote(
 
 
 def test_a_near_miss_quote_shows_where_it_differs(
-    seeded_server, researcher_account, brookings, open_page, screenshot
+    seeded_server, researcher_account, brookings, open_page
 ):
     url = f"{seeded_server.url}/admin/claims/assertion/log/?document={brookings}"
     page = open_page(url, javascript=False)
@@ -179,13 +161,12 @@ def test_a_near_miss_quote_shows_where_it_differs(
     page.get_by_role("button", name="Preview").click()
 
     error = page.locator(".figure-row").first.locator(".errorlist").inner_text()
-    screenshot(page, "figure-log-near-miss-quote")
     assert "Nearest passage: “The Pentagon now believes that 10,000" in error
     assert "differs at “10,000 North”" in error
 
 
 def test_the_import_preview_suggests_the_existing_source(
-    seeded_server, researcher_account, open_page, screenshot, tmp_path
+    seeded_server, researcher_account, open_page, tmp_path
 ):
     path = tmp_path / "figures.csv"
     path.write_text(
@@ -208,30 +189,27 @@ def test_the_import_preview_suggests_the_existing_source(
     page.reload()
 
     text = page.locator("#content").inner_text()
-    screenshot(page, "import-preview-did-you-mean")
     assert "did you mean “Ukrainian military intelligence (HUR)”?" in text
     assert "Exact: 11,000" in text
 
 
 def test_an_editor_signs_in_and_lands_on_the_queue(
-    seeded_server, editor_account, open_page, screenshot
+    seeded_server, editor_account, open_page
 ):
     page = open_page(seeded_server.url + "/admin/login/")
     sign_in(page, "eddie")
 
     page.wait_for_url("**/review/")
-    screenshot(page, "editor-lands-on-queue")
     assert page.url == seeded_server.url + "/review/"
 
 
 def test_the_assertion_list_fits_1280_pixels(
-    seeded_server, researcher_account, open_page, screenshot
+    seeded_server, researcher_account, open_page
 ):
     page = open_page(seeded_server.url + "/admin/claims/assertion/")
     sign_in(page, "rita")
 
     results = page.locator("#changelist .results")
-    screenshot(page, "assertion-list")
     assert results.evaluate("el => el.scrollWidth <= el.clientWidth")
     filters = page.locator("#changelist-filter").inner_text()
     assert "By source kind" in filters and "By figure kind" in filters
@@ -245,10 +223,9 @@ def test_the_assertion_list_fits_1280_pixels(
     ],
 )
 def test_the_claim_and_document_forms_fit_1280_pixels(
-    seeded_server, researcher_account, open_page, screenshot, path, name
+    seeded_server, researcher_account, open_page, path, name
 ):
     page = open_page(seeded_server.url + path)
     sign_in(page, "rita")
 
-    screenshot(page, name)
     assert page.evaluate("document.documentElement.scrollWidth") <= 1280

@@ -31,7 +31,7 @@ def test_marker_tooltips_name_source_date_figure_and_quote(seeded_server, open_p
     )
 
 
-def test_claim_page_fits_a_phone(seeded_server, open_page, screenshot):
+def test_claim_page_fits_a_phone(seeded_server, open_page):
     page = open_page(seeded_server.url + TROOPS, width=375, height=812)
 
     page_width = page.evaluate("document.documentElement.scrollWidth")
@@ -48,7 +48,6 @@ def test_claim_page_fits_a_phone(seeded_server, open_page, screenshot):
         "parseFloat(getComputedStyle(document.querySelector('.chart text')).fontSize)"
     )
     assert font_size >= 11
-    screenshot(page, "claim-page-phone")
 
 
 def test_as_of_control_works_without_javascript(seeded_server, open_page):

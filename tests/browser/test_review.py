@@ -1,22 +1,12 @@
 import pytest
-from django.contrib.auth.models import Group
-
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 PASSWORD = "correct horse battery staple"
 
 
-@pytest.fixture
-def editor_account(seeded_server):
-    editor = UserFactory(username="eddie", is_staff=True)
-    editor.groups.add(Group.objects.get(name="Editors"))
-    return editor
-
-
 def test_editor_judges_the_troop_conflict_and_readers_see_the_note(
-    seeded_server, editor_account, open_page, screenshot
+    seeded_server, editor_account, open_page
 ):
     page = open_page(seeded_server.url + "/review/", javascript=False)
 
@@ -30,7 +20,6 @@ def test_editor_judges_the_troop_conflict_and_readers_see_the_note(
         "The Dutch figure counts only special forces sent by 25 October."
     )
     page.get_by_role("button", name="Record judgement").click()
-    screenshot(page, "review-detail")
 
     assert "Judgement recorded." in page.locator(".messages").inner_text()
     reader = open_page(seeded_server.url + "/claims/north-korean-troops-in-russia/")

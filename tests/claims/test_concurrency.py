@@ -2,24 +2,20 @@
 and keeps the second person's input for a deliberate retry (claims/concurrency.py)."""
 
 import pytest
-from django.contrib.auth.models import Group
-from django.test import Client
 from django.urls import reverse
 
 from claims import concurrency
 from claims.concurrency import EditConflict
 from claims.models import Assertion, Claim, Discrepancy
-from tests.factories import ClaimFactory, UserFactory, stated
+from tests.factories import ClaimFactory, stated
+from tests.support.accounts import admin_form, signed_in
+from tests.support.accounts import member as staff_member
 
 pytestmark = pytest.mark.django_db
 
 
 def member(username, group):
-    user = UserFactory(username=username, is_staff=True)
-    user.groups.add(Group.objects.get(name=group))
-    client = Client()
-    client.force_login(user)
-    return client
+    return signed_in(staff_member(username, group))
 
 
 @pytest.fixture
@@ -30,22 +26,6 @@ def two_researchers():
 @pytest.fixture
 def two_editors():
     return member("eddie", "Editors"), member("edna", "Editors")
-
-
-def admin_form(response) -> dict:
-    """Return what the browser would send back from an admin change page."""
-    form = response.context["adminform"].form
-    data = {}
-    for name in form.fields:
-        value = form[name].value()
-        if value is None:
-            continue
-        data[name] = value if not hasattr(value, "pk") else value.pk
-    for inline in response.context.get("inline_admin_formsets", []):
-        management = inline.formset.management_form
-        for key in ("TOTAL_FORMS", "INITIAL_FORMS"):
-            data[f"{inline.formset.prefix}-{key}"] = management[key].value()
-    return data
 
 
 def both_open_an_assertion(first, second):

@@ -446,28 +446,6 @@ def test_queue_filters_by_state_and_source(conflict, editor_client):
     assert len(superseded.context["object_list"]) == 0
 
 
-def test_queue_queries_do_not_grow(editor_client, django_assert_max_num_queries):
-    for size in (2, 20):
-        while Discrepancy.objects.count() < size:
-            claim = ClaimFactory()
-            stated(claim, "1,000", 2)
-            stated(claim, "9,000", 3)
-        with django_assert_max_num_queries(10):
-            response = editor_client.get(queue_url())
-        assert len(response.context["object_list"]) == size
-
-
-def test_detail_queries_do_not_grow_with_figures(
-    conflict, editor_client, django_assert_max_num_queries
-):
-    claim, _, _ = conflict
-    for day in range(4, 24):
-        stated(claim, "1,500", day)
-
-    with django_assert_max_num_queries(14):
-        assert editor_client.get(live(claim).get_absolute_url()).status_code == 200
-
-
 def test_claim_list_filters_claims_with_a_discrepancy_under_review(conflict, client):
     claim, _, _ = conflict
     calm = ClaimFactory()

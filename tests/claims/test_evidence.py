@@ -17,13 +17,13 @@ from claims.models import Assertion, Translation
 from claims.pipeline import services
 from sources import services as source_services
 from sources.models import Document
-from tests.claims.test_imports import wipe_claims_data
 from tests.factories import (
     AssertionFactory,
     ClaimFactory,
     DocumentFactory,
     SourceFactory,
 )
+from tests.support.rows import wipe_claims_data
 
 LOCATOR = "russia_losses_equipment.json, date=2022-03-01, field=tank"
 

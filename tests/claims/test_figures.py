@@ -554,12 +554,21 @@ def test_figure_refuses_bounds_its_kind_cannot_have(kind, low, high):
         Figure(text="x", kind=kind, low=low, high=high)
 
 
+def bound_error(value) -> str | None:
+    """Return what check_bound says against `value`, or None when it accepts it."""
+    try:
+        check_bound(value)
+    except FigureError as error:
+        return str(error)
+    return None
+
+
 @pytest.mark.parametrize(
     "value",
     [D(0), D(1500), D("0.0001"), D("1.2345"), MAX_FIGURE, 42, "1500", "1.50000"],
 )
 def test_check_bound_accepts_what_the_database_holds(value):
-    check_bound(value)
+    assert bound_error(value) is None
 
 
 @pytest.mark.parametrize(
@@ -580,8 +589,7 @@ def test_check_bound_accepts_what_the_database_holds(value):
     ],
 )
 def test_check_bound_refuses_what_the_database_cannot_hold(value, says):
-    with pytest.raises(FigureError, match=says):
-        check_bound(value)
+    assert says in bound_error(value)
 
 
 def test_check_bound_names_the_field_it_checks():

@@ -14,9 +14,9 @@ from claims.interchange import csvformat
 from claims.interchange.imports import ImportFailed, assertions_import
 from claims.models import Assertion, Claim, Topic
 from sources.models import Document, Source
-from tests.fuzz import examples, report
+from tests.support.fuzz import examples, report
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.fuzz]
 
 GOOD = {
     "claim": "North Korean troops in Russia",

@@ -7,9 +7,10 @@ from django.core.management import CommandError, call_command
 from claims.domain import rules
 from claims.interchange import csvformat, exports
 from claims.interchange.imports import ImportFailed, assertions_import
-from claims.models import Assertion, Claim, Discrepancy, Topic, Translation
-from sources.models import Document, Source, SourceAlias
+from claims.models import Assertion, Claim, Discrepancy, Topic
+from sources.models import Document, Source
 from tests.factories import SourceAliasFactory, SourceFactory
+from tests.support.rows import wipe_claims_data
 
 pytestmark = pytest.mark.django_db
 
@@ -227,14 +228,6 @@ def test_quotes_are_checked_against_a_stored_document_text(seeded):
 
 
 # Round trip and exports
-
-
-def wipe_claims_data():
-    """Empty the claim tables, as a fresh database would be (bypassing PROTECT)."""
-    Translation.objects.all()._raw_delete(Translation.objects.db)
-    for model in (Discrepancy, Assertion, Document, SourceAlias, Source, Claim, Topic):
-        model.history.all()._raw_delete(model.objects.db)
-        model.objects.all()._raw_delete(model.objects.db)
 
 
 def test_export_import_export_is_byte_identical(seeded):

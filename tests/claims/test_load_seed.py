@@ -1,3 +1,8 @@
+"""The demo data set's loader (manage.py load_seed). Most tests read the data the
+session loaded once (`seeded`); the last three run the loader themselves, on purpose:
+again over the loaded data, and on an empty database (`db`), where what it writes or
+refuses is the behaviour under test."""
+
 import datetime
 import json
 from decimal import Decimal
@@ -121,6 +126,7 @@ def test_other_seed_figures_are_loaded_and_read(seeded, claim, figure, low, high
     assert (assertion.low, assertion.high) == (Decimal(low), Decimal(high))
 
 
+# Through the services on purpose: a second load must find every row and add none.
 def test_loading_twice_changes_nothing(seeded, capsys):
     before = counts()
 

@@ -2,45 +2,30 @@
 dense claim (1,631 daily figures from one source, as official loss figures come)
 stays within its byte budgets, raw and gzipped."""
 
-import datetime
 import json
 
 import pytest
 
-from claims.models import Assertion
-from claims.pipeline import services
+from bench.dense import DENSE_FIGURES, dense_figures_create, published_on
 from tests.factories import ClaimFactory, DocumentFactory, SourceFactory, stated
 
 pytestmark = pytest.mark.django_db
 
-DENSE_FIGURES = 1631
 KB = 1024
 
 
 def dense_claim(count: int = DENSE_FIGURES):
-    """Return a claim with `count` daily figures from one source, inserted in bulk
-    through the service (the rules are met by construction: whole numbers, dates in
-    the past, a quote that holds the figure)."""
+    """Return a claim with `count` daily figures from one source (bench/dense.py)."""
     claim = ClaimFactory(title="Personnel losses, official daily figure")
     source = SourceFactory(name="Ministry of Defence")
-    start = datetime.date(2022, 2, 25)
-    document = DocumentFactory(
-        publisher=source, published_on=start + datetime.timedelta(days=count)
+    document = DocumentFactory(publisher=source, published_on=published_on(count))
+    dense_figures_create(
+        claim=claim,
+        source=source,
+        document=document,
+        count=count,
+        reason="Dense claim for a test",
     )
-    rows = []
-    for day in range(count):
-        figure = f"{1_000 + day * 487:,}"
-        row = Assertion(
-            claim=claim,
-            source=source,
-            document=document if day % 2 else None,
-            stated_on=start + datetime.timedelta(days=day),
-            figure=f"about {figure}",
-            quote=f"The total losses reached about {figure} personnel.",
-        )
-        row.normalise()
-        rows.append(row)
-    services.assertions_bulk_create(assertions=rows, reason="Dense claim for a test")
     return claim
 
 

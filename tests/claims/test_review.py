@@ -16,28 +16,29 @@ STATES = [OPEN, UNDER_REVIEW, EXPLAINED, RESOLVED, DISMISSED, SUPERSEDED]
 EDITOR_TARGETS = [OPEN, UNDER_REVIEW, EXPLAINED, RESOLVED, DISMISSED]
 
 
-def attempt(current, target):
-    check_transition(
-        current, target, note="Different scope.", favoured=target == RESOLVED
-    )
+def refusal(current, target) -> dict | None:
+    """Return the errors of the move, by field, or None when it is allowed."""
+    try:
+        check_transition(
+            current, target, note="Different scope.", favoured=target == RESOLVED
+        )
+    except ValidationError as error:
+        return error.message_dict
+    return None
 
 
+# Judged discrepancies can be reopened (judged -> open) among the allowed moves.
 @pytest.mark.parametrize("current", STATES)
 @pytest.mark.parametrize("target", STATES)
 def test_every_move_is_allowed_or_refused_naming_the_state(current, target):
     allowed = current != SUPERSEDED and target != SUPERSEDED and current != target
 
+    errors = refusal(current, target)
+
     if allowed:
-        attempt(current, target)
+        assert errors is None
     else:
-        with pytest.raises(ValidationError) as raised:
-            attempt(current, target)
-        assert "cannot become" in raised.value.message_dict["state"][0]
-
-
-def test_judged_discrepancies_can_be_reopened():
-    for judged in review.JUDGEMENTS:
-        attempt(judged, OPEN)
+        assert "cannot become" in errors["state"][0]
 
 
 @pytest.mark.parametrize("target", [EXPLAINED, RESOLVED, DISMISSED])

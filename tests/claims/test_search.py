@@ -19,13 +19,6 @@ def search_page(client, q):
     return client.get(reverse("search"), {"q": q})
 
 
-@pytest.fixture
-def seeded(db):
-    from django.core.management import call_command
-
-    call_command("load_seed", verbosity=0)
-
-
 def test_hur_finds_ukrainian_military_intelligence_by_its_alias(client, seeded):
     response = search_page(client, "HUR")
 

@@ -139,22 +139,6 @@ def test_user_text_is_escaped(client):
     assert "<b>Bold</b>" not in page
 
 
-def test_claim_page_queries_do_not_grow_with_figures(
-    client, django_assert_max_num_queries
-):
-    small, large = ClaimFactory(), ClaimFactory()
-    for day in range(1, 4):
-        stated(small, f"{day},000", day)
-    for day in range(1, 29):
-        stated(large, f"{day},000", day, source=SourceFactory())
-
-    for claim in (small, large):
-        # 4, and 2 for the evidence of the page's figures (translations, files).
-        with django_assert_max_num_queries(6):
-            response = client.get(claim.get_absolute_url())
-        assert response.status_code == 200
-
-
 # Claim list
 
 
@@ -247,15 +231,14 @@ def test_sort_by_spread_puts_the_widest_disagreement_first(client):
     assert [row.claim.title for row in response.context["rows"]] == ["Stormy", "Calm"]
 
 
-def test_list_queries_do_not_grow_with_claims(client, django_assert_max_num_queries):
-    for size in (3, 30):
-        while Claim.objects.count() < size:
-            claim = ClaimFactory()
-            stated(claim, "1,000", 2)
-            stated(claim, "2,000", 3)
-        with django_assert_max_num_queries(6):
-            response = client.get(reverse("claims:list"))
-        assert len(response.context["rows"]) == min(size, 20)
+def test_the_list_shows_twenty_claims_a_page(client):
+    for _ in range(21):
+        claim = ClaimFactory()
+        stated(claim, "1,000", 2)
+
+    response = client.get(reverse("claims:list"))
+
+    assert len(response.context["rows"]) == 20
 
 
 # Sources
@@ -304,18 +287,6 @@ def test_source_page_hides_drafts(client):
     assert "9,999" not in page
 
 
-def test_source_pages_queries_do_not_grow(client, django_assert_max_num_queries):
-    source = SourceFactory()
-    for _ in range(12):
-        stated(ClaimFactory(), "3,000", 2, source=source)
-        SourceFactory()
-
-    with django_assert_max_num_queries(8):
-        assert client.get(source.get_absolute_url()).status_code == 200
-    with django_assert_max_num_queries(6):
-        assert client.get(reverse("sources:list")).status_code == 200
-
-
 def test_unknown_source_is_404(client):
     assert (
         client.get(reverse("sources:detail", kwargs={"slug": "nope"})).status_code
@@ -335,12 +306,6 @@ def test_home_shows_topics_disagreements_and_latest(client, seeded):
         "“up to 1,500” to “closer to 12,000” (troops) from 6 sources; 7.2× apart"
     ) in page
     assert "US Department of Defense (Pentagon) gave 10,000" in page
-
-
-def test_home_queries_are_bounded(client, seeded, django_assert_max_num_queries):
-    # The fifth reads the figures of the claims shown, to name the stated ends.
-    with django_assert_max_num_queries(5):
-        assert client.get(reverse("home")).status_code == 200
 
 
 # Summary kept in step

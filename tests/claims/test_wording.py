@@ -16,7 +16,7 @@ from claims.domain.divergence import (
     overlap,
     summarise,
 )
-from tests.claims.test_divergence import (
+from tests.support.points import (
     A_FEW_THOUSAND,
     OCT,
     RALLY,

@@ -12,7 +12,6 @@ import csv
 import io
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.forms.models import model_to_dict
 from django.test import Client
@@ -24,7 +23,8 @@ from claims.interchange.imports import assertions_import
 from claims.models import Assertion, Claim, Discrepancy
 from claims.pipeline import services
 from claims.review import services as review_services
-from tests.factories import ClaimFactory, SourceFactory, UserFactory, stated
+from tests.factories import ClaimFactory, SourceFactory, stated
+from tests.support.accounts import admin_form, member
 
 pytestmark = pytest.mark.django_db
 
@@ -71,32 +71,6 @@ def open_pair(claim) -> tuple[str, str] | None:
     if not live:
         return None
     return live[0].assertion_low.figure, live[0].assertion_high.figure
-
-
-def member(username, group):
-    user = UserFactory(username=username, is_staff=True)
-    user.groups.add(Group.objects.get(name=group))
-    return user
-
-
-def admin_form(response) -> dict:
-    """Return what the browser would send back from an admin form page: the main
-    form and every inline's management form and rows, as shown."""
-    forms = [response.context["adminform"].form]
-    try:
-        inlines = response.context["inline_admin_formsets"]
-    except KeyError:
-        inlines = []
-    for inline in inlines:
-        forms += [inline.formset.management_form, *inline.formset.forms]
-    data = {}
-    for form in forms:
-        for name in form.fields:
-            value = form[name].value()
-            if value is None:
-                continue
-            data[form.add_prefix(name)] = value.pk if hasattr(value, "pk") else value
-    return data
 
 
 def assertion_data(assertion, **changes) -> dict:
@@ -392,6 +366,8 @@ def test_csv_import_shows_at_once(claim, researcher):
     assert "“1,234” (Ukrainian intelligence) against “34,567” (South Korea NIS)" in page
 
 
+# Through the services on purpose: the loader is a writer like the others, and what
+# follows its writes (summaries, detection, the page cache) must follow here too.
 def test_seed_loader_adds_to_an_existing_claim_and_shows_at_once():
     claim = ClaimFactory(
         slug="north-korean-troops-in-russia", title="North Korean troops in Russia"

@@ -12,7 +12,7 @@ from moto.server import ThreadedMotoServer
 from claims.pipeline import services
 from sources.models import DocumentFile
 from tests.factories import DocumentFactory
-from tests.sources.test_archive import SENTENCE, pdf_of
+from tests.support.documents import SENTENCE, pdf_of
 
 pytestmark = pytest.mark.django_db
 

@@ -1,9 +1,11 @@
-"""Scratch databases and real processes for the fault and backup tests.
+"""Scratch databases and real processes for the process tests (faults, backups, the
+worker, scale-out): the one helper for databases outside the test database.
 
 These tests run the application as production runs it, in separate processes (manage.py
 commands, gunicorn) against databases of their own: a PostgreSQL database on the
 local server (127.0.0.1:5432, as in CI) or a SQLite file. Each test gets a fresh copy
-of a database that was migrated and loaded with the demo data once per session.
+of a database that was migrated and loaded with the demo data once per session
+(`Templates`, behind the session fixture `scratch_templates` in tests/conftest.py).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import contextlib
 import http.client
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -23,7 +26,7 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SERVER = "postgres://postgres@127.0.0.1:5432"
 STRONG_KEY = "k7#Qm2v!Lr9xTz4pW8sYb3nHc6fJd1gAe5uKo0iMq-Rt_Vw+Zy@X"
 
@@ -127,6 +130,73 @@ def seeded_template(engine: str, folder: Path) -> Database:
     manage(database.url, "migrate", "--no-input")
     manage(database.url, "load_seed")
     return database
+
+
+class Templates:
+    """The seeded template database of each engine, made on first use and dropped at
+    the end of the session; tests work on copies (`copy`)."""
+
+    def __init__(self, folder_for) -> None:
+        self._folder_for = folder_for  # engine -> a fresh folder (tmp_path_factory)
+        self._made: dict[str, Database] = {}
+
+    def copy(self, engine: str) -> Database:
+        """Return a fresh copy of the seeded template of `engine`."""
+        if engine not in self._made:
+            self._made[engine] = seeded_template(engine, self._folder_for(engine))
+        return self._made[engine].copy()
+
+    def drop(self) -> None:
+        for database in self._made.values():
+            database.drop()
+
+
+# The tables an import writes to: counted before and after an import is cut short.
+TABLES = [
+    "claims_assertion",
+    "claims_historicalassertion",
+    "claims_claim",
+    "claims_topic",
+    "sources_source",
+    "sources_document",
+]
+
+
+def wal_size(database: Database) -> int:
+    wal = Path(f"{database.name}-wal")
+    return wal.stat().st_size if wal.exists() else 0
+
+
+def writing_has_begun(database: Database, wal_before: int = 0) -> bool:
+    """Whether the import has started writing rows (in its open transaction). SQLite
+    runs in WAL mode (settings), so a write shows as the write-ahead log growing:
+    by more than the import lock's one row, by the first batch of rows."""
+    if database.engine == "sqlite":
+        return wal_size(database) > wal_before + 2 * 1024 * 1024
+    with psycopg.connect(database.url, autocommit=True) as watcher:
+        return bool(
+            watcher.execute(
+                "SELECT 1 FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
+                "WHERE c.relname = 'claims_assertion' AND l.mode = 'RowExclusiveLock' "
+                "AND l.pid <> pg_backend_pid()"
+            ).fetchone()
+        )
+
+
+def kill_once_writing(process: subprocess.Popen, database: Database) -> None:
+    """Wait until `process` (an import, or a worker running one) has begun writing
+    rows to `database` in its open transaction, then kill it (SIGKILL)."""
+    wal_before = wal_size(database) if database.engine == "sqlite" else 0
+    deadline = time.monotonic() + 120
+    while not writing_has_begun(database, wal_before):
+        if process.poll() is not None:
+            errors = process.stderr.read() if process.stderr else ""
+            raise AssertionError(f"it ended before it was interrupted: {errors}")
+        assert time.monotonic() < deadline, "the import never started writing"
+        time.sleep(0.02)
+    time.sleep(0.5)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
 
 
 def free_port() -> int:
