@@ -70,8 +70,8 @@ FUZZ_EXAMPLES ?= 10000
 fuzz: $(VENV)/.dev createdb
 	@seed=$$(od -An -N4 -tu4 /dev/urandom | tr -d ' '); \
 	echo "make fuzz: $(FUZZ_EXAMPLES) cases a door, hypothesis seed $$seed"; \
-	HYPOTHESIS_PROFILE=fuzz FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) \
-	  $(BIN)/pytest -m fuzz --hypothesis-seed=$$seed $(ARGS)
+	HYPOTHESIS_PROFILE=fuzz FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) CLAIMTRACKER_FUZZ=deep \
+	  $(BIN)/pytest -m "fuzz or fuzz_corpus" --hypothesis-seed=$$seed $(ARGS)
 
 # The performance benchmark: PostgreSQL (BENCH_DATABASE_URL, a scratch database it
 # recreates), gunicorn and wrk on 127.0.0.1. Figures go to bench/results/.

@@ -14,6 +14,7 @@ from sources.names import (
     SOURCE_NAME_MAX_LENGTH,
     URL_MAX_LENGTH,
     match_name,
+    name_problem,
 )
 from sources.validators import validate_name, validate_past_date, validate_web_url
 
@@ -166,6 +167,8 @@ class Source(models.Model):
         return reverse("sources:detail", kwargs={"slug": self.slug})
 
     def clean(self):
+        if name_problem(self.name):
+            raise ValidationError({"name": f"This name {name_problem(self.name)}."})
         ancestor, seen = self.parent, set()
         while ancestor is not None and ancestor.pk not in seen:
             if self.pk is not None and ancestor.pk == self.pk:
@@ -200,6 +203,10 @@ class SourceAlias(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.source})"
+
+    def clean(self):
+        if name_problem(self.name):
+            raise ValidationError({"name": f"This alias {name_problem(self.name)}."})
 
 
 class DocumentKind(models.TextChoices):

@@ -88,7 +88,11 @@ def _with_more_rows(formset, data, form_kwargs):
     """Return the formset again with two more blank rows, keeping what was typed."""
     data = data.copy()
     total = formset.add_prefix("TOTAL_FORMS")
-    data[total] = str(int(data.get(total) or 0) + 2)
+    typed = data.get(total) or "0"
+    # A count that is not a number, or past the screen's rows, is the formset's to
+    # refuse (its management form says so); it never builds more than max_num rows.
+    if typed.isdigit() and int(typed) + 2 <= LogFigureFormSet.max_num:
+        data[total] = str(int(typed) + 2)
     more = LogFigureFormSet(data, form_kwargs=form_kwargs)
     more.is_valid()  # show readings and problems of the rows typed so far
     return more

@@ -261,4 +261,8 @@ def reading_of(parsed: figures.Figure) -> str:
     return wording.interpretation(parsed.kind, parsed.low, parsed.high)
 
 
-LogFigureFormSet = forms.formset_factory(LogFigureForm, extra=4, max_num=50)
+# At most 50 rows, however many the posted TOTAL_FORMS claims (Django's default
+# absolute_max would build 1,050; issue 28).
+LogFigureFormSet = forms.formset_factory(
+    LogFigureForm, extra=4, max_num=50, absolute_max=50, validate_max=True
+)

@@ -153,6 +153,9 @@ TOPIC_NAME_MAX_LENGTH = 200
 LOCATOR_MAX_LENGTH = 500
 LANGUAGE_MAX_LENGTH = 35  # a BCP 47 tag as stored
 TRANSLATOR_MAX_LENGTH = 200
+# A quote is the passage that states a figure, not the document: longer ones are
+# refused, which keeps the quote check fast (claims/domain/rules.py, issue 28).
+QUOTE_MAX_LENGTH = 2000
 # The CSV columns that have a limit, and the field whose limit it is.
 CSV_MAX_LENGTHS = {
     "claim": CLAIM_TITLE_MAX_LENGTH,
@@ -167,4 +170,5 @@ CSV_MAX_LENGTHS = {
     "quote_language": LANGUAGE_MAX_LENGTH,
     "translation_language": LANGUAGE_MAX_LENGTH,
     "translated_by": TRANSLATOR_MAX_LENGTH,
+    "quote": QUOTE_MAX_LENGTH,
 }

@@ -138,9 +138,12 @@ def read(
     *,
     source_kinds: Iterable[str],
     progress: Callable[[int], None] | None = None,
+    max_rows: int | None = None,
 ) -> Reading:
     """Return the rows of a CSV file and every error in it, each naming its line.
-    `progress`, if given, is told how many rows have been read, every 1,000 rows."""
+    `progress`, if given, is told how many rows have been read, every 1,000 rows.
+    Past `max_rows` rows the reading stops at once, with that one error: the rest
+    of the file is never parsed, so a huge file costs no more than the limit."""
     result = Reading()
     if isinstance(data, bytes):
         try:
@@ -178,6 +181,10 @@ def read(
     try:
         for count, values in enumerate(reader, start=1):
             line, start = start, reader.line_num + 1
+            if max_rows is not None and count > max_rows:
+                result.rows.clear()
+                result.errors[:] = [too_many_rows(max_rows)]
+                return result
             if progress is not None and count % 1000 == 0:
                 progress(count)
             if not any(value.strip() for value in values):
@@ -198,6 +205,10 @@ def read(
     if not result.rows and not result.errors:
         result.errors.append(RowError(2, "", "the file has a header but no rows"))
     return result
+
+
+def too_many_rows(limit: int) -> RowError:
+    return RowError(1, "", f"the file has more than {limit:,} rows")
 
 
 def _unreadable(what: str, error: csv.Error) -> str:

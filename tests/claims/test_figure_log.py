@@ -218,3 +218,17 @@ def test_two_more_rows_keep_what_was_typed(researcher_client, document):
     assert page.count('class="module figure-row"') == 6
     assert 'value="3,000"' in page
     assert not Assertion.objects.exists()
+
+
+@pytest.mark.parametrize("button", ["more", "preview", "save"])
+@pytest.mark.parametrize("total", ["abc", "-3", "100000000"])
+def test_a_tampered_row_count_is_refused_on_the_page_with_at_most_50_rows(
+    researcher_client, document, total, button
+):
+    data = {**rows(), "form-TOTAL_FORMS": total, button: "1"}
+
+    response = researcher_client.post(f"{URL}?document={document.pk}", data)
+
+    assert response.status_code == 200
+    assert response.content.decode().count('class="module figure-row"') <= 50
+    assert not Assertion.objects.exists()

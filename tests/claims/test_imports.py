@@ -1,4 +1,5 @@
 import io
+import time
 from decimal import Decimal
 
 import pytest
@@ -440,3 +441,17 @@ def test_repeated_columns_are_named_once():
     errors = refused(csv_of(GOOD + ",x", header=HEADER + ",claim"))
 
     assert "line 1, column claim: repeated column(s)" in errors
+
+
+def test_a_file_past_the_row_limit_is_refused_before_the_rest_is_parsed(settings):
+    settings.CLAIMTRACKER_IMPORT_MAX_ROWS = 100
+    # 100 good rows, then 100,000 more whose figures would each be an error:
+    # the refusal names only the limit, so the rest was never parsed.
+    rest = (row(figure="not a figure") + "\n") * 100_000
+    data = csv_of(*[row(stated_on=f"2024-10-{n % 28 + 1:02}") for n in range(100)])
+
+    started = time.monotonic()
+    errors = refused(data + rest)
+
+    assert errors == ["line 1: the file has more than 100 rows"]
+    assert time.monotonic() - started < 5  # parsing every row took far longer

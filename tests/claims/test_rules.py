@@ -88,3 +88,27 @@ def test_a_near_miss_in_a_one_megabyte_document_is_found_in_linear_time():
 
     assert "differs at “10,000.”" in problem
     assert elapsed < 2.0  # about 0.3 s on the CI's cores; a quadratic scan takes hours
+
+
+def test_an_over_long_quote_is_refused_at_once_saying_the_limit():
+    quote = "The figure rose again. " * 500  # 11,500 characters: 26 s before
+    document = "Nothing of it here. " * 5_000  # 100 KB
+
+    started = time.perf_counter()
+    problem = rules.quote_problem(quote, document)
+
+    assert time.perf_counter() - started < 0.5
+    assert "at most 2,000" in problem
+
+
+@pytest.mark.parametrize("length", [rules.NEAREST_MAX_QUOTE, rules.QUOTE_MAX_LENGTH])
+def test_a_missing_quote_up_to_the_limit_is_checked_in_bounded_time(length):
+    words = [f"word{n} of the ministry's count" for n in range(400)]
+    document = " ".join(words * 10)[:1_000_000]
+    quote = " ".join(reversed(words))[:length]
+
+    started = time.perf_counter()
+    problem = rules.quote_problem(quote, document)
+
+    assert problem.startswith(rules.MESSAGES["quote_missing"])
+    assert time.perf_counter() - started < 1.5
