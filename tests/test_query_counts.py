@@ -24,7 +24,8 @@ def grow(size: int, source) -> None:
 PAGES = [
     ("home", lambda ctx: reverse("home"), 6),
     ("claim list", lambda ctx: reverse("claims:list") + "?sort=spread", 7),
-    ("claim page", lambda ctx: ctx["claim"].get_absolute_url(), 5),
+    # The sixth reads its retracted figures, shown struck through.
+    ("claim page", lambda ctx: ctx["claim"].get_absolute_url(), 6),
     ("source list", lambda ctx: reverse("sources:list"), 6),
     ("source page", lambda ctx: ctx["source"].get_absolute_url(), 7),
     ("feed", lambda ctx: reverse("feeds:all"), 3),
