@@ -179,6 +179,19 @@ class AssertionQuerySet(models.QuerySet):
         """Return what readers may see: published, never drafts or retractions."""
         return self.filter(status=AssertionStatus.PUBLISHED)
 
+    def retracted(self) -> "AssertionQuerySet":
+        """Return the retracted assertions: readers see them struck through, with
+        their reason, on the claim page, in the feeds, the API and the exports, and
+        they count in no comparison."""
+        return self.filter(status=AssertionStatus.RETRACTED)
+
+    def on_record(self) -> "AssertionQuerySet":
+        """Return what readers may see of the record: the published assertions and
+        the retracted ones (shown as retracted), never drafts."""
+        return self.filter(
+            status__in=(AssertionStatus.PUBLISHED, AssertionStatus.RETRACTED)
+        )
+
     def not_retracted(self) -> "AssertionQuerySet":
         """Return assertions that have not been retracted (drafts included)."""
         return self.exclude(status=AssertionStatus.RETRACTED)

@@ -40,13 +40,15 @@ def troops(ctx) -> str:
 
 
 PAGES = [
-    # The fifth reads the figures of the claims shown, to name the stated ends.
-    ("home", lambda ctx: reverse("home"), 5),
-    ("claim list", lambda ctx: reverse("claims:list") + "?sort=spread", 6),
-    ("claim list, default order", lambda ctx: reverse("claims:list"), 6),
-    # The evidence of the page's figures (translations, files) included.
-    ("claim page", lambda ctx: ctx["busy"].get_absolute_url(), 5),
-    ("claim page of the seed", troops, 6),
+    # The fifth reads the figures of the claims shown, to name the stated ends; the
+    # sixth the editors' judgements, to leave out what they found no conflict.
+    ("home", lambda ctx: reverse("home"), 6),
+    ("claim list", lambda ctx: reverse("claims:list") + "?sort=spread", 7),
+    ("claim list, default order", lambda ctx: reverse("claims:list"), 7),
+    # The evidence of the page's figures (translations, files) included, and its
+    # retracted figures, shown struck through.
+    ("claim page", lambda ctx: ctx["busy"].get_absolute_url(), 6),
+    ("claim page of the seed", troops, 7),
     ("source list", lambda ctx: reverse("sources:list"), 6),
     ("source page", lambda ctx: ctx["source"].get_absolute_url(), 7),
     ("feed", lambda ctx: reverse("feeds:all"), 2),

@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from claims.domain import vocabulary, wording
+from claims.domain.dates import StatedDate
 from claims.domain.figures import plain_number
 from claims.models import Assertion, Claim, Discrepancy, Translation
 from sources.models import Document, DocumentFile, Source
@@ -15,6 +16,19 @@ class FigureField(serializers.Field):
     """A figure's bound as an exact decimal string without trailing zeros: "10800"."""
 
     def to_representation(self, value):
+        return plain_number(value) if value is not None else None
+
+
+@extend_schema_field(OpenApiTypes.DECIMAL)
+class StatedValueField(serializers.Field):
+    """The one number a source stated ("10,000", "about 12,000"); null for a bound,
+    a range or a vague term, whose `low` and `high` are all there is."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, assertion):
+        value = wording.stated_value(assertion.kind, assertion.value)
         return plain_number(value) if value is not None else None
 
 
@@ -76,17 +90,22 @@ class AssertionSerializer(serializers.ModelSerializer):
     translations = TranslationSerializer(many=True, read_only=True)
     low = FigureField()
     high = FigureField()
-    value = FigureField()
+    value = StatedValueField()
+    stated = serializers.SerializerMethodField()
 
     class Meta:
         model = Assertion
         fields = [
             "id", "claim", "source", "source_name", "relayed_by", "stated_on",
-            "date_precision", "figure", "kind", "low", "high", "value",
+            "date_precision", "stated", "figure", "kind", "low", "high", "value",
             "is_overridden", "quote", "quote_language", "translations", "locator",
-            "credibility", "document", "created_at",
-            "updated_at",
+            "credibility", "document", "status", "retraction_reason",
+            "retracted_at", "created_at", "updated_at",
         ]  # fmt: skip
+
+    def get_stated(self, assertion) -> str:
+        """The date as precisely as known: "18 Oct 2024", "October 2024"."""
+        return StatedDate(assertion.stated_on, assertion.date_precision).label()
 
 
 class ClaimSerializer(serializers.ModelSerializer):

@@ -54,10 +54,12 @@ class ClaimViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
         return claim
 
 
-@extend_schema_view(list=extend_schema(summary="Published assertions"))
+@extend_schema_view(
+    list=extend_schema(summary="Published assertions, and retracted ones with why")
+)
 class AssertionViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
     queryset = (
-        Assertion.objects.published()
+        Assertion.objects.on_record()
         .with_related()
         .prefetch_related("translations", "document__files")
         .order_by("-stated_on", "-pk")

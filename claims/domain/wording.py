@@ -26,14 +26,16 @@ from claims.domain import vocabulary
 from claims.domain.dates import DAY, MONTH, YEAR, StatedDate
 from claims.domain.divergence import (
     TWO_PLACES,
+    Comparison,
     Conflict,
     Judgement,
     Point,
     Step,
     Summary,
+    named_ends,
     pair_ratio,
 )
-from claims.domain.figures import APPROXIMATE, QUALITATIVE, describe_interval
+from claims.domain.figures import APPROXIMATE, EXACT, QUALITATIVE, describe_interval
 from claims.domain.vocabulary import (
     CLOSE,
     CORROBORATED,
@@ -144,6 +146,52 @@ def source_name(point: Point, names: Names | None = None) -> str:
 def quoted(point: Point, names: Names | None = None) -> str:
     """Return a figure as stated, with its source: “more than 50,000” (organisers)."""
     return f"“{point.figure}” ({source_name(point, names)})"
+
+
+# The kinds whose source stated one number ("10,000", "about 12,000"): only these
+# carry a `value` in the API and the linked data. A bound ("at least 3,000"), a range
+# or a vague term carries its interval alone (docs/readers.md, API changelog).
+ONE_NUMBER_KINDS = frozenset({EXACT, APPROXIMATE})
+
+
+def stated_value(kind: str, value: Decimal | None) -> Decimal | None:
+    """Return the one number a source stated, or None for a bound, a range or a
+    vague term, whose interval is all there is."""
+    return value if kind in ONE_NUMBER_KINDS else None
+
+
+def estimates_range(estimates: Sequence[Point], names: Names | None = None) -> str:
+    """Return what `estimates` run from and to, as the stated figures that bound
+    them (qualifiers kept, never a middle): “up to 1,500” (HUR) to “at least
+    3,000” (Kirby); one estimate alone: “several thousand” (HUR)."""
+    if not estimates:
+        return ""
+    low, high = named_ends(estimates)
+    if len(estimates) == 1 or low.id == high.id:
+        return quoted(low, names)
+    return f"{quoted(low, names)} to {quoted(high, names)}"
+
+
+# How one estimate stands against the others (divergence.compare), in words. Only
+# "above all" and "below all" are alarms; agreeing with some is not.
+ALARMING_VERDICTS = frozenset({"above", "below"})
+
+
+def comparison_words(comparison: Comparison) -> tuple[str, str]:
+    """Return how an estimate compares with the other sources' as (verdict, rest):
+    ("below", "the 1 other estimate"), ("agrees with 1 of", "the 6 other
+    estimates"); ("", "no other source had a figure") when it stands alone."""
+    total = comparison.total
+    if comparison.verdict == "alone" or total == 0:
+        return "", "no other source had a figure"
+    others = f"the {total} other estimate{'' if total == 1 else 's'}"
+    if comparison.verdict == "within":
+        verdict = "agrees with" if total == 1 else "agrees with all"
+    elif comparison.verdict in ALARMING_VERDICTS:
+        verdict = comparison.verdict if total == 1 else f"{comparison.verdict} all"
+    else:
+        verdict = f"agrees with {comparison.agreeing} of"
+    return verdict, others
 
 
 def interpretation(kind: str, low: Decimal | None, high: Decimal | None) -> str:

@@ -1,4 +1,7 @@
-"""Atom feeds of newly recorded published assertions: all, per claim, per topic."""
+"""Atom feeds of newly recorded published assertions: all, per claim, per topic.
+
+A retracted figure stays in the feed, titled as retracted, with its reason and date:
+readers who saw it should learn it was withdrawn."""
 
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
@@ -20,7 +23,7 @@ class LatestAssertionsFeed(Feed):
         return reverse("claims:list")
 
     def assertions(self, obj):
-        return Assertion.objects.published()
+        return Assertion.objects.on_record()
 
     def items(self, obj=None):
         return (
@@ -28,13 +31,23 @@ class LatestAssertionsFeed(Feed):
         )
 
     def item_title(self, item: Assertion) -> str:
-        return f"{item.source}: {item.figure} ({item.claim.title})"
+        title = f"{item.source}: {item.figure} ({item.claim.title})"
+        return f"Retracted: {title}" if _is_retracted(item) else title
 
     def item_description(self, item: Assertion) -> str:
-        return (
+        text = (
             f"{item.source}, {stated(item)}: “{item.quote}” Read as "
             f"{interval(item)} {item.claim.unit}."
         )
+        if _is_retracted(item):
+            day = item.retracted_at
+            when = f" on {day.day} {day:%b %Y}" if day else ""
+            text = f"Retracted{when}: {item.retraction_reason} {text}"
+        return text
+
+    def item_categories(self, item: Assertion) -> tuple[str, ...]:
+        """The figure's status: published or retracted."""
+        return (item.status,)
 
     def item_link(self, item: Assertion) -> str:
         return f"{item.claim.get_absolute_url()}#assertion-{item.pk}"
@@ -65,7 +78,7 @@ class ClaimFeed(LatestAssertionsFeed):
         return obj.get_absolute_url()
 
     def assertions(self, obj):
-        return Assertion.objects.published().filter(claim=obj)
+        return Assertion.objects.on_record().filter(claim=obj)
 
 
 class TopicFeed(LatestAssertionsFeed):
@@ -79,4 +92,8 @@ class TopicFeed(LatestAssertionsFeed):
         return obj.get_absolute_url()
 
     def assertions(self, obj):
-        return Assertion.objects.published().filter(claim__topic=obj)
+        return Assertion.objects.on_record().filter(claim__topic=obj)
+
+
+def _is_retracted(item: Assertion) -> bool:
+    return item.status == Assertion.Status.RETRACTED

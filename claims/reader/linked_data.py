@@ -2,6 +2,7 @@
 
 from django.urls import reverse
 
+from claims.domain.wording import stated_value
 from claims.models import Claim
 
 
@@ -47,7 +48,9 @@ def linked_data(claim: Claim, assertions, summary, site: str) -> dict:
                 "description": a.figure,
                 "minValue": _number(a.low),
                 "maxValue": _number(a.high),
-                "value": _number(a.value),
+                # Only a number the source stated: never for a bound, a range
+                # or a vague term (their interval is minValue and maxValue).
+                "value": _number(stated_value(a.kind, a.value)),
                 "unitText": claim.unit,
             },
         }

@@ -10,7 +10,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Q
+from django.conf import settings
+from django.db.models import Count, F, Q
 
 from claims.domain import divergence, wording
 from claims.models import Assertion, Claim, Discrepancy, Topic
@@ -19,6 +20,7 @@ from claims.reader.linked_data import linked_data
 from claims.selectors import (
     POINT_FIELDS,
     judgement_map,
+    judgements_for,
     point_from_assertion,
     point_from_values,
     timeline_marks,
@@ -49,6 +51,7 @@ class ClaimPage:
     discrepancy: Discrepancy | None = None  # the live one, when viewing today
     # The editors' standing judgements of other pairs, with their notes, today.
     judgements: list[Discrepancy] = field(default_factory=list)
+    retracted: tuple[Assertion, ...] = ()  # struck through, with reason and date
     linked_data: dict | None = None  # schema.org JSON-LD for search engines
 
     @property
@@ -85,6 +88,15 @@ def claim_page(
         Assertion.objects.published().for_claim(claim).with_related().chronological()
     )
     shown = [a for a in everything if as_of is None or a.stated_on <= as_of]
+    # Retracted figures stay on the page, struck through with their reason; they
+    # count in no comparison and leave the chart.
+    retracted = tuple(
+        Assertion.objects.retracted()
+        .for_claim(claim)
+        .with_related()
+        .filter(**({"stated_on__lte": as_of} if as_of else {}))
+        .chronological()
+    )
     points = [point_from_assertion(a) for a in shown]
     by_id = {a.pk: a for a in shown}
     on_record = list(Discrepancy.objects.live().with_pair().filter(claim=claim))
@@ -140,6 +152,7 @@ def claim_page(
         revision_count=len(summary.revisions),
         discrepancy=discrepancy,
         judgements=judgements,
+        retracted=retracted,
         linked_data=linked_data(claim, shown, summary, site),
     )
 
@@ -200,20 +213,40 @@ class ClaimRow:
     claim: Claim
     range: str  # wording.range_figures of its summary
     spark: object
+    latest: str = ""  # the latest report's date as precisely as known
+    summary: divergence.Summary | None = None
 
 
-def claim_rows(claims: list[Claim], *, spark: bool = True) -> list[ClaimRow]:
+def claim_rows(
+    claims: list[Claim], *, spark: bool = True, judged: dict | None = None
+) -> list[ClaimRow]:
     """Return each claim with the stated figures bounding its current estimates
-    (divergence.summarise, as the claim page) and its sparkline, from one query."""
+    (divergence.summarise, as the claim page), its latest report's date at its
+    precision and its sparkline, from one query; `judged` (judgements by claim id)
+    gives each summary the editors' judgements."""
     by_claim = _points_by_claim(claims)
-    return [
-        ClaimRow(
-            claim=claim,
-            range=wording.range_figures(divergence.summarise(by_claim[claim.pk])),
-            spark=chart.layout_sparkline(by_claim[claim.pk]) if spark else None,
+    rows = []
+    for claim in claims:
+        summary = divergence.summarise(
+            by_claim[claim.pk],
+            judged=(judged or {}).get(claim.pk),
+            threshold=claim.effective_discrepancy_ratio,
         )
-        for claim in claims
-    ]
+        latest = summary.latest
+        rows.append(
+            ClaimRow(
+                claim=claim,
+                range=wording.range_figures(summary),
+                spark=chart.layout_sparkline(by_claim[claim.pk]) if spark else None,
+                latest=(
+                    wording.format_date(latest.stated_on, latest.precision)
+                    if latest
+                    else ""
+                ),
+                summary=summary,
+            )
+        )
+    return rows
 
 
 @dataclass(frozen=True)
@@ -222,9 +255,13 @@ class SourceRow:
 
     assertion: Assertion
     comparison: divergence.Comparison
-    others_low: object
-    others_high: object
-    others_count: int
+    verdict: str  # wording.comparison_words: "below", "agrees with 1 of", ...
+    others: str  # "the 6 other estimates"
+    others_range: str  # the stated figures bounding them, qualifiers kept
+
+    @property
+    def is_alarm(self) -> bool:
+        return self.comparison.verdict in wording.ALARMING_VERDICTS
 
 
 def source_page(source: Source) -> list[tuple[Claim, list[SourceRow]]]:
@@ -262,19 +299,57 @@ def source_page(source: Source) -> list[tuple[Claim, list[SourceRow]]]:
             index += 1
         sweep[assertion.claim_id] = (index, latest)
         estimates = list(latest.values())
-        levels = [p.level for p in estimates if p.level is not None]
+        comparison = divergence.compare(point_from_assertion(assertion), estimates)
+        verdict, others_words = wording.comparison_words(comparison)
         groups.setdefault(assertion.claim_id, (assertion.claim, []))[1].append(
             SourceRow(
                 assertion=assertion,
-                comparison=divergence.compare(
-                    point_from_assertion(assertion), estimates
-                ),
-                others_low=min(levels, default=None),
-                others_high=max(levels, default=None),
-                others_count=len(estimates),
+                comparison=comparison,
+                verdict=verdict,
+                others=others_words,
+                others_range=wording.estimates_range(estimates),
             )
         )
     return list(groups.values())
+
+
+# Home lists this many claims where sources disagree most.
+HOME_DISAGREEMENTS = 5
+
+
+def disagreements(limit: int = HOME_DISAGREEMENTS) -> list[ClaimRow]:
+    """Return the claims where sources disagree most, widest first: real
+    disagreements only. A claim counts while a conflict stands (under review,
+    explained or resolved): not when the editors judged every conflict not real,
+    nor when its spread stays below its own threshold."""
+    default = settings.CLAIMTRACKER_DISCREPANCY_RATIO
+    reaching = Q(discrepancy_ratio__isnull=True, spread_ratio__gte=default) | Q(
+        discrepancy_ratio__isnull=False, spread_ratio__gte=F("discrepancy_ratio")
+    )
+    found: list[ClaimRow] = []
+    candidates = (
+        Claim.objects.visible()
+        .with_related()
+        .filter(reaching)
+        .order_by("-spread_ratio", "title")
+    )
+    # Read in batches: a dismissed claim is rare, so the first batch nearly always
+    # fills the list.
+    batch, start = limit * 4, 0
+    while len(found) < limit:
+        claims = list(candidates[start : start + batch])
+        if not claims:
+            break
+        judged = judgements_for([c.pk for c in claims])
+        found += [
+            row
+            for row in claim_rows(claims, spark=False, judged=judged)
+            if row.summary.is_contested
+        ]
+        if len(claims) < batch:
+            break
+        start += batch
+    return found[:limit]
 
 
 def home_page() -> dict:
@@ -283,15 +358,7 @@ def home_page() -> dict:
         "topics": Topic.objects.annotate(
             claim_total=Count("claims", filter=Q(claims__assertion_count__gt=0))
         ).filter(claim_total__gt=0),
-        "disagreements": claim_rows(
-            list(
-                Claim.objects.visible()
-                .with_related()
-                .filter(spread_ratio__isnull=False)
-                .order_by("-spread_ratio", "title")[:5]
-            ),
-            spark=False,
-        ),
+        "disagreements": disagreements(),
         "latest": list(
             Assertion.objects.published()
             .with_related()

@@ -124,7 +124,7 @@ def test_sources_with_aliases_and_filters(client, seeded):
     assert "HUR" in rows[0]["aliases"]
 
 
-def test_drafts_and_retractions_never_leak(client):
+def test_drafts_never_leak_and_retractions_carry_their_reason(client):
     claim = ClaimFactory()
     stated(claim, "3,000", 2)
     stated(claim, "4,444", 3, status="draft")
@@ -137,10 +137,15 @@ def test_drafts_and_retractions_never_leak(client):
         client.get(url).content.decode()
         for url in ("/api/assertions/", "/api/claims/", f"/api/claims/{claim.slug}/")
     )
+    rows = {row["figure"]: row for row in results(client, "/api/assertions/")}
 
     assert "3,000" in body
-    for secret in ("4,444", "5,555", "7,777", hidden.slug):
+    for secret in ("4,444", "7,777", hidden.slug):
         assert secret not in body
+    assert rows["5,555"]["status"] == "retracted"
+    assert rows["5,555"]["retraction_reason"] == "Wrong"
+    assert rows["3,000"]["status"] == "published"
+    assert "5,555" not in client.get(f"/api/claims/{claim.slug}/").content.decode()
     assert client.get(f"/api/claims/{hidden.slug}/").status_code == 404
 
 

@@ -97,7 +97,7 @@ def test_latest_estimate_per_source_shows_its_change(client, seeded):
     assert "up from “up to 1,500” (25 Oct 2024)" in page
 
 
-def test_drafts_and_retracted_figures_are_hidden(client):
+def test_drafts_are_hidden_and_a_retraction_is_struck_through(client):
     claim = ClaimFactory()
     stated(claim, "3,000", 2)
     stated(claim, "4,444", 3, status="draft")
@@ -109,7 +109,9 @@ def test_drafts_and_retracted_figures_are_hidden(client):
     page = response.content.decode()
     assert "3,000" in page
     assert "4,444" not in page and "4444" not in page
-    assert "5,555" not in page and "5555" not in page
+    assert "<del>5,555</del>" in page
+    assert "Misquoted" in text(response)
+    assert "“5,555”" not in page  # in no sentence comparing the figures
     assert markers(response) == 1
 
 

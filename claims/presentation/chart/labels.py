@@ -123,6 +123,23 @@ class Marker:
         return Box(Decimal(self.x[:-1]), self.dx, half + pad, top - pad, bottom + pad)
 
     @property
+    def x_mid(self) -> str:
+        """Return the middle of the period a month- or year-known date spans (a
+        place in time for an arrow; no figure is drawn there)."""
+        start, stop = Decimal(self.x[:-1]), Decimal(self.x_end[:-1])
+        return f"{(start + stop) / 2:.2f}%"
+
+    @property
+    def span_width(self) -> str:
+        """Return the width of the period a month- or year-known date spans."""
+        start, stop = Decimal(self.x[:-1]), Decimal(self.x_end[:-1])
+        return f"{max(stop - start, Decimal('0.3')):.2f}%"
+
+    @property
+    def band_height(self) -> int:
+        return max(self.y_low - self.y_high, 2)
+
+    @property
     def half(self) -> int:
         return self.box.half_width
 

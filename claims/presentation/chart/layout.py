@@ -322,7 +322,9 @@ def _series(points, axis, y_of, styles, names, end) -> list[Series]:
             and latest.low is not None
             and latest.high is not None
         ):
-            end_y = (y_of(latest.low) + y_of(latest.high)) // 2
+            # At the band's upper end: nothing is drawn at a middle no source
+            # stated (issue 24).
+            end_y = y_of(latest.high)
         else:
             end_y = y_of(latest.level if latest.level is not None else Decimal(0))
         name = _wrap(mark.short_name or short_name(mark.source_name), 2, True)
@@ -406,7 +408,8 @@ def _legend(chart: Timeline, points, by_id) -> list[LegendEntry]:
         entries.append(
             LegendEntry(
                 "period",
-                "Dotted line: the month or year of a date known only that precisely",
+                "A mark drawn across a month or year: a date known only that "
+                "precisely (no dot on its first day)",
             )
         )
     if any(s.dash for s in chart.series):
