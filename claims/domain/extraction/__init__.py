@@ -9,12 +9,19 @@ their confidence). Import from the package.
 """
 
 from claims.domain.extraction.attribution import KnownSource
-from claims.domain.extraction.extract import MAX_TEXT, Candidate, Document, extract
+from claims.domain.extraction.extract import (
+    MAX_TEXT,
+    OWN_VOICE_KINDS,
+    Candidate,
+    Document,
+    extract,
+)
 from claims.domain.extraction.finder import Found, find_figures
 from claims.domain.extraction.guess import KnownClaim
 
 __all__ = [
     "MAX_TEXT",
+    "OWN_VOICE_KINDS",
     "Candidate",
     "Document",
     "Found",
