@@ -29,7 +29,8 @@ _VERBS = (
     r"informed|stressed|insisted|explained|replied|answered|mentioned|shows|showed|"
     r"found|finds|concluded|observed|verified"
 )
-_CUE = re.compile(rf"\b(?:{_VERBS})\b", re.IGNORECASE)
+# "an estimated 600,000" is a qualifier, not a report.
+_CUE = re.compile(rf"(?<!an )(?<!An )(?<!the )\b(?:{_VERBS})\b", re.IGNORECASE)
 _ACCORDING = re.compile(
     r"\b(?:according\s+to|citing|as\s+estimated\s+by|as\s+reported\s+by|"
     r"in\s+the\s+words\s+of|(?:figures|data|estimates?)\s+(?:from|by))\s+",
@@ -212,6 +213,8 @@ def _name_before(text: str) -> str:
         lowered = token.lower()
         if lowered in _PRONOUNS and not taken:
             return token
+        if lowered == "our":
+            return "we"  # "Our researchers documented": the document's own
         if token in (",", ";", ":", "“", "”", '"'):
             if taken and token == "," and _list_continues(tokens, taken):
                 taken.append(tokens.pop())
@@ -303,8 +306,33 @@ def _speakers(names: list[str], how: str, index: SourceIndex) -> list[Speaker]:
         if written.lower() in _PRONOUNS:
             speakers.append(Speaker(written, None, how, pronoun=True))
             continue
-        speakers.append(Speaker(written, index.find(written), how))
+        known = index.find(written)
+        person = _person(written)
+        if (
+            person
+            and person != written
+            and (known is None or index.find(person) is None)
+        ):
+            # "Pentagon spokesman Maj. Gen. Pat Ryder": the speaker is the person
+            # at the end, known or new, not the office in the title.
+            speakers.append(Speaker(person, index.find(person), how))
+            continue
+        speakers.append(Speaker(written, known, how))
     return speakers
+
+
+def _person(written: str) -> str:
+    """Return the personal name that ends `written` (its last two capitalised
+    words after any titles), or ""."""
+    words = written.split()
+    tail: list[str] = []
+    for word in reversed(words):
+        if not word[:1].isupper() or word.endswith(".") or "’" in word or "'" in word:
+            break
+        tail.insert(0, word)
+    if len(tail) < 2 or len(tail) == len(words) and len(words) <= 3:
+        return ""
+    return " ".join(tail[-2:])
 
 
 def country_of(written: str) -> str:

@@ -119,7 +119,9 @@ def extract(
             how_far = ""
             if not speakers:
                 speakers, how_far = _across(text, split, number, quote, index)
-            speakers = [_resolve_pronoun(s, last_speaker) for s in speakers]
+            speakers = [
+                _resolve_pronoun(s, last_speaker, document.own_source) for s in speakers
+            ]
             if any(s.source or s.written for s in speakers):
                 last_speaker = speakers
             date_of = stated or when.fallback(
@@ -188,7 +190,11 @@ def _across(text, split, number, quote, index) -> tuple[list[Speaker], str]:
     return [], ""
 
 
-def _resolve_pronoun(speaker: Speaker, last: list[Speaker]) -> Speaker:
+def _resolve_pronoun(speaker: Speaker, last: list[Speaker], own) -> Speaker:
+    if speaker.pronoun and speaker.written.lower() in ("we", "i") and own is not None:
+        return Speaker(
+            own.name, own, f"{speaker.how}, “{speaker.written}”: the document"
+        )
     if not speaker.pronoun or len(last) != 1 or last[0].pronoun:
         return speaker
     return Speaker(
