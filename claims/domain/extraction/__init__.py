@@ -1,0 +1,32 @@
+"""The extraction assistant's pure core (issue 27): a document's figures found with
+who stated them, when, and the claim they likely belong to.
+
+Pure logic, no Django: the callers (claims/extraction.py for the logging screen and
+the extract_assertions command) pass the known sources and claims as plain data.
+Modules: sentences.py (splitting), finder.py (figures), attribution.py (who),
+when.py (statement dates), guess.py (which claim), extract.py (the candidates and
+their confidence). Import from the package.
+"""
+
+from claims.domain.extraction.attribution import KnownSource
+from claims.domain.extraction.extract import (
+    MAX_TEXT,
+    OWN_VOICE_KINDS,
+    Candidate,
+    Document,
+    extract,
+)
+from claims.domain.extraction.finder import Found, find_figures
+from claims.domain.extraction.guess import KnownClaim
+
+__all__ = [
+    "MAX_TEXT",
+    "OWN_VOICE_KINDS",
+    "Candidate",
+    "Document",
+    "Found",
+    "KnownClaim",
+    "KnownSource",
+    "extract",
+    "find_figures",
+]
