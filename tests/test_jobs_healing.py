@@ -14,17 +14,14 @@ import psycopg
 import pytest
 
 from claims.interchange.synthetic import synthetic_csv_write
-from tests import scratch
+from tests import scratch, test_jobs_worker
 from tests.test_faults import TABLES, wal_size, writing_has_begun
-from tests.test_jobs_worker import (  # noqa: F401 (fixtures)
-    database,
-    job,
-    media,
-    queue_import,
-    templates,
-    watch,
-    worker,
-)
+from tests.test_jobs_worker import queue_import, watch, worker
+
+# The scratch databases and media folder of the worker's tests.
+templates = test_jobs_worker.templates
+database = test_jobs_worker.database
+media = test_jobs_worker.media
 
 
 def execute(database, statement: str) -> None:

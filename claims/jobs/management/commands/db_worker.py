@@ -76,9 +76,7 @@ class Command(stock.Command):
         queue_names = queue_name.split(",")
         excluded = exclude_queues.split(",") if exclude_queues else []
         if excluded and "*" not in queue_names:
-            raise CommandError(
-                "--exclude-queues can only be used with --queue-name=*"
-            )
+            raise CommandError("--exclude-queues can only be used with --queue-name=*")
         worker = PatientWorker(
             queue_names=queue_names,
             interval=interval,
