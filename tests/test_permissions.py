@@ -106,6 +106,7 @@ GET_MATRIX = {
     **admin_pages("jobs_job", NOBODY, VIEWERS, NOBODY, record=False),
     "admin:jobs_job_import": (302, 405, 405, 405, 405),
     "admin:jobs_job_start": (302, 405, 405, 405, 405),
+    "admin:jobs_job_cancel": (302, 405, 405, 405, 405),  # a POST button
     "admin:jobs_job_download": (302, 403, 404, 404, 404),  # not an export job
     # The task queue's own rows (django-tasks-db), tracebacks included: superusers.
     **admin_pages(
@@ -213,6 +214,7 @@ def url_for(name: str, world) -> str:
         "admin:app_list": ("claims",),
         "admin:jobs_job_import": (rows["jobs_job"].pk,),
         "admin:jobs_job_download": (rows["jobs_job"].pk,),
+        "admin:jobs_job_cancel": (rows["jobs_job"].pk,),
         "admin:jobs_job_start": ("detect",),
         "admin:auth_user_password_change": (rows["auth_user"].pk,),
     }
