@@ -14,7 +14,8 @@ again after it (docs/operations.md, "Background jobs").
 
 The work itself stays one transaction: a job that fails, or whose worker dies, leaves
 nothing half-written. `jobs_sweep` marks as failed the running jobs whose heartbeat
-has stopped, closes their task rows, and frees the import locks of dead holders.
+has stopped and closes their task rows; `locks_sweep` frees the import locks of
+dead holders.
 
 A queued or running job can be cancelled (`job_cancel`): a queued one ends at once;
 a running one is asked to stop, and its progress thread, which reads the request
@@ -102,10 +103,6 @@ class JobCancelled(Exception):
     def __init__(self, by: str):
         self.by = by
         super().__init__(f"Cancelled by {by}")
-
-
-def may_cancel(job: Job) -> bool:
-    return not job.is_done
 
 
 def job_cancel(*, job: Job, user) -> Job:
@@ -395,9 +392,9 @@ RUNNERS = {
 
 def jobs_sweep(*, minutes: int | None = None, dry_run: bool = False) -> list[Job]:
     """Mark as failed the running jobs whose worker has not written a heartbeat for
-    `minutes` (CLAIMTRACKER_JOB_STALE_MINUTES) and close their task rows, then free
-    the import locks whose holders have died (claims/jobs/locks.py); return the
-    jobs."""
+    `minutes` (CLAIMTRACKER_JOB_STALE_MINUTES) and close their task rows; return
+    them. `sweep_jobs` then calls `locks_sweep`, which frees the import lock of such
+    a job, now ended, and of any other dead holder."""
     if minutes is None:
         minutes = settings.CLAIMTRACKER_JOB_STALE_MINUTES
     now = timezone.now()
