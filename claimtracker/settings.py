@@ -82,11 +82,13 @@ INSTALLED_APPS = [
     # Background jobs (docs/operations.md, "Background jobs"): Django's tasks API
     # through the backport, and its database queue, which needs no broker on either
     # engine.
+    # claims.jobs comes before django_tasks_db so that its `db_worker` (which waits
+    # out a busy SQLite database instead of exiting) is the one manage.py runs.
+    "claims.jobs",
     "django_tasks",
     "django_tasks_db",
     "sources",
     "claims",
-    "claims.jobs",
 ]
 
 MIDDLEWARE = [

@@ -4,7 +4,7 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AdminDateWidget
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import OperationalError, models, transaction
 from django.http import HttpResponseRedirect
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -95,7 +95,52 @@ class SafeParametersMixin:
         return initial
 
 
-class ServiceAdmin(SafeParametersMixin, SuperuserDeleteMixin, SimpleHistoryAdmin):
+# What an admin save that met a busy database shows above the form it typed.
+DATABASE_BUSY = (
+    "The database is busy (another save or a long import is writing), so nothing "
+    "was saved. What you typed is kept below: try again in a moment."
+)
+
+
+def database_busy(error: Exception) -> bool:
+    """Whether `error` is SQLite's "database is locked" (its one writer was busy for
+    longer than CLAIMTRACKER_SQLITE_TIMEOUT), which passes when the writer is done."""
+    return isinstance(error, OperationalError) and "is locked" in str(error).lower()
+
+
+class BusyDatabaseMixin:
+    """An add or change form whose save meets a busy database is shown again with
+    what was typed and a message to try again, never a 503 page: the save's
+    transaction rolled back, and the form is rendered again outside any write
+    transaction (reads do not wait for SQLite's writer), made invalid by the
+    message."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except OperationalError as error:
+            if request.method != "POST" or not database_busy(error):
+                raise
+        request.database_busy = True
+        return self._changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if not getattr(request, "database_busy", False):
+            return form
+
+        class BusyForm(form):
+            def clean(self):
+                super().clean()
+                raise ValidationError(DATABASE_BUSY, code="database_busy")
+
+        BusyForm.__name__ = form.__name__
+        return BusyForm
+
+
+class ServiceAdmin(
+    BusyDatabaseMixin, SafeParametersMixin, SuperuserDeleteMixin, SimpleHistoryAdmin
+):
     """An admin whose every write goes through a service: the change form, deletion
     (one row or a selection) and reverting to a version from the history.
 

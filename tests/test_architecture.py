@@ -50,9 +50,10 @@ ALLOWED = (
     Allowed(
         "claims/jobs/",
         "Jobs' own rows: a Job's status, progress and heartbeat, and the ImportLock "
-        "the sweep clears. They are bookkeeping, not data a page shows, and derive "
+        "the sweep clears, and the queue's DBTaskResult of a job swept or cancelled. "
+        "They are bookkeeping, not data a page shows, and derive "
         "has nothing to follow from them. Writes to any other model are reported.",
-        receivers=frozenset({"Job", "ImportLock", "job"}),
+        receivers=frozenset({"Job", "ImportLock", "job", "DBTaskResult"}),
     ),
     Allowed(
         "claims/interchange/synthetic.py",

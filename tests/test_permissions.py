@@ -115,6 +115,7 @@ def url_for(name: str, world) -> str:
         "admin:app_list": ("claims",),
         "admin:jobs_job_import": (rows["jobs_job"].pk,),
         "admin:jobs_job_download": (rows["jobs_job"].pk,),
+        "admin:jobs_job_cancel": (rows["jobs_job"].pk,),
         "admin:jobs_job_start": ("detect",),
         "admin:auth_user_password_change": (rows["auth_user"].pk,),
     }

@@ -23,6 +23,7 @@ from claims.review import services as review_services
 from sources import archive
 from sources.admin import (
     DATE_FIELDS,
+    BusyDatabaseMixin,
     DocumentAdmin,
     DocumentForm,
     SafeParametersMixin,
@@ -681,7 +682,9 @@ class DocumentWithAssertionsAdmin(AssertionFormsetMixin, DocumentAdmin):
 
 
 @admin.register(Discrepancy)
-class DiscrepancyAdmin(SafeParametersMixin, SuperuserDeleteMixin, SimpleHistoryAdmin):
+class DiscrepancyAdmin(
+    BusyDatabaseMixin, SafeParametersMixin, SuperuserDeleteMixin, SimpleHistoryAdmin
+):
     """Read-only here: detection opens and supersedes discrepancies, and editors
     judge them on the review page, where the rules of claims/review/states.py apply.
     Reverting to an earlier judgement goes through the same workflow, by an editor,

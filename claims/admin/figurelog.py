@@ -8,7 +8,7 @@ sources, then the assertions, with the model's rules and history."""
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -140,14 +140,35 @@ def _save(request, document, claim_form, rows) -> list[Assertion] | None:
 
 
 def _new_claim(claim_form, user) -> Claim:
+    """The claim the row names as new: one claim per title (ignoring case), even
+    when several people save the same new title at once. The first save creates it;
+    the others find it. On PostgreSQL two saves may both see no claim and both insert
+    the same slug: the second waits for the first, gets an IntegrityError in its
+    savepoint, and looks again (SQLite's writers run one at a time)."""
     data = claim_form.cleaned_data
-    claim = Claim(
-        title=data["new_title"],
-        slug=_free_slug(Claim, data["new_title"]),
-        unit=data["new_unit"],
-        topic=data["new_topic"],
+    title = data["new_title"]
+    for _attempt in range(5):
+        existing = Claim.objects.filter(title__iexact=title).order_by("pk").first()
+        if existing is not None:
+            return existing
+        claim = Claim(
+            title=title,
+            slug=_free_slug(Claim, title),
+            unit=data["new_unit"],
+            topic=data["new_topic"],
+        )
+        try:
+            with transaction.atomic():  # a savepoint, in the save's transaction
+                return services.claim_save(claim=claim, user=user)
+        except IntegrityError:
+            continue  # another save took the slug a moment ago: look again
+        except ValidationError as error:
+            if set(getattr(error, "error_dict", {})) != {"slug"}:
+                raise
+            continue  # the slug was taken since _free_slug looked: look again
+    raise ValidationError(
+        "Others are saving claims with this title at this moment; save again."
     )
-    return services.claim_save(claim=claim, user=user)
 
 
 def _new_source(data, new_sources: dict, user) -> Source:
@@ -168,6 +189,8 @@ def _new_source(data, new_sources: dict, user) -> Source:
 
 
 def _free_slug(model, name: str) -> str:
+    """The slug of `name`, or the first of name-2, name-3, … that no row has; the
+    unique constraint settles a race (see _new_claim)."""
     base = slugify(name)[:190] or model._meta.model_name
     slug, n = base, 1
     while model._default_manager.filter(slug=slug).exists():

@@ -62,6 +62,11 @@ class JobAdmin(admin.ModelAdmin):
                 name="jobs_job_import",
             ),
             path(
+                "<int:job_id>/cancel/",
+                view(require_POST(self.cancel_view)),
+                name="jobs_job_cancel",
+            ),
+            path(
                 "<int:job_id>/download/",
                 view(self.download_view),
                 name="jobs_job_download",
@@ -109,6 +114,9 @@ class JobAdmin(admin.ModelAdmin):
                 and _may_import(request.user)
             ),
             "preview": job.preview,
+            "can_cancel": not job.is_done
+            and job.cancel_requested_at is None
+            and _may_start_kind(request.user, job.kind),
         }
         return TemplateResponse(request, "admin/jobs/job/job.html", context)
 
@@ -125,6 +133,26 @@ class JobAdmin(admin.ModelAdmin):
         except ValidationError as error:
             self.message_user(request, " ".join(error.messages), messages.ERROR)
             return redirect("admin:jobs_job_change", preview.pk)
+        return redirect("admin:jobs_job_change", job.pk)
+
+    def cancel_view(self, request, job_id):
+        """Cancel a queued job, or ask a running one to stop; then show it."""
+        job = get_object_or_404(Job, pk=job_id)
+        if not _may_start_kind(request.user, job.kind):
+            raise PermissionDenied
+        try:
+            job = jobs.job_cancel(job=job, user=request.user)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                "The job was cancelled."
+                if job.is_done
+                else "The job was asked to stop: it stops at its next batch of "
+                "rows and writes nothing.",
+                messages.SUCCESS,
+            )
         return redirect("admin:jobs_job_change", job.pk)
 
     def download_view(self, request, job_id):
@@ -156,6 +184,13 @@ def _may_import(user) -> bool:
 
 def _may_start(user) -> bool:
     return user.has_perms(["jobs.add_job", "claims.change_assertion"])
+
+
+def _may_start_kind(user, kind: str) -> bool:
+    """Who may start a job of this kind (and so may cancel one)."""
+    if kind in (JobKind.IMPORT, JobKind.IMPORT_PREVIEW):
+        return _may_import(user)
+    return _may_start(user)
 
 
 def _rows(job) -> str:

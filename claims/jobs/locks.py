@@ -1,14 +1,42 @@
 """The site's import lock: CSV imports run one at a time, and the next one is told
 who is importing and since when. This module alone writes the lock's row
-(ImportLock, claims/jobs/models.py); the import holds it through `import_turn`."""
+(ImportLock, claims/jobs/models.py); the import holds it through `import_turn`.
 
+The lock belongs to a live process: its row records the holder's pid and host name
+(and its job, when the import runs as one), and a thread of the holder renews its
+heartbeat every HEARTBEAT seconds. The lock is free when its holder has died:
+
+- on the same host, when the pid is gone (or a zombie), or its job has ended;
+- from another host, when the heartbeat is older than STALE_LOCK.
+
+A live import keeps the lock however long it runs. A preview takes no lock at all
+(claims/interchange/imports.py). `locks_sweep` (run by `sweep_jobs`) clears the
+locks of dead holders; the next import clears one too, before it takes its turn.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
 from contextlib import contextmanager
 from datetime import timedelta
+from pathlib import Path
 
-from django.db import transaction
+from django.db import DatabaseError, IntegrityError, connections, transaction
 from django.utils import timezone
 
-from claims.jobs.models import ImportLock
+from claims.jobs.models import ImportLock, Job, JobStatus
+
+logger = logging.getLogger(__name__)
+
+# How often the holder renews the lock's heartbeat, in seconds.
+HEARTBEAT = 10
+# A lock whose holder runs on another host, and whose heartbeat is older than this,
+# belongs to a dead process. (On its own host a holder is judged by its pid, never
+# by its heartbeat: SQLite cannot write the heartbeat during an import's write.)
+STALE_LOCK = timedelta(minutes=2)
 
 
 class ImportBusy(Exception):
@@ -23,26 +51,145 @@ class ImportBusy(Exception):
         )
 
 
-# A lock older than this belongs to an import whose process died: it is taken over.
-STALE_LOCK = timedelta(hours=1)
+def this_host() -> str:
+    return socket.gethostname()[:255]
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process: alive
+    try:  # a killed child its parent has not reaped yet is dead too
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True
+    return stat.rsplit(")", 1)[-1].split()[0] != "Z"
+
+
+def holder_alive(lock: ImportLock, *, now=None) -> bool:
+    """Whether the process holding `lock` is still alive (see the module's doc)."""
+    now = now or timezone.now()
+    if lock.job_id is not None:
+        ended = Job.objects.filter(
+            pk=lock.job_id, status__in=[JobStatus.SUCCEEDED, JobStatus.FAILED]
+        ).exists()
+        if ended:
+            return False
+    if lock.pid and lock.hostname == this_host():
+        return _pid_alive(lock.pid)
+    return lock.heartbeat_at >= now - STALE_LOCK
 
 
 @contextmanager
-def import_turn(user):
+def import_turn(user, *, job_id: int | None = None):
     """Hold the site's import lock while the block runs, or raise ImportBusy.
 
     The lock row is committed on its own, before the import's transaction begins, so
-    that other connections see it; it is removed however the import ends."""
+    that other connections see it; its heartbeat is renewed while the block runs, and
+    it is removed however the import ends. A lock whose holder has died is cleared
+    first."""
     holder = str(user) if user is not None else "a command-line import"
     now = timezone.now()
+    busy = None
     with transaction.atomic():
-        ImportLock.objects.filter(started_at__lt=now - STALE_LOCK).delete()
-        lock, created = ImportLock.objects.get_or_create(
-            name="import", defaults={"holder": holder, "started_at": now}
-        )
-    if not created:
-        raise ImportBusy(lock)
+        current = ImportLock.objects.select_for_update().filter(name="import").first()
+        if current is not None and not holder_alive(current, now=now):
+            logger.warning("Import lock of a dead holder cleared: %s", _held(current))
+            ImportLock.objects.filter(pk=current.pk).delete()
+            current = None
+        if current is not None:
+            busy = current
+        else:
+            try:
+                with transaction.atomic():
+                    lock = ImportLock.objects.create(
+                        name="import",
+                        holder=holder,
+                        started_at=now,
+                        heartbeat_at=now,
+                        pid=os.getpid(),
+                        hostname=this_host(),
+                        job_id=job_id,
+                    )
+            except IntegrityError:  # another import took it a moment ago
+                busy = ImportLock.objects.filter(name="import").first() or ImportLock(
+                    holder="another import", started_at=now
+                )
+    if busy is not None:
+        raise ImportBusy(busy)
+    beat = _Heartbeat(lock.pk)
+    beat.start()
     try:
-        yield
+        yield lock
     finally:
+        beat.stop()
         ImportLock.objects.filter(pk=lock.pk).delete()
+
+
+def locks_sweep(*, dry_run: bool = False) -> list[str]:
+    """Clear the import locks whose holders have died; return what each was."""
+    cleared = []
+    now = timezone.now()
+    for lock in ImportLock.objects.all():
+        if holder_alive(lock, now=now):
+            continue
+        if not dry_run:
+            with transaction.atomic():
+                gone, _ = ImportLock.objects.filter(
+                    pk=lock.pk, heartbeat_at=lock.heartbeat_at
+                ).delete()
+            if not gone:
+                continue
+        cleared.append(_held(lock))
+    return cleared
+
+
+def _held(lock: ImportLock) -> str:
+    job = f", job #{lock.job_id}" if lock.job_id else ""
+    return (
+        f"{lock} (pid {lock.pid} on {lock.hostname or 'an unknown host'}{job}, "
+        f"last heartbeat {lock.heartbeat_at:%Y-%m-%d %H:%M:%S} UTC)"
+    )
+
+
+class _Heartbeat:
+    """Renew the lock's heartbeat every HEARTBEAT seconds, from a thread with its own
+    database connection (outside the import's transaction)."""
+
+    def __init__(self, lock_id: int):
+        self.lock_id = lock_id
+        self._stop = threading.Event()
+        self._thread = threading.Thread(
+            target=self._loop, name=f"import-lock-{lock_id}", daemon=True
+        )
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _loop(self) -> None:
+        try:
+            while not self._stop.wait(HEARTBEAT):
+                self._beat()
+        finally:
+            connections.close_all()  # this thread's own connections
+
+    def _beat(self) -> None:
+        try:
+            connection = connections["default"]
+            if connection.vendor == "sqlite":
+                # While the import's write transaction holds SQLite's only write
+                # lock, give up quickly and try again next time.
+                with connection.cursor() as cursor:
+                    cursor.execute("PRAGMA busy_timeout = 500")
+            ImportLock.objects.filter(pk=self.lock_id).update(
+                heartbeat_at=timezone.now()
+            )
+        except DatabaseError as error:
+            logger.debug("Import lock heartbeat not written (%s)", error)

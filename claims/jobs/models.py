@@ -11,11 +11,28 @@ from django.utils import timezone
 class ImportLock(models.Model):
     """The one CSV import running now, if any: imports run one at a time site-wide,
     and the next one is told who is importing and since when. The row exists only
-    while an import runs (claims/interchange/imports.py)."""
+    while an import runs (claims/interchange/imports.py). It belongs to a process
+    (pid on hostname; and a job, when the import runs as one) that renews its
+    heartbeat while it lives; a dead holder's row is freed (claims/jobs/locks.py)."""
 
     name = models.CharField(max_length=20, unique=True, default="import")
     holder = models.CharField(max_length=150)
     started_at = models.DateTimeField(default=timezone.now)
+    pid = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The holding process's id, on hostname."
+    )
+    hostname = models.CharField(max_length=255, blank=True)
+    job = models.ForeignKey(
+        "Job",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The job that holds the lock, when the import runs as one.",
+    )
+    heartbeat_at = models.DateTimeField(
+        default=timezone.now, help_text="When the holder last said it was alive."
+    )
 
     class Meta:
         db_table = "claims_importlock"
@@ -101,6 +118,16 @@ class Job(models.Model):
     )
     finished_at = models.DateTimeField(null=True, blank=True)
     task_id = models.CharField(max_length=64, blank=True)
+    cancel_requested_at = models.DateTimeField(
+        null=True, blank=True, help_text="When someone asked the job to stop."
+    )
+    cancel_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         db_table = "claims_job"

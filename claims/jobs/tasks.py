@@ -14,7 +14,13 @@ again after it (docs/operations.md, "Background jobs").
 
 The work itself stays one transaction: a job that fails, or whose worker dies, leaves
 nothing half-written. `jobs_sweep` marks as failed the running jobs whose heartbeat
-has stopped.
+has stopped and closes their task rows; `locks_sweep` frees the import locks of
+dead holders.
+
+A queued or running job can be cancelled (`job_cancel`): a queued one ends at once;
+a running one is asked to stop, and its progress thread, which reads the request
+once a second, makes the next progress call (between batches of rows) raise
+JobCancelled, so the work's transaction rolls back.
 """
 
 from __future__ import annotations
@@ -35,9 +41,12 @@ from django.core.management import call_command
 from django.db import DatabaseError, connections, transaction
 from django.utils import timezone
 from django_tasks import task
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from claims.interchange import exports, imports, preview
-from claims.jobs.models import ImportLock, Job, JobKind, JobStatus
+from claims.jobs import locks
+from claims.jobs.models import Job, JobKind, JobStatus
 from claims.pipeline import derive
 
 logger = logging.getLogger(__name__)
@@ -88,6 +97,58 @@ def import_from_preview_start(*, preview: Job, user) -> Job:
         return job_start(kind=JobKind.IMPORT, user=user, preview=preview)
 
 
+class JobCancelled(Exception):
+    """Someone cancelled the running job; its work rolls back."""
+
+    def __init__(self, by: str):
+        self.by = by
+        super().__init__(f"Cancelled by {by}")
+
+
+def job_cancel(*, job: Job, user) -> Job:
+    """Cancel a queued job at once, or ask a running one to stop (it stops between
+    batches of rows and rolls back); raise ValidationError if it has ended."""
+    now = timezone.now()
+    who = str(user) if user is not None else "the command line"
+    with transaction.atomic():
+        job = Job.objects.select_for_update().get(pk=job.pk)
+        if job.is_done:
+            raise ValidationError(
+                "This job has ended already; there is nothing to stop."
+            )
+        fields = {"cancel_requested_at": now, "cancel_requested_by": user}
+        if job.status == JobStatus.QUEUED:
+            failure = f"Cancelled by {who} before it started. Nothing was written."
+            fields |= {
+                "status": JobStatus.FAILED,
+                "failure": failure,
+                "finished_at": now,
+                "phase": "cancelled",
+            }
+            _task_close(job, failure)
+        else:
+            fields["phase"] = f"stopping: cancelled by {who}"
+        Job.objects.filter(pk=job.pk).update(**fields)
+    job.refresh_from_db()
+    return job
+
+
+def _task_close(job: Job, reason: str) -> None:
+    """Close the queue's row of a job that ended without its task: it must not stay
+    "running", nor run later."""
+    if not job.task_id:
+        return
+    DBTaskResult.objects.filter(
+        pk=job.task_id,
+        status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
+    ).update(
+        status=TaskResultStatus.FAILED,
+        finished_at=timezone.now(),
+        exception_class_path="claims.jobs.tasks.JobEnded",
+        traceback=reason,
+    )
+
+
 def _enqueue(job_id: int) -> None:
     result = job_run.enqueue(job_id)
     Job.objects.filter(pk=job_id).update(task_id=str(result.id))
@@ -128,6 +189,11 @@ def job_execute(*, job_id: int) -> str:
         )
     except imports.ImportBusy as busy:
         end = _failed(str(busy))
+    except JobCancelled as cancelled:
+        end = _failed(
+            f"Cancelled by {cancelled.by} at {timezone.now():%H:%M:%S} UTC. "
+            f"{NOTHING_WRITTEN}"
+        )
     except Exception as error:
         logger.exception("Job %s failed", job_id)
         end = _failed(f"The job stopped on an error: {error!r}. {NOTHING_WRITTEN}")
@@ -164,6 +230,8 @@ class Reporter:
     def __init__(self, job_id: int):
         self.job_id = job_id
         self.fields: dict = {}
+        # Who cancelled the job, once its thread has read the request.
+        self.cancelled_by: str | None = None
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread = threading.Thread(
@@ -171,6 +239,8 @@ class Reporter:
         )
 
     def __call__(self, **fields) -> None:
+        if self.cancelled_by is not None:
+            raise JobCancelled(self.cancelled_by)
         with self._lock:
             new_phase = fields.get("phase", self.fields.get("phase"))
             changed = new_phase != self.fields.get("phase")
@@ -191,6 +261,7 @@ class Reporter:
         try:
             while not self._stop.wait(self.interval):
                 self._write(in_thread=True)
+                self._read_cancel()
         finally:
             connections.close_all()  # this thread's own connections
 
@@ -210,13 +281,30 @@ class Reporter:
         except DatabaseError as error:
             logger.debug("Job %s: progress not written (%s)", self.job_id, error)
 
+    def _read_cancel(self) -> None:
+        try:
+            asked = (
+                Job.objects.filter(pk=self.job_id, cancel_requested_at__isnull=False)
+                .values("cancel_requested_by__username")
+                .first()
+            )
+        except DatabaseError as error:
+            logger.debug("Job %s: cancel not read (%s)", self.job_id, error)
+            return
+        if asked is not None:
+            self.cancelled_by = asked["cancel_requested_by__username"] or "someone"
+
 
 def _import(job: Job, reporter: Reporter, *, dry_run: bool) -> dict:
     reporter(phase="reading the file")
     with job.file.open("rb") as handle:
         data = handle.read()
     summary = imports.assertions_import(
-        data=data, user=job.created_by, dry_run=dry_run, progress=reporter
+        data=data,
+        user=job.created_by,
+        dry_run=dry_run,
+        progress=reporter,
+        job_id=job.pk,
     )
     result = {
         "rows": summary.rows,
@@ -304,8 +392,9 @@ RUNNERS = {
 
 def jobs_sweep(*, minutes: int | None = None, dry_run: bool = False) -> list[Job]:
     """Mark as failed the running jobs whose worker has not written a heartbeat for
-    `minutes` (CLAIMTRACKER_JOB_STALE_MINUTES), and free the import lock such a job
-    held; return them."""
+    `minutes` (CLAIMTRACKER_JOB_STALE_MINUTES) and close their task rows; return
+    them. `sweep_jobs` then calls `locks_sweep`, which frees the import lock of such
+    a job, now ended, and of any other dead holder."""
     if minutes is None:
         minutes = settings.CLAIMTRACKER_JOB_STALE_MINUTES
     now = timezone.now()
@@ -334,15 +423,13 @@ def jobs_sweep(*, minutes: int | None = None, dry_run: bool = False) -> list[Job
                 finished_at=now,
                 phase=f"stopped while {job.phase}",
             )
-            if gone and job.kind in (JobKind.IMPORT, JobKind.IMPORT_PREVIEW):
-                holder = (
-                    str(job.created_by)
-                    if job.created_by_id
-                    else "a command-line import"
-                )
-                ImportLock.objects.filter(
-                    holder=holder, started_at__gte=job.started_at
-                ).delete()
+            if gone:
+                _task_close(job, failure)
         if gone:
             swept.append(job)
     return swept
+
+
+def locks_sweep(*, dry_run: bool = False) -> list[str]:
+    """Free the import locks whose holders have died; return what each was."""
+    return locks.locks_sweep(dry_run=dry_run)

@@ -216,7 +216,7 @@ def test_the_sweep_fails_a_job_whose_worker_stopped_and_frees_its_lock(settings)
     settings.CLAIMTRACKER_JOB_STALE_MINUTES = 10
     user = UserFactory(username="rita")
     stale = running(11, created_by=user)
-    ImportLock.objects.create(holder="rita", started_at=stale.started_at)
+    ImportLock.objects.create(holder="rita", started_at=stale.started_at, job=stale)
     alive = running(1)
 
     call_command("sweep_jobs", verbosity=0)

@@ -89,6 +89,7 @@ GET_MATRIX = {
     **admin_pages("jobs_job", NOBODY, VIEWERS, NOBODY, record=False),
     "admin:jobs_job_import": (302, 405, 405, 405, 405),
     "admin:jobs_job_start": (302, 405, 405, 405, 405),
+    "admin:jobs_job_cancel": (302, 405, 405, 405, 405),  # a POST button
     "admin:jobs_job_download": (302, 403, 404, 404, 404),  # not an export job
     # The task queue's own rows (django-tasks-db), tracebacks included: superusers.
     **admin_pages(

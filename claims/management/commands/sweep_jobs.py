@@ -3,15 +3,17 @@
 A worker writes each running job's heartbeat every second; a job whose heartbeat is
 older than CLAIMTRACKER_JOB_STALE_MINUTES (or --minutes) belonged to a worker that
 died. Its work was one transaction, so nothing of it was written; its page then says
-so. Idempotent: a second run finds nothing. Run it from cron every few minutes, or
-with --every to keep sweeping (`make run` does)."""
+so, and its task row is closed. Then the import lock is freed if its holder (a job's
+worker or a command-line import) has died (claims/jobs/locks.py). Idempotent: a
+second run finds nothing. Run it from cron every few minutes, or with --every to
+keep sweeping (`make run` does)."""
 
 import time
 
 from django.core.management.base import BaseCommand
 from django.db import DatabaseError
 
-from claims.jobs.tasks import jobs_sweep
+from claims.jobs.tasks import jobs_sweep, locks_sweep
 
 
 class Command(BaseCommand):
@@ -56,3 +58,7 @@ class Command(BaseCommand):
             )
         if swept or not quiet:
             self.stdout.write(f"{verb} {len(swept)} stopped job(s) as failed.")
+        cleared = locks_sweep(dry_run=dry_run)
+        for lock in cleared:
+            verb = "Would free" if dry_run else "Freed"
+            self.stdout.write(f"{verb} the lock of a dead import: {lock}")

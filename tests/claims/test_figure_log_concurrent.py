@@ -1,0 +1,64 @@
+"""Four researchers save the logging screen at the same moment, each naming the same
+new claim, over real database connections (claims/admin/figurelog.py, _new_claim):
+every save succeeds and there is one claim, holding every figure. Before, two got a
+500 (duplicate slug) and the others made duplicate claims (issue 28)."""
+
+import threading
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from claims.models import Assertion, Claim
+from tests.claims.test_figure_log import TEXT, rows
+from tests.factories import DocumentFactory, SourceFactory, TopicFactory, UserFactory
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+URL = reverse("admin:claims_assertion_log")
+WRITERS = 4
+TITLE = "North Korean troops in Kursk"
+
+
+def researcher_client(username) -> Client:
+    user = UserFactory(username=username, is_staff=True)
+    user.groups.add(Group.objects.get(name="Researchers"))
+    client = Client(raise_request_exception=False)  # a 500 is counted, not raised
+    client.force_login(user)
+    return client
+
+
+def test_simultaneous_saves_naming_one_new_claim_make_one_claim():
+    document = DocumentFactory(title="October update", text=TEXT)
+    topic = TopicFactory()
+    sources = [SourceFactory(name=f"Agency {k}") for k in range(WRITERS)]
+    clients = [researcher_client(f"writer{k}") for k in range(WRITERS)]
+    statuses: list[int] = []
+    start = threading.Barrier(WRITERS)
+
+    def save(k: int) -> None:
+        data = rows(
+            {"source": sources[k].pk, "figure": "3,000", "quote": "estimate was 3,000"},
+            save="Save",
+            new_title=TITLE if k % 2 else TITLE.upper(),
+            new_unit="troops",
+            new_topic=topic.pk,
+        )
+        try:
+            start.wait(timeout=60)
+            answer = clients[k].post(f"{URL}?document={document.pk}", data)
+            statuses.append(answer.status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=save, args=(k,)) for k in range(WRITERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert statuses == [302] * WRITERS
+    claim = Claim.objects.get(title__iexact=TITLE)
+    assert Assertion.objects.filter(claim=claim).count() == WRITERS
