@@ -90,9 +90,7 @@ def test_the_plain_claim_page_is_not_limited(client, seeded, tight):
     assert {a.status_code for a in answers} == {200}
 
 
-def test_without_trusted_proxies_a_forwarded_address_is_ignored(
-    client, seeded, tight
-):
+def test_without_trusted_proxies_a_forwarded_address_is_ignored(client, seeded, tight):
     url = reverse("search") + "?q=troops"
     requests(client, url, 2, HTTP_X_FORWARDED_FOR="203.0.113.1")
 
