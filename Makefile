@@ -77,6 +77,7 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/python scripts/lint_migrations.py
 
 format: $(VENV)/.dev
 	$(BIN)/ruff check --fix .
