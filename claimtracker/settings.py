@@ -355,6 +355,11 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 CLAIMTRACKER_JOB_STALE_MINUTES = int(
     os.environ.get("CLAIMTRACKER_JOB_STALE_MINUTES", "10")
 )
+# An import job waits this long for the import before it (another worker's) to end,
+# then fails saying who is importing; imports take turns, site-wide.
+CLAIMTRACKER_IMPORT_WAIT_MINUTES = int(
+    os.environ.get("CLAIMTRACKER_IMPORT_WAIT_MINUTES", "60")
+)
 # /readyz fails when the oldest queued job has waited longer than this (the workers
 # are down or swamped); 0 reports the queue's age without failing on it.
 CLAIMTRACKER_READY_QUEUE_MINUTES = int(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -82,9 +83,15 @@ def _silent(**fields) -> None:
 
 
 def assertions_import(
-    *, data: bytes | str, user=None, dry_run: bool = False, progress=None
+    *,
+    data: bytes | str,
+    user=None,
+    dry_run: bool = False,
+    progress=None,
+    wait: timedelta = timedelta(0),
 ):
-    """Import the CSV `data`; return an ImportSummary or raise ImportFailed.
+    """Import the CSV `data`; return an ImportSummary or raise ImportFailed. While
+    another import runs, wait up to `wait` for it to end, then raise ImportBusy.
 
     `progress`, if given, is called with the fields of a job's progress (phase,
     rows_checked, rows_total, rows_written) as the import goes
@@ -107,7 +114,7 @@ def assertions_import(
         raise ImportFailed(reading.errors)
     summary = ImportSummary(rows=len(reading.rows), dry_run=dry_run)
     report(phase="waiting for its turn (imports run one at a time)")
-    with import_turn(user):
+    with import_turn(user, wait=wait):
         phase = "matching names with the database"
         if connection.vendor == "sqlite":
             phase += (

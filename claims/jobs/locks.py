@@ -2,6 +2,7 @@
 who is importing and since when. This module alone writes the lock's row
 (ImportLock, claims/jobs/models.py); the import holds it through `import_turn`."""
 
+import time
 from contextlib import contextmanager
 from datetime import timedelta
 
@@ -27,21 +28,32 @@ class ImportBusy(Exception):
 STALE_LOCK = timedelta(hours=1)
 
 
+# How often an import waiting for its turn looks at the lock again.
+RETRY_SECONDS = 1.0
+
+
 @contextmanager
-def import_turn(user):
-    """Hold the site's import lock while the block runs, or raise ImportBusy.
+def import_turn(user, wait: timedelta = timedelta(0)):
+    """Hold the site's import lock while the block runs. While another import holds
+    it, look again every second for up to `wait` (a job waits its turn; the command
+    line does not), then raise ImportBusy.
 
     The lock row is committed on its own, before the import's transaction begins, so
     that other connections see it; it is removed however the import ends."""
     holder = str(user) if user is not None else "a command-line import"
-    now = timezone.now()
-    with transaction.atomic():
-        ImportLock.objects.filter(started_at__lt=now - STALE_LOCK).delete()
-        lock, created = ImportLock.objects.get_or_create(
-            name="import", defaults={"holder": holder, "started_at": now}
-        )
-    if not created:
-        raise ImportBusy(lock)
+    deadline = time.monotonic() + wait.total_seconds()
+    while True:
+        now = timezone.now()
+        with transaction.atomic():
+            ImportLock.objects.filter(started_at__lt=now - STALE_LOCK).delete()
+            lock, created = ImportLock.objects.get_or_create(
+                name="import", defaults={"holder": holder, "started_at": now}
+            )
+        if created:
+            break
+        if time.monotonic() >= deadline:
+            raise ImportBusy(lock)
+        time.sleep(RETRY_SECONDS)
     try:
         yield
     finally:

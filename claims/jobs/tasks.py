@@ -215,8 +215,14 @@ def _import(job: Job, reporter: Reporter, *, dry_run: bool) -> dict:
     reporter(phase="reading the file")
     with job.file.open("rb") as handle:
         data = handle.read()
+    # With several workers, imports queued together take turns: each waits for the
+    # one before it rather than failing (docs/operations.md, "Background jobs").
     summary = imports.assertions_import(
-        data=data, user=job.created_by, dry_run=dry_run, progress=reporter
+        data=data,
+        user=job.created_by,
+        dry_run=dry_run,
+        progress=reporter,
+        wait=timedelta(minutes=settings.CLAIMTRACKER_IMPORT_WAIT_MINUTES),
     )
     result = {
         "rows": summary.rows,
