@@ -377,3 +377,57 @@ def test_the_jobs_list_costs_the_same_queries_for_many_jobs(
         response = researcher_client.get(reverse("admin:jobs_job_changelist"))
 
     assert response.status_code == 200
+
+
+def job_page(client, job) -> str:
+    return client.get(reverse("admin:jobs_job_change", args=[job.pk])).content.decode()
+
+
+def test_a_running_import_shows_a_percentage_and_a_bar_once_its_total_is_known(
+    researcher_client,
+):
+    job = started(GOOD, kind=JobKind.IMPORT)
+    Job.objects.filter(pk=job.pk).update(
+        status=JobStatus.RUNNING,
+        phase="writing assertions",
+        rows_checked=100_000,
+        rows_total=100_000,
+        rows_written=25_000,
+    )
+
+    page = job_page(researcher_client, job)
+
+    assert '<progress id="job-progress" max="100" value="25">' in page
+    assert '<span id="job-percent">25 %</span>' in page
+    assert "100,000 of 100,000 checked, 25,000 written" in page
+
+
+def test_before_its_total_is_known_a_job_shows_a_row_count_and_no_bar(
+    researcher_client,
+):
+    job = started(GOOD)
+    Job.objects.filter(pk=job.pk).update(
+        status=JobStatus.RUNNING,
+        phase="checking each row's values",
+        rows_checked=12_345,
+    )
+
+    page = job_page(researcher_client, job)
+
+    assert "12,345 checked" in page
+    assert "<progress" not in page
+
+
+def test_a_finished_preview_counts_its_rows_with_thousands_separators(
+    researcher_client, researcher
+):
+    preview = started(GOOD, user=researcher)
+    jobs.job_execute(job_id=preview.pk)
+    Job.objects.filter(pk=preview.pk).update(
+        result={**Job.objects.get(pk=preview.pk).result, "assertions": 12_000}
+    )
+
+    page = job_page(researcher_client, preview)
+
+    assert "Import 12,000 assertions" in page
+    assert 'value="100"' in page
