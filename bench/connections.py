@@ -86,6 +86,12 @@ def main() -> None:
     finally:
         drop(args.database)
         shutil.rmtree(static_root, ignore_errors=True)
+        if "REDIS_URL" in base:  # the cached pages, under this run's prefix
+            import redis
+
+            client = redis.Redis.from_url(REDIS)
+            for key in client.scan_iter(f"{args.database}:*"):
+                client.delete(key)
 
 
 def recreate(name: str) -> None:
