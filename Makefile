@@ -93,6 +93,7 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/python scripts/lint_migrations.py
 
 format: $(VENV)/.dev
 	$(BIN)/ruff check --fix .

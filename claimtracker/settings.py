@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # intcomma: the job page's row counts read "100,000".
+    "django.contrib.humanize",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_filters",
@@ -92,6 +94,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: /healthz and /readyz answer load balancers' probes, which come by address
+    # over plain HTTP, before the host check and the HTTPS redirect (claims/health.py).
+    "claims.health.HealthMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Early, so that a 400 answered by a later middleware (a disallowed host, a bad
@@ -149,10 +154,31 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "0")),
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Fast by default (docs/operations.md, "Database connections"): opening a
+    # PostgreSQL connection costs more than serving a cached page, so each process
+    # keeps its connections. CLAIMTRACKER_DB_POOL=N gives each process a psycopg pool
+    # of at most N connections shared by its threads instead (Django's pool refuses
+    # persistent connections beside it); behind PgBouncer set DJANGO_CONN_MAX_AGE=0.
+    DB_POOL_SIZE = int(os.environ.get("CLAIMTRACKER_DB_POOL", "0"))
+    if DB_POOL_SIZE > 0:
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 1,
+            "max_size": DB_POOL_SIZE,
+            "timeout": 10,
+        }
+    else:
+        DATABASES["default"]["CONN_MAX_AGE"] = int(
+            os.environ.get("DJANGO_CONN_MAX_AGE", "60")
+        )
+else:
+    DATABASES["default"]["CONN_MAX_AGE"] = int(
+        os.environ.get("DJANGO_CONN_MAX_AGE", "0")
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded default serves a handful of concurrent writers (docs/operations.md,
     # "Writers at once"): WAL lets readers go on during a write; a write transaction
@@ -184,6 +210,24 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# How many proxies (a load balancer, a CDN) stand in front of the app and append the
+# address they saw to X-Forwarded-For. 0: the connection's own address is the client.
+# The limits below and DRF's throttles (NUM_PROXIES) read the client from it.
+CLAIMTRACKER_TRUSTED_PROXIES = int(os.environ.get("CLAIMTRACKER_TRUSTED_PROXIES", "0"))
+
+# Per-client limits (docs/operations.md, "Limits"): the API, and the reader views
+# that cost a render each (search, a claim as of a date or with chart options, the
+# chart download, the exports). Counted in the default cache: shared by every process
+# with Redis, per process with local memory. CLAIMTRACKER_LIMITS=0 lifts them all
+# (`make bench` does, to measure the pages rather than the limits).
+CLAIMTRACKER_LIMITS = env_bool("CLAIMTRACKER_LIMITS", default=True)
+CLAIMTRACKER_LIMIT_RATES = {
+    "reader": os.environ.get("CLAIMTRACKER_LIMIT_READER", "60/minute"),
+    "export": os.environ.get("CLAIMTRACKER_LIMIT_EXPORT", "20/minute"),
+    "anon": os.environ.get("CLAIMTRACKER_LIMIT_API", "120/minute"),
+    "user": os.environ.get("CLAIMTRACKER_LIMIT_API_USER", "600/minute"),
+}
 
 # How long browsers and shared caches (a CDN, a reverse proxy) may keep an anonymous
 # reader's page, feed, download or API answer, and then serve it stale while they
@@ -264,6 +308,16 @@ REST_FRAMEWORK = {
     # JSON only: DRF's browsable pages need inline styles, which the Content Security
     # Policy forbids; /api/docs/ (Swagger UI) is the way to explore the API.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # Per-client limits, from CLAIMTRACKER_LIMIT_RATES at each request, in the shared
+    # cache, for the client claims/limits.py names (docs/operations.md, "Limits").
+    "DEFAULT_THROTTLE_CLASSES": [
+        "claims.api.throttles.AnonThrottle",
+        "claims.api.throttles.UserThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        scope: CLAIMTRACKER_LIMIT_RATES[scope] for scope in ("anon", "user")
+    },
+    "NUM_PROXIES": CLAIMTRACKER_TRUSTED_PROXIES,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Claimtracker API",
@@ -304,6 +358,16 @@ MEDIA_ROOT = Path(os.environ.get("CLAIMTRACKER_MEDIA_ROOT", BASE_DIR / "media"))
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 CLAIMTRACKER_JOB_STALE_MINUTES = int(
     os.environ.get("CLAIMTRACKER_JOB_STALE_MINUTES", "10")
+)
+# An import job waits this long for the import before it (another worker's) to end,
+# then fails saying who is importing; imports take turns, site-wide.
+CLAIMTRACKER_IMPORT_WAIT_MINUTES = int(
+    os.environ.get("CLAIMTRACKER_IMPORT_WAIT_MINUTES", "60")
+)
+# /readyz fails when the oldest queued job has waited longer than this (the workers
+# are down or swamped); 0 reports the queue's age without failing on it.
+CLAIMTRACKER_READY_QUEUE_MINUTES = int(
+    os.environ.get("CLAIMTRACKER_READY_QUEUE_MINUTES", "15")
 )
 
 # History rows say why a change was made ("Superseded: …", "Retracted: …"); these

@@ -141,6 +141,13 @@ def _archive_in_a_temporary_folder(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _no_limits(settings):
+    """The per-client limits are lifted: the fuzz and API tests send a client's
+    hundreds of requests a minute. tests/claims/test_limits.py turns them on."""
+    settings.CLAIMTRACKER_LIMITS = False
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache: cached pages never leak between tests."""
     cache.clear()

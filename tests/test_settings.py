@@ -53,3 +53,58 @@ def test_a_weak_secret_key_stops_start_up_with_a_clear_message():
 
         assert result.returncode != 0
         assert "DJANGO_SECRET_KEY is too weak" in result.stderr
+
+
+def database_settings(**env) -> str:
+    result = manage(
+        "shell", "--no-imports", "-c",
+        "from django.conf import settings; d = settings.DATABASES['default']; "
+        "print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'], d.get('OPTIONS', {}))",
+        DJANGO_DEBUG="1", **env,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_postgresql_keeps_health_checked_connections_by_default():
+    settings = database_settings(DATABASE_URL="postgres://u@db.example.org/claims")
+
+    assert settings.startswith("60 True")
+    assert "pool" not in settings
+
+
+def test_a_pool_replaces_kept_connections_when_asked():
+    settings = database_settings(
+        DATABASE_URL="postgres://u@db.example.org/claims", CLAIMTRACKER_DB_POOL="4"
+    )
+
+    assert settings.startswith("0 True")
+    assert "'pool': {'min_size': 1, 'max_size': 4, 'timeout': 10}" in settings
+
+
+def test_behind_pgbouncer_connections_can_close_after_each_request():
+    settings = database_settings(
+        DATABASE_URL="postgres://u@db.example.org/claims", DJANGO_CONN_MAX_AGE="0"
+    )
+
+    assert settings.startswith("0 True")
+
+
+def test_sqlite_opens_a_connection_per_request_by_default():
+    settings = database_settings(DATABASE_URL="sqlite:///unused.sqlite3")
+
+    assert settings.startswith("0 True")
+
+
+@pytest.mark.postgresql
+def test_the_pool_serves_queries_on_postgresql():
+    result = manage(
+        "shell", "--no-imports", "-c",
+        "from django.db import connection; c = connection.cursor(); "
+        "c.execute('SELECT 41 + 1'); print(c.fetchone()[0], connection.pool.max_size)",
+        DJANGO_DEBUG="1", CLAIMTRACKER_DB_POOL="3",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/postgres",
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["42", "3"]

@@ -11,8 +11,8 @@ once (summary and discrepancy).
 from __future__ import annotations
 
 from collections import Counter
-from contextlib import nullcontext
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -89,10 +89,12 @@ def assertions_import(
     dry_run: bool = False,
     progress=None,
     job_id: int | None = None,
+    wait: timedelta = timedelta(0),
 ):
-    """Import the CSV `data`; return an ImportSummary or raise ImportFailed (or
-    ImportBusy while another import runs; a preview, `dry_run`, takes no turn).
-    `job_id` is the job running the import, recorded on the import lock.
+    """Import the CSV `data`; return an ImportSummary or raise ImportFailed. While
+    another import runs, wait up to `wait` for it to end, then raise ImportBusy; a
+    preview (`dry_run`) writes nothing and takes no turn. `job_id` is the job running
+    the import, recorded on the import lock.
 
     `progress`, if given, is called with the fields of a job's progress (phase,
     rows_checked, rows_total, rows_written) as the import goes
@@ -111,13 +113,15 @@ def assertions_import(
     if reading.errors:
         raise ImportFailed(reading.errors)
     summary = ImportSummary(rows=len(reading.rows), dry_run=dry_run)
-    # A preview writes in a transaction it rolls back, so nothing it does needs the
-    # import lock: it runs beside an import (on SQLite it waits for the database's
-    # one write lock like any writer).
-    turn = nullcontext() if dry_run else import_turn(user, job_id=job_id)
-    if not dry_run:
-        report(phase="waiting for its turn (imports run one at a time)")
-    with turn:
+    if dry_run:
+        # The preview checks every row with the import's rules and counts what it
+        # would write, in memory: it writes nothing, so it needs no turn and no
+        # transaction, and it takes a fraction of the import's time.
+        report(phase="matching names with the database")
+        _Importer(reading.rows, summary, user, report).run()
+        return summary
+    report(phase="waiting for its turn (imports run one at a time)")
+    with import_turn(user, job_id=job_id, wait=wait):
         phase = "matching names with the database"
         if connection.vendor == "sqlite":
             phase += (
@@ -127,9 +131,6 @@ def assertions_import(
         report(phase=phase)
         with transaction.atomic():
             _Importer(reading.rows, summary, user, report).run()
-            if dry_run:
-                report(phase="rolling back the trial run")
-                transaction.set_rollback(True)
     return summary
 
 
@@ -160,9 +161,15 @@ class _Importer:
             "claims": [claim.title for claim in self.new_claims.values()],
             "sources": [source.name for source in self.new_sources.values()],
         }
+        plans = [plan for plan in planned if plan is not None]
+        self._count_parents()
+        if self.summary.dry_run:
+            # What the write would check besides: the one normaliser on each row.
+            self.summary.created["assertions"] = len(self._assertions(plans)[0])
+            return
         self.report(phase="writing topics, claims, sources and documents")
         self._create_parents()
-        self._create_assertions([plan for plan in planned if plan is not None])
+        self._create_assertions(plans)
 
     # Resolution, before any write.
 
@@ -376,7 +383,7 @@ class _Importer:
 
     # Writes, once every row is known to be good.
 
-    def _create_parents(self) -> None:
+    def _count_parents(self) -> None:
         created = self.summary.created
         skipped = self.summary.skipped
         skipped["topics"] = len({r.topic.lower() for r in self.rows}) - len(
@@ -384,24 +391,6 @@ class _Importer:
         )
         skipped["claims"] = len({r.claim.lower() for r in self.rows}) - len(
             self.new_claims
-        )
-        # Each owner's bulk service validates and writes its rows, with the
-        # importing user in their history.
-        user, reason = self.user, REASON
-        _unique_slugs(self.new_topics.values(), Topic, "name")
-        services.topics_bulk_create(
-            topics=list(self.new_topics.values()), user=user, reason=reason
-        )
-        _unique_slugs(self.new_claims.values(), Claim, "title")
-        services.claims_bulk_create(
-            claims=list(self.new_claims.values()), user=user, reason=reason
-        )
-        _unique_slugs(self.new_sources.values(), Source, "name")
-        source_services.sources_bulk_create(
-            sources=list(self.new_sources.values()), user=user, reason=reason
-        )
-        source_services.documents_bulk_create(
-            documents=list(self.new_documents.values()), user=user, reason=reason
         )
         created.update(
             topics=len(self.new_topics),
@@ -420,7 +409,29 @@ class _Importer:
         }
         skipped["documents"] = len(documents) - len(self.new_documents)
 
-    def _create_assertions(self, plans) -> None:
+    def _create_parents(self) -> None:
+        # Each owner's bulk service validates and writes its rows, with the
+        # importing user in their history.
+        user, reason = self.user, REASON
+        _unique_slugs(self.new_topics.values(), Topic, "name")
+        services.topics_bulk_create(
+            topics=list(self.new_topics.values()), user=user, reason=reason
+        )
+        _unique_slugs(self.new_claims.values(), Claim, "title")
+        services.claims_bulk_create(
+            claims=list(self.new_claims.values()), user=user, reason=reason
+        )
+        _unique_slugs(self.new_sources.values(), Source, "name")
+        source_services.sources_bulk_create(
+            sources=list(self.new_sources.values()), user=user, reason=reason
+        )
+        source_services.documents_bulk_create(
+            documents=list(self.new_documents.values()), user=user, reason=reason
+        )
+
+    def _assertions(self, plans) -> tuple[list[Assertion], list]:
+        """Return the new assertions, normalised, and the (row, assertion) pairs
+        that carry a translation."""
         now = timezone.now()
         assertions = []
         translated = []
@@ -453,6 +464,11 @@ class _Importer:
                 translated.append((row, assertion))
         # The one normaliser, as for a row saved alone (claims/domain/rules.py).
         services.assertions_normalise(assertions)
+        return assertions, translated
+
+    def _create_assertions(self, plans) -> None:
+        now = timezone.now()
+        assertions, translated = self._assertions(plans)
         self.report(phase="writing assertions")
         services.assertions_bulk_create(
             assertions=assertions,

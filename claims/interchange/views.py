@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 from claims.filters import ClaimFilter
 from claims.http_cache import claim_stamp_of, conditional, site_stamp_of
 from claims.interchange import exports
+from claims.limits import limited
 from claims.models import Claim
 
 EXPORT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
@@ -43,6 +44,7 @@ def _export_response(assertions, fmt: str, name: str) -> HttpResponse:
     return response
 
 
+@limited("export")
 @conditional(claim_stamp_of)
 def claim_export(request, slug: str, fmt: str):
     """Download a claim's published figures as CSV (the import format) or JSON."""
@@ -53,6 +55,7 @@ def claim_export(request, slug: str, fmt: str):
     return _export_response(assertions, fmt, f"claimtracker-{claim.slug}")
 
 
+@limited("export")
 @conditional(site_stamp_of)
 def claim_list_export(request, fmt: str):
     """Download the figures of every claim the list's filters select."""

@@ -105,6 +105,7 @@ class JobAdmin(admin.ModelAdmin):
             "opts": self.opts,
             "job": job,
             "rows": _rows(job),
+            "percent": _percent(job),
             "is_live": not job.is_done,
             "imported": imported,
             "can_import": (
@@ -191,6 +192,20 @@ def _may_start_kind(user, kind: str) -> bool:
     if kind in (JobKind.IMPORT, JobKind.IMPORT_PREVIEW):
         return _may_import(user)
     return _may_start(user)
+
+
+def _percent(job) -> int | None:
+    """Return how far an import or preview has gone, in percent, once its total is
+    known: rows written of an import, rows checked of a preview; else None."""
+    if job.rows_total is None or job.kind not in (
+        JobKind.IMPORT,
+        JobKind.IMPORT_PREVIEW,
+    ):
+        return None
+    if job.rows_total == 0 or job.status == JobStatus.SUCCEEDED:
+        return 100
+    done = job.rows_written if job.kind == JobKind.IMPORT else job.rows_checked
+    return min(100, done * 100 // job.rows_total)
 
 
 def _rows(job) -> str:

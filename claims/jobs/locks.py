@@ -20,6 +20,7 @@ import logging
 import os
 import socket
 import threading
+import time
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
@@ -36,6 +37,8 @@ HEARTBEAT = 10
 # A lock whose holder runs on another host, and whose heartbeat is older than this,
 # belongs to a dead process. (On its own host a holder is judged by its pid, never
 # by its heartbeat: SQLite cannot write the heartbeat during an import's write.)
+# How often an import that waits its turn looks at the lock again.
+RETRY_SECONDS = 1.0
 STALE_LOCK = timedelta(minutes=2)
 
 
@@ -84,42 +87,24 @@ def holder_alive(lock: ImportLock, *, now=None) -> bool:
 
 
 @contextmanager
-def import_turn(user, *, job_id: int | None = None):
-    """Hold the site's import lock while the block runs, or raise ImportBusy.
+def import_turn(user, *, job_id: int | None = None, wait: timedelta = timedelta(0)):
+    """Hold the site's import lock while the block runs, or raise ImportBusy. While
+    another live import holds it, look again every RETRY_SECONDS for up to `wait` (a
+    job waits its turn behind another worker's import; the command line does not).
 
     The lock row is committed on its own, before the import's transaction begins, so
     that other connections see it; its heartbeat is renewed while the block runs, and
     it is removed however the import ends. A lock whose holder has died is cleared
     first."""
     holder = str(user) if user is not None else "a command-line import"
-    now = timezone.now()
-    busy = None
-    with transaction.atomic():
-        current = ImportLock.objects.select_for_update().filter(name="import").first()
-        if current is not None and not holder_alive(current, now=now):
-            logger.warning("Import lock of a dead holder cleared: %s", _held(current))
-            ImportLock.objects.filter(pk=current.pk).delete()
-            current = None
-        if current is not None:
-            busy = current
-        else:
-            try:
-                with transaction.atomic():
-                    lock = ImportLock.objects.create(
-                        name="import",
-                        holder=holder,
-                        started_at=now,
-                        heartbeat_at=now,
-                        pid=os.getpid(),
-                        hostname=this_host(),
-                        job_id=job_id,
-                    )
-            except IntegrityError:  # another import took it a moment ago
-                busy = ImportLock.objects.filter(name="import").first() or ImportLock(
-                    holder="another import", started_at=now
-                )
-    if busy is not None:
-        raise ImportBusy(busy)
+    deadline = time.monotonic() + wait.total_seconds()
+    while True:
+        lock, busy = _take(holder, job_id)
+        if busy is None:
+            break
+        if time.monotonic() >= deadline:
+            raise ImportBusy(busy)
+        time.sleep(RETRY_SECONDS)
     beat = _Heartbeat(lock.pk)
     beat.start()
     try:
@@ -127,6 +112,35 @@ def import_turn(user, *, job_id: int | None = None):
     finally:
         beat.stop()
         ImportLock.objects.filter(pk=lock.pk).delete()
+
+
+def _take(holder: str, job_id: int | None):
+    """Take the lock if it is free (or its holder has died); return (lock, None),
+    or (None, the lock that stands in the way)."""
+    now = timezone.now()
+    with transaction.atomic():
+        current = ImportLock.objects.select_for_update().filter(name="import").first()
+        if current is not None and not holder_alive(current, now=now):
+            logger.warning("Import lock of a dead holder cleared: %s", _held(current))
+            ImportLock.objects.filter(pk=current.pk).delete()
+            current = None
+        if current is not None:
+            return None, current
+        try:
+            with transaction.atomic():
+                return ImportLock.objects.create(
+                    name="import",
+                    holder=holder,
+                    started_at=now,
+                    heartbeat_at=now,
+                    pid=os.getpid(),
+                    hostname=this_host(),
+                    job_id=job_id,
+                ), None
+        except IntegrityError:  # another import took it a moment ago
+            return None, ImportLock.objects.filter(name="import").first() or (
+                ImportLock(holder="another import", started_at=now)
+            )
 
 
 def locks_sweep(*, dry_run: bool = False) -> list[str]:

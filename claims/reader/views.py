@@ -8,6 +8,7 @@ from django_filters.views import FilterView
 
 from claims.filters import ClaimFilter
 from claims.http_cache import Stamp, claim_stamp, source_stamp, sources_stamp
+from claims.limits import LimitedMixin
 from claims.models import Assertion, Claim
 from claims.reader import search, selectors
 from claims.reader.caching import ReaderCacheMixin
@@ -32,8 +33,9 @@ class MethodologyView(ReaderCacheMixin, TemplateView):
     template_name = "pages/methodology.html"
 
 
-class SearchView(ReaderCacheMixin, TemplateView):
-    """One search box over claims, sources, documents and quotes."""
+class SearchView(LimitedMixin, ReaderCacheMixin, TemplateView):
+    """One search box over claims, sources, documents and quotes. Each query is a
+    render of its own, so a client's searches are limited (claims/limits.py)."""
 
     template_name = "claims/search.html"
 
@@ -57,12 +59,21 @@ class ClaimListView(ReaderCacheMixin, FilterView):
         return context
 
 
-class ClaimDetailView(ReaderCacheMixin, DetailView):
+# The claim page's controls (ClaimViewForm): each combination is a render of its own.
+VIEW_OPTIONS = frozenset(ClaimViewForm.base_fields)
+
+
+class ClaimDetailView(LimitedMixin, ReaderCacheMixin, DetailView):
     """The claim page. For readers it is served from the cache, keyed on the claim's
     last change (any assertion saved, retracted or moved, an editor's judgement, an
-    edit to the claim, its topic, sources or documents), so an edit shows at once."""
+    edit to the claim, its topic, sources or documents), so an edit shows at once.
+    The page as of a date or with chart options is limited per client
+    (claims/limits.py); the plain page, one cached copy for everyone, is not."""
 
     template_name = "claims/claim_detail.html"
+
+    def limit_applies(self, request) -> bool:
+        return not VIEW_OPTIONS.isdisjoint(request.GET)
 
     def get_queryset(self):
         return Claim.objects.visible().with_related()
@@ -99,7 +110,7 @@ class ClaimDetailView(ReaderCacheMixin, DetailView):
         return context
 
 
-class ClaimChartView(ReaderCacheMixin, DetailView):
+class ClaimChartView(LimitedMixin, ReaderCacheMixin, DetailView):
     """The claim page's chart as a standalone SVG file, as the page's controls set
     it (as of a date, scale, date range)."""
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from claims.interchange import csvformat
+from claims.jobs import locks
 from claims.jobs import tasks as jobs
 from claims.jobs.models import ImportLock, Job, JobKind, JobStatus
 from claims.models import Assertion, Claim
@@ -97,7 +98,10 @@ def test_a_preview_is_imported_once(researcher):
         jobs.import_from_preview_start(preview=preview, user=researcher)
 
 
-def test_an_import_that_failed_may_be_started_again_from_its_preview(researcher):
+def test_an_import_that_failed_may_be_started_again_from_its_preview(
+    researcher, settings
+):
+    settings.CLAIMTRACKER_IMPORT_WAIT_MINUTES = 0  # fail at once, not in an hour
     preview = started(GOOD, user=researcher)
     jobs.job_execute(job_id=preview.pk)
     preview.refresh_from_db()
@@ -142,7 +146,13 @@ def test_a_bad_row_fails_the_import_names_its_line_and_writes_nothing():
     assert not Claim.objects.exists()
 
 
-def test_an_import_waiting_for_another_fails_and_says_who():
+def test_an_import_waiting_past_its_limit_for_another_fails_and_says_who(
+    settings, monkeypatch
+):
+    settings.CLAIMTRACKER_IMPORT_WAIT_MINUTES = 1
+    clock = iter(range(0, 1000, 20))  # each look at the lock 20 s after the last
+    monkeypatch.setattr(locks.time, "monotonic", lambda: next(clock))
+    monkeypatch.setattr(locks.time, "sleep", lambda seconds: None)
     ImportLock.objects.create(holder="rita")
     job = started(GOOD, kind=JobKind.IMPORT)
 
@@ -151,6 +161,23 @@ def test_an_import_waiting_for_another_fails_and_says_who():
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED
     assert "rita is importing a file" in job.failure
+    assert next(clock) == 80  # deadline 0 + 60; looked again at 20, 40 and 60
+
+
+def test_an_import_waits_for_the_one_before_it_to_end(settings, monkeypatch):
+    settings.CLAIMTRACKER_IMPORT_WAIT_MINUTES = 1
+    lock = ImportLock.objects.create(holder="rita")
+
+    def rita_finishes(seconds):
+        lock.delete()
+
+    monkeypatch.setattr(locks.time, "sleep", rita_finishes)
+    job = started(GOOD, kind=JobKind.IMPORT)
+
+    jobs.job_execute(job_id=job.pk)
+
+    job.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED, job.failure
 
 
 def test_a_job_runs_once():
@@ -350,3 +377,57 @@ def test_the_jobs_list_costs_the_same_queries_for_many_jobs(
         response = researcher_client.get(reverse("admin:jobs_job_changelist"))
 
     assert response.status_code == 200
+
+
+def job_page(client, job) -> str:
+    return client.get(reverse("admin:jobs_job_change", args=[job.pk])).content.decode()
+
+
+def test_a_running_import_shows_a_percentage_and_a_bar_once_its_total_is_known(
+    researcher_client,
+):
+    job = started(GOOD, kind=JobKind.IMPORT)
+    Job.objects.filter(pk=job.pk).update(
+        status=JobStatus.RUNNING,
+        phase="writing assertions",
+        rows_checked=100_000,
+        rows_total=100_000,
+        rows_written=25_000,
+    )
+
+    page = job_page(researcher_client, job)
+
+    assert '<progress id="job-progress" max="100" value="25">' in page
+    assert '<span id="job-percent">25 %</span>' in page
+    assert "100,000 of 100,000 checked, 25,000 written" in page
+
+
+def test_before_its_total_is_known_a_job_shows_a_row_count_and_no_bar(
+    researcher_client,
+):
+    job = started(GOOD)
+    Job.objects.filter(pk=job.pk).update(
+        status=JobStatus.RUNNING,
+        phase="checking each row's values",
+        rows_checked=12_345,
+    )
+
+    page = job_page(researcher_client, job)
+
+    assert "12,345 checked" in page
+    assert "<progress" not in page
+
+
+def test_a_finished_preview_counts_its_rows_with_thousands_separators(
+    researcher_client, researcher
+):
+    preview = started(GOOD, user=researcher)
+    jobs.job_execute(job_id=preview.pk)
+    Job.objects.filter(pk=preview.pk).update(
+        result={**Job.objects.get(pk=preview.pk).result, "assertions": 12_000}
+    )
+
+    page = job_page(researcher_client, preview)
+
+    assert "Import 12,000 assertions" in page
+    assert 'value="100"' in page

@@ -251,7 +251,6 @@ def gunicorn(database: Database, static_root: Path, **env):
             database.url,
             production=True,
             DJANGO_STATIC_ROOT=str(static_root),
-            DJANGO_CONN_MAX_AGE="60",
             **env,
         ),
         stdout=subprocess.DEVNULL,

@@ -7,6 +7,9 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+    # The jobs' and the lock's tables hold a row per job run (thousands at most), not
+    # the research data: indexing their new foreign keys locks them for moments.
+    blocking_reviewed = "small tables: one row per job, at most one lock row"
 
     dependencies = [
         ('jobs', '0001_initial'),
