@@ -6,6 +6,7 @@ from django.contrib.admin.widgets import AdminDateWidget
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.http import HttpResponseRedirect
+from django.utils.http import url_has_allowed_host_and_scheme
 from simple_history.admin import SimpleHistoryAdmin
 
 from sources import services
@@ -206,6 +207,23 @@ class DocumentAdmin(ServiceAdmin):
 
     def service_save(self, request, obj):
         services.document_save(document=obj, user=request.user)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        """Go back where the researcher came from (?next=, the figure-logging
+        screen) with the new document chosen, unless they asked to stay here."""
+        back = request.GET.get("next", "")
+        stays = {"_continue", "_addanother", "_popup", "_saveasnew"} & set(request.POST)
+        if back and not stays and self._is_local(request, back):
+            self.message_user(request, f"Added “{obj}”; it is chosen below.")
+            joiner = "&" if "?" in back else "?"
+            return HttpResponseRedirect(f"{back}{joiner}document={obj.pk}")
+        return super().response_add(request, obj, post_url_continue)
+
+    @staticmethod
+    def _is_local(request, url: str) -> bool:
+        return url.startswith("/") and url_has_allowed_host_and_scheme(
+            url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
 
     def service_delete(self, request, obj):
         services.document_delete(document=obj, user=request.user)
