@@ -1,7 +1,8 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.contrib.admin.widgets import AdminDateWidget
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models, transaction
@@ -96,7 +97,55 @@ class SafeParametersMixin:
         return initial
 
 
-class ServiceAdmin(SafeParametersMixin, SuperuserDeleteMixin, SimpleHistoryAdmin):
+class ReadOnlyHistoryMixin:
+    """A past version's page shows its values as text, not inputs, to someone who
+    may not change the row (a view-only editor): Django's change form does the
+    same, and simple_history's would show live, editable-looking inputs."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        request.history_may_change = self.has_change_permission(request, obj)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def render_history_view(self, request, template, context, **kwargs):
+        if request.method == "GET" and not getattr(request, "history_may_change", True):
+            obj = context["original"]
+            fieldsets = self._shown_fieldsets(request, obj)
+            request.history_read_only = flatten_fieldsets(fieldsets)
+            form = self.get_form(request, obj, fields=[])(instance=obj)
+            context["adminform"] = helpers.AdminForm(
+                form,
+                fieldsets,
+                {},  # nothing to prepopulate: there are no inputs
+                request.history_read_only,
+                model_admin=self,
+            )
+        return super().render_history_view(request, template, context, **kwargs)
+
+    def _shown_fieldsets(self, request, obj):
+        """Return the fieldsets without the fields that are only inputs (an upload,
+        a tick box), which a past version has no value for."""
+        shown = []
+        for title, options in self.get_fieldsets(request, obj):
+            fields = [
+                name
+                for name in options.get("fields", [])
+                if isinstance(name, str)
+                and (hasattr(self.model, name) or hasattr(self, name))
+            ]
+            if fields:
+                shown.append((title, {**options, "fields": fields}))
+        return shown
+
+    def get_readonly_fields(self, request, obj=None):
+        if getattr(request, "history_read_only", None):
+            return request.history_read_only
+        return super().get_readonly_fields(request, obj)
+
+
+class ServiceAdmin(
+    ReadOnlyHistoryMixin, SafeParametersMixin, SuperuserDeleteMixin, SimpleHistoryAdmin
+):
     """An admin whose every write goes through a service: the change form, deletion
     (one row or a selection) and reverting to a version from the history.
 

@@ -15,6 +15,7 @@ from sources.names import (
     URL_MAX_LENGTH,
     match_name,
 )
+from sources.text import day_label
 from sources.validators import validate_name, validate_past_date, validate_web_url
 
 
@@ -293,7 +294,7 @@ class Document(models.Model):
         ]
 
     def __str__(self):
-        when = f" ({self.published_on:%d %b %Y})" if self.published_on else ""
+        when = f" ({day_label(self.published_on)})" if self.published_on else ""
         return f"{self.title}{when}"
 
 

@@ -1,6 +1,7 @@
 """The researchers' admin forms."""
 
 from datetime import date
+from decimal import Decimal
 
 from django import forms
 from django.conf import settings
@@ -70,6 +71,10 @@ class AssertionForm(VersionedForm):
         for name in ("kind", "low", "high", "value", "quote_language"):
             if name in self.fields:
                 self.fields[name].required = False
+        for name in ("low", "high", "value"):
+            # Bounds as typed, 500 rather than the column's 500.0000.
+            if isinstance(self.initial.get(name), Decimal):
+                self.initial[name] = f"{self.initial[name].normalize():f}"
         if "status" in self.fields:
             self.fields["status"].choices = [
                 choice

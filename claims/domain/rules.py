@@ -142,7 +142,9 @@ def assertion_problems(
     if stated_on and published_on and stated_on > published_on:
         problems.setdefault(
             "stated_on",
-            MESSAGES["after_document"].format(published=f"{published_on:%d %b %Y}"),
+            MESSAGES["after_document"].format(
+                published=dates.StatedDate(published_on).label()
+            ),
         )
     if document_text and quote and "quote" not in problems:
         problem = quote_problem(quote, document_text)
