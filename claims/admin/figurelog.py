@@ -8,7 +8,6 @@ sources, then the assertions, with the model's rules and history."""
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.forms.utils import pretty_name
@@ -18,7 +17,13 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.text import slugify
 
-from claims.admin.forms import LogClaimForm, LogFigureFormSet, carry_dates, reading_of
+from claims.admin.forms import (
+    LogClaimForm,
+    LogFigureFormSet,
+    SearchableSelect,
+    carry_dates,
+    reading_of,
+)
 from claims.domain import figures
 from claims.models import Assertion, Claim
 from claims.pipeline import services
@@ -36,7 +41,7 @@ class DocumentChoiceForm(forms.Form):
         Document.objects.all(),
         label="Document",
         help_text="The report whose figures you are logging.",
-        widget=AutocompleteSelect(Assertion._meta.get_field("document"), admin.site),
+        widget=SearchableSelect(Assertion._meta.get_field("document"), admin.site),
     )
 
 

@@ -7,12 +7,22 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
+from django.forms.widgets import ChoiceWidget
 from django.utils import timezone
 
 from claims.domain import figures, rules, vocabulary, wording
 from claims.models import Assertion, Claim, DatePrecision, Topic
 from sources import names
 from sources.models import Source, SourceKind
+
+
+class SearchableSelect(AutocompleteSelect):
+    """The admin's autocomplete box (searching the related admin's search_fields,
+    names and aliases for sources), which without JavaScript is a plain menu of
+    every choice, as the admin's own widget is not (it renders only the chosen one)."""
+
+    def optgroups(self, name, value, attrs=None):
+        return ChoiceWidget.optgroups(self, name, value, attrs)
 
 
 class VersionedForm(forms.ModelForm):
@@ -193,7 +203,7 @@ class LogFigureForm(forms.Form):
         label="Source",
         # A searchable box (the Source admin's search_fields: names and aliases),
         # so long names are never cut and a source is found by any of its names.
-        widget=AutocompleteSelect(Assertion._meta.get_field("source"), admin.site),
+        widget=SearchableSelect(Assertion._meta.get_field("source"), admin.site),
     )
     new_source = forms.CharField(
         required=False,
