@@ -484,7 +484,8 @@ class Assertion(Versioned):
         ]
 
     def __str__(self):
-        return f"{self.source}: {self.figure} ({self.stated_on:%d %b %Y})"
+        stated = dates.StatedDate(self.stated_on, self.date_precision).label()
+        return f"{self.source}: {self.figure} ({stated})"
 
     @property
     def interpretation(self) -> str:

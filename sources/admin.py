@@ -1,11 +1,13 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.contrib.admin.widgets import AdminDateWidget
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import OperationalError, models, transaction
 from django.http import HttpResponseRedirect
+from django.utils.http import url_has_allowed_host_and_scheme
 from simple_history.admin import SimpleHistoryAdmin
 
 from sources import services
@@ -138,8 +140,58 @@ class BusyDatabaseMixin:
         return BusyForm
 
 
+class ReadOnlyHistoryMixin:
+    """A past version's page shows its values as text, not inputs, to someone who
+    may not change the row (a view-only editor): Django's change form does the
+    same, and simple_history's would show live, editable-looking inputs."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        request.history_may_change = self.has_change_permission(request, obj)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def render_history_view(self, request, template, context, **kwargs):
+        if request.method == "GET" and not getattr(request, "history_may_change", True):
+            obj = context["original"]
+            fieldsets = self._shown_fieldsets(request, obj)
+            request.history_read_only = flatten_fieldsets(fieldsets)
+            form = self.get_form(request, obj, fields=[])(instance=obj)
+            context["adminform"] = helpers.AdminForm(
+                form,
+                fieldsets,
+                {},  # nothing to prepopulate: there are no inputs
+                request.history_read_only,
+                model_admin=self,
+            )
+        return super().render_history_view(request, template, context, **kwargs)
+
+    def _shown_fieldsets(self, request, obj):
+        """Return the fieldsets without the fields that are only inputs (an upload,
+        a tick box), which a past version has no value for."""
+        shown = []
+        for title, options in self.get_fieldsets(request, obj):
+            fields = [
+                name
+                for name in options.get("fields", [])
+                if isinstance(name, str)
+                and (hasattr(self.model, name) or hasattr(self, name))
+            ]
+            if fields:
+                shown.append((title, {**options, "fields": fields}))
+        return shown
+
+    def get_readonly_fields(self, request, obj=None):
+        if getattr(request, "history_read_only", None):
+            return request.history_read_only
+        return super().get_readonly_fields(request, obj)
+
+
 class ServiceAdmin(
-    BusyDatabaseMixin, SafeParametersMixin, SuperuserDeleteMixin, SimpleHistoryAdmin
+    BusyDatabaseMixin,
+    ReadOnlyHistoryMixin,
+    SafeParametersMixin,
+    SuperuserDeleteMixin,
+    SimpleHistoryAdmin,
 ):
     """An admin whose every write goes through a service: the change form, deletion
     (one row or a selection) and reverting to a version from the history.
@@ -251,6 +303,23 @@ class DocumentAdmin(ServiceAdmin):
 
     def service_save(self, request, obj):
         services.document_save(document=obj, user=request.user)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        """Go back where the researcher came from (?next=, the figure-logging
+        screen) with the new document chosen, unless they asked to stay here."""
+        back = request.GET.get("next", "")
+        stays = {"_continue", "_addanother", "_popup", "_saveasnew"} & set(request.POST)
+        if back and not stays and self._is_local(request, back):
+            self.message_user(request, f"Added “{obj}”; it is chosen below.")
+            joiner = "&" if "?" in back else "?"
+            return HttpResponseRedirect(f"{back}{joiner}document={obj.pk}")
+        return super().response_add(request, obj, post_url_continue)
+
+    @staticmethod
+    def _is_local(request, url: str) -> bool:
+        return url.startswith("/") and url_has_allowed_host_and_scheme(
+            url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
 
     def service_delete(self, request, obj):
         services.document_delete(document=obj, user=request.user)

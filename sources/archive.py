@@ -430,3 +430,82 @@ def wacz_text(data: bytes, *, budget: Budget | None = None) -> str:
             raise ArchiveError("The WACZ capture holds no WARC file.")
         warc = unzip_member(archive, members[0].filename, budget)
     return warc_text(warc, budget=budget)
+
+
+# What a file's name may say it is, by extension: a name that says one kind of
+# content while the bytes are another is refused (issue 25), as is any program or
+# script, whatever its name. Kept apart from the decoders above.
+TEXT_KINDS = (TEXT, CSV, JSON)
+EXTENSIONS = {
+    ".pdf": (PDF,),
+    ".html": (HTML, TEXT),
+    ".htm": (HTML, TEXT),
+    ".xhtml": (HTML, TEXT),
+    ".txt": TEXT_KINDS,
+    ".text": TEXT_KINDS,
+    ".md": TEXT_KINDS,
+    ".csv": (CSV, TEXT),
+    ".tsv": (CSV, TEXT),
+    ".json": (JSON, TEXT),
+    ".warc": (WARC,),
+    ".gz": (WARC,),
+    ".wacz": (WACZ,),
+    ".png": (PNG,),
+    ".jpg": (JPEG,),
+    ".jpeg": (JPEG,),
+    ".gif": (GIF,),
+    ".webp": (WEBP,),
+}
+PROGRAM_EXTENSIONS = frozenset(
+    ".exe .dll .com .scr .msi .bat .cmd .ps1 .vbs .sh .bash .zsh .py .pl .rb "
+    ".php .js .mjs .jar .apk .app .bin .elf .so .dylib".split()
+)
+PROGRAM_MAGIC = (
+    (b"#!", "a script (it opens with a “#!” line)"),
+    (b"\x7fELF", "a program (ELF)"),
+    (b"MZ", "a Windows program (PE)"),
+    (b"\xfe\xed\xfa\xce", "a program (Mach-O)"),
+    (b"\xfe\xed\xfa\xcf", "a program (Mach-O)"),
+    (b"\xce\xfa\xed\xfe", "a program (Mach-O)"),
+    (b"\xcf\xfa\xed\xfe", "a program (Mach-O)"),
+)
+LABELS = {
+    PDF: "a PDF",
+    HTML: "an HTML page",
+    TEXT: "plain text",
+    CSV: "CSV",
+    JSON: "JSON",
+    WARC: "a WARC capture",
+    WACZ: "a WACZ capture",
+    PNG: "a PNG image",
+    JPEG: "a JPEG image",
+    GIF: "a GIF image",
+    WEBP: "a WebP image",
+}
+
+
+def check_file(data: bytes, filename: str, content_type: str) -> None:
+    """Refuse a program or script, whatever its name, and a file whose name's
+    extension says another kind of content than the one read from its bytes
+    (`content_type`, from examine()). Raise ArchiveError naming the reason."""
+    head = data[:8].removeprefix(b"\xef\xbb\xbf").lstrip()
+    for magic, what in PROGRAM_MAGIC:
+        if head.startswith(magic):
+            raise ArchiveError(
+                f"The file is {what}; the archive never accepts programs or "
+                "scripts, whatever their name."
+            )
+    name = filename.rsplit("/", 1)[-1].rsplit("\\", 1)[-1].lower()
+    extension = "." + name.rsplit(".", 1)[1] if "." in name else ""
+    if extension in PROGRAM_EXTENSIONS:
+        raise ArchiveError(
+            f"“{filename}” is named as a program or script ({extension}); the "
+            "archive never accepts programs or scripts."
+        )
+    allowed = EXTENSIONS.get(extension)
+    if allowed and content_type not in allowed:
+        raise ArchiveError(
+            f"“{filename}” is named as {LABELS[allowed[0]]} ({extension}), but its "
+            f"content is {LABELS.get(content_type, content_type)}; rename it or "
+            "upload the right file."
+        )

@@ -16,6 +16,7 @@ from sources.names import (
     match_name,
     name_problem,
 )
+from sources.text import day_label
 from sources.validators import validate_name, validate_past_date, validate_web_url
 
 
@@ -300,7 +301,7 @@ class Document(models.Model):
         ]
 
     def __str__(self):
-        when = f" ({self.published_on:%d %b %Y})" if self.published_on else ""
+        when = f" ({day_label(self.published_on)})" if self.published_on else ""
         return f"{self.title}{when}"
 
 

@@ -174,6 +174,7 @@ def document_file_archive(
     researcher chooses it (`use_text`)."""
     try:
         examined = archive.examine(data)
+        archive.check_file(data, filename, examined.content_type)
     except archive.ArchiveError as error:
         raise ValidationError({"file": str(error)}) from error
     existing = DocumentFile.objects.filter(sha256=examined.sha256).first()

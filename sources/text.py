@@ -51,10 +51,16 @@ def text_problem(text: str, *, multiline: bool = False) -> str:
     return ""
 
 
+def day_label(day: date) -> str:
+    """Return a day as every page and message writes it: 5 Nov 2024 (no leading
+    zero). claims/domain/dates.py StatedDate.label uses it for a day's date."""
+    return f"{day.day} {day:%b} {day.year}"
+
+
 def date_problem(day: date | None, *, today: date) -> str:
     """Return why `day` cannot be a statement's or publication's date, or ""."""
     if day is not None and not (EARLIEST <= day <= today):
-        return DATE_RANGE.format(today=f"{today:%d %b %Y}")
+        return DATE_RANGE.format(today=day_label(today))
     return ""
 
 

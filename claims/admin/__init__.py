@@ -612,7 +612,9 @@ class DocumentArchiveForm(DocumentForm):
                     f"The file is over {archive.MAX_SIZE // archive.MB} MB."
                 )
             try:
-                archive.examine(upload.read())
+                data = upload.read()
+                examined = archive.examine(data)
+                archive.check_file(data, upload.name, examined.content_type)
             except archive.ArchiveError as error:
                 raise django_forms.ValidationError(str(error)) from error
         return upload
@@ -673,11 +675,13 @@ class DocumentWithAssertionsAdmin(AssertionFormsetMixin, DocumentAdmin):
                 else "."
             ),
         )
+        lost = {assertion.pk for assertion, _ in result.lost}
         for assertion, problem in result.unmatched:
+            # "No longer" only where the previous copy's text held the quote.
+            says = "no longer holds" if assertion.pk in lost else "does not hold"
             messages.warning(
                 request,
-                f"The archived text no longer holds the quote of “{assertion}”: "
-                f"{problem}",
+                f"The archived text {says} the quote of “{assertion}”: {problem}",
             )
 
 

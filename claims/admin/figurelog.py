@@ -7,15 +7,23 @@ through the same services as every other form, in one transaction: a new claim, 
 sources, then the assertions, with the model's rules and history."""
 
 from django import forms
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.forms.utils import pretty_name
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.text import slugify
 
-from claims.admin.forms import LogClaimForm, LogFigureFormSet, reading_of
+from claims.admin.forms import (
+    LogClaimForm,
+    LogFigureFormSet,
+    SearchableSelect,
+    carry_dates,
+    reading_of,
+)
 from claims.domain import figures
 from claims.models import Assertion, Claim
 from claims.pipeline import services
@@ -33,6 +41,7 @@ class DocumentChoiceForm(forms.Form):
         Document.objects.all(),
         label="Document",
         help_text="The report whose figures you are logging.",
+        widget=SearchableSelect(Assertion._meta.get_field("document"), admin.site),
     )
 
 
@@ -47,16 +56,23 @@ def log_view(model_admin, request):
     }
     chooser = DocumentChoiceForm(request.GET or None)
     if not chooser.is_valid():
-        context["chooser"] = chooser
+        context.update(chooser=chooser, media=chooser.media, log_url=request.path)
         return TemplateResponse(request, "admin/claims/assertion/log.html", context)
     document = chooser.cleaned_data["document"]
     bound = request.method == "POST"
-    claim_form = LogClaimForm(request.POST if bound else None)
-    form_kwargs = {"document_text": document.text, "document_kind": document.kind}
-    formset = LogFigureFormSet(request.POST if bound else None, form_kwargs=form_kwargs)
+    data = carry_dates(request.POST) if bound else None
+    claim_form = LogClaimForm(data)
+    form_kwargs = {
+        "document_text": document.text,
+        "document_kind": document.kind,
+        "document_published_on": document.published_on,
+    }
+    formset = LogFigureFormSet(data, form_kwargs=form_kwargs)
+    # Every row is checked on every press, so all problems show at once.
+    valid = bound and all([claim_form.is_valid(), formset.is_valid()])
     if bound and "more" in request.POST:
-        formset = _with_more_rows(formset, request.POST, form_kwargs)
-    elif bound and claim_form.is_valid() and formset.is_valid():
+        formset = _with_more_rows(formset, data, form_kwargs)
+    elif valid:
         rows = [form for form in formset if form.has_changed()]
         if not rows:
             formset._non_form_errors = formset.error_class(["Add at least one figure."])
@@ -79,9 +95,36 @@ def log_view(model_admin, request):
         document=document,
         claim_form=claim_form,
         formset=formset,
+        problems=problems(claim_form, formset) if bound else [],
+        media=claim_form.media + formset.media,
         reading_url=reverse("admin:claims_assertion_reading"),
     )
     return TemplateResponse(request, "admin/claims/assertion/log.html", context)
+
+
+def problems(claim_form, formset) -> list[dict]:
+    """Return every problem on the screen, each with the anchor of its row and the
+    label of its field, for the list at the top: "Figure 3, quote: …"."""
+    found = [
+        {"anchor": "figure-1", "where": "The figures", "message": message}
+        for message in formset.non_form_errors()
+    ]
+    groups = [("figure-claim", "The claim", claim_form)] + [
+        (f"figure-{n}", f"Figure {n}", form) for n, form in enumerate(formset, start=1)
+    ]
+    for anchor, where, form in groups:
+        for name, messages in form.errors.items():
+            field = form.fields.get(name)
+            label = (
+                f"{where}, {(field.label or pretty_name(name)).lower()}"
+                if field
+                else where
+            )
+            found += [
+                {"anchor": anchor, "where": label, "message": message}
+                for message in messages
+            ]
+    return found
 
 
 def _with_more_rows(formset, data, form_kwargs):
@@ -107,7 +150,7 @@ def _save(request, document, claim_form, rows) -> list[Assertion] | None:
                 claim_form, request.user
             )
             new_sources: dict[str, Source] = {}
-            saved = []
+            saved, refused = [], False
             for form in rows:
                 data = form.cleaned_data
                 try:
@@ -128,9 +171,14 @@ def _save(request, document, claim_form, rows) -> list[Assertion] | None:
                         user=request.user,
                     )
                 except ValidationError as error:
+                    # Go on to the next rows, so every refusal shows at once;
+                    # the transaction is undone below.
                     _add_errors(form, error)
-                    raise _RolledBack from error
+                    refused = True
+                    continue
                 saved.append(assertion)
+            if refused:
+                raise _RolledBack
     except _RolledBack:
         return None
     except ValidationError as error:  # the new claim

@@ -1,12 +1,28 @@
 """The researchers' admin forms."""
 
+from datetime import date
+from decimal import Decimal
+
 from django import forms
 from django.conf import settings
+from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.forms.widgets import ChoiceWidget
+from django.utils import timezone
 
 from claims.domain import figures, rules, vocabulary, wording
 from claims.models import Assertion, Claim, DatePrecision, Topic
 from sources import names
 from sources.models import Source, SourceKind
+
+
+class SearchableSelect(AutocompleteSelect):
+    """The admin's autocomplete box (searching the related admin's search_fields,
+    names and aliases for sources), which without JavaScript is a plain menu of
+    every choice, as the admin's own widget is not (it renders only the chosen one)."""
+
+    def optgroups(self, name, value, attrs=None):
+        return ChoiceWidget.optgroups(self, name, value, attrs)
 
 
 class VersionedForm(forms.ModelForm):
@@ -65,6 +81,10 @@ class AssertionForm(VersionedForm):
         for name in ("kind", "low", "high", "value", "quote_language"):
             if name in self.fields:
                 self.fields[name].required = False
+        for name in ("low", "high", "value"):
+            # Bounds as typed, 500 rather than the column's 500.0000.
+            if isinstance(self.initial.get(name), Decimal):
+                self.initial[name] = f"{self.initial[name].normalize():f}"
         if "status" in self.fields:
             self.fields["status"].choices = [
                 choice
@@ -178,7 +198,12 @@ class LogFigureForm(forms.Form):
     cleaned."""
 
     source = forms.ModelChoiceField(
-        Source.objects.all(), required=False, label="Source"
+        Source.objects.all(),
+        required=False,
+        label="Source",
+        # A searchable box (the Source admin's search_fields: names and aliases),
+        # so long names are never cut and a source is found by any of its names.
+        widget=SearchableSelect(Assertion._meta.get_field("source"), admin.site),
     )
     new_source = forms.CharField(
         required=False,
@@ -191,7 +216,9 @@ class LogFigureForm(forms.Form):
         label="kind",
     )
     stated_on = forms.DateField(
-        widget=ISO_DATE, input_formats=["%Y-%m-%d"], help_text="YYYY-MM-DD"
+        widget=ISO_DATE,
+        input_formats=["%Y-%m-%d"],
+        help_text="YYYY-MM-DD; left empty, the date of the row above.",
     )
     date_precision = forms.ChoiceField(
         choices=DatePrecision.choices, initial=DatePrecision.DAY, label="precision"
@@ -218,9 +245,11 @@ class LogFigureForm(forms.Form):
         *args,
         document_text: str = "",
         document_kind: str = vocabulary.DEFAULT_DOCUMENT_KIND,
+        document_published_on: date | None = None,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
+        self.document_published_on = document_published_on
         self.document_text = document_text
         self.document_kind = document_kind
         self.reading = ""
@@ -242,17 +271,23 @@ class LogFigureForm(forms.Form):
             self.add_error("source", "Choose the source, or name a new one.")
         elif data.get("new_source") and not data.get("new_source_kind"):
             self.add_error("new_source_kind", "A new source needs its kind.")
-        for name, message in rules.evidence_problems(
-            document_kind=self.document_kind,
+        # The rules that cross fields, as the model's clean() applies them
+        # (rules.assertion_problems): evidence, quote, date range and a date after
+        # the document, so every row's problems show on the first press.
+        source = data.get("source")
+        for name, message in rules.assertion_problems(
+            stated_on=data.get("stated_on"),
+            published_on=self.document_published_on,
             quote=data.get("quote", ""),
+            document_text=self.document_text,
+            source_id=source.pk if source else None,
+            relayed_by_id=None,
+            today=timezone.localdate(),
+            document_kind=self.document_kind,
             locator=data.get("locator", ""),
         ).items():
-            self.add_error(name, message)
-        quote = data.get("quote")
-        if quote and self.document_text and not self.has_error("quote"):
-            problem = rules.quote_problem(quote, self.document_text)
-            if problem:
-                self.add_error("quote", problem)
+            if name in self.fields and not self.has_error(name):
+                self.add_error(name, message)
         return data
 
 
@@ -266,3 +301,24 @@ def reading_of(parsed: figures.Figure) -> str:
 LogFigureFormSet = forms.formset_factory(
     LogFigureForm, extra=4, max_num=50, absolute_max=50, validate_max=True
 )
+
+
+def carry_dates(data, prefix: str = "form"):
+    """Return the POST data with each typed row's empty date (and its precision)
+    taken from the row above, so a date typed once serves the next rows; the form
+    then shows the date it carried. A row with no figure is left blank."""
+    data = data.copy()
+    try:
+        total = min(int(data.get(f"{prefix}-TOTAL_FORMS") or 0), 50)
+    except ValueError:
+        return data
+    date, precision = "", ""
+    for n in range(total):
+        stated_on = (data.get(f"{prefix}-{n}-stated_on") or "").strip()
+        if stated_on:
+            date, precision = stated_on, data.get(f"{prefix}-{n}-date_precision", "")
+        elif date and (data.get(f"{prefix}-{n}-figure") or "").strip():
+            data[f"{prefix}-{n}-stated_on"] = date
+            if precision:
+                data[f"{prefix}-{n}-date_precision"] = precision
+    return data

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from sources.text import day_label
+
 DAY = "day"
 MONTH = "month"
 YEAR = "year"
@@ -40,7 +42,7 @@ class StatedDate:
         if self.precision == MONTH:
             return f"{self.day:%B} {self.day.year}" if year else f"{self.day:%B}"
         if year:
-            return f"{self.day.day} {self.day:%b} {self.day.year}"
+            return day_label(self.day)
         return f"{self.day.day} {self.day:%b}"
 
 

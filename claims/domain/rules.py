@@ -144,7 +144,9 @@ def assertion_problems(
     if stated_on and published_on and stated_on > published_on:
         problems.setdefault(
             "stated_on",
-            MESSAGES["after_document"].format(published=f"{published_on:%d %b %Y}"),
+            MESSAGES["after_document"].format(
+                published=dates.StatedDate(published_on).label()
+            ),
         )
     if counts and len(quote) > QUOTE_MAX_LENGTH:
         problems["quote"] = MESSAGES["quote_long"].format(

@@ -7,6 +7,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from claims.jobs import tasks as jobs
@@ -118,6 +119,8 @@ class JobAdmin(admin.ModelAdmin):
             "can_cancel": not job.is_done
             and job.cancel_requested_at is None
             and _may_start_kind(request.user, job.kind),
+            "refused": _is_refused(job),
+            "created": _created_links(job),
         }
         return TemplateResponse(request, "admin/jobs/job/job.html", context)
 
@@ -177,6 +180,48 @@ class JobAdmin(admin.ModelAdmin):
             raise PermissionDenied
         job = jobs.job_start(kind=kind, user=request.user)
         return redirect(reverse("admin:jobs_job_change", args=[job.pk]))
+
+
+def _is_refused(job) -> bool:
+    """Whether an import's file was refused for its problems (listed by line), as
+    against a job that failed for another reason."""
+    return (
+        job.kind in (JobKind.IMPORT, JobKind.IMPORT_PREVIEW)
+        and job.status == JobStatus.FAILED
+        and bool(job.errors)
+    )
+
+
+def _created_links(job) -> list[tuple[str, str]]:
+    """Return links to what a finished import wrote: the figures created while it
+    ran, the claims it touched, and each new claim by its title (from its preview)."""
+    if not (
+        job.kind == JobKind.IMPORT
+        and job.status == JobStatus.SUCCEEDED
+        and job.started_at
+        and job.finished_at
+    ):
+        return []
+    span = {"gte": job.started_at.isoformat(), "lte": job.finished_at.isoformat()}
+    figures = reverse("admin:claims_assertion_changelist")
+    claims = reverse("admin:claims_claim_changelist")
+    assertions = job.result.get("assertions", 0)
+    links = [
+        (
+            f"The {assertions:,} figure{'s' if assertions != 1 else ''} it created",
+            figures + "?" + urlencode({f"created_at__{k}": v for k, v in span.items()}),
+        ),
+        (
+            "The claims it added figures to",
+            claims + "?" + urlencode({f"updated_at__{k}": v for k, v in span.items()}),
+        ),
+    ]
+    new_claims = (job.preview.result if job.preview else {}).get("new_names", {})
+    for new in new_claims.get("claims", []):
+        links.append(
+            (f"New claim “{new['name']}”", claims + "?" + urlencode({"q": new["name"]}))
+        )
+    return links
 
 
 def _may_import(user) -> bool:

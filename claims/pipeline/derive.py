@@ -39,7 +39,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from claims import selectors
-from claims.domain import divergence, rules
+from claims.domain import dates, divergence, rules
 from claims.models import CLAIM_SUMMARY_FIELDS, Assertion, Claim, Discrepancy
 
 
@@ -145,10 +145,14 @@ def _figure_problems(assertion, document) -> dict:
     )
 
 
+def _day(row) -> str:
+    """Return an assertion's (or a point's) date as pages write it: 5 Nov 2024."""
+    precision = getattr(row, "date_precision", dates.DAY)
+    return dates.StatedDate(row.stated_on, precision).label()
+
+
 def _dependents_message(document, field, rows, total) -> str:
-    names = "; ".join(
-        f"“{a.figure}” ({a.source}, {a.stated_on:%d %b %Y})" for a, _ in rows[:10]
-    )
+    names = "; ".join(f"“{a.figure}” ({a.source}, {_day(a)})" for a, _ in rows[:10])
     more = f"; and {len(rows) - 10} more" if len(rows) > 10 else ""
     count = f"{total} figure{'s' if total != 1 else ''}"
     if field == "kind":
@@ -413,8 +417,7 @@ def _supersession_reason(live, points, conflict, names) -> str:
         elif side.source_id in current and current[side.source_id].id != side.pk:
             newer = current[side.source_id]
             reasons.append(
-                f"{side.source} revised its figure to “{newer.figure}” "
-                f"on {newer.stated_on:%d %b %Y}"
+                f"{side.source} revised its figure to “{newer.figure}” on {_day(newer)}"
             )
     if conflict is not None:
         low, high = conflict.low, conflict.high

@@ -252,11 +252,15 @@ def translations_bulk_create(*, translations: list[Translation]) -> list[Transla
 
 @dataclass
 class DocumentArchived:
-    """A document's file archived, and the quotes of the document its text no longer
-    holds (listed for researchers; nothing is changed or deleted)."""
+    """A document's file archived, and the quotes of the document its text does not
+    hold (listed for researchers; nothing is changed or deleted): `lost`, those the
+    previous archived copy's text held, which this copy "no longer" holds, and
+    `unmatched`, every quote it does not hold (never checked against a copy, or
+    missing from the previous one too)."""
 
     archived: source_services.Archived
     unmatched: list[tuple[Assertion, str]] = field(default_factory=list)
+    lost: list[tuple[Assertion, str]] = field(default_factory=list)
 
 
 def document_archive(
@@ -271,6 +275,15 @@ def document_archive(
     """Archive a file of `document` (sources.services.document_file_archive), then
     check every quote of the document against the file's text
     (claims/domain/rules.py)."""
+    # The text of the copy before this one: a quote it held and this one does not
+    # is "no longer" held; other unmatched quotes were never checked against a copy.
+    previous_text = (
+        document.files.exclude(extracted_text="")
+        .values_list("extracted_text", flat=True)
+        .first()
+        if document.pk
+        else None
+    ) or ""
     archived = source_services.document_file_archive(
         document=document,
         data=data,
@@ -294,4 +307,6 @@ def document_archive(
         problem = rules.quote_problem(assertion.quote, text)
         if problem:
             result.unmatched.append((assertion, problem))
+            if previous_text and rules.quote_occurs(assertion.quote, previous_text):
+                result.lost.append((assertion, problem))
     return result

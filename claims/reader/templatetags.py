@@ -1,6 +1,7 @@
 """Filters that show figures and dates the way readers should read them."""
 
 import json
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -13,6 +14,9 @@ from claims.domain import figures, wording
 from claims.domain.dates import StatedDate
 
 register = template.Library()
+
+# A number as a history stores it: 500.0000.
+DECIMAL = re.compile(r"-?\d+\.\d+")
 
 
 # Characters a quote keeps as stored but must never obey: shown as their names.
@@ -49,6 +53,17 @@ def visible_controls(text, autoescape=True):
 def number(value):
     """Return 10800.0000 as “10,800”."""
     return figures.format_number(value) if value is not None else ""
+
+
+@register.filter
+def history_value(value):
+    """Return a value in a row's history as people read it: 500.0000 as “500”, an
+    empty value as “—”."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, Decimal) or DECIMAL.fullmatch(str(value)):
+        return figures.format_number(Decimal(str(value)))
+    return value
 
 
 @register.filter

@@ -56,6 +56,11 @@ class ClaimListView(ReaderCacheMixin, FilterView):
         context = super().get_context_data(**kwargs)
         claims = list(context["object_list"])
         context["rows"] = selectors.claim_rows(claims)
+        # The filters fold behind one "Filter" control, open when any is in use.
+        fields = context["filter"].form.fields
+        context["filters_active"] = any(
+            value for name, value in self.request.GET.items() if name in fields
+        )
         return context
 
 

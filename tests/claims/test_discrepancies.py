@@ -143,7 +143,7 @@ def test_a_revision_that_ends_the_conflict_supersedes_it(conflict):
 
     discrepancy = Discrepancy.objects.get(claim=claim)
     assert discrepancy.state == "superseded"
-    assert f"{high.source} revised its figure to “1,100” on 09 Oct 2024" in (
+    assert f"{high.source} revised its figure to “1,100” on 9 Oct 2024" in (
         discrepancy.superseded_reason
     )
 

@@ -1,10 +1,13 @@
 """The screen for logging figures from one document (claims/admin/figurelog.py)."""
 
+import datetime
+import re
+
 import pytest
 from django.urls import reverse
 
 from claims.models import Assertion, Claim
-from sources.models import Source
+from sources.models import Document, Source
 from tests.factories import (
     DocumentFactory,
     SourceAliasFactory,
@@ -232,3 +235,107 @@ def test_a_tampered_row_count_is_refused_on_the_page_with_at_most_50_rows(
     assert response.status_code == 200
     assert response.content.decode().count('class="module figure-row"') <= 50
     assert not Assertion.objects.exists()
+
+
+def test_every_rows_problems_are_listed_at_the_top_with_links_and_input_kept(
+    researcher_client,
+):
+    document = DocumentFactory(text=TEXT, published_on=datetime.date(2024, 10, 30))
+    source = SourceFactory()
+    data = rows(
+        {"source": source.pk, "figure": "3,000", "quote": "estimate was 4,000"},
+        {"source": source.pk, "figure": "up to 1,500", "quote": "“up to 1,500”"},
+        {
+            "source": source.pk,
+            "figure": "3,000",
+            "quote": "estimate was 3,000",
+            "stated_on": "2024-11-05",
+        },
+        save="Save",
+        new_title="Troops",
+        new_unit="troops",
+        new_topic=TopicFactory().pk,
+    )
+
+    response = researcher_client.post(f"{URL}?document={document.pk}", data)
+
+    page = response.content.decode()
+    top = page[page.index('id="problems"') : page.index('id="figure-claim"')]
+    assert "the 2 problems below" in top
+    assert '<a href="#figure-1">Figure 1, quote</a>' in top
+    assert '<a href="#figure-3">Figure 3, stated on</a>' in top
+    assert "published on 30 Oct 2024" in top
+    assert 'id="figure-3"' in page
+    assert 'value="2024-11-05"' in page and "estimate was 4,000" in page
+    assert not Assertion.objects.exists()
+
+
+def test_a_date_typed_once_is_carried_to_the_next_rows(researcher_client, document):
+    source = SourceFactory()
+    data = rows(
+        {"source": source.pk, "figure": "up to 1,500", "quote": "“up to 1,500”"},
+        {"source": source.pk, "figure": "3,000", "quote": "estimate was 3,000"},
+        save="Save",
+        new_title="Troops",
+        new_unit="troops",
+        new_topic=TopicFactory().pk,
+    )
+    data["form-0-date_precision"] = "month"
+    data["form-1-stated_on"] = ""
+
+    researcher_client.post(f"{URL}?document={document.pk}", data)
+
+    carried = Assertion.objects.get(figure="3,000")
+    assert (carried.stated_on, carried.date_precision) == (
+        datetime.date(2024, 10, 1),
+        "month",
+    )
+
+
+def document_form(client, **fields):
+    """Return the document add form's POST data: `fields` and its inlines, empty."""
+    page = client.get(reverse("admin:sources_document_add")).content.decode()
+    data = {
+        name: "0" if kind == "TOTAL" else value
+        for name, kind, value in re.findall(
+            r'name="([^"]+-(TOTAL|INITIAL|MIN_NUM|MAX_NUM)_FORMS)" value="(\d*)"', page
+        )
+    }
+    return {"kind": "article", "text": TEXT, **data, **fields}
+
+
+def test_a_document_added_from_the_screen_returns_to_it_chosen(researcher_client):
+    add = reverse("admin:sources_document_add")
+    chooser = researcher_client.get(URL).content.decode()
+    assert f"{add}?next=/admin/claims/assertion/log/" in chooser
+
+    response = researcher_client.post(
+        f"{add}?next={URL}",
+        document_form(researcher_client, title="Briefing of 30 October"),
+        follow=True,
+    )
+
+    document = Document.objects.get(title="Briefing of 30 October")
+    assert response.redirect_chain[-1][0] == f"{URL}?document={document.pk}"
+    assert "Briefing of 30 October" in response.content.decode()
+    assert 'class="module figure-row"' in response.content.decode()
+
+
+def test_the_return_address_must_be_on_this_site(researcher_client):
+    add = reverse("admin:sources_document_add")
+
+    response = researcher_client.post(
+        f"{add}?next=https://evil.example/",
+        document_form(researcher_client, title="Briefing"),
+    )
+
+    assert response.status_code == 302
+    assert "evil.example" not in response["Location"]
+
+
+def test_the_source_box_searches_names_and_aliases(researcher_client, document):
+    page = researcher_client.get(URL, {"document": document.pk}).content.decode()
+
+    assert 'data-ajax--url="/admin/autocomplete/"' in page
+    assert 'data-field-name="source"' in page
+    assert "admin/js/autocomplete.js" in page

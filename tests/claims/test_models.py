@@ -216,7 +216,7 @@ def test_statement_cannot_postdate_the_document_reporting_it():
 
     error = clean_error(assertion)
 
-    assert "published on 01 Oct 2024" in " ".join(error.message_dict["stated_on"])
+    assert "published on 1 Oct 2024" in " ".join(error.message_dict["stated_on"])
 
 
 def test_published_hides_drafts_and_retractions():

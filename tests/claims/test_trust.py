@@ -81,7 +81,7 @@ def test_the_open_discrepancy_is_aerial_count_against_organisers(client, march):
     assert live.spread_ratio == 2
     assert live.is_pending
     page = text(client.get(march.get_absolute_url()))
-    assert "Under review" in page
+    assert "Discrepancy under review" in page
     assert "Contested" not in page
 
 

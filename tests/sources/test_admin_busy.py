@@ -55,7 +55,7 @@ def database_held_busy(monkeypatch):
         holder.close()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_save_that_meets_a_busy_database_keeps_what_was_typed(
     researcher_client, monkeypatch
 ):

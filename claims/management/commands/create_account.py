@@ -40,6 +40,12 @@ class Command(BaseCommand):
                     "DJANGO_ACCOUNT_PASSWORD."
                 )
             password = getpass.getpass(f"Password for {username}: ")
+            again = getpass.getpass("The same password again: ")
+            if again != password:
+                raise CommandError(
+                    "The two passwords differ; nothing was created. Run the "
+                    "command again."
+                )
         user = User(username=username, email=email, is_staff=True)
         try:
             password_validation.validate_password(password, user)
