@@ -1,4 +1,10 @@
-"""Atom feeds of newly recorded published assertions: all, per claim, per topic."""
+"""Atom feeds of newly recorded published assertions: all, per claim, per topic.
+
+Everything in a feed is text a researcher typed or quoted, so none of it may act in a
+feed reader: titles and names are plain text, and the summary (`type="html"`) is HTML
+built by escaping every character, with control and direction-override characters
+shown as marks (“[U+202E]”), as the pages show them.
+"""
 
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
@@ -6,7 +12,14 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from claims.models import Assertion, Claim, Topic
-from claims.reader.templatetags import interval, stated
+from django.utils.html import escape
+
+from claims.reader.templatetags import (
+    interval,
+    plain_controls,
+    stated,
+    visible_controls,
+)
 
 ITEMS = 50
 
@@ -28,12 +41,14 @@ class LatestAssertionsFeed(Feed):
         )
 
     def item_title(self, item: Assertion) -> str:
-        return f"{item.source}: {item.figure} ({item.claim.title})"
+        return plain_controls(f"{item.source}: {item.figure} ({item.claim.title})")
 
     def item_description(self, item: Assertion) -> str:
+        # HTML built by escaping: each part escaped, the quote's controls as marks.
         return (
-            f"{item.source}, {stated(item)}: “{item.quote}” Read as "
-            f"{interval(item)} {item.claim.unit}."
+            f"{escape(item.source)}, {escape(stated(item))}: "
+            f"“{visible_controls(item.quote)}” Read as "
+            f"{escape(interval(item))} {escape(item.claim.unit)}."
         )
 
     def item_link(self, item: Assertion) -> str:
@@ -51,7 +66,7 @@ class LatestAssertionsFeed(Feed):
         return item.updated_at
 
     def item_author_name(self, item: Assertion) -> str:
-        return item.source.name
+        return plain_controls(item.source.name)
 
 
 class ClaimFeed(LatestAssertionsFeed):
@@ -59,7 +74,7 @@ class ClaimFeed(LatestAssertionsFeed):
         return get_object_or_404(Claim.objects.visible(), slug=slug)
 
     def title(self, obj):
-        return f"Claimtracker: new figures for {obj.title}"
+        return plain_controls(f"Claimtracker: new figures for {obj.title}")
 
     def link(self, obj):
         return obj.get_absolute_url()
@@ -73,7 +88,7 @@ class TopicFeed(LatestAssertionsFeed):
         return get_object_or_404(Topic, slug=slug)
 
     def title(self, obj):
-        return f"Claimtracker: new figures on {obj.name}"
+        return plain_controls(f"Claimtracker: new figures on {obj.name}")
 
     def link(self, obj):
         return obj.get_absolute_url()
