@@ -99,6 +99,9 @@ MIDDLEWARE = [
     # precompressed, before this). It pads each response against BREACH:
     # docs/scaling.md, "Compression".
     "django.middleware.gzip.GZipMiddleware",
+    # Readers' queries on PostgreSQL run under a statement timeout; one that runs
+    # longer answers a 503 page, not a killed worker (docs/operations.md).
+    "claims.reader.timeouts.StatementTimeoutMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -189,6 +192,21 @@ else:
 CLAIMTRACKER_HTTP_MAX_AGE = int(os.environ.get("CLAIMTRACKER_HTTP_MAX_AGE", "60"))
 CLAIMTRACKER_HTTP_STALE_WHILE_REVALIDATE = int(
     os.environ.get("CLAIMTRACKER_HTTP_STALE_WHILE_REVALIDATE", "300")
+)
+
+# Each query of a reader's request (GET or HEAD outside /admin/) on PostgreSQL is
+# cancelled after this many milliseconds, and the reader gets a 503 with Retry-After
+# (claims/reader/timeouts.py). Below the server's worker timeout; 0 turns it off.
+# SQLite has no statement timeout, so there it does nothing.
+CLAIMTRACKER_READER_STATEMENT_TIMEOUT_MS = int(
+    os.environ.get("CLAIMTRACKER_READER_STATEMENT_TIMEOUT_MS", "5000")
+)
+
+# A reader's download (CSV or JSON) of more figures than this is refused with a
+# message instead of streamed: a stream that outlasts the worker's timeout is cut
+# mid-row. About 500 bytes a figure: 50,000 is some 25 MB, seconds to send.
+CLAIMTRACKER_EXPORT_MAX_ROWS = int(
+    os.environ.get("CLAIMTRACKER_EXPORT_MAX_ROWS", "50000")
 )
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -10,10 +10,9 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
-
-from claims.models import Assertion, Claim, Topic
 from django.utils.html import escape
 
+from claims.models import Assertion, Claim, Topic
 from claims.reader.templatetags import (
     interval,
     plain_controls,

@@ -263,3 +263,24 @@ def test_feeds_carry_no_live_markup_and_show_direction_overrides(client):
     assert "&lt;script&gt;" in summary and "&lt;img src=x" in summary
     assert "\u202e" not in feed and "[U+202E]" in summary
     assert TAG in title  # plain text: shown as typed, never rendered
+
+
+def test_a_download_past_the_row_limit_is_refused_whole_not_cut(client, settings):
+    """Issue 28: /claims/export.csv streamed 103.8 MB until the worker was killed
+    mid-row. Past the limit the answer is a message, and under it the whole file."""
+    claim = ClaimFactory()
+    for day in (1, 2, 3):
+        stated(claim, f"{day},000", day)
+    settings.CLAIMTRACKER_EXPORT_MAX_ROWS = 2
+
+    for url in (
+        reverse("claims:list-export", args=["csv"]),
+        reverse("claims:export", args=[claim.slug, "json"]),
+    ):
+        refused = client.get(url)
+        assert refused.status_code == 413 and not refused.streaming
+        assert "more than 2 figures" in refused.content.decode()
+
+    settings.CLAIMTRACKER_EXPORT_MAX_ROWS = 3
+    whole = body(client.get(reverse("claims:list-export", args=["csv"])))
+    assert all(f'"{day},000"' in whole for day in (1, 2, 3))
