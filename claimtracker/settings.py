@@ -337,8 +337,18 @@ CLAIMTRACKER_DISCREPANCY_RATIO = (
     else vocabulary.DEFAULT_DISCREPANCY_RATIO
 )
 
+# How many reverse proxies stand in front of the app and may be believed about the
+# visitor (docs/operations.md, "Behind a proxy"). 0: none, so X-Forwarded-Proto is
+# ignored (a visitor could send it) and a request is https only when it reaches the
+# app over TLS. Behind nginx or a load balancer that sets X-Forwarded-Proto (and
+# overwrites the visitor's), set 1 or more. The page cache's key and the throttles
+# read the same setting.
+CLAIMTRACKER_TRUSTED_PROXIES = int(os.environ.get("CLAIMTRACKER_TRUSTED_PROXIES", "0"))
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if CLAIMTRACKER_TRUSTED_PROXIES > 0 else None
+)
+
 # Production hardening: on whenever debug is off, so `check --deploy` passes.
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG

@@ -36,6 +36,9 @@ class SearchView(ReaderCacheMixin, TemplateView):
     """One search box over claims, sources, documents and quotes."""
 
     template_name = "claims/search.html"
+    cache_params = ("q",)
+    # Every query is its own page: kept for less time than the other pages.
+    cache_seconds = 10 * 60
 
     def get_context_data(self, **kwargs):
         query = search.parse_query(self.request.GET.get("q", ""))
@@ -61,6 +64,8 @@ class ClaimDetailView(ReaderCacheMixin, DetailView):
     """The claim page. For readers it is served from the cache, keyed on the claim's
     last change (any assertion saved, retracted or moved, an editor's judgement, an
     edit to the claim, its topic, sources or documents), so an edit shows at once."""
+
+    cache_params = (*ClaimViewForm.base_fields, "figures")
 
     template_name = "claims/claim_detail.html"
 
@@ -104,6 +109,7 @@ class ClaimChartView(ReaderCacheMixin, DetailView):
     it (as of a date, scale, date range)."""
 
     template_name = "claims/timeline_chart.svg"
+    cache_params = tuple(ClaimViewForm.base_fields)
     content_type = "image/svg+xml; charset=utf-8"
 
     def get_queryset(self):
