@@ -321,6 +321,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 CLAIMTRACKER_JOB_STALE_MINUTES = int(
     os.environ.get("CLAIMTRACKER_JOB_STALE_MINUTES", "10")
 )
+# `sweep_jobs` deletes finished imports' uploads, and files under imports/ and
+# exports/ that no job names, once they are this many days old.
+CLAIMTRACKER_FILE_KEEP_DAYS = int(os.environ.get("CLAIMTRACKER_FILE_KEEP_DAYS", "30"))
 
 # History rows say why a change was made ("Superseded: …", "Retracted: …"); these
 # run past simple-history's default 100 characters.

@@ -290,7 +290,7 @@ def explained(query: Query) -> list[tuple[str, QuerySet]]:
 
 def suggest(query: Query) -> list[str]:
     """Return names close to the query's words: claim titles, sources, aliases."""
-    candidates = (query.text, *query.terms)
+    candidates = (" ".join(query.terms), *query.terms)
     if _postgresql():
         return _similar_names(candidates)
     names = list(Claim.objects.visible().values_list("title", flat=True)[:5000])
@@ -310,7 +310,13 @@ def suggest(query: Query) -> list[str]:
 def _similar_names(candidates) -> list[str]:
     """On PostgreSQL: names similar by trigrams (pg_trgm's `%`, from the indexes),
     one query per kind of name, the closest first."""
-    candidates = list(dict.fromkeys(c.upper() for c in candidates))[:3]
+    # At most three, of 3 to 40 characters: a long text shares trigrams with every
+    # name, and each candidate is one more index scan.
+    candidates = list(
+        dict.fromkeys(c.upper() for c in candidates if 3 <= len(c) <= 40)
+    )[:3]
+    if not candidates:
+        return []
     found: list[str] = []
     for queryset, column in (
         (Source.objects.all(), "name"),
