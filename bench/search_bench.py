@@ -6,7 +6,7 @@ holds them already), then times `claims.reader.search.search` directly, so no pa
 cache is involved: queries drawn from the data's words, rare words, nonsense, quoted
 phrases and the longest query the box accepts, each run --repeat times. Prints the
 median and 99th percentile per group and overall, and the plans of the quote search
-for a common word (--explain).
+for a common word, a rare one and a phrase (--explain).
 
     .venv/bin/python bench/search_bench.py --assertions 200000 --explain
 """
@@ -105,8 +105,10 @@ def main() -> None:
         f"  p99 {percentile(everything, 0.99):7.1f} ms"
     )
     if args.explain and connection.vendor == "postgresql":
-        for label, queryset in search.explained(search.parse_query("troops")):
-            say(f"\n-- {label}\n" + queryset.explain(analyze=True))
+        for words in ("troops", "retraction", '"source said"'):
+            for label, queryset in search.explained(search.parse_query(words)):
+                plan = queryset.explain(analyze=True)
+                say(f"\n-- {words}: {label}\n{plan}")
 
 
 if __name__ == "__main__":
