@@ -21,6 +21,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from importlib import import_module
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -135,9 +136,8 @@ def address_hash(request: HttpRequest) -> str:
     be as long as a visitor likes. The scheme is https only when a trusted proxy
     says so (CLAIMTRACKER_TRUSTED_PROXIES, settings), so a visitor's own
     X-Forwarded-Proto cannot put https links into an http reader's page."""
-    address = "\n".join(
-        [request.scheme, request.get_host(), request.path, request.GET.urlencode()]
-    )
+    query = urlencode(sorted(request.GET.lists()), doseq=True)
+    address = "\n".join([request.scheme, request.get_host(), request.path, query])
     return hashlib.sha256(address.encode()).hexdigest()
 
 

@@ -31,10 +31,14 @@ MAX_VALUE = 256
 
 def kept_query(query: QueryDict, names) -> QueryDict:
     """Return `query` with only the parameters `names`, each once, its whitespace
-    collapsed and cut to MAX_VALUE, empty ones left out, in a fixed order: what
-    the page reads, so that the cache keeps one copy per page a reader can see."""
+    collapsed and cut to MAX_VALUE, empty ones left out (in the order given; the
+    cache key sorts them): what the page reads, so that the cache keeps one copy
+    per page a reader can see."""
     kept = QueryDict(mutable=True)
-    for name in sorted(set(names)):
+    wanted = set(names)
+    for name in dict.fromkeys(query):
+        if name not in wanted:
+            continue
         value = " ".join((query.get(name) or "").split())[:MAX_VALUE]
         if value:
             kept[name] = value
