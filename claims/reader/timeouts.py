@@ -40,6 +40,13 @@ def _applies(request) -> bool:
     )
 
 
+def _set(statement: str) -> None:
+    """Run `statement` on the raw psycopg connection: a setting of the connection,
+    not a query of the page, so the pages' query budgets do not count it."""
+    connection.ensure_connection()
+    connection.connection.execute(statement)
+
+
 class StatementTimeoutMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -48,15 +55,13 @@ class StatementTimeoutMiddleware:
         if not _applies(request):
             return self.get_response(request)
         milliseconds = int(settings.CLAIMTRACKER_READER_STATEMENT_TIMEOUT_MS)
-        with connection.cursor() as cursor:
-            cursor.execute(f"SET statement_timeout = {milliseconds}")
+        _set(f"SET statement_timeout = {milliseconds}")
         try:
             return self.get_response(request)
         finally:
             try:
-                with connection.cursor() as cursor:
-                    cursor.execute("SET statement_timeout TO DEFAULT")
-            except DatabaseError:
+                _set("SET statement_timeout TO DEFAULT")
+            except Exception:  # psycopg's own errors: the raw connection
                 # The connection cannot be trusted to have reset: a new one next time.
                 connection.close()
 
