@@ -20,6 +20,8 @@ import functools
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
+from importlib import import_module
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -95,14 +97,32 @@ def source_stamp(slug: str) -> Stamp:
 
 
 def has_session(request: HttpRequest) -> bool:
-    """Whether the visitor carries a session or messages cookie (only signing in
-    sets them), so that their page may show their links and messages. Read from the
-    cookies alone: touching `request.session` or `request.user` would make the
-    response vary on Cookie, and no shared cache could keep it."""
-    return (
-        settings.SESSION_COOKIE_NAME in request.COOKIES
-        or CookieStorage.cookie_name in request.COOKIES
-    )
+    """Whether the visitor carries a valid session or messages cookie (only signing
+    in sets them), so that their page may show their links and messages.
+
+    A cookie that is no valid session (made up, expired, signed with another key)
+    counts for nothing: otherwise anyone could skip the page cache by sending one.
+    Read without touching `request.session` or `request.user`, which would make the
+    response vary on Cookie so that no shared cache could keep it; the answer is
+    kept on the request (one session read at most)."""
+    known = getattr(request, "_claimtracker_has_session", None)
+    if known is None:
+        known = _valid_session(request) or _valid_messages(request)
+        request._claimtracker_has_session = known
+    return known
+
+
+def _valid_session(request: HttpRequest) -> bool:
+    key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    if not key:
+        return False
+    engine = import_module(settings.SESSION_ENGINE)
+    return bool(engine.SessionStore(key).load())
+
+
+def _valid_messages(request: HttpRequest) -> bool:
+    value = request.COOKIES.get(CookieStorage.cookie_name)
+    return bool(value) and CookieStorage(request)._decode(value) is not None
 
 
 def personal(request: HttpRequest) -> dict:
@@ -112,9 +132,12 @@ def personal(request: HttpRequest) -> dict:
 
 
 def address_hash(request: HttpRequest) -> str:
-    """Return a hash of the host, path and query string: a query string can be as
-    long as a visitor likes."""
-    address = "\n".join([request.get_host(), request.path, request.GET.urlencode()])
+    """Return a hash of the scheme, host, path and query string: a query string can
+    be as long as a visitor likes. The scheme is https only when a trusted proxy
+    says so (CLAIMTRACKER_TRUSTED_PROXIES, settings), so a visitor's own
+    X-Forwarded-Proto cannot put https links into an http reader's page."""
+    query = urlencode(sorted(request.GET.lists()), doseq=True)
+    address = "\n".join([request.scheme, request.get_host(), request.path, query])
     return hashlib.sha256(address.encode()).hexdigest()
 
 

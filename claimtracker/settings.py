@@ -106,6 +106,9 @@ MIDDLEWARE = [
     # precompressed, before this). It pads each response against BREACH:
     # docs/scaling.md, "Compression".
     "django.middleware.gzip.GZipMiddleware",
+    # Readers' queries on PostgreSQL run under a statement timeout; one that runs
+    # longer answers a 503 page, not a killed worker (docs/operations.md).
+    "claims.reader.timeouts.StatementTimeoutMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -235,6 +238,21 @@ CLAIMTRACKER_LIMIT_RATES = {
 CLAIMTRACKER_HTTP_MAX_AGE = int(os.environ.get("CLAIMTRACKER_HTTP_MAX_AGE", "60"))
 CLAIMTRACKER_HTTP_STALE_WHILE_REVALIDATE = int(
     os.environ.get("CLAIMTRACKER_HTTP_STALE_WHILE_REVALIDATE", "300")
+)
+
+# Each query of a reader's request (GET or HEAD outside /admin/) on PostgreSQL is
+# cancelled after this many milliseconds, and the reader gets a 503 with Retry-After
+# (claims/reader/timeouts.py). Below the server's worker timeout; 0 turns it off.
+# SQLite has no statement timeout, so there it does nothing.
+CLAIMTRACKER_READER_STATEMENT_TIMEOUT_MS = int(
+    os.environ.get("CLAIMTRACKER_READER_STATEMENT_TIMEOUT_MS", "5000")
+)
+
+# A reader's download (CSV or JSON) of more figures than this is refused with a
+# message instead of streamed: a stream that outlasts the worker's timeout is cut
+# mid-row. About 500 bytes a figure: 50,000 is some 25 MB, seconds to send.
+CLAIMTRACKER_EXPORT_MAX_ROWS = int(
+    os.environ.get("CLAIMTRACKER_EXPORT_MAX_ROWS", "50000")
 )
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -369,6 +387,9 @@ CLAIMTRACKER_IMPORT_WAIT_MINUTES = int(
 CLAIMTRACKER_READY_QUEUE_MINUTES = int(
     os.environ.get("CLAIMTRACKER_READY_QUEUE_MINUTES", "15")
 )
+# `sweep_jobs` deletes finished imports' uploads, and files under imports/ and
+# exports/ that no job names, once they are this many days old.
+CLAIMTRACKER_FILE_KEEP_DAYS = int(os.environ.get("CLAIMTRACKER_FILE_KEEP_DAYS", "30"))
 
 # History rows say why a change was made ("Superseded: …", "Retracted: …"); these
 # run past simple-history's default 100 characters.
@@ -385,8 +406,15 @@ CLAIMTRACKER_DISCREPANCY_RATIO = (
     else vocabulary.DEFAULT_DISCREPANCY_RATIO
 )
 
+# With CLAIMTRACKER_TRUSTED_PROXIES (above) at 0, X-Forwarded-Proto is ignored (a
+# visitor could send it) and a request is https only when it reaches the app over TLS
+# (docs/operations.md, "Behind a proxy"). Behind nginx or a load balancer that sets it
+# (and overwrites the visitor's), set 1 or more. The page cache's key reads it too.
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if CLAIMTRACKER_TRUSTED_PROXIES > 0 else None
+)
+
 # Production hardening: on whenever debug is off, so `check --deploy` passes.
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG

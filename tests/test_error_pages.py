@@ -41,6 +41,31 @@ def test_losing_the_database_gets_a_friendly_503(db, settings):
     assert "cannot reach its database" in response.content.decode()
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_reader_query_past_the_statement_timeout_gets_a_503(settings):
+    """Issue 28: a slow query ran until gunicorn killed the worker (a 500). On
+    PostgreSQL the reader's query is cancelled and the page says to retry; SQLite
+    has no statement timeout, so there the setting is inert and the page is served."""
+    from django.db import connection
+
+    settings.ROOT_URLCONF = "tests.urls_failing"
+    settings.CLAIMTRACKER_READER_STATEMENT_TIMEOUT_MS = 50
+    client = Client(raise_request_exception=False)
+
+    page, api = client.get("/slow/"), client.get("/api/slow/")
+
+    if connection.vendor == "postgresql":
+        assert page.status_code == api.status_code == 503
+        assert page["Retry-After"] == api["Retry-After"] == "30"
+        assert "took longer to build than the site allows" in page.content.decode()
+        assert "took too long" in api.json()["detail"]
+        with connection.cursor() as cursor:  # the connection is back to its default
+            cursor.execute("SHOW statement_timeout")
+            assert cursor.fetchone()[0] != "50ms"
+    else:
+        assert page.status_code == api.status_code == 200
+
+
 @pytest.mark.parametrize(
     ("path", "status"), [("/api/database-gone/", 503), ("/api/fail/", 500)]
 )

@@ -2,6 +2,7 @@
 
 from itertools import chain, islice
 
+from django.conf import settings
 from django.db import DatabaseError
 from django.http import (
     Http404,
@@ -24,7 +25,20 @@ def _export_response(assertions, fmt: str, name: str) -> HttpResponse:
     """Stream the export, or refuse it whole: never a file cut short.
 
     The query runs before the first byte is sent, so a query the database refuses
-    is answered with a message instead of a download that ends early."""
+    is answered with a message instead of a download that ends early. A selection of
+    more than CLAIMTRACKER_EXPORT_MAX_ROWS figures is refused with a message before
+    anything is sent: streaming it would outlast the worker's timeout, which cuts
+    the file mid-row (docs/readers.md, "Downloads")."""
+    limit = settings.CLAIMTRACKER_EXPORT_MAX_ROWS
+    if assertions.order_by()[: limit + 1].count() > limit:
+        return HttpResponse(
+            f"This selection holds more than {limit:,} figures, more than one download "
+            "can carry, so none was sent. Narrow the filters (a topic, a source, a "
+            "date range) or download claim by claim; the whole data set is exported "
+            'by the export job (docs/readers.md, "Downloads").',
+            status=413,
+            content_type="text/plain; charset=utf-8",
+        )
     rows = assertions.iterator(chunk_size=2000)
     try:
         first = list(islice(rows, 1))

@@ -2,7 +2,7 @@
 with HTTP validators from the same stamp (claims/http_cache.py)."""
 
 from django.core.cache import cache
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 
 from claims.http_cache import (
     CONDITIONAL_METHODS,
@@ -24,6 +24,28 @@ def site_changed_at() -> str:
     return site_stamp().key
 
 
+# The longest value of a query parameter a cached page keeps (a search's 200
+# characters and the one that tells the page it was cut).
+MAX_VALUE = 256
+
+
+def kept_query(query: QueryDict, names) -> QueryDict:
+    """Return `query` with only the parameters `names`, each once, its whitespace
+    collapsed and cut to MAX_VALUE, empty ones left out (in the order given; the
+    cache key sorts them): what the page reads, so that the cache keeps one copy
+    per page a reader can see."""
+    kept = QueryDict(mutable=True)
+    wanted = set(names)
+    for name in dict.fromkeys(query):
+        if name not in wanted:
+            continue
+        value = " ".join((query.get(name) or "").split())[:MAX_VALUE]
+        if value:
+            kept[name] = value
+    kept._mutable = False
+    return kept
+
+
 def page_cache_key(kind: str, stamp: str, request) -> str:
     """Return the cache key of a reader page as of `stamp`."""
     return f"{kind}:{stamp}:{address_hash(request)}"
@@ -32,10 +54,20 @@ def page_cache_key(kind: str, stamp: str, request) -> str:
 class ReaderCacheMixin:
     """Serve anonymous readers the page from the cache, keyed on what it shows having
     last changed, and answer their conditional GETs with 304 before any of it is built.
-    Visitors with a session cookie (signed-in staff) always get a fresh, private page;
-    for everyone else the session is never read, so no `Vary: Cookie`."""
+    Visitors with a valid session (signed-in staff) always get a fresh, private page;
+    for everyone else the page reads only its own query parameters, normalised
+    (kept_query), so that made-up parameters or cookies cannot fill the cache."""
 
     cache_seconds = 24 * 60 * 60
+    # The query parameters the page reads; every other one is ignored (dropped from
+    # the request before the view runs), so it neither reaches the page nor the key.
+    cache_params: tuple[str, ...] = ()
+
+    def kept_params(self) -> tuple[str, ...]:
+        filterset_class = getattr(self, "filterset_class", None)
+        if filterset_class is not None:  # a filtered list: its filters and pages
+            return (*filterset_class.base_filters, "page", *self.cache_params)
+        return self.cache_params
 
     def cache_stamp(self) -> Stamp | None:
         """Return when this page's content last changed; None to skip the cache."""
@@ -46,6 +78,7 @@ class ReaderCacheMixin:
             return super().dispatch(request, *args, **kwargs)
         if has_session(request):
             return keep_private(super().dispatch(request, *args, **kwargs))
+        request.GET = kept_query(request.GET, self.kept_params())
         stamp = self.cache_stamp()
         if stamp is None:
             return super().dispatch(request, *args, **kwargs)

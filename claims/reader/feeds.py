@@ -1,15 +1,27 @@
 """Atom feeds of newly recorded published assertions: all, per claim, per topic.
 
 A retracted figure stays in the feed, titled as retracted, with its reason and date:
-readers who saw it should learn it was withdrawn."""
+readers who saw it should learn it was withdrawn.
+
+Everything in a feed is text a researcher typed or quoted, so none of it may act in a
+feed reader: titles and names are plain text, and the summary (`type="html"`) is HTML
+built by escaping every character, with control and direction-override characters
+shown as marks (“[U+202E]”), as the pages show them.
+"""
 
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 
 from claims.models import Assertion, Claim, Topic
-from claims.reader.templatetags import interval, stated
+from claims.reader.templatetags import (
+    interval,
+    plain_controls,
+    stated,
+    visible_controls,
+)
 
 ITEMS = 50
 
@@ -31,18 +43,20 @@ class LatestAssertionsFeed(Feed):
         )
 
     def item_title(self, item: Assertion) -> str:
-        title = f"{item.source}: {item.figure} ({item.claim.title})"
+        title = plain_controls(f"{item.source}: {item.figure} ({item.claim.title})")
         return f"Retracted: {title}" if _is_retracted(item) else title
 
     def item_description(self, item: Assertion) -> str:
+        # HTML built by escaping: each part escaped, the quote's controls as marks.
         text = (
-            f"{item.source}, {stated(item)}: “{item.quote}” Read as "
-            f"{interval(item)} {item.claim.unit}."
+            f"{escape(item.source)}, {escape(stated(item))}: "
+            f"“{visible_controls(item.quote)}” Read as "
+            f"{escape(interval(item))} {escape(item.claim.unit)}."
         )
         if _is_retracted(item):
             day = item.retracted_at
             when = f" on {day.day} {day:%b %Y}" if day else ""
-            text = f"Retracted{when}: {item.retraction_reason} {text}"
+            text = f"Retracted{when}: {escape(item.retraction_reason)} {text}"
         return text
 
     def item_categories(self, item: Assertion) -> tuple[str, ...]:
@@ -64,7 +78,7 @@ class LatestAssertionsFeed(Feed):
         return item.updated_at
 
     def item_author_name(self, item: Assertion) -> str:
-        return item.source.name
+        return plain_controls(item.source.name)
 
 
 class ClaimFeed(LatestAssertionsFeed):
@@ -72,7 +86,7 @@ class ClaimFeed(LatestAssertionsFeed):
         return get_object_or_404(Claim.objects.visible(), slug=slug)
 
     def title(self, obj):
-        return f"Claimtracker: new figures for {obj.title}"
+        return plain_controls(f"Claimtracker: new figures for {obj.title}")
 
     def link(self, obj):
         return obj.get_absolute_url()
@@ -86,7 +100,7 @@ class TopicFeed(LatestAssertionsFeed):
         return get_object_or_404(Topic, slug=slug)
 
     def title(self, obj):
-        return f"Claimtracker: new figures on {obj.name}"
+        return plain_controls(f"Claimtracker: new figures on {obj.name}")
 
     def link(self, obj):
         return obj.get_absolute_url()

@@ -1,22 +1,42 @@
 """The site's one search box: claims, sources (with their aliases), documents and
 quotes, grouped by kind, with suggestions when nothing matches.
 
-Cost is bounded whatever the input: at most MAX_TERMS terms of a query cut to
-MAX_CHARS characters, and at most PER_KIND results of each kind. On PostgreSQL,
-quotes and claims are also matched by full-text search (English stemming, GIN
-indexes from migration 0014) and ranked by it, and names by trigram indexes; on
-SQLite every term must occur in the text, in any case. Both engines find every
-result whose text contains all the terms; PostgreSQL may find more (stemmed
-forms) and ranks differently.
+Cost is bounded whatever the input (docs/performance.md, "Search"): at most
+MAX_TERMS terms of a query cut to MAX_CHARS characters; a quoted phrase ("first
+batch" or “first batch”) is one term and matches as a phrase. Each kind reads at
+most CANDIDATES matching rows, ranks among them and shows PER_KIND.
+
+On PostgreSQL every kind is read from its index alone: quotes (with their
+translations), claims and documents by full-text search (`vector @@ query`, English
+stemming, GIN expression indexes built by migration 0023 from the
+same SearchVector expressions the queries use), sources and aliases by trigram
+indexes on their names (any part of a name, "ukrainian" or "HUR"), suggestions by
+trigram similarity. Nothing computes a vector for a row the index did not match.
+
+SQLite has no such index: there every term must occur in the text (any case), and
+quotes, translations and documents are looked for among the newest SQLITE_WINDOW
+rows of each only, so a search reads a bounded number of rows. SQLite is the
+small-site engine; a site past that many figures runs on PostgreSQL.
 """
 
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 
 from claims.models import Assertion, Claim, Translation
 from sources.models import Document, Source, SourceAlias
@@ -24,12 +44,25 @@ from sources.models import Document, Source, SourceAlias
 MAX_TERMS = 10
 MAX_CHARS = 200
 PER_KIND = 10
+CANDIDATES = 200  # index matches of one kind read and ranked, at most
+SQLITE_WINDOW = 20_000  # newest rows of a kind searched on SQLite
 SUGGESTIONS = 5
+CONFIG = "english"
+
+# The text vectors of each kind: the indexes are built from these same expressions.
+VECTORS = {
+    "assertion": ("quote", "figure"),
+    "translation": ("text",),
+    "claim": ("title", "scope"),
+    "document": ("title", "authors"),
+}
+_PHRASE = re.compile(r'"([^"]*)"|“([^”]*)”|(\S+)')
 
 
 @dataclass(frozen=True)
 class Query:
-    """A query as searched: its terms, and how much of what was typed was dropped."""
+    """A query as searched: its terms (a phrase is one term, spaces inside), and how
+    much of what was typed was dropped."""
 
     text: str
     terms: tuple[str, ...]
@@ -40,17 +73,31 @@ class Query:
     def is_empty(self) -> bool:
         return not self.terms
 
+    @property
+    def words(self) -> tuple[str, ...]:
+        return tuple(t for t in self.terms if " " not in t)
+
+    @property
+    def phrases(self) -> tuple[str, ...]:
+        return tuple(t for t in self.terms if " " in t)
+
 
 def parse_query(raw: str) -> Query:
-    """Return the terms of `raw`: at most MAX_TERMS, from at most MAX_CHARS."""
+    """Return the terms of `raw`: at most MAX_TERMS, from at most MAX_CHARS; text in
+    straight or curly double quotes is one term, a phrase."""
     raw = " ".join((raw or "").split())
     was_cut = len(raw) > MAX_CHARS
-    words = raw[:MAX_CHARS].split()
-    terms = tuple(dict.fromkeys(w for w in words if w))[:MAX_TERMS]
+    found = []
+    for match in _PHRASE.finditer(raw[:MAX_CHARS]):
+        term = " ".join((match.group(1) or match.group(2) or match.group(3)).split())
+        if term:
+            found.append(term)
+    unique = list(dict.fromkeys(found))
+    terms = tuple(unique[:MAX_TERMS])
     return Query(
-        text=" ".join(terms),
+        text=" ".join(f"“{t}”" if " " in t else t for t in terms),
         terms=terms,
-        dropped_terms=max(0, len(dict.fromkeys(words)) - MAX_TERMS),
+        dropped_terms=max(0, len(unique) - MAX_TERMS),
         was_cut=was_cut,
     )
 
@@ -85,23 +132,71 @@ def _all_terms(terms, *fields) -> Q:
     return condition
 
 
-def _ranked(
-    queryset: QuerySet, query: Query, *fields: str, also: Q | None = None
-) -> QuerySet:
-    """On PostgreSQL, match by full text too and rank; elsewhere, as it is. `also`
-    adds rows matched otherwise (ranked last)."""
-    also = also if also is not None else Q(pk__in=[])
-    if connection.vendor != "postgresql":
-        return queryset.filter(_all_terms(query.terms, *fields) | also)
-    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+def _postgresql() -> bool:
+    return connection.vendor == "postgresql"
 
-    vector = SearchVector(*fields, config="english")
-    text = SearchQuery(query.text, search_type="websearch", config="english")
+
+# PostgreSQL: full text, from the GIN indexes.
+
+
+def vector(kind: str):
+    from django.contrib.postgres.search import SearchVector
+
+    return SearchVector(*VECTORS[kind], config=CONFIG)
+
+
+def text_query(query: Query):
+    """Every word (stemmed) and every phrase, in order, as one tsquery."""
+    from django.contrib.postgres.search import SearchQuery
+
+    parts = [SearchQuery(w, search_type="plain", config=CONFIG) for w in query.words]
+    parts += [
+        SearchQuery(p, search_type="phrase", config=CONFIG) for p in query.phrases
+    ]
+    combined = parts[0]
+    for part in parts[1:]:
+        combined &= part
+    return combined
+
+
+def _matches(queryset: QuerySet, kind: str, query: Query, also: Q | None = None):
+    """The rows of `queryset` the index of `kind` matches (or `also`, an indexed
+    condition), CANDIDATES at most, in no order: a bitmap scan of the indexes."""
+    matched = Q(search_vector=text_query(query))
     return (
-        queryset.annotate(rank=SearchRank(vector, text))
-        .filter(Q(rank__gt=0) | _all_terms(query.terms, *fields) | also)
-        .order_by("-rank")
+        queryset.annotate(search_vector=vector(kind))
+        .filter(matched | also if also is not None else matched)
+        .order_by()
+        .values("pk")[:CANDIDATES]
     )
+
+
+def _ranked(queryset: QuerySet, kind: str, query: Query, candidates) -> QuerySet:
+    """The candidates ranked; the vector is computed for them alone. The candidates
+    are read first, as ids: given a subquery, the planner may join the whole table
+    before it applies the candidates' limit."""
+    from django.contrib.postgres.search import SearchRank
+
+    ids = list(candidates.values_list("pk", flat=True))
+    if not ids:
+        return queryset.none()
+    return (
+        queryset.filter(pk__in=ids)
+        .annotate(rank=SearchRank(vector(kind), text_query(query)))
+        .order_by("-rank", "-pk")
+    )
+
+
+# SQLite: every term somewhere in the text, among the newest rows.
+
+
+def _newest(model) -> Q:
+    """The newest SQLITE_WINDOW rows of `model`, as a condition on its primary key
+    (a subquery: no query of its own)."""
+    oldest = model.objects.order_by("-pk").values("pk")[
+        SQLITE_WINDOW - 1 : SQLITE_WINDOW
+    ]
+    return Q(pk__gte=Coalesce(Subquery(oldest), Value(0)))
 
 
 def search(query: Query) -> Results:
@@ -109,53 +204,140 @@ def search(query: Query) -> Results:
     results = Results(query=query)
     if query.is_empty:
         return results
-    results.claims = list(
-        _ranked(Claim.objects.visible().with_related(), query, "title", "scope")[
-            :PER_KIND
-        ]
-    )
-    results.sources = list(
-        Source.objects.filter(_all_terms(query.terms, "name", "aliases__name", "slug"))
-        .distinct()
-        .prefetch_related("aliases")
-        .order_by("name")[:PER_KIND]
-    )
-    published = Assertion.objects.published()
-    results.documents = list(
-        Document.objects.filter(pk__in=published.values("document_id"))
-        .filter(_all_terms(query.terms, "title", "authors"))
-        .select_related("publisher")
-        .order_by("-published_on", "title")[:PER_KIND]
-    )
-    # A quote is found by its own words or by those of a translation of it.
-    translated = Translation.objects.filter(_all_terms(query.terms, "text")).values(
-        "assertion_id"
-    )
-    results.quotes = list(
-        _ranked(
-            published.with_related().prefetch_related("translations"),
-            query,
-            "quote",
-            "figure",
-            also=Q(pk__in=translated),
-        )[:PER_KIND]
-    )
+    for name, queryset in _queries(query).items():
+        setattr(results, name, list(queryset[:PER_KIND]))
     if not results.total:
         results.suggestions = suggest(query)
     return results
 
 
+def _queries(query: Query) -> dict[str, QuerySet]:
+    """The query set of each kind (also for the benchmark's query plans)."""
+    published = Assertion.objects.published()
+    has_figure = Exists(published.filter(document=OuterRef("pk")))
+    quotes = published.with_related().prefetch_related("translations")
+    claims = Claim.objects.visible().with_related()
+    documents = Document.objects.filter(has_figure).select_related("publisher")
+    if _postgresql():
+        # Quotes found through a translation: usually none; ids, so that the quote
+        # candidates are one bitmap scan of two indexes (an OR of subqueries is not).
+        translated = list(
+            _matches(Translation.objects.all(), "translation", query).values_list(
+                "assertion_id", flat=True
+            )
+        )
+        found = {
+            "claims": _ranked(
+                claims,
+                "claim",
+                query,
+                _matches(Claim.objects.visible(), "claim", query),
+            ),
+            "documents": _ranked(
+                documents,
+                "document",
+                query,
+                _matches(Document.objects.all(), "document", query),
+            ),
+            "quotes": _ranked(
+                quotes,
+                "assertion",
+                query,
+                _matches(
+                    published,
+                    "assertion",
+                    query,
+                    also=Q(pk__in=translated) if translated else None,
+                ),
+            ),
+        }
+    else:
+        translated = Translation.objects.filter(
+            _newest(Translation), _all_terms(query.terms, "text")
+        ).values("assertion_id")
+        found = {
+            "claims": claims.filter(_all_terms(query.terms, "title", "scope")),
+            "documents": documents.filter(
+                _newest(Document), _all_terms(query.terms, "title", "authors")
+            ).order_by("-published_on", "title"),
+            "quotes": quotes.filter(
+                Q(_newest(Assertion), _all_terms(query.terms, "quote", "figure"))
+                | Q(pk__in=translated)
+            ),
+        }
+    found["sources"] = _sources(query)
+    return found
+
+
+def _sources(query: Query) -> QuerySet:
+    """Sources whose name, or one of whose other names, holds every term (any case,
+    any part: the trigram indexes serve it), or whose slug is the term."""
+    condition = Q()
+    for term in query.terms:
+        aliases = SourceAlias.objects.filter(name__icontains=term).values("source_id")
+        condition &= Q(name__icontains=term) | Q(pk__in=aliases) | Q(slug=term)
+    return Source.objects.filter(condition).prefetch_related("aliases").order_by("name")
+
+
+def explained(query: Query) -> list[tuple[str, QuerySet]]:
+    """The query sets of a search, for their plans (bench/search_bench.py)."""
+    found = [(k, q[:PER_KIND]) for k, q in _queries(query).items() if q.exists()]
+    if _postgresql():
+        published = Assertion.objects.published()
+        found.insert(0, ("quote candidates", _matches(published, "assertion", query)))
+    return found
+
+
 def suggest(query: Query) -> list[str]:
     """Return names close to the query's words: claim titles, sources, aliases."""
+    candidates = (" ".join(query.terms), *query.terms)
+    if _postgresql():
+        return _similar_names(candidates)
     names = list(Claim.objects.visible().values_list("title", flat=True)[:5000])
     names += list(Source.objects.values_list("name", flat=True)[:5000])
     names += list(SourceAlias.objects.values_list("name", flat=True)[:5000])
     lowered = {name.lower(): name for name in names}
     found: list[str] = []
-    for candidate in (query.text, *query.terms):
+    for candidate in candidates:
         for match in difflib.get_close_matches(
             candidate.lower(), lowered, n=SUGGESTIONS, cutoff=0.6
         ):
             if lowered[match] not in found:
                 found.append(lowered[match])
+    return found[:SUGGESTIONS]
+
+
+def _similar_names(candidates) -> list[str]:
+    """On PostgreSQL: names similar by trigrams (pg_trgm's `%`, from the indexes),
+    one query per kind of name, the closest first."""
+    # At most three, of 3 to 40 characters: a long text shares trigrams with every
+    # name, and each candidate is one more index scan.
+    candidates = list(
+        dict.fromkeys(c.upper() for c in candidates if 3 <= len(c) <= 40)
+    )[:3]
+    if not candidates:
+        return []
+    found: list[str] = []
+    for queryset, column in (
+        (Source.objects.all(), "name"),
+        (SourceAlias.objects.all(), "name"),
+        (Claim.objects.visible(), "title"),
+    ):
+        expression = f'UPPER("{queryset.model._meta.db_table}"."{column}"::text)'
+        close = Q()
+        for candidate in candidates:
+            close |= Q(RawSQL(f"{expression} %% %s", [candidate], BooleanField()))
+        similarity = RawSQL(
+            "GREATEST("
+            + ", ".join(f"similarity({expression}, %s)" for _ in candidates)
+            + ")",
+            candidates,
+        )
+        names = (
+            queryset.filter(close)
+            .annotate(similarity=similarity)
+            .order_by("-similarity")
+            .values_list(column, flat=True)[:SUGGESTIONS]
+        )
+        found += [name for name in names if name not in found]
     return found[:SUGGESTIONS]

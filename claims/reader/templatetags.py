@@ -30,6 +30,15 @@ _CONTROL_MARKS = {
 }
 
 
+def plain_controls(text) -> str:
+    """Return `text` as plain text with control and direction-override characters
+    shown as “[U+202E]” (feed titles, which are not HTML)."""
+    return "".join(
+        f"[{_CONTROL_MARKS[ord(char)]}]" if ord(char) in _CONTROL_MARKS else char
+        for char in ("" if text is None else str(text))
+    )
+
+
 @register.filter(needs_autoescape=True)
 def visible_controls(text, autoescape=True):
     """Return `text` with control and direction-override characters shown as marks.

@@ -38,6 +38,9 @@ class SearchView(LimitedMixin, ReaderCacheMixin, TemplateView):
     render of its own, so a client's searches are limited (claims/limits.py)."""
 
     template_name = "claims/search.html"
+    cache_params = ("q",)
+    # Every query is its own page: kept for less time than the other pages.
+    cache_seconds = 10 * 60
 
     def get_context_data(self, **kwargs):
         query = search.parse_query(self.request.GET.get("q", ""))
@@ -74,6 +77,8 @@ class ClaimDetailView(LimitedMixin, ReaderCacheMixin, DetailView):
     edit to the claim, its topic, sources or documents), so an edit shows at once.
     The page as of a date or with chart options is limited per client
     (claims/limits.py); the plain page, one cached copy for everyone, is not."""
+
+    cache_params = (*ClaimViewForm.base_fields, "figures")
 
     template_name = "claims/claim_detail.html"
 
@@ -120,6 +125,7 @@ class ClaimChartView(LimitedMixin, ReaderCacheMixin, DetailView):
     it (as of a date, scale, date range)."""
 
     template_name = "claims/timeline_chart.svg"
+    cache_params = tuple(ClaimViewForm.base_fields)
     content_type = "image/svg+xml; charset=utf-8"
 
     def get_queryset(self):

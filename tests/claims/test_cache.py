@@ -94,3 +94,48 @@ def test_logged_in_staff_get_a_fresh_page_with_their_navigation(client, claim, e
     client.force_login(editor)
 
     assert reverse("review:queue") in page(client, claim)
+
+
+def test_unknown_parameters_and_fake_cookies_share_the_cached_page(
+    client, claim, django_assert_max_num_queries
+):
+    """Issue 28: every made-up parameter value was a new cache entry (100 requests
+    added 37.6 MB to Redis), and a made-up session cookie skipped the cache."""
+    from django.core.cache import cache
+    from django.test import Client
+
+    first = page(client, claim, scale="log")
+    entries = len(cache._cache)
+
+    for n in range(5):
+        visitor = Client()
+        visitor.cookies["sessionid"] = f"made-up-{n}"
+        visitor.cookies["messages"] = "forged"
+        with django_assert_max_num_queries(2):  # the claim's stamp, the session
+            again = page(visitor, claim, scale=" log ", junk=f"x{n}", utm="y" * 500)
+        assert again == first and "junk" not in again
+
+    assert len(cache._cache) == entries
+
+
+def test_the_scheme_comes_from_a_trusted_proxy_only(client, claim, settings):
+    """Issue 28: `X-Forwarded-Proto: https` from anyone primed https links in the
+    page served to http readers. With no trusted proxy (the default) it is
+    ignored; behind one, http and https pages are cached apart."""
+    from django.test import RequestFactory
+
+    from claims.http_cache import address_hash
+
+    forged = RequestFactory().get("/", headers={"x-forwarded-proto": "https"})
+    plain = RequestFactory().get("/")
+    assert settings.SECURE_PROXY_SSL_HEADER is None
+    assert forged.scheme == "http"
+    assert address_hash(forged) == address_hash(plain)
+
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    assert address_hash(forged) != address_hash(plain)
+    secure = client.get(
+        claim.get_absolute_url(), headers={"x-forwarded-proto": "https"}
+    )
+    assert "https://testserver" in secure.content.decode()
+    assert "https://testserver" not in page(client, claim)

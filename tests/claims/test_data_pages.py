@@ -229,3 +229,52 @@ def test_an_upload_over_the_size_limit_is_refused_clearly(researcher_client, set
     assert "an import takes at most 1 MB" in response.content.decode()
     assert not Assertion.objects.exists()
     assert "claims:import-preview" not in researcher_client.session
+
+
+def test_feeds_carry_no_live_markup_and_show_direction_overrides(client):
+    """Issue 28: a quote's markup reached feed readers as HTML, and a raw U+202E as
+    itself. Titles are plain text; the summary is HTML built by escaping."""
+    from xml.etree import ElementTree
+
+    from tests.factories import PAYLOAD, TAG, SourceFactory
+
+    claim = ClaimFactory(title=f"Troops {TAG}")
+    stated(
+        claim,
+        "3,000",
+        2,
+        source=SourceFactory(name=f"Office {TAG}"),
+        quote=f"They said 3,000. {PAYLOAD} \u202egnp.exe",
+    )
+
+    feed = client.get(reverse("feeds:claim", args=[claim.slug])).content.decode()
+
+    atom = "{http://www.w3.org/2005/Atom}"
+    entry = ElementTree.fromstring(feed).find(f"{atom}entry")
+    title, summary = entry.findtext(f"{atom}title"), entry.findtext(f"{atom}summary")
+    # What a feed reader renders as HTML holds no tag of the payload, only its text.
+    assert "<script" not in summary and "<img" not in summary
+    assert "&lt;script&gt;" in summary and "&lt;img src=x" in summary
+    assert "\u202e" not in feed and "[U+202E]" in summary
+    assert TAG in title  # plain text: shown as typed, never rendered
+
+
+def test_a_download_past_the_row_limit_is_refused_whole_not_cut(client, settings):
+    """Issue 28: /claims/export.csv streamed 103.8 MB until the worker was killed
+    mid-row. Past the limit the answer is a message, and under it the whole file."""
+    claim = ClaimFactory()
+    for day in (1, 2, 3):
+        stated(claim, f"{day},000", day)
+    settings.CLAIMTRACKER_EXPORT_MAX_ROWS = 2
+
+    for url in (
+        reverse("claims:list-export", args=["csv"]),
+        reverse("claims:export", args=[claim.slug, "json"]),
+    ):
+        refused = client.get(url)
+        assert refused.status_code == 413 and not refused.streaming
+        assert "more than 2 figures" in refused.content.decode()
+
+    settings.CLAIMTRACKER_EXPORT_MAX_ROWS = 3
+    whole = body(client.get(reverse("claims:list-export", args=["csv"])))
+    assert all(f'"{day},000"' in whole for day in (1, 2, 3))

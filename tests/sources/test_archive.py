@@ -233,8 +233,23 @@ def test_a_private_file_is_for_staff_only(researcher_client):
     assert researcher_client.get(url).status_code == 200
 
 
-def test_an_unknown_hash_is_not_found(client):
-    assert client.get(reverse("sources:file", args=["0" * 64])).status_code == 404
+def test_an_unknown_hash_answers_as_a_private_file_does(researcher_client):
+    """Issue 28: a private file's hash answered 302 and an unknown one 404, so anyone
+    could tell which files exist. Only staff who may see them learn it."""
+    from tests.factories import UserFactory
+
+    private = reverse("sources:file", args=[archived(public=False).sha256])
+    unknown = reverse("sources:file", args=["0" * 64])
+    reader = Client()
+    reader.force_login(UserFactory())
+
+    for visitor in (Client(), reader):
+        answers = [visitor.get(url) for url in (private, unknown)]
+        assert answers[0].status_code == answers[1].status_code in (302, 403)
+        assert [a.get("Location", "").split("?")[0] for a in answers] == [
+            a.get("Location", "").split("?")[0] for a in answers[:1] * 2
+        ]
+    assert researcher_client.get(unknown).status_code == 404
 
 
 def test_the_upload_on_the_document_page_archives_through_the_service(
