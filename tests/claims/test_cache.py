@@ -48,7 +48,12 @@ def test_a_retraction_shows_at_once(client, claim):
 
     services.assertion_retract(assertion=retracted, reason="Misquoted")
 
-    assert "9,000" not in page(client, claim)
+    # Shown struck through with its reason (issue 24), no longer as a figure.
+    shown = page(client, claim)
+    assert "<del>9,000</del>" in shown and "Misquoted" in shown
+    assert shown.count("9,000") == shown.count("<del>9,000</del>") + shown.count(
+        "<del>They said 9,000.</del>"
+    )
 
 
 def test_an_editors_judgement_shows_at_once(client, claim, editor):
