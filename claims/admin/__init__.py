@@ -394,6 +394,8 @@ class AssertionAdmin(VersionedAdmin):
         "created_by",
         "created_at",
         "updated_at",
+        "extraction_confidence",
+        "extraction_edited",
     ]
     actions = ["retract_selected"]
     fieldsets = [
@@ -443,6 +445,8 @@ class AssertionAdmin(VersionedAdmin):
                     "created_by",
                     "created_at",
                     "updated_at",
+                    "extraction_confidence",
+                    "extraction_edited",
                     "seen_version",
                 ]
             },
