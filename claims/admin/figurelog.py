@@ -6,10 +6,10 @@ static/js/figure-log.js asks `reading_view` as the figure is typed. Saving write
 through the same services as every other form, in one transaction: a new claim, new
 sources, then the assertions, with the model's rules and history."""
 
-from django import forms
 from collections import Counter
 from decimal import Decimal
 
+from django import forms
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -21,6 +21,7 @@ from django.utils.text import slugify
 
 from claims import extraction
 from claims.admin.forms import (
+    PROPOSAL_SALT,
     ExtractedFigureFormSet,
     LogClaimForm,
     LogFigureFormSet,
@@ -28,7 +29,6 @@ from claims.admin.forms import (
 )
 from claims.domain import figures
 from claims.domain.extraction import pieces
-from claims.admin.forms import PROPOSAL_SALT
 from claims.models import Assertion, Claim, DatePrecision
 from claims.pipeline import services
 from sources import names

@@ -306,9 +306,6 @@ class BaseExtractedFigureFormSet(forms.BaseFormSet):
     """Rows with a `Keep` box: an unticked row is neither validated nor saved
     (Django's deleted forms, without its DELETE box)."""
 
-    can_delete = True
-    can_delete_extra = True
-
     def add_fields(self, form, index):
         super().add_fields(form, index)
         form.fields.pop(forms.formsets.DELETION_FIELD_NAME, None)
@@ -321,6 +318,8 @@ ExtractedFigureFormSet = forms.formset_factory(
     ExtractedFigureForm,
     formset=BaseExtractedFigureFormSet,
     extra=0,
+    can_delete=True,  # the Keep box, not a DELETE box
+    can_delete_extra=True,
     max_num=50,
     absolute_max=50,
     validate_max=True,
