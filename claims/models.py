@@ -381,6 +381,26 @@ class Assertion(Versioned):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Provenance (issue 27): set when the row was accepted from the extraction
+    # assistant on the logging screen; empty for a figure logged by hand.
+    extraction_confidence = models.DecimalField(
+        "extraction confidence",
+        max_digits=3,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The assistant's confidence in the candidate this figure was "
+        "accepted from, 0 to 1; empty when it was logged by hand.",
+    )
+    extraction_edited = models.BooleanField(
+        "edited after extraction",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Whether the researcher changed the candidate (figure, quote, "
+        "source, date or claim) before saving it; empty when logged by hand.",
+    )
     history = HistoricalRecords()
 
     objects = AssertionQuerySet.as_manager()
@@ -468,6 +488,20 @@ class Assertion(Versioned):
                 name="assertion_has_evidence",
                 violation_error_message="An assertion carries its evidence: a quote, "
                 "a locator, or both.",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(extraction_confidence__isnull=True)
+                    & Q(extraction_edited__isnull=True)
+                )
+                | (
+                    Q(extraction_confidence__gte=0)
+                    & Q(extraction_confidence__lte=1)
+                    & Q(extraction_edited__isnull=False)
+                ),
+                name="assertion_extraction_provenance",
+                violation_error_message="An extracted figure records its confidence, "
+                "from 0 to 1, and whether it was edited; one logged by hand neither.",
             ),
             models.CheckConstraint(
                 condition=~Q(relayed_by=F("source")),

@@ -395,6 +395,8 @@ class AssertionAdmin(VersionedAdmin):
         "created_by",
         "created_at",
         "updated_at",
+        "extraction_confidence",
+        "extraction_edited",
     ]
     actions = ["retract_selected"]
     fieldsets = [
@@ -444,6 +446,8 @@ class AssertionAdmin(VersionedAdmin):
                     "created_by",
                     "created_at",
                     "updated_at",
+                    "extraction_confidence",
+                    "extraction_edited",
                     "seen_version",
                 ]
             },

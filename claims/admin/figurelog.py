@@ -6,8 +6,12 @@ static/js/figure-log.js asks `reading_view` as the figure is typed. Saving write
 through the same services as every other form, in one transaction: a new claim, new
 sources, then the assertions, with the model's rules and history."""
 
+from collections import Counter
+from decimal import Decimal
+
 from django import forms
 from django.contrib import admin
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.forms.utils import pretty_name
@@ -17,7 +21,10 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.text import slugify
 
+from claims import extraction
 from claims.admin.forms import (
+    PROPOSAL_SALT,
+    ExtractedFigureFormSet,
     LogClaimForm,
     LogFigureFormSet,
     SearchableSelect,
@@ -25,7 +32,8 @@ from claims.admin.forms import (
     reading_of,
 )
 from claims.domain import figures
-from claims.models import Assertion, Claim
+from claims.domain.extraction import pieces
+from claims.models import Assertion, Claim, DatePrecision
 from claims.pipeline import services
 from sources import names
 from sources import services as source_services
@@ -60,20 +68,32 @@ def log_view(model_admin, request):
         return TemplateResponse(request, "admin/claims/assertion/log.html", context)
     document = chooser.cleaned_data["document"]
     bound = request.method == "POST"
+    text = _text_of(request, document)
+    context.update(extraction_text=text, pasted=not document.text.strip())
+    if bound and "find" in request.POST:
+        return find_view(model_admin, request, document, text, context)
     data = carry_dates(request.POST) if bound else None
     claim_form = LogClaimForm(data)
     form_kwargs = {
-        "document_text": document.text,
+        "document_text": text,
         "document_kind": document.kind,
         "document_published_on": document.published_on,
     }
-    formset = LogFigureFormSet(data, form_kwargs=form_kwargs)
+    extracted = bound and "extracted" in request.POST
+    formset_class = ExtractedFigureFormSet if extracted else LogFigureFormSet
+    formset = formset_class(data, form_kwargs=form_kwargs)
+    if extracted:
+        context.update(_found_context(text, formset))
     # Every row is checked on every press, so all problems show at once.
     valid = bound and all([claim_form.is_valid(), formset.is_valid()])
     if bound and "more" in request.POST:
         formset = _with_more_rows(formset, data, form_kwargs)
     elif valid:
-        rows = [form for form in formset if form.has_changed()]
+        rows = [
+            form
+            for form in formset
+            if form.has_changed() and form not in formset.deleted_forms
+        ]
         if not rows:
             formset._non_form_errors = formset.error_class(["Add at least one figure."])
         elif "save" in request.POST:
@@ -136,7 +156,7 @@ def _with_more_rows(formset, data, form_kwargs):
     # refuse (its management form says so); it never builds more than max_num rows.
     if typed.isdigit() and int(typed) + 2 <= LogFigureFormSet.max_num:
         data[total] = str(int(typed) + 2)
-    more = LogFigureFormSet(data, form_kwargs=form_kwargs)
+    more = type(formset)(data, form_kwargs=form_kwargs)
     more.is_valid()  # show readings and problems of the rows typed so far
     return more
 
@@ -146,6 +166,7 @@ def _save(request, document, claim_form, rows) -> list[Assertion] | None:
     refusal, put the service's messages on the row and field they name."""
     try:
         with transaction.atomic():
+            _keep_pasted_text(request, document)
             claim = claim_form.cleaned_data["claim"] or _new_claim(
                 claim_form, request.user
             )
@@ -159,7 +180,7 @@ def _save(request, document, claim_form, rows) -> list[Assertion] | None:
                     )
                     assertion = services.assertion_save(
                         assertion=Assertion(
-                            claim=claim,
+                            claim=data.get("claim") or claim,
                             source=source,
                             document=document,
                             stated_on=data["stated_on"],
@@ -167,6 +188,7 @@ def _save(request, document, claim_form, rows) -> list[Assertion] | None:
                             figure=data["figure"],
                             quote=data["quote"],
                             locator=data["locator"],
+                            **provenance(form),
                         ),
                         user=request.user,
                     )
@@ -269,3 +291,154 @@ def reading_view(model_admin, request):
     except figures.FigureError as error:
         return JsonResponse({"reading": "", "error": str(error)})
     return JsonResponse({"reading": reading_of(parsed), "error": ""})
+
+
+# The extraction assistant on this screen (issue 27): "Find figures" fills the rows
+# with candidates and writes nothing; saving them goes through _save like any row,
+# with the provenance below.
+
+
+def _text_of(request, document) -> str:
+    """Return the text figures are found in and quotes checked against: the stored
+    text, or else the text pasted on the screen (when posted), or else the text
+    extracted from the document's archived file."""
+    if document.text.strip():
+        return document.text
+    if request.method == "POST":
+        return request.POST.get("extraction_text", "").replace("\r\n", "\n")
+    return extraction.document_text(document)
+
+
+def find_view(model_admin, request, document, text, context):
+    """Fill the rows with the candidates found in `text`, each marked in the text;
+    or say why there are none. Nothing is written."""
+    claim_initial = {
+        name: request.POST.get(name)
+        for name in LogClaimForm.base_fields
+        if request.POST.get(name)
+    }
+    form_kwargs = {"document_text": text, "document_kind": document.kind}
+    try:
+        found = extraction.candidates(text, document=document)
+    except extraction.ExtractionError as error:
+        context.update(
+            document=document,
+            extraction_error=str(error),
+            claim_form=LogClaimForm(initial=claim_initial),
+            formset=LogFigureFormSet(form_kwargs=form_kwargs),
+            reading_url=reverse("admin:claims_assertion_reading"),
+        )
+        return TemplateResponse(request, "admin/claims/assertion/log.html", context)
+    limit = ExtractedFigureFormSet.max_num
+    if len(found) > limit:
+        context["extraction_note"] = (
+            f"{len(found)} figures were found; the first {limit} are shown. "
+            "Save them, then log the rest by hand."
+        )
+    found = found[:limit]
+    guesses = Counter(c.claim.key for c in found if c.claim is not None)
+    if guesses and "claim" not in claim_initial and "new_title" not in claim_initial:
+        claim_initial["claim"] = guesses.most_common(1)[0][0]
+    formset = ExtractedFigureFormSet(
+        initial=[_row(candidate) for candidate in found], form_kwargs=form_kwargs
+    )
+    context.update(
+        document=document,
+        claim_form=LogClaimForm(initial=claim_initial),
+        formset=formset,
+        reading_url=reverse("admin:claims_assertion_reading"),
+        **_found_context(text, formset),
+    )
+    return TemplateResponse(request, "admin/claims/assertion/log.html", context)
+
+
+def _row(candidate) -> dict:
+    """Return a candidate as a row's initial values, with the proposal signed."""
+    proposal = {
+        "figure": candidate.figure,
+        "quote": candidate.quote,
+        "source": candidate.source.key if candidate.source else "",
+        "new_source": "" if candidate.source else candidate.source_written,
+        "stated_on": candidate.stated_on.isoformat() if candidate.stated_on else "",
+        "date_precision": candidate.date_precision or DatePrecision.DAY,
+        "claim": candidate.claim.key if candidate.claim else "",
+        "confidence": str(Decimal(str(candidate.confidence)).quantize(Decimal("0.01"))),
+        "why": "; ".join(
+            reason
+            for reason in (
+                candidate.confidence_reason,
+                candidate.source_reason,
+                candidate.date_reason,
+                candidate.claim_reason or ("" if candidate.claim else "new claim"),
+            )
+            if reason
+        ),
+        "start": candidate.start,
+        "end": candidate.end,
+    }
+    return {
+        "source": proposal["source"] or None,
+        "new_source": proposal["new_source"],
+        "stated_on": candidate.stated_on,
+        "date_precision": proposal["date_precision"],
+        "figure": candidate.figure,
+        "quote": candidate.quote,
+        "claim": proposal["claim"] or None,
+        "accept": True,
+        "proposed": signing.dumps(proposal, salt=PROPOSAL_SALT),
+    }
+
+
+def _found_context(text: str, formset) -> dict:
+    """Return the text cut into pieces, each candidate's figure marked, and what
+    tells the page the rows came from extraction."""
+    spans = []
+    for form in formset:
+        proposal = form.proposal()
+        if proposal:
+            spans.append((proposal["start"], proposal["end"]))
+    return {"extracted": True, "marked": pieces(text, spans)}
+
+
+def _same(value) -> str:
+    return str(value or "").replace("\r\n", "\n").strip()
+
+
+def provenance(form) -> dict:
+    """Return the provenance fields of a row accepted from extraction: its
+    confidence, and whether the researcher changed the figure, quote, source, date
+    or claim from what was proposed. {} for a row logged by hand."""
+    proposal = form.proposal() if hasattr(form, "proposal") else {}
+    if not proposal:
+        return {}
+    data = form.cleaned_data
+    saved = {
+        "figure": data["figure"],
+        "quote": data["quote"],
+        "source": data["source"].pk if data["source"] else "",
+        "new_source": "" if data["source"] else data["new_source"],
+        "stated_on": data["stated_on"].isoformat(),
+        "date_precision": data["date_precision"],
+        "claim": data["claim"].pk if data.get("claim") else "",
+    }
+    edited = any(_same(value) != _same(proposal.get(k)) for k, value in saved.items())
+    return {
+        "extraction_confidence": Decimal(proposal["confidence"]),
+        "extraction_edited": edited,
+    }
+
+
+def _keep_pasted_text(request, document) -> None:
+    """Save the text pasted for a document with none as its text, through the
+    document service, so the quotes are checked against it."""
+    text = _text_of(request, document)
+    if document.text.strip() or not text.strip():
+        return
+    try:
+        extraction.check_text(text)
+    except extraction.ExtractionError as error:
+        raise ValidationError(f"The pasted text cannot be kept: {error}") from error
+    document.text = text
+    source_services.document_save(
+        document=document, user=request.user, reason="Text added on the logging screen"
+    )

@@ -7,6 +7,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
+from django.core import signing
 from django.forms.widgets import ChoiceWidget
 from django.utils import timezone
 
@@ -322,3 +323,60 @@ def carry_dates(data, prefix: str = "form"):
             if precision:
                 data[f"{prefix}-{n}-date_precision"] = precision
     return data
+
+
+# The extraction assistant's rows (issue 27): a figure row as proposed by "Find
+# figures", with whether to keep it, the claim it was guessed for, and the candidate
+# as proposed, signed, so that saving can record whether it was edited.
+
+PROPOSAL_SALT = "claims.figurelog.proposal"
+
+
+class ExtractedFigureForm(LogFigureForm):
+    """A candidate row: unticking `accept` drops it; `claim`, when chosen, overrides
+    the screen's claim for this row; `proposed` is the candidate as proposed."""
+
+    accept = forms.BooleanField(
+        required=False, initial=True, label="Keep", help_text="Untick to drop it."
+    )
+    claim = forms.ModelChoiceField(
+        Claim.objects.all(),
+        required=False,
+        label="Claim (guess)",
+        help_text="Empty: the claim chosen above.",
+    )
+    proposed = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def proposal(self) -> dict:
+        """Return the candidate as proposed, or {} when it is missing or was
+        altered in the page (then no provenance is recorded)."""
+        raw = self["proposed"].value() or ""
+        try:
+            value = signing.loads(raw, salt=PROPOSAL_SALT)
+        except signing.BadSignature:
+            return {}
+        return value if isinstance(value, dict) else {}
+
+
+class BaseExtractedFigureFormSet(forms.BaseFormSet):
+    """Rows with a `Keep` box: an unticked row is neither validated nor saved
+    (Django's deleted forms, without its DELETE box)."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        form.fields.pop(forms.formsets.DELETION_FIELD_NAME, None)
+
+    def _should_delete_form(self, form):
+        return not form.cleaned_data.get("accept", True)
+
+
+ExtractedFigureFormSet = forms.formset_factory(
+    ExtractedFigureForm,
+    formset=BaseExtractedFigureFormSet,
+    extra=0,
+    can_delete=True,  # the Keep box, not a DELETE box
+    can_delete_extra=True,
+    max_num=50,
+    absolute_max=50,
+    validate_max=True,
+)

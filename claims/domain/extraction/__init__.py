@@ -18,6 +18,7 @@ from claims.domain.extraction.extract import (
 )
 from claims.domain.extraction.finder import Found, find_figures
 from claims.domain.extraction.guess import KnownClaim
+from claims.domain.extraction.marks import pieces
 
 __all__ = [
     "MAX_TEXT",
@@ -29,4 +30,5 @@ __all__ = [
     "KnownSource",
     "extract",
     "find_figures",
+    "pieces",
 ]
