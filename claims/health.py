@@ -1,4 +1,4 @@
-"""Health answers for load balancers and monitoring (docs/operations.md, "Health").
+"""Health answers for load balancers and monitoring (docs/traffic.md, "Health").
 
 - `/healthz`: the process is up and answering. It touches neither the database nor
   the cache, so it stays fast when they are slow.

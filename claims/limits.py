@@ -1,4 +1,4 @@
-"""Per-client limits on the expensive reader views (docs/operations.md, "Limits").
+"""Per-client limits on the expensive reader views (docs/traffic.md, "Limits").
 
 A client is the address the trusted proxy reports (CLAIMTRACKER_TRUSTED_PROXIES
 proxies in front), else the connection's own address. Each client gets a number of

@@ -81,7 +81,7 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "axes",
-    # Background jobs (docs/operations.md, "Background jobs"): Django's tasks API
+    # Background jobs (docs/jobs.md): Django's tasks API
     # through the backport, and its database queue, which needs no broker on either
     # engine.
     # claims.jobs comes before django_tasks_db so that its `db_worker` (which waits
@@ -219,7 +219,7 @@ else:
 # The limits below and DRF's throttles (NUM_PROXIES) read the client from it.
 CLAIMTRACKER_TRUSTED_PROXIES = int(os.environ.get("CLAIMTRACKER_TRUSTED_PROXIES", "0"))
 
-# Per-client limits (docs/operations.md, "Limits"): the API, and the reader views
+# Per-client limits (docs/traffic.md, "Limits"): the API, and the reader views
 # that cost a render each (search, a claim as of a date or with chart options, the
 # chart download, the exports). Counted in the default cache: shared by every process
 # with Redis, per process with local memory. CLAIMTRACKER_LIMITS=0 lifts them all
@@ -327,7 +327,7 @@ REST_FRAMEWORK = {
     # Policy forbids; /api/docs/ (Swagger UI) is the way to explore the API.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     # Per-client limits, from CLAIMTRACKER_LIMIT_RATES at each request, in the shared
-    # cache, for the client claims/limits.py names (docs/operations.md, "Limits").
+    # cache, for the client claims/limits.py names (docs/traffic.md, "Limits").
     "DEFAULT_THROTTLE_CLASSES": [
         "claims.api.throttles.AnonThrottle",
         "claims.api.throttles.UserThrottle",
@@ -370,7 +370,7 @@ CLAIMTRACKER_IMPORT_MAX_MB = int(os.environ.get("CLAIMTRACKER_IMPORT_MAX_MB", "2
 MEDIA_ROOT = Path(os.environ.get("CLAIMTRACKER_MEDIA_ROOT", BASE_DIR / "media"))
 
 # Background jobs: one database queue, worked by `manage.py db_worker`
-# (docs/operations.md, "Background jobs"). A running job whose worker has not written
+# (docs/jobs.md). A running job whose worker has not written
 # its heartbeat for CLAIMTRACKER_JOB_STALE_MINUTES is marked failed by
 # `manage.py sweep_jobs`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -408,7 +408,7 @@ CLAIMTRACKER_DISCREPANCY_RATIO = (
 
 # With CLAIMTRACKER_TRUSTED_PROXIES (above) at 0, X-Forwarded-Proto is ignored (a
 # visitor could send it) and a request is https only when it reaches the app over TLS
-# (docs/operations.md, "Behind a proxy"). Behind nginx or a load balancer that sets it
+# (docs/traffic.md, "Behind a proxy"). Behind nginx or a load balancer that sets it
 # (and overwrites the visitor's), set 1 or more. The page cache's key reads it too.
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if CLAIMTRACKER_TRUSTED_PROXIES > 0 else None

@@ -119,7 +119,7 @@ def test_an_import_job_shows_its_progress_and_writes_every_row(
     assert any(0 < s["rows_checked"] < ROWS for s in running), running
     if database.engine == "postgresql":
         # Progress inside the write transaction shows on PostgreSQL alone (SQLite
-        # has one writer, the import: docs/operations.md, "Background jobs").
+        # has one writer, the import: docs/jobs.md).
         assert any(0 < s["rows_written"] < ROWS for s in running), running
 
 

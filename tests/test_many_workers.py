@@ -1,5 +1,5 @@
 """Many workers, one queue: two `db_worker` processes on one PostgreSQL database
-share its queue (docs/operations.md, "Background jobs"). Each job runs once, jobs of
+share its queue (docs/jobs.md). Each job runs once, jobs of
 different kinds run side by side, and imports take turns: the second waits for the
 first instead of failing.
 

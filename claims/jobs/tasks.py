@@ -10,7 +10,7 @@ connection of its own, once a second: outside the work's transaction, so that ot
 connections see them while the work runs. On PostgreSQL that shows every phase and
 row count as it happens. SQLite has one writer at a time, and the import's write
 transaction holds that lock, so there progress shows up to the write phase and
-again after it (docs/operations.md, "Background jobs").
+again after it (docs/jobs.md).
 
 The work itself stays one transaction: a job that fails, or whose worker dies, leaves
 nothing half-written. `jobs_sweep` marks as failed the running jobs whose heartbeat
@@ -300,7 +300,7 @@ def _import(job: Job, reporter: Reporter, *, dry_run: bool) -> dict:
     with job.file.open("rb") as handle:
         data = handle.read()
     # With several workers, imports queued together take turns: each waits for the
-    # one before it rather than failing (docs/operations.md, "Background jobs").
+    # one before it rather than failing (docs/jobs.md).
     summary = imports.assertions_import(
         data=data,
         user=job.created_by,
