@@ -7,7 +7,6 @@ bench/import_job.py."""
 import contextlib
 import csv
 import json
-import re
 import signal
 import sqlite3
 import subprocess
@@ -19,7 +18,13 @@ import pytest
 
 from claims.interchange.synthetic import synthetic_csv_write
 from tests.support import scratch
-from tests.support.scratch import TABLES, wal_size, writing_has_begun
+from tests.support.scratch import (
+    TABLES,
+    queue_import,
+    wal_size,
+    worker,
+    writing_has_begun,
+)
 
 # Both engines, in one CI leg: the databases are the test's own, not DATABASE_URL.
 pytestmark = [pytest.mark.process, pytest.mark.engine_independent]
@@ -39,34 +44,6 @@ def database(scratch_templates, request):
 @pytest.fixture
 def media(tmp_path):
     return {"CLAIMTRACKER_MEDIA_ROOT": str(tmp_path / "media")}
-
-
-@contextlib.contextmanager
-def worker(database, media):
-    """Run a worker on `database` as production does; yield its process."""
-    process = subprocess.Popen(
-        [sys.executable, "manage.py", "db_worker", "--no-reload", "--interval",
-         "0.1", "--no-startup-delay", "--verbosity", "0"],
-        cwd=scratch.ROOT,
-        env=scratch.environment(database.url, **media),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )  # fmt: skip
-    try:
-        yield process
-    finally:
-        if process.poll() is None:
-            process.terminate()
-            process.wait(timeout=30)
-
-
-def queue_import(database, media, path) -> int:
-    """Queue an import of `path` as a job, as the admin's upload does; return its id."""
-    output = scratch.manage(
-        database.url, "import_assertions", str(path), "--background", **media
-    ).stdout
-    return int(re.search(r"Job (\d+) queued", output).group(1))
 
 
 def job(database, job_id: int) -> dict:

@@ -10,19 +10,19 @@ import uuid
 import pytest
 import redis
 
-from tests import scratch
+from tests.support import scratch
 
-pytestmark = pytest.mark.engine_independent
+pytestmark = [pytest.mark.process, pytest.mark.engine_independent]
 
 REDIS_SERVER = "redis://127.0.0.1:6379"
 REDIS_DB = 11  # the scale-out test's; this test keeps to a prefix of its own
 
 
 @pytest.fixture
-def database(tmp_path):
-    template = scratch.seeded_template("sqlite", tmp_path)
-    yield template
-    template.drop()
+def database(scratch_templates):
+    copy = scratch_templates.copy("sqlite")
+    yield copy
+    copy.drop()
 
 
 @pytest.fixture
@@ -38,10 +38,9 @@ def shared_cache():
 
 
 def test_two_processes_count_one_clients_requests_together(
-    database, tmp_path, shared_cache
+    database, static_root, shared_cache
 ):
     prefix, client = shared_cache
-    static_root = scratch.collect_static(tmp_path)
     env = {
         "REDIS_URL": f"{REDIS_SERVER}/{REDIS_DB}",
         "CLAIMTRACKER_CACHE_PREFIX": prefix,

@@ -6,26 +6,25 @@ first instead of failing.
 PostgreSQL only (marker `postgresql`, deselected in the SQLite leg): on SQLite the
 documented setup is one worker."""
 
-import re
 import time
 
 import psycopg
 import pytest
 
 from claims.interchange.synthetic import synthetic_csv_write
-from tests import scratch
-from tests.test_jobs_worker import worker
+from tests.support import scratch
+from tests.support.scratch import queue_import, worker
 
-pytestmark = pytest.mark.postgresql
+pytestmark = [pytest.mark.postgresql, pytest.mark.process]
 
 ROWS = 10_000
 
 
 @pytest.fixture
-def database(tmp_path):
-    template = scratch.seeded_template("postgresql", tmp_path)
-    yield template
-    template.drop()
+def database(scratch_templates):
+    copy = scratch_templates.copy("postgresql")
+    yield copy
+    copy.drop()
 
 
 @pytest.fixture
@@ -42,13 +41,6 @@ def queue(database, media, *kinds: str) -> list[int]:
         database.url, "shell", "--no-imports", "-c", code, **media
     ).stdout
     return [int(line) for line in output.split()]
-
-
-def queue_import(database, media, path) -> int:
-    output = scratch.manage(
-        database.url, "import_assertions", str(path), "--background", **media
-    ).stdout
-    return int(re.search(r"Job (\d+) queued", output).group(1))
 
 
 def jobs(database) -> dict[int, dict]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import http.client
 import os
+import re
 import shutil
 import signal
 import socket
@@ -290,3 +291,34 @@ def collect_static(folder: Path) -> Path:
         DJANGO_STATIC_ROOT=str(static_root),
     )
     return static_root
+
+
+# Background workers, as production runs them (the worker tests, many workers).
+
+
+@contextlib.contextmanager
+def worker(database, media):
+    """Run a worker on `database` as production does; yield its process."""
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", "db_worker", "--no-reload", "--interval",
+         "0.1", "--no-startup-delay", "--verbosity", "0"],
+        cwd=ROOT,
+        env=environment(database.url, **media),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+def queue_import(database, media, path) -> int:
+    """Queue an import of `path` as a job, as the admin's upload does; return its id."""
+    output = manage(
+        database.url, "import_assertions", str(path), "--background", **media
+    ).stdout
+    return int(re.search(r"Job (\d+) queued", output).group(1))
