@@ -337,6 +337,14 @@ class Assertion(Versioned):
         "field=tank”. A video: the timestamp, e.g. “00:12:34”. An image: where the "
         "figure is shown. For a quote from a PDF you may add the page, “p. 4”.",
     )
+    quote_match_confirmed = models.TextField(
+        "figure confirmed against the quote by hand",
+        blank=True,
+        help_text="Leave empty. The figure must be what its quote says, and is "
+        "checked when you save. Only where the check cannot read the quote's numbers "
+        "(number words in another language, a scanned table) write here why the "
+        "figure matches, e.g. “одинадцять тисяч is 11,000”. History keeps it.",
+    )
     credibility = models.PositiveSmallIntegerField(
         choices=Credibility, default=Credibility.CANNOT_BE_JUDGED
     )
@@ -542,6 +550,14 @@ class Assertion(Versioned):
                 )
         return errors
 
+    def _translated_quotes(self) -> list[str]:
+        """Return the quote's saved translations, for a quote in another language:
+        the figure may be checked against them (rules.figure_quote_problem)."""
+        language = (self.quote_language or "en").lower()
+        if self.pk is None or language == "en" or language.startswith("en-"):
+            return []
+        return [translation.text for translation in self.translations.all()]
+
     def clean_fields(self, exclude=None):
         # A figure that cannot be read is reported once, on `figure`, by clean().
         exclude = set(exclude or ())
@@ -564,6 +580,10 @@ class Assertion(Versioned):
             locator=self.locator,
             quote_language=self.quote_language,
             counts=self.status != AssertionStatus.RETRACTED,
+            figure=self.figure,
+            translations=self._translated_quotes(),
+            quote_match_confirmed=self.quote_match_confirmed,
+            reading=self._parsed(),
         )
         for name, message in problems.items():
             errors.setdefault(name, []).append(message)

@@ -410,6 +410,7 @@ class AssertionAdmin(VersionedAdmin):
                     "document",
                     "quote",
                     "quote_language",
+                    "quote_match_confirmed",
                     "locator",
                 ],
                 "description": "The evidence follows the document's kind: a verbatim "

@@ -55,8 +55,8 @@ class AssertionForm(VersionedForm):
         model = Assertion
         fields = [
             "claim", "source", "relayed_by", "stated_on", "date_precision", "figure",
-            "quote", "quote_language", "locator", "document", "is_overridden",
-            "kind", "low", "high", "value",
+            "quote", "quote_language", "quote_match_confirmed", "locator",
+            "document", "is_overridden", "kind", "low", "high", "value",
             "credibility", "status", "notes",
         ]  # fmt: skip
 
