@@ -205,7 +205,7 @@ def assertion_problems(
             problems["quote"] = problem
     if relayed_by_id is not None and relayed_by_id == source_id:
         problems["relayed_by"] = MESSAGES["self_relay"]
-    if counts and figure is not None and "figure" not in problems:
+    if counts and figure is not None and not {"figure", "quote"} & set(problems):
         problem = figure_quote_problem(
             figure,
             quote,

@@ -104,8 +104,8 @@ def test_saving_creates_the_claim_the_sources_and_the_figures_with_history(
         {
             "new_source": "russian mod",
             "new_source_kind": "military",
-            "figure": "at least 1,500",
-            "quote": "soldiers crossed on 18 October",
+            "figure": "no more than 1,500",
+            "quote": "“up to 1,500” soldiers crossed on 18 October",
             "stated_on": "2024-10-19",
         },
         save="Save",
@@ -127,13 +127,32 @@ def test_saving_creates_the_claim_the_sources_and_the_figures_with_history(
     assert "Logged 4 figures" in response.content.decode()
 
 
+def test_a_figure_its_quote_does_not_state_is_refused_on_the_screen(
+    researcher_client, document
+):
+    data = rows(
+        {"source": SourceFactory().pk, "figure": "5,000", "quote": "up to 1,500"},
+        save="Save",
+        new_title="North Korean troops in Kursk",
+        new_unit="troops",
+        new_topic=TopicFactory().pk,
+    )
+
+    response = researcher_client.post(f"{URL}?document={document.pk}", data)
+
+    assert "the figure says 5,000; the quote says up to 1,500" in (
+        response.content.decode()
+    )
+    assert not Assertion.objects.exists()
+
+
 def test_a_refused_row_saves_nothing_and_shows_the_error_on_its_field(
     researcher_client, document
 ):
     source = SourceFactory()
     data = rows(
-        {"source": source.pk, "figure": "1,500", "quote": "up to 1,500"},
-        {"source": source.pk, "figure": "1,500", "quote": "up to 1,500"},
+        {"source": source.pk, "figure": "up to 1,500", "quote": "up to 1,500"},
+        {"source": source.pk, "figure": "up to 1,500", "quote": "up to 1,500"},
         save="Save",
         new_title="North Korean troops in Kursk",
         new_unit="troops",
