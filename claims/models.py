@@ -353,6 +353,24 @@ class Assertion(Versioned):
     )
     retraction_reason = models.TextField(blank=True)
     retracted_at = models.DateTimeField(null=True, blank=True)
+    # Set aside by the editors for the whole claim (claims/review/services.py,
+    # assertion_set_aside): the figure stays listed with this reason, and leaves
+    # detection, the headline spread and the evolution.
+    set_aside_reason = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="Why the editors set this figure aside for the whole claim, for "
+        "readers: a different scope, a misreading, a source with no access.",
+    )
+    set_aside_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="assertions_set_aside",
+    )
+    set_aside_at = models.DateTimeField(null=True, blank=True, editable=False)
     notes = models.TextField(
         blank=True,
         help_text="Researcher's notes: how the date or the attribution was "
@@ -457,6 +475,13 @@ class Assertion(Versioned):
                 name="assertion_retraction_recorded",
                 violation_error_message="A retracted assertion needs a reason and a "
                 "time.",
+            ),
+            models.CheckConstraint(
+                condition=(Q(set_aside_at__isnull=True) & Q(set_aside_reason=""))
+                | (Q(set_aside_at__isnull=False) & ~Q(set_aside_reason="")),
+                name="assertion_set_aside_recorded",
+                violation_error_message="A figure set aside needs the editors' "
+                "reason and a time.",
             ),
             models.CheckConstraint(
                 condition=~Q(quote="") | ~Q(locator=""),

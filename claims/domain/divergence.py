@@ -39,6 +39,10 @@ claims/domain/wording.py.
   step's first figure are one step, shown as the spread between the figures that
   bound it. A figure within EVOLUTION_TOLERANCE of an earlier step repeats it and
   adds nothing. Vague terms make no step.
+- **Set aside**: a figure the editors set aside for the whole claim (a different
+  scope, a misreading, a source with no access) is listed with their reason but
+  leaves detection, the lowest and highest estimates, the spread and the evolution,
+  from the day it was set aside (an as-of view before then still counts it).
 - **Revisions**: a source replacing its own earlier figure. Disagreement is between
   sources; a revision is never counted as one.
 - **Corroboration**: current estimates are independent unless they share an origin
@@ -110,6 +114,15 @@ class Point:
     is_retracted: bool = False
     precision: str = DAY  # of stated_on: day, month or year
     source_name: str = ""
+    # Set aside by the editors for the whole claim, on this date, with this reason.
+    set_aside_on: date | None = None
+    set_aside_reason: str = ""
+
+    def is_set_aside(self, as_of: date | None = None) -> bool:
+        """Return whether the editors had set this figure aside by `as_of`."""
+        return self.set_aside_on is not None and (
+            as_of is None or self.set_aside_on <= as_of
+        )
 
     @property
     def sort_key(self) -> Decimal | None:
@@ -248,6 +261,9 @@ class Summary:
     latest: Point | None  # the figure dated last
     evolution: tuple[Step, ...]
     revisions: tuple[Revision, ...]
+    # Current figures the editors set aside for the whole claim: listed with their
+    # reason, never compared, never in the spread or the evolution.
+    set_aside: tuple[Point, ...] = ()
 
     @property
     def source_count(self) -> int:
@@ -298,7 +314,10 @@ def summarise(
     editors' judgements filed by pair of assertion ids (judgements dated after
     `as_of` are ignored)."""
     seen = visible(points, as_of)
-    estimates = current_estimates(seen)
+    everyone = current_estimates(seen)
+    set_aside = [p for p in everyone if p.is_set_aside(as_of)]
+    estimates = [p for p in everyone if not p.is_set_aside(as_of)]
+    counted = [p for p in seen if not p.is_set_aside(as_of)]
     if as_of is not None and judged:
         judged = {
             pair: j
@@ -339,8 +358,9 @@ def summarise(
         judgement=judgement,
         first_reported=seen[0] if seen else None,
         latest=seen[-1] if seen else None,
-        evolution=tuple(evolution(seen)),
+        evolution=tuple(evolution(counted)),
         revisions=tuple(revisions(seen)),
+        set_aside=tuple(set_aside),
     )
 
 
