@@ -34,7 +34,11 @@ def discrepancy_judge(
     derive.claims_lock(claim_ids=[discrepancy.claim_id])
     discrepancy = _locked_at(discrepancy, version)
     review.check_transition(
-        discrepancy.state, state, note=note, favoured=favoured is not None
+        discrepancy.state,
+        state,
+        note=note,
+        favoured=favoured is not None,
+        favoured_changes=favoured is None or favoured.pk != discrepancy.favoured_id,
     )
     if favoured is not None and favoured.pk not in (
         discrepancy.assertion_low_id,
@@ -52,11 +56,13 @@ def discrepancy_judge(
     if state in review.JUDGEMENTS:
         discrepancy.judged_by, discrepancy.judged_at = user, timezone.now()
     discrepancy._history_user = user
+    # The record names the favoured figure: "Resolved in favour of “10,000” (…)".
+    label = review.LABELS[state].capitalize()
+    if favoured is not None:
+        label += f" in favour of “{favoured.figure}” ({favoured.source})"
     discrepancy._change_reason = (
-        f"{review.LABELS[state].capitalize()}: {note.strip()}"
-        if note.strip()
-        else review.LABELS[state].capitalize()
-    )
+        f"{label}: {note.strip()}" if note.strip() else label
+    )[:100]
     discrepancy.full_clean()
     discrepancy.save()
     if set_aside_reason.strip():
