@@ -111,6 +111,10 @@ _WORD = re.compile(r"[^\W\d_]+")
 # ("10,000명이", "11тис") leaves the number readable. The parser reads English words
 # only; a quote in another language is also checked against its translation.
 _NON_LATIN = re.compile(r"[^\W\d_A-Za-z\u00C0-\u024F\u1E00-\u1EFF]")
+# Control and formatting characters (direction overrides, zero-width spaces) read as
+# spaces too: the parser refuses them in a figure, but a quote keeps what was said.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u00ad\u061c\u200b-\u200f"
+                       r"\u202a-\u202e\u2060-\u2069\ufeff]")  # fmt: skip
 _CHUNK = re.compile(r"\S+")
 _EDGE = "\"'“”‘’()[]«»"
 _TRAILING = ".,;:!?" + _EDGE
@@ -118,13 +122,21 @@ _TRAILING = ".,;:!?" + _EDGE
 
 def find_figures(text: str) -> list[Found]:
     """Return the figures `text` states, in order, each with its span and reading."""
-    return _Finder(text or "").found()
+    return _Finder(text or "").found(tight=True)
+
+
+def figure_readings(text: str) -> list[Figure]:
+    """Return the readings of the figures `text` states, in order: find_figures
+    without the work of narrowing each span to its fewest words (for the quote
+    rule, which needs the spans only to name them in a refusal)."""
+    return [found.figure for found in _Finder(text or "").found(tight=False)]
 
 
 class _Finder:
     def __init__(self, text: str):
         self.original = text
-        text = _NON_LATIN.sub(" ", text)  # one character for one: spans stay put
+        # One character for one: the spans found stay those of the original text.
+        text = _CONTROLS.sub(" ", _NON_LATIN.sub(" ", text))
         self.text = text
         self.chunks = [(m.start(), m.end()) for m in _CHUNK.finditer(text)]
         skipped = [(m.start(), m.end()) for m in _SKIPPED.finditer(text)]
@@ -160,7 +172,7 @@ class _Finder:
                 self.readings[words] = None
         return self.readings[words]
 
-    def found(self) -> list[Found]:
+    def found(self, *, tight: bool) -> list[Found]:
         result = []
         i = 0
         anchors = self.anchors
@@ -170,7 +182,7 @@ class _Finder:
                 gaps = (anchors[k + 1] - anchors[k] - 1 for k in range(i, j))
                 if any(gap > GAP for gap in gaps):
                     continue
-                best = self._widest(anchors[i], anchors[j], i, j)
+                best = self._widest(anchors[i], anchors[j], i, j, tight=tight)
                 if best is not None:
                     i = j
                     break
@@ -179,7 +191,9 @@ class _Finder:
             i += 1
         return result
 
-    def _widest(self, first: int, last: int, i: int, j: int) -> Found | None:
+    def _widest(
+        self, first: int, last: int, i: int, j: int, *, tight: bool
+    ) -> Found | None:
         """Return the figure read from the widest window around chunks first..last
         that reads, tightened to the fewest words that read the same."""
         floor = self.anchors[i - 1] + 1 if i > 0 else 0
@@ -200,6 +214,9 @@ class _Finder:
         for start in starts:
             for end in ends:
                 figure = self.read(start, end)
+                if figure is not None and not tight:
+                    low, high = self.chunks[start][0], self.chunks[end][1]
+                    return Found(low, high, self.original[low:high], figure)
                 if figure is not None:
                     return self._tightened(start, end, first, last, figure)
         return None

@@ -99,7 +99,7 @@ class _Reading(_NumberReading):
         tokens, keys = self.tokens, self.keys
 
         def whole(i: int) -> int | None:
-            if 0 <= i < len(keys) and keys[i] == "#" and tokens[i].groups == 0:
+            if 0 <= i < len(keys) and keys[i] == "#" and tokens[i].kind == "num":
                 value = tokens[i].value
                 if value == value.to_integral_value():
                     return int(value)

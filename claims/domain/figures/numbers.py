@@ -35,6 +35,8 @@ _DASHES = dict.fromkeys(map(ord, "‐‑‒–—―−﹘"), "-") | {ord("∼")
 _IGNORED = frozenset("\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad\u061c")
 _BIDI_CONTROLS = frozenset(map(chr, (*range(0x202A, 0x202F), *range(0x2066, 0x206A))))
 _FOOTNOTE_MARKS = frozenset("*†‡[]")
+# Control characters of ASCII, which the slow path of _normalise refuses.
+_ASCII_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # A vulgar fraction is read only glued to digits and before a magnitude: "3½ million".
 _SCALE_AFTER = re.compile(
     r"\s*(?:"
@@ -132,6 +134,9 @@ class _NumberReading:
     # -- text
 
     def _normalise(self, text: str) -> str:
+        if text.isascii() and not _ASCII_CONTROL.search(text):
+            # The usual case, read fast: nothing below can apply but case and spaces.
+            return " ".join(text.lower().replace("+/-", "±").split())
         kept: list[str] = []
         for index, char in enumerate(text):
             if char in _IGNORED:
@@ -408,13 +413,14 @@ class _NumberReading:
                     end = i + 2
                 value = Decimal(2) * (size or 1)
                 return _Quantity(i, end, value, value, approximate=True)
-        for phrase, (low, high) in _MULTIPLIER_PHRASES:
+        key = self.keys[i] if i < len(self.keys) else ""
+        for phrase, (low, high) in _MULTIPLIERS_BY_FIRST.get(key, ()):
             if self._match(i, phrase):
                 size, end = self._chain(i + len(phrase), after_digits=False)
                 if size is not None:
                     term = " ".join(self.keys[i:end])
                     return _Quantity(i, end, low * size, high * size, vague=term)
-        for phrase, (low, high) in _PLURAL_PHRASES:
+        for phrase, (low, high) in _PLURALS_BY_FIRST.get(key, ()):
             if self._match(i, phrase):
                 term = " ".join(phrase)
                 return _Quantity(i, i + len(phrase), low, high, vague=term)
@@ -625,3 +631,16 @@ _MULTIPLIER_PHRASES = _by_length(
 _PLURAL_PHRASES = _by_length(
     [(_phrase(w), interval) for w, interval in PLURAL_TERMS.items()]
 )
+
+
+def _by_first(phrases: list) -> dict[str, list]:
+    """Return the phrases by their first key, longest first: a token is matched
+    only against the phrases that start with it."""
+    index: dict[str, list] = {}
+    for entry in phrases:
+        index.setdefault(entry[0][0], []).append(entry)
+    return index
+
+
+_MULTIPLIERS_BY_FIRST = _by_first(_MULTIPLIER_PHRASES)
+_PLURALS_BY_FIRST = _by_first(_PLURAL_PHRASES)
