@@ -391,6 +391,9 @@ class AssertionAdmin(VersionedAdmin):
         "interpretation",
         "retraction_reason",
         "retracted_at",
+        "set_aside_reason",
+        "set_aside_by",
+        "set_aside_at",
         "created_by",
         "created_at",
         "updated_at",
@@ -436,6 +439,15 @@ class AssertionAdmin(VersionedAdmin):
         ),
         ("Assessment", {"fields": ["credibility", "status", "notes"]}),
         ("Retraction", {"fields": ["retraction_reason", "retracted_at"]}),
+        (
+            "Set aside by the editors",
+            {
+                "fields": ["set_aside_reason", "set_aside_by", "set_aside_at"],
+                "description": "Editors set a figure aside for its whole claim in "
+                "the review queue; it is then listed with their reason and not "
+                "compared.",
+            },
+        ),
         (
             "Record",
             {
