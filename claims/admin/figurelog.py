@@ -120,6 +120,7 @@ def _save(request, document, claim_form, rows) -> list[Assertion] | None:
                             figure=data["figure"],
                             quote=data["quote"],
                             locator=data["locator"],
+                            quote_match_confirmed=data["quote_match_confirmed"],
                         ),
                         user=request.user,
                     )

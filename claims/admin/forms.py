@@ -212,6 +212,13 @@ class LogFigureForm(forms.Form):
         max_length=vocabulary.LOCATOR_MAX_LENGTH,
         help_text="Where in the document: file, row key and field; a timestamp.",
     )
+    quote_match_confirmed = forms.CharField(
+        required=False,
+        label="matches the quote because",
+        widget=forms.Textarea(attrs={"rows": 1}),
+        help_text="Only where the check cannot read the quote's numbers (number "
+        "words in another language, a scanned table): why the figure matches.",
+    )
 
     def __init__(
         self,

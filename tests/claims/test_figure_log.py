@@ -237,3 +237,27 @@ def test_two_more_rows_keep_what_was_typed(researcher_client, document):
     assert page.count('class="module figure-row"') == 6
     assert 'value="3,000"' in page
     assert not Assertion.objects.exists()
+
+
+def test_a_match_confirmed_by_hand_on_the_screen_is_saved_with_its_reason(
+    researcher_client, document
+):
+    data = rows(
+        {
+            "source": SourceFactory().pk,
+            "figure": "1,500",
+            "quote": "up to 1,500",
+            "quote_match_confirmed": "The ministry's table gives 1,500 exactly.",
+        },
+        save="Save",
+        new_title="North Korean troops in Kursk",
+        new_unit="troops",
+        new_topic=TopicFactory().pk,
+    )
+
+    researcher_client.post(f"{URL}?document={document.pk}", data)
+
+    assertion = Assertion.objects.get()
+    assert assertion.quote_match_confirmed == (
+        "The ministry's table gives 1,500 exactly."
+    )
