@@ -350,6 +350,14 @@ class Assertion(Versioned):
         "field=tank”. A video: the timestamp, e.g. “00:12:34”. An image: where the "
         "figure is shown. For a quote from a PDF you may add the page, “p. 4”.",
     )
+    quote_match_confirmed = models.TextField(
+        "figure confirmed against the quote by hand",
+        blank=True,
+        help_text="Leave empty. The figure must be what its quote says, and is "
+        "checked when you save. Only where the check cannot read the quote's numbers "
+        "(number words in another language, a scanned table) write here why the "
+        "figure matches, e.g. “одинадцять тисяч is 11,000”. History keeps it.",
+    )
     credibility = models.PositiveSmallIntegerField(
         choices=Credibility, default=Credibility.CANNOT_BE_JUDGED
     )
@@ -358,6 +366,27 @@ class Assertion(Versioned):
     )
     retraction_reason = models.TextField(blank=True)
     retracted_at = models.DateTimeField(null=True, blank=True)
+    # Set aside by the editors for the whole claim (claims/review/services.py,
+    # assertion_set_aside): the figure stays listed with this reason, and leaves
+    # detection, the headline spread and the evolution.
+    set_aside_reason = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="Why the editors set this figure aside for the whole claim, for "
+        "readers: a different scope, a misreading, a source with no access.",
+    )
+    set_aside_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="assertions_set_aside",
+        # No index: nothing looks figures up by who set them aside, and building
+        # one would lock the assertion table (docs/development.md).
+        db_index=False,
+    )
+    set_aside_at = models.DateTimeField(null=True, blank=True, editable=False)
     notes = models.TextField(
         blank=True,
         help_text="Researcher's notes: how the date or the attribution was "
@@ -484,6 +513,13 @@ class Assertion(Versioned):
                 "time.",
             ),
             models.CheckConstraint(
+                condition=(Q(set_aside_at__isnull=True) & Q(set_aside_reason=""))
+                | (Q(set_aside_at__isnull=False) & ~Q(set_aside_reason="")),
+                name="assertion_set_aside_recorded",
+                violation_error_message="A figure set aside needs the editors' "
+                "reason and a time.",
+            ),
+            models.CheckConstraint(
                 condition=~Q(quote="") | ~Q(locator=""),
                 name="assertion_has_evidence",
                 violation_error_message="An assertion carries its evidence: a quote, "
@@ -590,6 +626,14 @@ class Assertion(Versioned):
                 )
         return errors
 
+    def _translated_quotes(self) -> list[str]:
+        """Return the quote's saved translations, for a quote in another language:
+        the figure may be checked against them (rules.figure_quote_problem)."""
+        language = (self.quote_language or "en").lower()
+        if self.pk is None or language == "en" or language.startswith("en-"):
+            return []
+        return [translation.text for translation in self.translations.all()]
+
     def clean_fields(self, exclude=None):
         # A figure that cannot be read is reported once, on `figure`, by clean().
         exclude = set(exclude or ())
@@ -612,6 +656,10 @@ class Assertion(Versioned):
             locator=self.locator,
             quote_language=self.quote_language,
             counts=self.status != AssertionStatus.RETRACTED,
+            figure=self.figure,
+            translations=self._translated_quotes(),
+            quote_match_confirmed=self.quote_match_confirmed,
+            reading=self._parsed(),
         )
         for name, message in problems.items():
             errors.setdefault(name, []).append(message)

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from claims.domain import divergence, wording
 from claims.models import Assertion, Claim, Discrepancy
 from claims.presentation import chart
@@ -29,6 +31,8 @@ POINT_FIELDS = (
     "figure",
     "date_precision",
     "source__name",
+    "set_aside_at",
+    "set_aside_reason",
 )
 
 
@@ -48,6 +52,8 @@ def point_from_assertion(assertion: Assertion) -> divergence.Point:
         is_retracted=assertion.status == Assertion.Status.RETRACTED,
         precision=assertion.date_precision,
         source_name=assertion.source.name,
+        set_aside_on=_day(assertion.set_aside_at),
+        set_aside_reason=assertion.set_aside_reason,
     )
 
 
@@ -66,7 +72,14 @@ def point_from_values(row: dict) -> divergence.Point:
         document_id=row["document_id"],
         precision=row["date_precision"],
         source_name=row["source__name"],
+        set_aside_on=_day(row.get("set_aside_at")),
+        set_aside_reason=row.get("set_aside_reason") or "",
     )
+
+
+def _day(moment):
+    """Return the date of a stored time, in the site's time zone, or None."""
+    return None if moment is None else timezone.localdate(moment)
 
 
 @dataclass(frozen=True)

@@ -180,7 +180,7 @@ def add_assertion(client, world):
         "stated_on": "2024-11-02",
         "date_precision": "day",
         "figure": "11,000",
-        "quote": "About 11,000 troops.",
+        "quote": "11,000 troops.",
         "credibility": "6",
         "status": "published",
     }

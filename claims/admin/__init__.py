@@ -392,6 +392,9 @@ class AssertionAdmin(VersionedAdmin):
         "interpretation",
         "retraction_reason",
         "retracted_at",
+        "set_aside_reason",
+        "set_aside_by",
+        "set_aside_at",
         "created_by",
         "created_at",
         "updated_at",
@@ -413,6 +416,7 @@ class AssertionAdmin(VersionedAdmin):
                     "document",
                     "quote",
                     "quote_language",
+                    "quote_match_confirmed",
                     "locator",
                 ],
                 "description": "The evidence follows the document's kind: a verbatim "
@@ -438,6 +442,15 @@ class AssertionAdmin(VersionedAdmin):
         ),
         ("Assessment", {"fields": ["credibility", "status", "notes"]}),
         ("Retraction", {"fields": ["retraction_reason", "retracted_at"]}),
+        (
+            "Set aside by the editors",
+            {
+                "fields": ["set_aside_reason", "set_aside_by", "set_aside_at"],
+                "description": "Editors set a figure aside for its whole claim in "
+                "the review queue; it is then listed with their reason and not "
+                "compared.",
+            },
+        ),
         (
             "Record",
             {

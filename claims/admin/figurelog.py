@@ -189,6 +189,7 @@ def _save(request, document, claim_form, rows) -> list[Assertion] | None:
                             quote=data["quote"],
                             locator=data["locator"],
                             **provenance(form),
+                            quote_match_confirmed=data["quote_match_confirmed"],
                         ),
                         user=request.user,
                     )

@@ -72,8 +72,8 @@ class AssertionForm(VersionedForm):
         model = Assertion
         fields = [
             "claim", "source", "relayed_by", "stated_on", "date_precision", "figure",
-            "quote", "quote_language", "locator", "document", "is_overridden",
-            "kind", "low", "high", "value",
+            "quote", "quote_language", "quote_match_confirmed", "locator",
+            "document", "is_overridden", "kind", "low", "high", "value",
             "credibility", "status", "notes",
         ]  # fmt: skip
 
@@ -239,6 +239,13 @@ class LogFigureForm(forms.Form):
         required=False,
         max_length=vocabulary.LOCATOR_MAX_LENGTH,
         help_text="Where in the document: file, row key and field; a timestamp.",
+    )
+    quote_match_confirmed = forms.CharField(
+        required=False,
+        label="matches the quote because",
+        widget=forms.Textarea(attrs={"rows": 1}),
+        help_text="Only where the check cannot read the quote's numbers (number "
+        "words in another language, a scanned table): why the figure matches.",
     )
 
     def __init__(

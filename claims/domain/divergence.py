@@ -35,10 +35,18 @@ claims/domain/wording.py.
   **spread ratio**, the widest of any pair. When they all overlap, they are the
   first and last in the internal order.
 - **Evolution**: how the figures moved, step by step in the order they were first
-  reported. Figures from different sources stated within SPREAD_WINDOW_DAYS of a
-  step's first figure are one step, shown as the spread between the figures that
-  bound it. A figure within EVOLUTION_TOLERANCE of an earlier step repeats it and
-  adds nothing. Vague terms make no step.
+  reported. It starts with the first report, in words where that figure is vague.
+  Figures from different sources stated within SPREAD_WINDOW_DAYS of a step's first
+  figure are one step, shown as the spread between the figures that bound it. A
+  figure within EVOLUTION_TOLERANCE (25 %) of an earlier step repeats it and adds
+  nothing, unless it is its source's current figure: a restatement that stands is
+  never dropped. Later vague terms make no step. It ends at the current range of
+  estimates (the lowest and highest the summary gives); a figure set aside by the
+  editors is never part of it.
+- **Set aside**: a figure the editors set aside for the whole claim (a different
+  scope, a misreading, a source with no access) is listed with their reason but
+  leaves detection, the lowest and highest estimates, the spread and the evolution,
+  from the day it was set aside (an as-of view before then still counts it).
 - **Revisions**: a source replacing its own earlier figure. Disagreement is between
   sources; a revision is never counted as one.
 - **Corroboration**: current estimates are independent unless they share an origin
@@ -110,6 +118,15 @@ class Point:
     is_retracted: bool = False
     precision: str = DAY  # of stated_on: day, month or year
     source_name: str = ""
+    # Set aside by the editors for the whole claim, on this date, with this reason.
+    set_aside_on: date | None = None
+    set_aside_reason: str = ""
+
+    def is_set_aside(self, as_of: date | None = None) -> bool:
+        """Return whether the editors had set this figure aside by `as_of`."""
+        return self.set_aside_on is not None and (
+            as_of is None or self.set_aside_on <= as_of
+        )
 
     @property
     def sort_key(self) -> Decimal | None:
@@ -248,6 +265,9 @@ class Summary:
     latest: Point | None  # the figure dated last
     evolution: tuple[Step, ...]
     revisions: tuple[Revision, ...]
+    # Current figures the editors set aside for the whole claim: listed with their
+    # reason, never compared, never in the spread or the evolution.
+    set_aside: tuple[Point, ...] = ()
 
     @property
     def source_count(self) -> int:
@@ -298,7 +318,10 @@ def summarise(
     editors' judgements filed by pair of assertion ids (judgements dated after
     `as_of` are ignored)."""
     seen = visible(points, as_of)
-    estimates = current_estimates(seen)
+    everyone = current_estimates(seen)
+    set_aside = [p for p in everyone if p.is_set_aside(as_of)]
+    estimates = [p for p in everyone if not p.is_set_aside(as_of)]
+    counted = [p for p in seen if not p.is_set_aside(as_of)]
     if as_of is not None and judged:
         judged = {
             pair: j
@@ -339,8 +362,9 @@ def summarise(
         judgement=judgement,
         first_reported=seen[0] if seen else None,
         latest=seen[-1] if seen else None,
-        evolution=tuple(evolution(seen)),
+        evolution=tuple(evolution(counted)),
         revisions=tuple(revisions(seen)),
+        set_aside=tuple(set_aside),
     )
 
 
@@ -428,28 +452,59 @@ def independent_groups(estimates: Sequence[Point]) -> int:
 
 def evolution(points: Iterable[Point], as_of: date | None = None) -> list[Step]:
     """Return how the figures moved, in the order they were first reported (module
-    docstring): a step per new figure, or per spread of sources within a few days."""
+    docstring): a step per new figure, or per spread of sources within a few days.
+
+    It starts with the first report, a vague term included ("several thousand");
+    a figure that is its source's current one is never dropped as a repeat; and it
+    ends at the current range of estimates the summary gives. Figures set aside by
+    the editors take no part."""
+    seen = [p for p in visible(points, as_of) if not p.is_set_aside(as_of)]
+    estimates = current_estimates(seen)
+    current = {p.id for p in estimates}
     steps: list[list[Point]] = []  # the figures of each step
     spans: list[tuple[Decimal, Decimal]] = []  # each step's internal span, for repeats
-    for point in visible(points, as_of):
+    for point in seen:
         key = point.sort_key
-        if key is None or point.is_vague:
+        if key is None or (point.is_vague and steps):
             continue
+        keep = point.id in current  # a current figure is never a mere repeat
         last = steps[-1] if steps else None
         joins = (
             last is not None
             and (point.stated_on - last[0].stated_on).days <= SPREAD_WINDOW_DAYS
             and all(p.source_id != point.source_id for p in last)
-            and not any(_close(span, key) for span in spans[:-1])
+            and (keep or not any(_close(span, key) for span in spans[:-1]))
         )
         if joins:
             last.append(point)
             low, high = spans[-1]
             spans[-1] = (min(low, key), max(high, key))
-        elif not any(_close(span, key) for span in spans):
+        elif keep or not any(_close(span, key) for span in spans):
             steps.append([point])
             spans.append((key, key))
-    return [_step(figures) for figures in steps]
+    result = [_step(figures) for figures in steps]
+    end = _current_range(estimates)
+    if end is not None and (
+        not result or [p.id for p in result[-1].figures] != [p.id for p in end.figures]
+    ):
+        result.append(end)
+    return result
+
+
+def _current_range(estimates: list[Point]) -> Step | None:
+    """Return the step the evolution ends at: the current range of estimates, named
+    by its lowest and highest (named_ends), as the summary gives it."""
+    if not estimates:
+        return None
+    lowest, highest = named_ends(estimates)
+    named = (lowest,) if lowest is highest else (lowest, highest)
+    dated = sorted(estimates, key=lambda p: (p.stated_on, p.id))
+    return Step(
+        figures=named,
+        points=tuple(dated),
+        first_stated_on=dated[0].stated_on,
+        last_stated_on=dated[-1].stated_on,
+    )
 
 
 def revisions(points: Iterable[Point], as_of: date | None = None) -> list[Revision]:

@@ -15,6 +15,7 @@ from datetime import date
 from decimal import Decimal
 
 from claims.domain import dates, figures, vocabulary
+from claims.domain.figures.finder import figure_readings, find_figures, same_reading
 from sources import text as source_text
 
 MESSAGES = {
@@ -38,6 +39,13 @@ MESSAGES = {
     "zh-Hant or pt-BR.",
     "quote_long": "The quote is {length:,} characters; at most {limit:,}. Quote the "
     "sentence that states the figure, and give a locator for the rest.",
+    "figure_not_quoted": "The figure is not what its quote says: the figure says "
+    "{figure}; the quote says {quoted}. Enter the figure as the quote states it (a "
+    "reading set by hand changes the interval, not this rule).",
+    "figure_unreadable_quote": "The figure is not what its quote says: the figure "
+    "says {figure}; the quote has no figure the parser can read. Where the quote "
+    "states it in a way the parser cannot read (number words in another language, "
+    "a scanned table), add a translation or confirm the match by hand with a reason.",
 }
 
 # The evidence an assertion carries, by its document's kind
@@ -113,6 +121,50 @@ def evidence_problems(*, document_kind: str, quote: str, locator: str) -> dict:
     return {}
 
 
+def figure_quote_problem(
+    figure: str,
+    quote: str,
+    *,
+    translations: tuple[str, ...] | list[str] = (),
+    confirmed: str = "",
+    reading: figures.Figure | None = None,
+) -> str:
+    """Return why `quote` does not state `figure`, or "" when it does.
+
+    The quote states the figure when one of the figures found in it (or in one of
+    its `translations`, for a quote in another language) reads as the figure does:
+    the same kind and interval. A reading set by hand does not change this: the
+    figure as written is compared. A match `confirmed` by hand, with a reason,
+    passes; a figure without a quote (a data set's, with its locator) is exempt.
+    A figure the parser cannot read is found when its words occur in the quote.
+    `reading` saves reading a figure already read."""
+    if not (quote or "").strip() or (confirmed or "").strip() or not figure:
+        return ""
+    texts = [quote, *(text for text in translations if text)]
+    if reading is None:
+        try:
+            reading = figures.parse_figure(figure)
+        except figures.FigureError:
+            wanted = fold(figure).casefold()
+            if any(wanted in fold(text).casefold() for text in texts):
+                return ""
+    if reading is not None and any(
+        same_reading(reading, candidate)
+        for text in texts
+        for candidate in figure_readings(text)
+    ):
+        return ""
+    # Refused: name what the quote says, each passage in its fewest words.
+    found = [candidate.text for text in texts for candidate in find_figures(text)]
+    said = fold(figure)
+    if not found:
+        return MESSAGES["figure_unreadable_quote"].format(figure=said)
+    unique = list(dict.fromkeys(found))
+    return MESSAGES["figure_not_quoted"].format(
+        figure=said, quoted=" and ".join(unique)
+    )
+
+
 def assertion_problems(
     *,
     stated_on: date | None,
@@ -126,12 +178,17 @@ def assertion_problems(
     locator: str = "",
     quote_language: str = "en",
     counts: bool = True,
+    figure: str | None = None,
+    translations: tuple[str, ...] | list[str] = (),
+    quote_match_confirmed: str = "",
+    reading: figures.Figure | None = None,
 ) -> dict:
     """Check the rules that reach beyond one field of an assertion.
 
     A row that no longer `counts` (retracted) is kept on record as it was: the
     rules that tie it to its document (evidence, date, quote) no longer apply, so
-    a stranded figure can always be retracted."""
+    a stranded figure can always be retracted. Given its `figure`, the figure must
+    be what its quote (or a translation) says (figure_quote_problem)."""
     problems = date_problems("stated_on", stated_on, today=today)
     if not counts:
         published_on, document_text = None, ""
@@ -158,6 +215,16 @@ def assertion_problems(
             problems["quote"] = problem
     if relayed_by_id is not None and relayed_by_id == source_id:
         problems["relayed_by"] = MESSAGES["self_relay"]
+    if counts and figure is not None and not {"figure", "quote"} & set(problems):
+        problem = figure_quote_problem(
+            figure,
+            quote,
+            translations=translations,
+            confirmed=quote_match_confirmed,
+            reading=reading,
+        )
+        if problem:
+            problems["figure"] = problem
     return problems
 
 

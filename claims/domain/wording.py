@@ -70,19 +70,35 @@ class Description:
     status: str  # the status in a sentence, aware of the editors' judgement
     status_label: str  # the badge
     discrepancy: str  # the open discrepancy, if any
+    set_aside: tuple[str, ...] = ()  # each figure the editors set aside, with why
 
 
-def describe(summary: Summary, names: Names | None = None) -> Description:
-    """Return every sentence about `summary`."""
+def describe(
+    summary: Summary, names: Names | None = None, *, queued: bool = True
+) -> Description:
+    """Return every sentence about `summary`; `queued` says whether its open
+    conflict is pending in the editors' queue (status_sentence)."""
     open_conflict = summary.open_conflict
     return Description(
         range=range_sentence(summary, names),
         overlap=overlap_sentence(summary, names),
         reported=reported_sentence(summary, names),
         evolution=evolution_line(summary.evolution, names),
-        status=status_sentence(summary, names),
+        status=status_sentence(summary, names, queued=queued),
         status_label=STATUS_LABELS[summary.status],
         discrepancy=conflict_sentence(open_conflict, names) if open_conflict else "",
+        set_aside=tuple(set_aside_sentence(p, names) for p in summary.set_aside),
+    )
+
+
+def set_aside_sentence(point: Point, names: Names | None = None) -> str:
+    """Return a figure the editors set aside, with their reason, for readers."""
+    reason = point.set_aside_reason.strip()
+    stop = "" if reason.endswith((".", "!", "?")) else "."
+    when = f" ({format_date(point.set_aside_on)})" if point.set_aside_on else ""
+    return (
+        f"{quoted(point, names)} is set aside by the editors for this claim"
+        f"{when}: {reason}{stop} It is not compared with the other figures."
     )
 
 
@@ -334,8 +350,14 @@ def evolution_line(steps: Sequence[Step], names: Names | None = None) -> str:
     return ARROW.join(step_text(s, names, year=len(years) > 1) for s in steps)
 
 
-def status_sentence(summary: Summary, names: Names | None = None) -> str:
-    """Return the claim's status in a sentence, with the editors' note once judged."""
+def status_sentence(
+    summary: Summary, names: Names | None = None, *, queued: bool = True
+) -> str:
+    """Return the claim's status in a sentence, with the editors' note once judged.
+
+    "Under review" is said only of a conflict pending in the editors' queue
+    (`queued`) today: the as-of view, and a conflict in no queue, are told in
+    neutral words, since what editors did later is not that day's news."""
     status = summary.status
     if status == NO_DATA:
         return "No figures yet."
@@ -360,6 +382,12 @@ def status_sentence(summary: Summary, names: Names | None = None) -> str:
     if status == UNDER_REVIEW:
         conflict = summary.open_conflict
         vague = " (one of them is a vague term)" if conflict.is_vague else ""
+        if summary.as_of is not None or not queued:
+            return (
+                f"In conflict: {quoted(conflict.low, names)} and "
+                f"{quoted(conflict.high, names)} are "
+                f"{format_ratio(conflict.ratio)} times apart{vague}."
+            )
         return (
             f"Under review: {quoted(conflict.low, names)} and "
             f"{quoted(conflict.high, names)} conflict{vague}, and the editors are "

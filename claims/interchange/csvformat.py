@@ -47,6 +47,8 @@ OPTIONAL = (
     "translation",
     "translation_language",
     "translated_by",
+    # Why the figure matches a quote the parser cannot read (issue 24).
+    "quote_match_confirmed",
 )
 COLUMNS = REQUIRED + OPTIONAL  # the order exports write
 # The quote is not among them: whether a row needs one depends on its document's kind
@@ -121,6 +123,7 @@ class Row:
     translation_language: str = ""
     translation_method: str = ""
     translated_by: str = ""
+    quote_match_confirmed: str = ""
 
     @property
     def is_overridden(self) -> bool:
@@ -363,6 +366,7 @@ def _read_row(
         reliability=values["reliability"].upper(),
         credibility=credibility,
         relayed_by=values["relayed_by"],
+        quote_match_confirmed=values["quote_match_confirmed"],
         **override,
         **evidence,
     )

@@ -66,6 +66,7 @@ def rows(assertions: Iterable[Assertion]) -> Iterator[dict]:
                 if translation
                 else ""
             ),
+            "quote_match_confirmed": a.quote_match_confirmed,
         }
 
 

@@ -322,6 +322,10 @@ class _Importer:
             document_kind=document.kind if document else "",
             locator=row.locator,
             quote_language=row.quote_language,
+            figure=row.figure.text,
+            translations=[row.translation] if row.translation else [],
+            quote_match_confirmed=row.quote_match_confirmed,
+            reading=row.figure,
         )
         problems |= rules.date_problems(
             "document_published_on", row.document_published_on, today=self.today
@@ -452,6 +456,7 @@ class _Importer:
                 quote=row.quote,
                 quote_language=row.quote_language,
                 locator=row.locator,
+                quote_match_confirmed=row.quote_match_confirmed,
                 created_by=self.user,
                 created_at=now,
                 updated_at=now,

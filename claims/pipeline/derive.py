@@ -350,7 +350,8 @@ def _retire_judged(claim, standing, summary, points, names, result) -> None:
     """Supersede the judged discrepancies one of whose figures is no longer its
     source's current estimate; the others stay on record, and detection has moved
     past their pairs (divergence.summarise skips judged pairs)."""
-    current = {p.id for p in summary.estimates}
+    # A figure set aside is still its source's current figure: its judgement stands.
+    current = {p.id for p in (*summary.estimates, *summary.set_aside)}
     for judged in standing:
         if judged.is_pending:
             continue

@@ -58,7 +58,15 @@ class ClaimPage:
     def described(self) -> wording.Description:
         """Every sentence the page shows about the figures
         (claims/domain/wording.py)."""
-        return wording.describe(self.summary)
+        conflict, pending = self.summary.open_conflict, self.discrepancy
+        queued = (
+            self.as_of is None
+            and conflict is not None
+            and pending is not None
+            and pending.is_pending
+            and (pending.assertion_low_id, pending.assertion_high_id) == conflict.pair
+        )
+        return wording.describe(self.summary, queued=queued)
 
     @property
     def lowest(self) -> Assertion | None:

@@ -30,6 +30,16 @@ class JudgementForm(forms.Form):
         empty_label=None,
     )
 
+    set_aside_reason = forms.CharField(
+        label="Set the other estimate aside for the whole claim (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="When you resolve in favour of one estimate: why the other does "
+        "not count for this claim (a different scope, a misreading, a source with no "
+        "access). Readers see the reason; the figure leaves detection, the spread "
+        "and the evolution. It can be counted again.",
+    )
+
     def __init__(self, *args, discrepancy, **kwargs):
         super().__init__(*args, **kwargs)
         allowed = review.TRANSITIONS[discrepancy.state]
@@ -44,6 +54,12 @@ class JudgementForm(forms.Form):
         self.fields["favoured"].label_from_instance = lambda a: (
             f"“{a.figure}” ({a.source})"
         )
+        if discrepancy.state == review.RESOLVED and not self.is_bound:
+            # Changing the favoured figure needs no reopening: the judgement and
+            # its note start as they stand.
+            self.initial.setdefault("state", review.RESOLVED)
+            self.initial.setdefault("note", discrepancy.note)
+            self.initial.setdefault("favoured", discrepancy.favoured_id)
 
 
 class AssignForm(forms.Form):

@@ -41,20 +41,37 @@ TRANSITIONS = {
     OPEN: (UNDER_REVIEW, EXPLAINED, RESOLVED, DISMISSED),
     UNDER_REVIEW: (OPEN, EXPLAINED, RESOLVED, DISMISSED),
     EXPLAINED: (OPEN, UNDER_REVIEW, RESOLVED, DISMISSED),
-    RESOLVED: (OPEN, UNDER_REVIEW, EXPLAINED, DISMISSED),
+    # Resolved again: a judgement that changes which figure it favours needs no
+    # reopening (check_transition refuses it when the favoured figure stays).
+    RESOLVED: (OPEN, UNDER_REVIEW, EXPLAINED, RESOLVED, DISMISSED),
     DISMISSED: (OPEN, UNDER_REVIEW, EXPLAINED, RESOLVED),
     SUPERSEDED: (),
 }
 
 
-def check_transition(current: str, target: str, *, note: str, favoured: bool) -> None:
-    """Raise ValidationError, naming the field, unless the move is allowed."""
+def check_transition(
+    current: str,
+    target: str,
+    *,
+    note: str,
+    favoured: bool,
+    favoured_changes: bool = True,
+) -> None:
+    """Raise ValidationError, naming the field, unless the move is allowed; resolved
+    stays resolved only to favour the other figure (`favoured_changes`)."""
     if target not in TRANSITIONS.get(current, ()):
         allowed = ", ".join(LABELS[s] for s in TRANSITIONS.get(current, ())) or "none"
         raise ValidationError(
             {
                 "state": f"A discrepancy that is {LABELS.get(current, current)} cannot "
                 f"become {LABELS.get(target, target)}. Allowed: {allowed}."
+            }
+        )
+    if current == target == RESOLVED and favoured and not favoured_changes:
+        raise ValidationError(
+            {
+                "favoured": "This discrepancy is already resolved in favour of this "
+                "estimate. Choose the other estimate to change the judgement."
             }
         )
     if target in JUDGEMENTS and not note.strip():

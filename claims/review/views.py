@@ -62,6 +62,7 @@ class DiscrepancyDetailView(PermissionRequiredMixin, DetailView):
                     favoured=form.cleaned_data["favoured"],
                     user=request.user,
                     version=form.cleaned_data["version"],
+                    set_aside_reason=form.cleaned_data["set_aside_reason"],
                 )
             except EditConflict as conflict:
                 # Show the discrepancy as it now is, keeping the editor's input.

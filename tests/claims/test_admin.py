@@ -62,12 +62,32 @@ def test_bad_figure_gets_a_message_on_the_field_and_nothing_is_saved(researcher_
     assert not Assertion.objects.exists()
 
 
+def test_a_figure_its_quote_does_not_state_is_refused_on_the_form(
+    researcher_client,
+):
+    claim, source = ClaimFactory(), SourceFactory()
+    form = assertion_form(
+        claim,
+        source,
+        figure="5,000",
+        quote="around 11,000 North Korean soldiers were stationed in Kursk",
+    )
+
+    response = researcher_client.post(ADD_URL, form)
+
+    assert "the figure says 5,000; the quote says around 11,000" in " ".join(
+        response.context["adminform"].form.errors["figure"]
+    )
+    assert not Assertion.objects.exists()
+
+
 def test_researcher_can_set_the_interpretation_by_hand(researcher_client):
     claim, source = ClaimFactory(), SourceFactory()
     form = assertion_form(
         claim,
         source,
         figure="several thousand",
+        quote="Officials said several thousand troops.",
         is_overridden="on",
         kind="range",
         low="5000",
@@ -124,7 +144,11 @@ def test_every_change_shows_in_the_history(researcher_client, researcher):
     researcher_client.post(
         change_url,
         assertion_form(
-            claim, source, figure="up to 12,000", seen_version=assertion.version
+            claim,
+            source,
+            figure="up to 12,000",
+            quote="Officials said up to 12,000 troops.",
+            seen_version=assertion.version,
         ),
     )
 

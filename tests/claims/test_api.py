@@ -37,20 +37,27 @@ def test_claims_list_with_the_pages_filters(client, seeded):
 def test_claim_detail_has_current_estimates_spread_and_evolution(client, seeded):
     claim = client.get(f"/api/claims/{TROOPS}/").json()
 
+    # The evolution of issue 24: from the first report to the current range.
     steps = [
+        "several thousand (Ukrainian military intelligence (HUR), October)",
         "first batch of 1,500 (South Korea National Intelligence Service (NIS), "
         "18 Oct)",
-        "at least 3,000 (John Kirby, 23 Oct)",
-        "10,000 (US Department of Defense (Pentagon)) to closer to 12,000 "
+        "up to 1,500 (Dutch intelligence services) to at least 3,000 (John Kirby), "
+        "23–25 Oct",
+        "3,000 (US intelligence community) to closer to 12,000 "
         "(Ukrainian military intelligence (HUR)), 28–29 Oct",
+        "up to 1,500 (Dutch intelligence services) to closer to 12,000 "
+        "(Ukrainian military intelligence (HUR)), 23–29 Oct",
     ]
     assert claim["evolution"] == " → ".join(steps)
     assert claim["status"] == "under_review"
     assert claim["sentences"]["status_label"] == "Under review"
     assert [step["text"] for step in claim["evolution_steps"]] == [
         step.replace(", 18 Oct)", ", 18 Oct 2024)")
-        .replace(", 23 Oct)", ", 23 Oct 2024)")
+        .replace(", October)", ", October 2024)")
+        .replace("23–25 Oct", "23–25 Oct 2024")
         .replace("28–29 Oct", "28–29 Oct 2024")
+        .replace("23–29 Oct", "23–29 Oct 2024")
         for step in steps
     ]
     assert len(claim["current_estimates"]) == 6

@@ -89,7 +89,10 @@ def test_reparse_figures_applies_through_the_services_and_leaves_hand_set_alone(
     by_hand.refresh_from_db()
     assert (nearly.low, nearly.high) == (2700, 3000)
     assert (by_hand.low, by_hand.high) == (4000, 5000)
-    assert nearly.history.first().history_change_reason.startswith("Figure read")
+    assert nearly.history.filter(
+        history_change_reason__startswith="Figure read"
+    ).exists()
+    assert nearly.attention.startswith("Read again")  # to check against its quote
 
 
 def test_reparse_figures_flags_a_figure_it_now_refuses_and_saving_clears_it(
@@ -116,7 +119,34 @@ def test_reparse_figures_flags_a_figure_it_now_refuses_and_saving_clears_it(
     )
     assert "40%" in flagged.content.decode()
 
-    assertion.figure = "about 3,000"
+    assertion.figure = "3,000"
     services.assertion_save(assertion=assertion)
     assertion.refresh_from_db()
     assert assertion.attention == ""
+
+
+def test_reparse_figures_flags_a_figure_its_quote_does_not_state_once():
+    from io import StringIO
+
+    from claims.models import Assertion
+    from tests.factories import ClaimFactory, stated
+
+    assertion = stated(
+        ClaimFactory(), "around 11,000", 20, quote="around 11,000 were in Kursk"
+    )
+    Assertion.objects.filter(pk=assertion.pk).update(figure="5,000")  # saved before
+    out = StringIO()
+
+    call_command("reparse_figures", stdout=out)
+    call_command("reparse_figures", stdout=StringIO())
+
+    assertion.refresh_from_db()
+    assert "the figure says 5,000; the quote says around 11,000" in (
+        assertion.attention
+    )
+    assert (
+        assertion.history.filter(
+            history_change_reason__startswith="Needs attention"
+        ).count()
+        == 1
+    )

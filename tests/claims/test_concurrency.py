@@ -30,7 +30,9 @@ def two_editors():
 
 def both_open_an_assertion(first, second):
     """Return an assertion, its admin page, and the form as each client opened it."""
-    assertion = stated(ClaimFactory(), "1,500", 18)
+    # The quote states both figures the researchers will write (issue 24's rule).
+    quote = "They said 1,500 at first, then up to 1,500."
+    assertion = stated(ClaimFactory(), "1,500", 18, quote=quote)
     url = reverse("admin:claims_assertion_change", args=[assertion.pk])
     return assertion, url, admin_form(first.get(url)), admin_form(second.get(url))
 

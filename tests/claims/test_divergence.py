@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from claims.domain import divergence
+from claims.domain import divergence, wording
 from claims.domain.divergence import (
     CLOSE,
     CORROBORATED,
@@ -237,22 +237,62 @@ def test_figures_apart_by_less_than_the_threshold_are_close_not_contested():
     assert summary.is_contested is False
 
 
+# The worked example of the methodology page (templates/pages/methodology.html).
+EVOLUTION_EXAMPLE = (
+    "several thousand (Ukrainian intelligence, October) → first batch of 1,500 "
+    "(South Korea's NIS, 18 Oct) → up to 1,500 (Dutch intelligence) to at least 3,000 "
+    "(White House), 23–25 Oct → 3,000 (US intelligence) to closer to 12,000 "
+    "(Ukrainian intelligence), 28–29 Oct → up to 1,500 (Dutch intelligence) to "
+    "closer to 12,000 (Ukrainian intelligence), 23–29 Oct"
+)
+
+
 def test_troop_evolution_steps_as_the_seed_documents_tell_it():
     steps = evolution(TROOPS)
 
     assert [[p.figure for p in step.figures] for step in steps] == [
+        ["several thousand"],  # the first report, in words
         ["first batch of 1,500"],
-        ["at least 3,000"],
-        ["10,000", "closer to 12,000"],
+        ["up to 1,500", "at least 3,000"],  # Dutch 1,500 is current: never dropped
+        ["3,000", "closer to 12,000"],
+        ["up to 1,500", "closer to 12,000"],  # ends at the current range
     ]
-    assert steps[-1].point_ids == (10, 11)
+
+
+def test_the_methodology_page_states_the_evolution_rule_with_its_worked_example():
+    page = (ROOT / "templates/pages/methodology.html").read_text()
+
+    assert wording.evolution_line(evolution(TROOPS)) == EVOLUTION_EXAMPLE
+    assert EVOLUTION_EXAMPLE in page
+    assert "a restatement that stands is never dropped" in page
+
+
+def test_evolution_ends_at_the_summarys_current_range():
+    summary = summarise(TROOPS)
+
+    end = summary.evolution[-1]
+
+    assert end.figures == (summary.lowest, summary.highest)
+
+
+def test_a_figure_set_aside_is_never_the_end_of_the_evolution():
+    rybar = make(20, 99, date(2024, 11, 5), "no more than 500", "at_most", 500,
+                 set_aside_on=date(2024, 11, 6), source_name="Rybar")  # fmt: skip
+
+    steps = evolution([*TROOPS, rybar])
+
+    assert all(p.id != 20 for step in steps for p in step.points)
+    assert "no more than 500" not in wording.evolution_line(steps)
 
 
 def test_evolution_as_of_a_date_stops_there():
     steps = evolution(TROOPS, date(2024, 10, 24))
 
     assert [p.figure for step in steps for p in step.figures] == [
+        "several thousand",
         "first batch of 1,500",
+        "at least 3,000",
+        "first batch of 1,500",  # the range known that day: 1,500 to at least 3,000
         "at least 3,000",
     ]
 
@@ -511,13 +551,16 @@ def test_spread_ratio_is_the_widest_pairs_ratio(points):
 def test_evolution_steps_are_stated_figures_in_order_of_first_report(points):
     steps = evolution(points)
     stated = {p.id: p for p in points if not p.is_retracted}
+    body = steps[:-1]  # the last step is the current range of estimates
 
-    assert [s.first_stated_on for s in steps] == sorted(
-        s.first_stated_on for s in steps
-    )
-    for step in steps:
+    assert [s.first_stated_on for s in body] == sorted(s.first_stated_on for s in body)
+    if steps:
+        lowest, highest = divergence.named_ends(current_estimates(points))
+        assert {p.id for p in steps[-1].figures} == {lowest.id, highest.id}
+    for index, step in enumerate(body):
         assert all(stated[p.id] == p for p in step.figures)
-        assert not any(p.is_vague for p in step.points)
+        if index:  # only the first report may be vague
+            assert not any(p.is_vague for p in step.points)
         if step.is_spread:
             assert len({p.source_id for p in step.points}) == len(step.points)
             span = step.last_stated_on - step.first_stated_on

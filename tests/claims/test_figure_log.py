@@ -107,8 +107,8 @@ def test_saving_creates_the_claim_the_sources_and_the_figures_with_history(
         {
             "new_source": "russian mod",
             "new_source_kind": "military",
-            "figure": "at least 1,500",
-            "quote": "soldiers crossed on 18 October",
+            "figure": "no more than 1,500",
+            "quote": "“up to 1,500” soldiers crossed on 18 October",
             "stated_on": "2024-10-19",
         },
         save="Save",
@@ -135,8 +135,8 @@ def test_a_refused_row_saves_nothing_and_shows_the_error_on_its_field(
 ):
     source = SourceFactory()
     data = rows(
-        {"source": source.pk, "figure": "1,500", "quote": "up to 1,500"},
-        {"source": source.pk, "figure": "1,500", "quote": "up to 1,500"},
+        {"source": source.pk, "figure": "up to 1,500", "quote": "up to 1,500"},
+        {"source": source.pk, "figure": "up to 1,500", "quote": "up to 1,500"},
         save="Save",
         new_title="North Korean troops in Kursk",
         new_unit="troops",
@@ -339,3 +339,46 @@ def test_the_source_box_searches_names_and_aliases(researcher_client, document):
     assert 'data-ajax--url="/admin/autocomplete/"' in page
     assert 'data-field-name="source"' in page
     assert "admin/js/autocomplete.js" in page
+
+
+def test_a_figure_its_quote_does_not_state_is_refused_on_the_screen(
+    researcher_client, document
+):
+    data = rows(
+        {"source": SourceFactory().pk, "figure": "5,000", "quote": "up to 1,500"},
+        save="Save",
+        new_title="North Korean troops in Kursk",
+        new_unit="troops",
+        new_topic=TopicFactory().pk,
+    )
+
+    response = researcher_client.post(f"{URL}?document={document.pk}", data)
+
+    assert "the figure says 5,000; the quote says up to 1,500" in (
+        response.content.decode()
+    )
+    assert not Assertion.objects.exists()
+
+
+def test_a_match_confirmed_by_hand_on_the_screen_is_saved_with_its_reason(
+    researcher_client, document
+):
+    data = rows(
+        {
+            "source": SourceFactory().pk,
+            "figure": "1,500",
+            "quote": "up to 1,500",
+            "quote_match_confirmed": "The ministry's table gives 1,500 exactly.",
+        },
+        save="Save",
+        new_title="North Korean troops in Kursk",
+        new_unit="troops",
+        new_topic=TopicFactory().pk,
+    )
+
+    researcher_client.post(f"{URL}?document={document.pk}", data)
+
+    assertion = Assertion.objects.get()
+    assert assertion.quote_match_confirmed == (
+        "The ministry's table gives 1,500 exactly."
+    )

@@ -346,7 +346,10 @@ def test_vague_term_reads_as_its_default_interval(text, low, high):
         ("12,000–10,000", "reversed range: 12,000 is above 10,000"),
         ("between 5 and 3", "reversed range"),
         ("1, 2 and 3", "3 numbers"),
-        ("2024-10-28", "3 numbers"),
+        ("2024-10-28", "holds a date"),
+        ("28/10/2024", "holds a date"),
+        ("5 November 2024", "holds a date"),
+        ("Nov. 5", "holds a date"),
         ("3,000 and 5,000", "not a range"),
         ("3,000, 5,000", "not a range"),
         ("10" + "0" * 25, "larger than the largest figure"),
@@ -370,9 +373,10 @@ def test_vague_term_reads_as_its_default_interval(text, low, high):
         ("3/4 of a million", "fraction"),
         # ambiguous or foreign number formats
         ("10.000", "European grouping"),
-        ("1.000.000", "European"),
         ("1.234,5", "European"),
-        ("28.10.2024", "date-like"),
+        ("28.10.2024", "holds a date"),
+        ("3⅓ million", "fraction"),
+        ("Hwasong-19", "no recognisable figure"),
         ("1,5 million", "decimal comma"),
         ("0,500", "decimal comma"),
         ("12345,678", "decimal comma"),
@@ -417,6 +421,45 @@ def test_bad_figure_is_refused_with_a_reason(text, says):
     message = str(raised.value)
     assert says in message
     assert text.strip() == "" or f"“{text.strip()}”" in message
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high", "kind"),
+    [
+        # "estimated at", "put at", "estimated to be": an estimate, not an exact count
+        ("estimated at 3,000", 2_700, 3_300, APPROXIMATE),
+        ("put at 3,000", 2_700, 3_300, APPROXIMATE),
+        ("estimated to be 3,000", 2_700, 3_300, APPROXIMATE),
+        ("losses were put at 3,000", 2_700, 3_300, APPROXIMATE),
+        # "from X up to Y" is a range
+        ("from 10,000 up to 12,000", 10_000, 12_000, RANGE),
+        ("from 10 up to 12 thousand", 10_000, 12_000, RANGE),
+        # margins
+        ("3,000, give or take 500", 2_500, 3_500, APPROXIMATE),
+        ("3,000 give or take 500", 2_500, 3_500, APPROXIMATE),
+        ("3,000, plus or minus 500", 2_500, 3_500, APPROXIMATE),
+        # digits glued to a unit read as the number
+        ("12km", 12, 12, EXACT),
+        ("300kg", 300, 300, EXACT),
+        ("about 300kg", 270, 330, APPROXIMATE),
+        # numbers in names belong to the name
+        ("around 100 T-90M tanks", 90, 110, APPROXIMATE),
+        ("two Patriot PAC-3 batteries", 2, 2, EXACT),
+        ("dozens of F-35s", 24, 99, QUALITATIVE),
+        ("at least 6 Hwasong-19 missiles", 6, None, AT_LEAST),
+        # points grouping two or more times are thousands
+        ("3.200.000", 3_200_000, 3_200_000, EXACT),
+        ("1.000.000", 1_000_000, 1_000_000, EXACT),
+        # vulgar fractions glued to digits, before a magnitude
+        ("3½ million", 3_500_000, 3_500_000, EXACT),
+        ("about 2¼ billion", 2_025_000_000, 2_475_000_000, APPROXIMATE),
+    ],
+)
+def test_phrasings_once_misread_are_read_as_written(text, low, high, kind):
+    figure = parse_figure(text)
+
+    expected = (kind, D(low), None if high is None else D(high))
+    assert (figure.kind, figure.low, figure.high) == expected
 
 
 @pytest.mark.parametrize(

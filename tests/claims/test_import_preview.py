@@ -103,11 +103,16 @@ def test_an_imported_quote_differing_in_typography_keeps_the_documents_text(seed
     text = (
         ",".join(csvformat.REQUIRED)
         + "\nNorth Korean troops in Russia,troops,War,NIS,intelligence,2024-10-21,"
-        + '"1,500",South Korea\'s National Intelligence Service (NIS),'
+        + '"1,500","South Korea\'s National Intelligence Service (NIS) later '
+        + "corroborated Ukraine's assertions, sharing satellite images of Russian "
+        + 'vessels transporting the first batch of 1,500",'
         + f'"{document.title}",{document.url},\n'
     )
 
     imports.assertions_import(data=text)
 
     assertion = Assertion.objects.get(stated_on="2024-10-21")
-    assert assertion.quote == "South Korea’s National Intelligence Service (NIS)"
+    assert assertion.quote.startswith(
+        "South Korea’s National Intelligence Service (NIS) later corroborated "
+        "Ukraine’s assertions"
+    )

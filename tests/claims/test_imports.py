@@ -31,6 +31,8 @@ def row(**changes) -> str:
     values = dict(
         zip(csvformat.REQUIRED, next(csvformat.csv.reader([GOOD])), strict=True)
     )
+    if "figure" in changes and "quote" not in changes:
+        changes["quote"] = f"They said {changes['figure']} were there."
     values.update(changes)
     buffer = io.StringIO()
     csvformat.csv.writer(buffer, lineterminator="").writerow(

@@ -86,7 +86,7 @@ def test_the_same_statement_cannot_be_recorded_twice():
         source=first.source,
         stated_on=first.stated_on,
         figure=first.figure,
-        quote="Again.",
+        quote=f"Again, {first.figure}.",
     )
 
     assert "already recorded" in str(clean_error(twin))

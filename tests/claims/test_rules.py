@@ -112,3 +112,124 @@ def test_a_missing_quote_up_to_the_limit_is_checked_in_bounded_time(length):
 
     assert problem.startswith(rules.MESSAGES["quote_missing"])
     assert time.perf_counter() - started < 1.5
+
+
+# A figure must be what its quote says (issue 24).
+
+
+def test_a_figure_its_quote_does_not_state_is_refused_naming_both():
+    problem = rules.figure_quote_problem(
+        "5,000", "around 11,000 North Korean soldiers were stationed in Kursk"
+    )
+
+    assert "the figure says 5,000; the quote says around 11,000" in problem
+
+
+def test_a_bound_changed_from_the_quote_is_refused():
+    problem = rules.figure_quote_problem(
+        "no more than 600", "Rybar: no more than 500 North Korean soldiers."
+    )
+
+    assert "the figure says no more than 600; the quote says no more than 500" in (
+        problem
+    )
+
+
+@pytest.mark.parametrize(
+    ("figure", "quote"),
+    [
+        ("around 11,000", "around 11,000 North Korean soldiers were stationed"),
+        ("about 11,000", "some 11,000 soldiers"),
+        ("11,000", "eleven thousand soldiers"),
+        ("more than 10,000", "over 10,000 troops, the NIS said"),
+        ("10,000–12,000", "between 10,000 and 12,000 troops"),
+        ("first batch of 1,500", "the first batch of 1,500 special forces"),
+        # several numbers: one of them matches
+        ("7.5 million", "1.3 million active soldiers and 7.5 million on reserve"),
+    ],
+)
+def test_a_figure_its_quote_states_passes(figure, quote):
+    assert rules.figure_quote_problem(figure, quote) == ""
+
+
+def test_the_reading_must_match_not_only_the_digits():
+    problem = rules.figure_quote_problem("11,000", "around 11,000 soldiers")
+
+    assert "the figure says 11,000; the quote says around 11,000" in problem
+
+
+def test_a_quote_in_another_language_is_checked_against_its_translation():
+    quote = "близько одинадцяти тисяч військових"
+
+    assert rules.figure_quote_problem("about 11,000", quote)
+    assert (
+        rules.figure_quote_problem(
+            "about 11,000", quote, translations=["about eleven thousand soldiers"]
+        )
+        == ""
+    )
+
+
+def test_a_match_confirmed_by_hand_with_a_reason_passes():
+    problem = rules.figure_quote_problem(
+        "about 11,000",
+        "близько одинадцяти тисяч військових",
+        confirmed="близько одинадцяти тисяч is about eleven thousand",
+    )
+
+    assert problem == ""
+
+
+def test_a_quote_without_readable_figures_says_so_and_how_to_confirm():
+    problem = rules.figure_quote_problem("11,000", "одинадцять тисяч")
+
+    assert "the quote has no figure the parser can read" in problem
+    assert "confirm the match by hand" in problem
+
+
+def test_a_data_set_figure_with_a_locator_and_no_quote_is_exempt():
+    problems = rules.assertion_problems(
+        stated_on=None,
+        published_on=None,
+        quote="",
+        document_text="",
+        source_id=None,
+        relayed_by_id=None,
+        today=datetime.date(2026, 1, 1),
+        document_kind="dataset",
+        locator="losses.json, date=2024-11-01, field=troops",
+        figure="5,000",
+    )
+
+    assert problems == {}
+
+
+def test_every_door_gets_the_rule_through_assertion_problems():
+    problems = rules.assertion_problems(
+        stated_on=None,
+        published_on=None,
+        quote="around 11,000 North Korean soldiers were stationed",
+        document_text="",
+        source_id=None,
+        relayed_by_id=None,
+        today=datetime.date(2026, 1, 1),
+        figure="5,000",
+    )
+
+    assert "the quote says around 11,000" in problems["figure"]
+
+
+def test_a_retracted_figure_is_kept_as_it_was():
+    problems = rules.assertion_problems(
+        stated_on=None,
+        published_on=None,
+        quote="around 11,000 North Korean soldiers were stationed",
+        document_text="",
+        source_id=None,
+        relayed_by_id=None,
+        today=datetime.date(2026, 1, 1),
+        figure="5,000",
+        counts=False,
+    )
+
+    assert "figure" not in problems

@@ -68,7 +68,9 @@ def test_nothing_found_suggests_close_names(client):
 
 def test_drafts_and_retracted_quotes_are_never_found(client):
     claim = ClaimFactory()
-    AssertionFactory(claim=claim, figure="5", quote="A secret draft.", status="draft")
+    AssertionFactory(
+        claim=claim, figure="5", quote="A secret draft of 5.", status="draft"
+    )
 
     response = search_page(client, "secret")
 

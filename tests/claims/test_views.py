@@ -32,10 +32,13 @@ def test_troop_claim_page_shows_evolution_spread_and_every_figure(client, seeded
     assert response.status_code == 200
     # Figures as stated, with their sources; the ratio with the two ends it divides.
     assert (
-        "first batch of 1,500 (South Korea National Intelligence Service (NIS), "
-        "18 Oct) → at least 3,000 (John Kirby, 23 Oct) → 10,000 (US Department of "
-        "Defense (Pentagon)) to closer to 12,000 (Ukrainian military intelligence "
-        "(HUR)), 28–29 Oct"
+        "several thousand (Ukrainian military intelligence (HUR), October) → first "
+        "batch of 1,500 (South Korea National Intelligence Service (NIS), 18 Oct) → "
+        "up to 1,500 (Dutch intelligence services) to at least 3,000 (John Kirby), "
+        "23–25 Oct → 3,000 (US intelligence community) to closer to 12,000 "
+        "(Ukrainian military intelligence (HUR)), 28–29 Oct → up to 1,500 (Dutch "
+        "intelligence services) to closer to 12,000 (Ukrainian military "
+        "intelligence (HUR)), 23–29 Oct"
     ) in page
     assert (
         "range from “up to 1,500” (Dutch intelligence services) to “closer to "
@@ -64,6 +67,7 @@ def test_as_of_shows_only_what_was_stated_by_then(client, seeded):
     page = text(response)
     assert "As known on 24 October 2024" in page
     assert "18 Oct) → at least 3,000 (John Kirby, 23 Oct)" in page
+    assert "editors are looking into it" not in page  # no queue in that world
     assert "closer to 12,000" not in page
     assert "up to 1,500" not in page
     assert markers(response) == 3

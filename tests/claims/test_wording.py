@@ -18,6 +18,7 @@ from claims.domain.divergence import (
 )
 from tests.support.points import (
     A_FEW_THOUSAND,
+    EVOLUTION_EXAMPLE,
     OCT,
     RALLY,
     TROOPS,
@@ -84,11 +85,7 @@ def test_a_span_across_months():
 def test_troop_evolution_tells_the_rise_and_the_disagreement_apart():
     line = wording.evolution_line(evolution(TROOPS))
 
-    assert line == (
-        "first batch of 1,500 (South Korea's NIS, 18 Oct) → "
-        "at least 3,000 (White House, 23 Oct) → "
-        "10,000 (Pentagon) to closer to 12,000 (Ukrainian intelligence), 28–29 Oct"
-    )
+    assert line == EVOLUTION_EXAMPLE
 
 
 def test_troop_claim_as_of_24_october():
@@ -97,8 +94,11 @@ def test_troop_claim_as_of_24_october():
     described = wording.describe(summary)
 
     assert described.evolution == (
+        "several thousand (Ukrainian intelligence, October) → "
         "first batch of 1,500 (South Korea's NIS, 18 Oct) → "
-        "at least 3,000 (White House, 23 Oct)"
+        "at least 3,000 (White House, 23 Oct) → "
+        "first batch of 1,500 (South Korea's NIS) to at least 3,000 (White House), "
+        "October"
     )
     assert described.range == (
         "As of 24 Oct 2024, the current estimates of 3 sources range from "

@@ -69,7 +69,7 @@ def test_a_file_is_archived_its_text_extracted_and_a_quote_verified(
     data, content_type, settings
 ):
     document = DocumentFactory(text="")
-    AssertionFactory(document=document, figure="11,000", quote=SENTENCE)
+    AssertionFactory(document=document, figure="about 11,000", quote=SENTENCE)
 
     result = services.document_archive(document=document, data=data, filename="f")
 
@@ -109,7 +109,9 @@ def test_the_same_file_twice_is_stored_once(settings):
 
 def test_archiving_again_lists_quotes_that_no_longer_match_and_changes_none():
     document = DocumentFactory(text="")
-    assertion = AssertionFactory(document=document, figure="11,000", quote=SENTENCE)
+    assertion = AssertionFactory(
+        document=document, figure="about 11,000", quote=SENTENCE
+    )
     services.document_archive(document=document, data=pdf_of(SENTENCE))
 
     changed = SENTENCE.replace("11,000", "12,000")

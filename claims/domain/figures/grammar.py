@@ -26,9 +26,12 @@ from claims.domain.figures.lexicon import (
     DECIMAL_PLACES,
     EXACT,
     FILLERS,
+    GLUED_UNITS,
     MAGNITUDES,
+    MARGIN_JOINERS,
     MAX_FIGURE,
     MAX_LENGTH,
+    MONTHS,
     PLURAL_MAGNITUDES,
     QUALITATIVE,
     RANGE,
@@ -91,7 +94,48 @@ class _Reading(_NumberReading):
             return self._pair(*quantities)
         return self._single(quantities[0])
 
+    def _refuse_dates(self) -> None:
+        """Refuse a date as a date: 28/10/2024, 2024-10-28, 5 November 2024."""
+        tokens, keys = self.tokens, self.keys
+
+        def whole(i: int) -> int | None:
+            if 0 <= i < len(keys) and keys[i] == "#" and tokens[i].kind == "num":
+                value = tokens[i].value
+                if value == value.to_integral_value():
+                    return int(value)
+            return None
+
+        for i in range(len(keys) - 4):
+            parts = [whole(i), whole(i + 2), whole(i + 4)]
+            glued = not any(tokens[k].spaced for k in range(i + 1, i + 5))
+            if (
+                None not in parts
+                and glued
+                and keys[i + 1] == keys[i + 3]
+                and keys[i + 1] in ("/", "-", ".")
+            ):
+                a, b, c = parts
+                if (a <= 31 and b <= 31 and (c < 100 or 1800 <= c <= 2100)) or (
+                    1800 <= a <= 2100 and b <= 12 and c <= 31
+                ):
+                    found = self.normal[tokens[i].start : tokens[i + 4].end]
+                    raise self.date(found)
+        for i, key in enumerate(keys):
+            if key.rstrip(".") not in MONTHS:
+                continue
+            for k in (i - 1, i + 1, i + 2 if keys[i + 1 : i + 2] == ["."] else -1):
+                number = whole(k)
+                if number is None:
+                    continue
+                day = 1 <= number <= 31
+                year = 1800 <= number <= 2100 and key not in ("may", "march", "mar")
+                if day or year:
+                    start, end = sorted((i, k))
+                    found = self.normal[tokens[start].start : tokens[end].end]
+                    raise self.date(found)
+
     def _refuse_non_counts(self) -> None:
+        self._refuse_dates()
         tokens, keys = self.tokens, self.keys
         for i, key in enumerate(keys):
             after = keys[i + 1] if i + 1 < len(keys) else ""
@@ -138,6 +182,8 @@ class _Reading(_NumberReading):
                     "footnote",
                 )
             if token.kind == "num" and glued_next and tokens[i + 1].kind == "word":
+                if i in self.named or after in GLUED_UNITS:
+                    continue  # "T-90M" is a name; "12km" reads as 12
                 if (
                     after in ABBREVIATIONS
                     or after in MAGNITUDES
@@ -305,9 +351,18 @@ class _Reading(_NumberReading):
             low, high = first.low, second.high
             words = f"{first_words} … {second_words}"
             return self._range(low, high, words, currency)
-        if middle in (["±"], ["plus", "or", "minus"]) and not (
-            first.vague or second.vague
+        margin_words = tuple(middle[1:] if middle[:1] == [","] else middle)
+        if (
+            opener == "from"
+            and not first_kind
+            and second_kind == AT_MOST
+            and not joiner
+            and not (first.vague or second.vague)
         ):
+            # "from 10,000 up to 12,000": the words make a range.
+            low = self._shared_low(first, second)
+            return self._range(low, second.high, "from … up to", currency)
+        if margin_words in MARGIN_JOINERS and not (first.vague or second.vague):
             value, margin = first.low, second.low
             self._check(value)
             self._check(margin)

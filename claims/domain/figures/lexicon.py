@@ -99,6 +99,8 @@ APPROXIMATE_WORDS = (
     "close to", "closer to", "in the region of", "in the order of", "on the order of",
     "of the order of", "in the neighbourhood of", "in the neighborhood of",
     "more or less", "give or take", "somewhere around", "an approximate", "~", "≈",
+    "estimated at", "estimated to be", "estimated to number", "estimated to total",
+    "put at", "put it at", "reckoned at",
 )  # fmt: skip
 BELOW_WORDS = (
     "nearly", "almost", "just under", "just below", "just short of", "just shy of",
@@ -140,6 +142,21 @@ AT_MOST_SUFFIXES = (
     "at most", "at the most", "at maximum", "maximum", "max", "max.",
 )  # fmt: skip
 RANGE_CONNECTORS = ("-", "to", "and", "or")
+# What joins a figure to its margin: "3,000 ± 500", "3,000, give or take 500".
+MARGIN_JOINERS = (("±",), ("plus", "or", "minus"), ("give", "or", "take"))
+# Units that may be glued to digits: "12km" and "300kg" read as 12 and 300. "m" and
+# "t" are not here: "m" is a million ("$540m").
+GLUED_UNITS = frozenset(
+    ("km", "kms", "kg", "kgs", "mm", "cm", "ha", "lb", "lbs", "kt", "mi", "nmi", "sqkm")
+)
+# Month names and their abbreviations: a number beside one is a day or a year.
+MONTHS = frozenset(
+    (
+        "january", "february", "march", "april", "may", "june", "july", "august",
+        "september", "october", "november", "december", "jan", "feb", "mar", "apr",
+        "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    )
+)  # fmt: skip
 # Words that may join "at least 1,500" to "as many as 3,000".
 BOUND_JOINERS = frozenset(
     ("and", "but", ",", ";", "possibly", "perhaps", "maybe", "potentially", "even")

@@ -7,9 +7,11 @@ qualifier is applied.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from fractions import Fraction
 
 from claims.domain.figures.lexicon import (
     ABBREVIATIONS,
@@ -33,6 +35,23 @@ _DASHES = dict.fromkeys(map(ord, "‐‑‒–—―−﹘"), "-") | {ord("∼")
 _IGNORED = frozenset("\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad\u061c")
 _BIDI_CONTROLS = frozenset(map(chr, (*range(0x202A, 0x202F), *range(0x2066, 0x206A))))
 _FOOTNOTE_MARKS = frozenset("*†‡[]")
+# Control characters of ASCII, which the slow path of _normalise refuses.
+_ASCII_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# A vulgar fraction is read only glued to digits and before a magnitude: "3½ million".
+_SCALE_AFTER = re.compile(
+    r"\s*(?:"
+    + "|".join(
+        sorted((*MAGNITUDES, *PLURAL_MAGNITUDES, *ABBREVIATIONS), key=len, reverse=True)
+    )
+    + r")(?![a-z])",
+    re.IGNORECASE,
+)
+# Thousands grouped with points, two or more of them: "3.200.000" cannot be a decimal.
+_DOT_GROUPED = re.compile(r"[1-9]\d{0,2}(?:\.\d{3}){2,}")
+# A date written with points: 28.10.2024, 2024.10.28.
+_DOT_DATE = re.compile(
+    r"\d{1,2}\.\d{1,2}\.(?:\d{4}|\d{2})(?!\d)|\d{4}\.\d{1,2}\.\d{1,2}(?!\d)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,9 +94,39 @@ class _NumberReading:
         self.quoted = f"“{original.strip()}”"
         self.normal = self._normalise(original)
         self.tokens = self._tokenise(self.normal)
+        self.named = self._names()
         self.keys = [
-            "#" if token.kind == "num" else token.text for token in self.tokens
+            ("@" + token.text if i in self.named else "#")
+            if token.kind == "num"
+            else token.text
+            for i, token in enumerate(self.tokens)
         ]
+
+    def _names(self) -> frozenset[int]:
+        """Return the indexes of tokens that make a name with a number in it.
+
+        "T-90M", "PAC-3", "F-35s", "Hwasong-19": letters, a hyphen and digits glued
+        together (and any letters glued after) name equipment, not a quantity."""
+        tokens = self.tokens
+        named: set[int] = set()
+        for i, token in enumerate(tokens):
+            if (
+                token.kind == "num"
+                and i >= 2
+                and tokens[i - 1].text == "-"
+                and tokens[i - 2].kind == "word"
+                and not token.spaced
+                and not tokens[i - 1].spaced
+                and tokens[i - 2].text not in _NOT_NAMES
+                and not (
+                    i >= 3 and not tokens[i - 2].spaced and tokens[i - 3].kind == "num"
+                )
+            ):
+                named.update((i - 2, i - 1, i))
+                if i + 1 < len(tokens) and tokens[i + 1].kind == "word":
+                    if not tokens[i + 1].spaced:
+                        named.add(i + 1)
+        return frozenset(named)
 
     def fail(self, message: str, code: str) -> FigureError:
         return FigureError(message, code)
@@ -85,8 +134,11 @@ class _NumberReading:
     # -- text
 
     def _normalise(self, text: str) -> str:
-        kept = []
-        for char in text:
+        if text.isascii() and not _ASCII_CONTROL.search(text):
+            # The usual case, read fast: nothing below can apply but case and spaces.
+            return " ".join(text.lower().replace("+/-", "±").split())
+        kept: list[str] = []
+        for index, char in enumerate(text):
             if char in _IGNORED:
                 continue
             if char in _BIDI_CONTROLS:
@@ -112,7 +164,8 @@ class _NumberReading:
                     "footnote",
                 )
             if decomposition.startswith("<fraction>") or char == "⁄":
-                raise self._fraction()
+                kept.append(self._vulgar(char, kept, text[index + 1 :]))
+                continue
             kept.append(char)
         text = unicodedata.normalize("NFKC", "".join(kept)).lower()
         text = "".join(
@@ -121,6 +174,38 @@ class _NumberReading:
         )
         text = text.translate(_DASHES).replace("+/-", "±")
         return " ".join(text.split())
+
+    def _vulgar(self, char: str, kept: list[str], rest: str) -> str:
+        """Return "½" of "3½ million" as the decimals it adds (".5"), or refuse it.
+
+        A vulgar fraction reads as written only glued to whole digits and before a
+        magnitude: "3½ million" is 3,500,000. Alone ("½", "1/2") it is a share."""
+        digits = ""
+        for previous in reversed(kept):
+            if previous not in _DIGITS:
+                break
+            digits = previous + digits
+        before = kept[-len(digits) - 1] if digits and len(kept) > len(digits) else ""
+        try:
+            part = Fraction(unicodedata.numeric(char)).limit_denominator(1000)
+        except (TypeError, ValueError):
+            part = None
+        finite = part is not None and part < 1
+        if finite:
+            denominator = part.denominator
+            for prime in (2, 5):
+                while denominator % prime == 0:
+                    denominator //= prime
+            finite = denominator == 1
+        if (
+            not digits
+            or before in (".", ",")
+            or not finite
+            or not _SCALE_AFTER.match(rest)
+        ):
+            raise self._fraction()
+        decimals = Decimal(part.numerator) / Decimal(part.denominator)
+        return f"{decimals:f}"[1:]  # ".5"
 
     def _tokenise(self, text: str) -> list[_Token]:
         tokens: list[_Token] = []
@@ -211,6 +296,17 @@ class _NumberReading:
             whole += group
             j = k
         fraction = ""
+        grouped = _DOT_GROUPED.match(text, start) if groups == 0 else None
+        if grouped and not (
+            grouped.end() < size and (text[grouped.end()] in "0123456789.,")
+        ):
+            whole, j = grouped.group().replace(".", ""), grouped.end()
+            groups = grouped.group().count(".")
+            value = Decimal(whole)
+            return _Token("num", text[start:j], start, j, spaced, value, groups)
+        dated = _DOT_DATE.match(text, start) if groups == 0 else None
+        if dated and not (dated.end() < size and text[dated.end()] in "0123456789.,"):
+            raise self.date(text[start : dated.end()])
         if j + 1 < size and text[j] == "." and text[j + 1] in _DIGITS:
             k = digits_end(j + 1)
             fraction, j = text[j + 1 : k], k
@@ -224,6 +320,13 @@ class _NumberReading:
         dot_three = groups == 0 and len(fraction) == 3 and whole.lstrip("0") != ""
         value = Decimal(f"{whole}.{fraction}" if fraction else whole)
         return _Token("num", text[start:j], start, j, spaced, value, groups, dot_three)
+
+    def date(self, found: str) -> FigureError:
+        return self.fail(
+            f"{self.quoted} holds a date (“{found}”), not a count. Enter the figure "
+            "alone; the date goes in “stated on”.",
+            "date",
+        )
 
     def _mixed_grouping(self) -> FigureError:
         return self.fail(
@@ -245,7 +348,7 @@ class _NumberReading:
         found = []
         i = 0
         while i < len(self.tokens):
-            quantity = self._quantity_at(i)
+            quantity = None if i in self.named else self._quantity_at(i)
             if quantity is None:
                 i += 1
             else:
@@ -254,6 +357,8 @@ class _NumberReading:
         return found
 
     def _word(self, i: int) -> str:
+        if i in self.named:
+            return ""
         if i < len(self.tokens) and self.tokens[i].kind == "word":
             return self.tokens[i].text
         return ""
@@ -308,13 +413,14 @@ class _NumberReading:
                     end = i + 2
                 value = Decimal(2) * (size or 1)
                 return _Quantity(i, end, value, value, approximate=True)
-        for phrase, (low, high) in _MULTIPLIER_PHRASES:
+        key = self.keys[i] if i < len(self.keys) else ""
+        for phrase, (low, high) in _MULTIPLIERS_BY_FIRST.get(key, ()):
             if self._match(i, phrase):
                 size, end = self._chain(i + len(phrase), after_digits=False)
                 if size is not None:
                     term = " ".join(self.keys[i:end])
                     return _Quantity(i, end, low * size, high * size, vague=term)
-        for phrase, (low, high) in _PLURAL_PHRASES:
+        for phrase, (low, high) in _PLURALS_BY_FIRST.get(key, ()):
             if self._match(i, phrase):
                 term = " ".join(phrase)
                 return _Quantity(i, i + len(phrase), low, high, vague=term)
@@ -348,6 +454,8 @@ class _NumberReading:
         if i >= len(self.tokens):
             return None
         token = self.tokens[i]
+        if i in self.named:
+            return None
         if token.kind == "num":
             base, end, groups = token.value, i + 1, token.groups
         else:
@@ -491,6 +599,11 @@ class _NumberReading:
         return Decimal(value), end, (Decimal(tail) if tail and tail > 1 else None)
 
 
+# Words that never start a name: "10k-12k", "twenty-5" are numbers, "USD-5" money.
+_NOT_NAMES = frozenset(
+    (*CURRENCY_CODES, *ABBREVIATIONS, *MAGNITUDES, *PLURAL_MAGNITUDES, *UNITS, *TENS)
+)
+
 # The phrase tables hold the word tables of lexicon.py as the tokeniser splits them, so
 # they are built here, after it: the vague terms' below, the qualifiers' in grammar.py.
 
@@ -518,3 +631,16 @@ _MULTIPLIER_PHRASES = _by_length(
 _PLURAL_PHRASES = _by_length(
     [(_phrase(w), interval) for w, interval in PLURAL_TERMS.items()]
 )
+
+
+def _by_first(phrases: list) -> dict[str, list]:
+    """Return the phrases by their first key, longest first: a token is matched
+    only against the phrases that start with it."""
+    index: dict[str, list] = {}
+    for entry in phrases:
+        index.setdefault(entry[0][0], []).append(entry)
+    return index
+
+
+_MULTIPLIERS_BY_FIRST = _by_first(_MULTIPLIER_PHRASES)
+_PLURALS_BY_FIRST = _by_first(_PLURAL_PHRASES)

@@ -2,9 +2,12 @@
 and
 list, or apply, the readings that change: old → new.
 
-Figures set by hand are never touched. Figures the parser now refuses are listed,
-left as they are and flagged for researchers ("needs attention" in the admin's
-assertion list) to rewrite. Changes are saved through the
+Figures set by hand are never read again. Figures the parser now refuses, and
+figures that are not what their quote says (claims/domain/rules.py,
+figure_quote_problem; set by hand or not), are listed, left as they are and
+flagged for researchers ("needs attention" in the admin's assertion list) to
+rewrite; a figure whose reading changes is saved with its new reading and flagged,
+so that a researcher checks it against its quote. Changes are saved through the
 services, so summaries and discrepancy detection follow. Idempotent: a second run
 finds nothing to change."""
 
@@ -17,6 +20,7 @@ from claims.models import Assertion
 from claims.pipeline import services
 
 REASON = "Figure read again by the current parser"
+QUOTE_RULE = "This figure is not what its quote says: "
 
 
 def reading(kind, low, high) -> str:
@@ -35,12 +39,15 @@ class Command(BaseCommand):
         changed, refused = 0, 0
         rows = (
             Assertion.objects.exclude(status=Assertion.Status.RETRACTED)
-            .filter(is_overridden=False)
             .select_related("claim", "source")
+            .prefetch_related("translations")
             .order_by("pk")
         )
         with atomic_unless_dry_run(dry_run):
             for assertion in rows.iterator(chunk_size=2000):
+                if assertion.is_overridden:
+                    refused += self._check_quote(assertion)
+                    continue
                 values, problems = rules.normalise_assertion(
                     figure=assertion.figure,
                     is_overridden=False,
@@ -54,6 +61,9 @@ class Command(BaseCommand):
                         assertion,
                         f"The current parser refuses this figure: {problems['figure']}",
                     )
+                    continue
+                if self._check_quote(assertion):
+                    refused += 1
                     continue
                 old = (assertion.kind, assertion.low, assertion.high, assertion.value)
                 new = tuple(values[k] for k in ("kind", "low", "high", "value"))
@@ -76,6 +86,12 @@ class Command(BaseCommand):
                     )
                     continue
                 changed += 1
+                self._flag(
+                    assertion,
+                    f"Read again: {reading(*old[:3])} → {reading(*new[:3])}. "
+                    "Check the new reading against the quote.",
+                    verb="Saved and flagged",
+                )
         verb = "would change" if dry_run else "changed"
         self.stdout.write(
             self.style.SUCCESS(
@@ -84,9 +100,25 @@ class Command(BaseCommand):
             )
         )
 
-    def _flag(self, assertion, attention: str) -> None:
+    def _check_quote(self, assertion) -> int:
+        """Flag the figure if it is not what its quote says; return 1 if so."""
+        problem = rules.figure_quote_problem(
+            assertion.figure,
+            assertion.quote,
+            translations=assertion._translated_quotes(),
+            confirmed=assertion.quote_match_confirmed,
+        )
+        if not problem:
+            return 0
+        if assertion.attention != (QUOTE_RULE + problem)[:500]:  # once, not each run
+            self._flag(assertion, QUOTE_RULE + problem)
+        return 1
+
+    def _flag(
+        self, assertion, attention: str, verb: str = "Refused, left unchanged"
+    ) -> None:
         self.stdout.write(
-            f"Refused, left unchanged: #{assertion.pk} “{assertion.figure}” "
+            f"{verb}: #{assertion.pk} “{assertion.figure}” "
             f"({assertion.claim}): {attention}"
         )
         assertion.refresh_from_db()

@@ -1,0 +1,259 @@
+"""Find the figures a text states: the one finder for the quote rule and extraction.
+
+`find_figures(text)` returns each figure in `text` as a Found: where it is (a span of
+`text`), its words and its reading (parse_figure), in the order they appear. It reads
+the numbers the parser reads, with the words around them that set their kind ("up
+to 1,500", "between 11,000 and 12,000", "several thousand"), and skips numbers that
+are not counts: dates, times, ages, years, percentages, page and section numbers,
+phone numbers, ordinals and numbers inside names ("Hwasong-19", "F-16", "T-90M",
+"PAC-3").
+
+Pure logic: nothing here imports Django. The quote rule (claims/domain/rules.py,
+figure_quote_problem) compares a figure with what this finds in its quote.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from claims.domain.figures.grammar import parse_figure
+from claims.domain.figures.lexicon import (
+    MAGNITUDES,
+    PLURAL_MAGNITUDES,
+    PLURAL_TERMS,
+    TENS,
+    UNITS,
+    ZERO_WORDS,
+)
+from claims.domain.figures.result import Figure, FigureError
+
+
+@dataclass(frozen=True)
+class Found:
+    """One figure found in a text: text[start:end] reads as `figure`."""
+
+    start: int
+    end: int
+    text: str
+    figure: Figure
+
+
+# Words before and after a number that may belong to its figure ("no more than",
+# "or so"), in whitespace-separated chunks; and how far apart two numbers of one
+# figure may be ("at least 1,500 and as many as 3,000").
+BEFORE = 4
+AFTER = 3
+GAP = 4
+LONGEST_RUN = 4
+
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|"
+    r"aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_END = r"(?![\d])(?![.,]\d)"
+_YEAR = r"(?:1[89]|20|21)\d{2}"
+# Spans that hold numbers but no count, each a pattern matched without case.
+SKIPPED = {
+    "date": [
+        rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:\s*,?\s*{_YEAR})?{_END}",
+        rf"\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:\s*,?\s*{_YEAR})?{_END}",
+        rf"\b{_MONTH}\s+{_YEAR}{_END}",
+        r"\b\d{1,4}([/.-])\d{1,2}\1\d{2,4}\b",
+    ],
+    "time": [
+        r"\b\d{1,2}[:.]\d{2}(?:\s*(?:am|pm|a\.m\.|p\.m\.|hrs|h)\b)?",
+        r"\b\d{1,2}\s*(?:am|pm|a\.m\.|p\.m\.|o'clock|o’clock)",
+    ],
+    "age": [
+        r"\bage[ds]?\s+(?:of\s+)?\d+(?:\s*(?:-|–|to|and)\s*\d+)?",
+        r"\b\d+(?:\s*(?:-|–|to)\s*\d+)?[\s-]+years?[\s-]+old\b",
+        r"\b\d+-year-olds?\b",
+    ],
+    "year": [
+        rf"\b(?:in|since|until|till|during|through|early|mid|late|year|summer|"
+        rf"spring|autumn|fall|winter|fy)[\s-]+(?:the\s+)?"
+        rf"{_YEAR}(?:\s*[-–/]\s*\d{{2,4}})?{_END}",
+        rf"\(\s*{_YEAR}\s*\)",
+        rf"\b{_YEAR}s\b",
+    ],
+    "percentage": [
+        r"\d[\d,.]*\s*(?:%|‰|per\s?cent|percent|pct|percentage\s+points?)",
+    ],
+    "reference": [
+        r"(?:\b(?:pp?|pages?|sections?|sect|sec|para(?:graph)?s?|chapters?|ch|"
+        r"articles?|art|tables?|figs?|figures?|annex|appendix|footnotes?|notes?|"
+        r"lines?|items?|no|nos|vol|volume|issue|resolution|rule|clause)\.?|[§¶#])"
+        r"\s*\d+(?:\s*[-–]\s*\d+)?",
+    ],
+    "phone": [
+        r"\+\d[\d\s().-]{6,}\d",
+        r"\(\d{2,5}\)\s?\d{3,4}[\s.-]?\d{3,4}",
+        r"\b\d{3}[-.]\d{3}[-.]\d{4}\b",
+    ],
+    "name": [
+        r"\b[^\W\d_]+-\d+[^\W\d_]*\b",  # F-16, T-90M, PAC-3, F-35s, Hwasong-19
+        r"\b[^\W\d_]+\d+[^\W\d_]*\b",  # F35, G7, B52
+        r"\b\d+(?:st|nd|rd|th)\b",  # ordinals: the 3rd Army
+    ],
+}
+_SKIPPED = re.compile(
+    "|".join(f"(?:{pattern})" for patterns in SKIPPED.values() for pattern in patterns),
+    re.IGNORECASE,
+)
+_NUMBER_WORDS = frozenset(
+    (*UNITS, *TENS, *MAGNITUDES, *PLURAL_MAGNITUDES, *ZERO_WORDS)
+    + tuple(word for term in PLURAL_TERMS for word in term.split() if len(word) > 2)
+    + ("half", "quarter", "couple", "few", "handful", "several", "dozens", "scores")
+) - {"one", "of", "none", "nil", "zero"}
+_WORD = re.compile(r"[^\W\d_]+")
+# Letters of scripts other than Latin: read as spaces, so that a counter glued to digits
+# ("10,000명이", "11тис") leaves the number readable. The parser reads English words
+# only; a quote in another language is also checked against its translation.
+_NON_LATIN = re.compile(r"[^\W\d_A-Za-z\u00C0-\u024F\u1E00-\u1EFF]")
+# Control and formatting characters (direction overrides, zero-width spaces) read as
+# spaces too: the parser refuses them in a figure, but a quote keeps what was said.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u00ad\u061c\u200b-\u200f"
+                       r"\u202a-\u202e\u2060-\u2069\ufeff]")  # fmt: skip
+_CHUNK = re.compile(r"\S+")
+_EDGE = "\"'“”‘’()[]«»"
+_TRAILING = ".,;:!?" + _EDGE
+
+
+def find_figures(text: str) -> list[Found]:
+    """Return the figures `text` states, in order, each with its span and reading."""
+    return _Finder(text or "").found(tight=True)
+
+
+def figure_readings(text: str) -> list[Figure]:
+    """Return the readings of the figures `text` states, in order: find_figures
+    without the work of narrowing each span to its fewest words (for the quote
+    rule, which needs the spans only to name them in a refusal)."""
+    return [found.figure for found in _Finder(text or "").found(tight=False)]
+
+
+class _Finder:
+    def __init__(self, text: str):
+        self.original = text
+        # One character for one: the spans found stay those of the original text.
+        text = _CONTROLS.sub(" ", _NON_LATIN.sub(" ", text))
+        self.text = text
+        self.chunks = [(m.start(), m.end()) for m in _CHUNK.finditer(text)]
+        skipped = [(m.start(), m.end()) for m in _SKIPPED.finditer(text)]
+        self.blocked = [self._blocked(start, end, skipped) for start, end in self]
+        self.anchors = [
+            i
+            for i, (start, end) in enumerate(self.chunks)
+            if not self.blocked[i] and self._is_number(text[start:end])
+        ]
+        self.readings: dict[str, Figure | None] = {}
+
+    def __iter__(self):
+        return iter(self.chunks)
+
+    @staticmethod
+    def _blocked(start: int, end: int, skipped: list[tuple[int, int]]) -> bool:
+        """Return whether the chunk reaches into a span that holds no count."""
+        return any(low < end and high > start for low, high in skipped)
+
+    @staticmethod
+    def _is_number(chunk: str) -> bool:
+        if any(char.isdigit() for char in chunk):
+            return True
+        return any(word.lower() in _NUMBER_WORDS for word in _WORD.findall(chunk))
+
+    def read(self, first: int, last: int) -> Figure | None:
+        """Return the reading of chunks first..last, or None if it cannot be read."""
+        words = self.text[self.chunks[first][0] : self.chunks[last][1]]
+        if words not in self.readings:
+            try:
+                self.readings[words] = parse_figure(words)
+            except FigureError:
+                self.readings[words] = None
+        return self.readings[words]
+
+    def found(self, *, tight: bool) -> list[Found]:
+        result = []
+        i = 0
+        anchors = self.anchors
+        while i < len(anchors):
+            best = None
+            for j in range(min(len(anchors), i + LONGEST_RUN) - 1, i - 1, -1):
+                gaps = (anchors[k + 1] - anchors[k] - 1 for k in range(i, j))
+                if any(gap > GAP for gap in gaps):
+                    continue
+                best = self._widest(anchors[i], anchors[j], i, j, tight=tight)
+                if best is not None:
+                    i = j
+                    break
+            if best is not None:
+                result.append(best)
+            i += 1
+        return result
+
+    def _widest(
+        self, first: int, last: int, i: int, j: int, *, tight: bool
+    ) -> Found | None:
+        """Return the figure read from the widest window around chunks first..last
+        that reads, tightened to the fewest words that read the same."""
+        floor = self.anchors[i - 1] + 1 if i > 0 else 0
+        ceiling = (
+            self.anchors[j + 1] - 1 if j + 1 < len(self.anchors) else len(self.chunks)
+        )
+        ceiling = min(ceiling, len(self.chunks) - 1)
+        starts = [
+            s
+            for s in range(max(floor, first - BEFORE), first + 1)
+            if not any(self.blocked[s:first])
+        ]
+        ends = [
+            e
+            for e in range(min(ceiling, last + AFTER), last - 1, -1)
+            if not any(self.blocked[last + 1 : e + 1])
+        ]
+        for start in starts:
+            for end in ends:
+                figure = self.read(start, end)
+                if figure is not None and not tight:
+                    low, high = self.chunks[start][0], self.chunks[end][1]
+                    return Found(low, high, self.original[low:high], figure)
+                if figure is not None:
+                    return self._tightened(start, end, first, last, figure)
+        return None
+
+    def _tightened(self, start, end, first, last, figure) -> Found:
+        reading = _reading(figure)
+        while start < first and _reading(self.read(start + 1, end)) == reading:
+            start += 1
+        while end > last and _reading(self.read(start, end - 1)) == reading:
+            end -= 1
+        low, high = self.chunks[start][0], self.chunks[end][1]
+        while high > low and self.text[high - 1] in _TRAILING:
+            if _reading(_parsed(self.text[low : high - 1])) != reading:
+                break
+            high -= 1
+        while low < high and self.text[low] in _EDGE:
+            if _reading(_parsed(self.text[low + 1 : high])) != reading:
+                break
+            low += 1
+        words = self.text[low:high]
+        return Found(low, high, self.original[low:high], _parsed(words) or figure)
+
+
+def _parsed(text: str) -> Figure | None:
+    try:
+        return parse_figure(text)
+    except FigureError:
+        return None
+
+
+def _reading(figure: Figure | None) -> tuple | None:
+    """Return what a figure says, for comparing two: its kind and interval."""
+    if figure is None:
+        return None
+    return (figure.kind, figure.low, figure.high)
+
+
+def same_reading(one: Figure, other: Figure) -> bool:
+    """Return whether two figures say the same: one kind, one interval."""
+    return _reading(one) == _reading(other)

@@ -1,0 +1,150 @@
+"""One judgement per outlier (issue 24): resolving a conflict in favour of one figure
+can set the other aside for the whole claim, with a reason readers see. A figure set
+aside leaves detection, the headline spread and the evolution, stays listed with the
+editors' reason, and can be counted again, with history."""
+
+import datetime
+from decimal import Decimal as D
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+
+from claims.domain import divergence
+from claims.models import Assertion, Discrepancy
+from claims.review import services as review_services
+from claims.selectors import claim_state
+from tests.factories import ClaimFactory, SourceFactory, stated
+
+pytestmark = pytest.mark.django_db
+
+REASON = "Rybar counts only the units it says it saw; a different scope."
+
+
+def nov(claim, figure, day, name):
+    assertion = stated(claim, figure, 1, SourceFactory(name=name))
+    Assertion.objects.filter(pk=assertion.pk).update(
+        stated_on=datetime.date(2024, 11, day)
+    )
+    return assertion
+
+
+@pytest.fixture
+def kursk():
+    """The demo's troops claim late on: three sources near 11,000, Rybar at 500."""
+    claim = ClaimFactory(title="North Korean troops in Kursk")
+    figures = {
+        "HUR": stated(claim, "closer to 12,000", 29, SourceFactory(name="HUR")),
+        "Pentagon": nov(claim, "between 11,000 and 12,000", 4, "Pentagon"),
+        "NIS": nov(claim, "more than 10,000", 5, "NIS"),
+        "Rybar": nov(claim, "no more than 500", 5, "Rybar"),
+    }
+    from claims.pipeline import derive
+
+    derive.apply(derive.Change.of(claims=[claim.pk]))
+    return claim, figures
+
+
+def test_the_outlier_opens_a_discrepancy_against_the_widest_pair(kursk):
+    claim, figures = kursk
+
+    pending = Discrepancy.objects.pending().get(claim=claim)
+
+    assert {pending.assertion_low, pending.assertion_high} == {
+        figures["Rybar"],
+        figures["Pentagon"],
+    }
+
+
+def test_one_resolve_and_set_aside_leaves_no_chain_of_judgements(kursk, editor):
+    claim, figures = kursk
+    pending = Discrepancy.objects.pending().get(claim=claim)
+
+    review_services.discrepancy_judge(
+        discrepancy=pending,
+        state="resolved",
+        note="The Pentagon's count is the better sourced.",
+        favoured=figures["Pentagon"],
+        user=editor,
+        set_aside_reason=REASON,
+    )
+
+    claim.refresh_from_db()
+    rybar = Assertion.objects.get(pk=figures["Rybar"].pk)
+    assert not Discrepancy.objects.pending().filter(claim=claim).exists()
+    assert Discrepancy.objects.filter(claim=claim).count() == 1
+    assert claim.spread_ratio is None  # the headline spread leaves the outlier out
+    assert (rybar.set_aside_reason, rybar.set_aside_by) == (REASON, editor)
+    state = claim_state(claim)
+    assert [p.id for p in state.summary.set_aside] == [rybar.pk]
+    assert rybar.pk not in {p.id for p in state.summary.estimates}
+    assert "no more than 500" not in state.evolution
+
+
+def test_setting_aside_can_be_undone_with_history(kursk, editor):
+    claim, figures = kursk
+    rybar = review_services.assertion_set_aside(
+        assertion=figures["Rybar"], reason=REASON, user=editor
+    )
+
+    review_services.assertion_restore(
+        assertion=rybar, user=editor, reason="Rybar published its method"
+    )
+
+    rybar.refresh_from_db()
+    assert rybar.set_aside_at is None and rybar.set_aside_reason == ""
+    reasons = list(
+        rybar.history.order_by("history_date").values_list(
+            "history_change_reason", flat=True
+        )
+    )
+    assert reasons[-2:] == [
+        f"Set aside: {REASON}"[:100],
+        "Counted again: Rybar published its method",
+    ]
+    assert Discrepancy.objects.pending().filter(claim=claim).exists()
+
+
+def test_only_editors_set_figures_aside(kursk, researcher):
+    _, figures = kursk
+
+    with pytest.raises(PermissionDenied):
+        review_services.assertion_set_aside(
+            assertion=figures["Rybar"], reason=REASON, user=researcher
+        )
+
+
+def test_setting_aside_needs_a_reason(kursk, editor):
+    _, figures = kursk
+
+    with pytest.raises(ValidationError) as raised:
+        review_services.assertion_set_aside(
+            assertion=figures["Rybar"], reason=" ", user=editor
+        )
+
+    assert "set_aside_reason" in raised.value.message_dict
+
+
+def test_a_set_aside_without_its_reason_is_refused_by_the_database(kursk):
+    _, figures = kursk
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Assertion.objects.filter(pk=figures["Rybar"].pk).update(
+            set_aside_at=datetime.datetime(2024, 11, 6, tzinfo=datetime.UTC)
+        )
+
+
+def test_the_as_of_view_counts_a_figure_set_aside_later():
+    day = datetime.date(2024, 11, 5)
+    points = [
+        divergence.Point(1, 1, day, "at_most", None, D(500), D(500),
+                         "no more than 500", set_aside_on=datetime.date(2024, 11, 6)),
+        divergence.Point(2, 2, day, "range", D(11_000), D(12_000), None,
+                         "11,000–12,000"),
+    ]  # fmt: skip
+
+    before = divergence.summarise(points, as_of=day)
+    after = divergence.summarise(points)
+
+    assert before.spread_ratio == 22 and not before.set_aside
+    assert after.spread_ratio is None and [p.id for p in after.set_aside] == [1]
