@@ -34,6 +34,7 @@ from tests.support.points import (
     BLOG,
     BRIEF,
     DUTCH,
+    EVOLUTION_EXAMPLE,
     HUR,
     KIRBY,
     MARCH,
@@ -238,13 +239,6 @@ def test_figures_apart_by_less_than_the_threshold_are_close_not_contested():
 
 
 # The worked example of the methodology page (templates/pages/methodology.html).
-EVOLUTION_EXAMPLE = (
-    "several thousand (Ukrainian intelligence, October) → first batch of 1,500 "
-    "(South Korea's NIS, 18 Oct) → up to 1,500 (Dutch intelligence) to at least 3,000 "
-    "(White House), 23–25 Oct → 3,000 (US intelligence) to closer to 12,000 "
-    "(Ukrainian intelligence), 28–29 Oct → up to 1,500 (Dutch intelligence) to "
-    "closer to 12,000 (Ukrainian intelligence), 23–29 Oct"
-)
 
 
 def test_troop_evolution_steps_as_the_seed_documents_tell_it():

@@ -12,8 +12,8 @@ from django.test import Client
 from django.urls import reverse
 
 from claims.models import Assertion, Claim
-from tests.claims.test_figure_log import TEXT, rows
 from tests.factories import DocumentFactory, SourceFactory, TopicFactory, UserFactory
+from tests.support.figurelog import TEXT, rows
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

@@ -9,8 +9,8 @@ from django.urls import reverse
 from claims.jobs import tasks as jobs
 from claims.jobs.models import JobKind
 from claims.models import Assertion
-from tests.claims.test_jobs import BAD, GOOD, IMPORT_URL, started
 from tests.factories import AssertionFactory
+from tests.support.jobs import BAD, GOOD, IMPORT_URL, started
 
 pytestmark = pytest.mark.django_db
 

@@ -11,34 +11,10 @@ from claims.interchange.imports import ImportFailed, assertions_import
 from claims.models import Assertion, Claim, Discrepancy, Topic
 from sources.models import Document, Source
 from tests.factories import SourceAliasFactory, SourceFactory
+from tests.support.imports import GOOD, HEADER, csv_of, row
 from tests.support.rows import wipe_claims_data
 
 pytestmark = pytest.mark.django_db
-
-HEADER = ",".join(csvformat.REQUIRED)
-GOOD = (
-    "North Korean troops in Russia,troops,NK troops 2024,Pentagon,military,"
-    '2024-10-29,"10,000",The Pentagon now believes 10000 troops are there.,'
-    "Commentary,https://example.org/c,2024-10-29"
-)
-
-
-def csv_of(*rows, header=HEADER) -> str:
-    return "\n".join([header, *rows]) + "\n"
-
-
-def row(**changes) -> str:
-    values = dict(
-        zip(csvformat.REQUIRED, next(csvformat.csv.reader([GOOD])), strict=True)
-    )
-    if "figure" in changes and "quote" not in changes:
-        changes["quote"] = f"They said {changes['figure']} were there."
-    values.update(changes)
-    buffer = io.StringIO()
-    csvformat.csv.writer(buffer, lineterminator="").writerow(
-        [values[name] for name in csvformat.REQUIRED]
-    )
-    return buffer.getvalue()
 
 
 def counts():

@@ -5,7 +5,6 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.test import Client
@@ -19,20 +18,9 @@ from claims.jobs import tasks as jobs
 from claims.jobs.models import ImportLock, Job, JobKind, JobStatus
 from claims.models import Assertion, Claim
 from tests.factories import UserFactory
+from tests.support.jobs import BAD, GOOD, IMPORT_URL, started
 
 pytestmark = pytest.mark.django_db
-
-GOOD = (
-    ",".join(csvformat.REQUIRED)
-    + '\nTanks lost,tanks,War,Oryx,osint,2024-10-01,"3,000",Oryx counts 3000.,,,\n'
-)
-BAD = GOOD + GOOD.splitlines()[1].replace("2024-10-01", "soon") + "\n"
-IMPORT_URL = reverse("admin:claims_assertion_import")
-
-
-def started(text: str, *, kind=JobKind.IMPORT_PREVIEW, user=None) -> Job:
-    upload = ContentFile(text.encode(), name="figures.csv")
-    return jobs.job_start(kind=kind, user=user, upload=upload)
 
 
 def test_a_job_is_queued_when_its_transaction_commits(

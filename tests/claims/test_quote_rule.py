@@ -10,8 +10,8 @@ from claims.interchange import csvformat
 from claims.interchange.imports import ImportFailed, assertions_import
 from claims.models import Assertion
 from claims.pipeline import services
-from tests.claims.test_imports import GOOD, csv_of, row
 from tests.factories import ClaimFactory, SourceFactory
+from tests.support.imports import GOOD, csv_of, row
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,7 @@ from claims.domain import divergence, wording
 from claims.models import Discrepancy
 from claims.review import services as review_services
 from claims.review.forms import JudgementForm
-from tests.claims.test_divergence import TROOP_NAMES, TROOPS
-from tests.claims.test_set_aside import kursk  # noqa: F401 (a fixture)
+from tests.support.points import TROOP_NAMES, TROOPS
 
 ON_29_OCT = date(2024, 10, 29)
 

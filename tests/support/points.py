@@ -125,3 +125,14 @@ def dismissed(*points, state=DISMISSED, **extra):
             state, intervals=(low.interval, high.interval), note="Checked.", **extra
         )
     return found
+
+
+# The troop claim's evolution in words, as the methodology page's worked example
+# states it (issue 24).
+EVOLUTION_EXAMPLE = (
+    "several thousand (Ukrainian intelligence, October) → first batch of 1,500 "
+    "(South Korea's NIS, 18 Oct) → up to 1,500 (Dutch intelligence) to at least 3,000 "
+    "(White House), 23–25 Oct → 3,000 (US intelligence) to closer to 12,000 "
+    "(Ukrainian intelligence), 28–29 Oct → up to 1,500 (Dutch intelligence) to "
+    "closer to 12,000 (Ukrainian intelligence), 23–29 Oct"
+)
