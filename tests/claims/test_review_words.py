@@ -72,9 +72,10 @@ def test_the_page_after_a_judgement_names_the_pair_now_in_the_queue(
     page = client.get(claim.get_absolute_url()).content.decode()
 
     low, high = pending.assertion_low, pending.assertion_high
+    # Said once, in the discrepancy's box (issue 25), of the pair now in the queue.
     assert (
-        f"Under review: “{low.figure}” ({low.source}) and “{high.figure}” "
-        f"({high.source})"
+        f"Discrepancy under review:</strong> “{low.figure}” ({low.source}) against "
+        f"“{high.figure}” ({high.source})"
     ) in page.replace("&quot;", '"')
     assert "“no more than 500”" in page
 

@@ -46,7 +46,7 @@ def test_troop_claim_page_shows_evolution_spread_and_every_figure(client, seeded
     ) in page
     assert "lower end, 10,800, is 7.2 times the lowest estimate" in page
     assert "7.2×" in page
-    assert "Under review" in page
+    assert "Discrepancy under review" in page  # once, in its box (issue 25)
     assert "Contested" not in page
     assert markers(response) == 11
 
