@@ -41,7 +41,7 @@ def test_losing_the_database_gets_a_friendly_503(db, settings):
     assert "cannot reach its database" in response.content.decode()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_reader_query_past_the_statement_timeout_gets_a_503(settings):
     """Issue 28: a slow query ran until gunicorn killed the worker (a 500). On
     PostgreSQL the reader's query is cancelled and the page says to retry; SQLite

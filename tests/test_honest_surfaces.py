@@ -64,7 +64,8 @@ def scenario(db):
             date_precision=precision,
             figure=figure,
             quote=f"Drones over Sector Q: {figure}.",
-            document=DocumentFactory(publisher=source),
+            # Named without a number: a factory sequence would put one on every page.
+            document=DocumentFactory(publisher=source, title=f"{name} bulletin"),
         )
     services.assertion_retract(
         assertion=made["Radio Lantern"], reason="Misread the launch table"

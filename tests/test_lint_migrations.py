@@ -109,7 +109,7 @@ def index_names() -> set[str]:
     return set(found)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_an_index_built_concurrently_exists_on_either_engine_and_goes_back():
     operation = migration_ops.AddIndexConcurrently(
         "claim", models.Index(fields=["unit"], name="claim_unit_test_idx")
@@ -128,7 +128,7 @@ def test_an_index_built_concurrently_exists_on_either_engine_and_goes_back():
     assert "claim_unit_test_idx" not in index_names()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_constraint_added_not_valid_then_validated_holds_on_either_engine():
     add = migration_ops.AddConstraintNotValid("claim", check_constraint("claim_t"))
     validate = migration_ops.ValidateConstraint("claim", "claim_t")

@@ -44,7 +44,10 @@ def _set(statement: str) -> None:
     """Run `statement` on the raw psycopg connection: a setting of the connection,
     not a query of the page, so the pages' query budgets do not count it."""
     connection.ensure_connection()
-    connection.connection.execute(statement)
+    # Django's own errors, as for any query: a database gone away answers 503
+    # (claims/reader/errors.py), not a raw driver error's 500.
+    with connection.wrap_database_errors:
+        connection.connection.execute(statement)
 
 
 class StatementTimeoutMiddleware:

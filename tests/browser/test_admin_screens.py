@@ -140,8 +140,11 @@ def test_a_straight_quoted_copy_matches_the_documents_curly_quote(
         source="South Korea National Intelligence Service (NIS)",
         stated_on="2024-10-21",
         figure="1,500",
+        # Straight apostrophes where the document has curly ones; the quote states
+        # the figure, as every quote must (issue 24).
         quote="South Korea's National Intelligence Service (NIS) later corroborated "
-        "Ukraine's assertions",
+        "Ukraine's assertions, sharing satellite images of Russian vessels "
+        "transporting the first batch of 1,500 North Korean special forces",
     )
     page.get_by_role("button", name="Preview").click()
     assert "Reads as Exact: 1,500" in page.locator(".figure-row").first.inner_text()
@@ -186,7 +189,7 @@ def test_the_import_preview_suggests_the_existing_source(
         "document_title,document_url,document_published_on\n"
         "North Korean troops in Russia,troops,North Korea–Russia military cooperation,"
         "Ukranian military inteligence,intelligence,2024-11-04,11000,"
-        "Some 11000 troops are in Kursk.,,,\n"
+        "11000 troops are in Kursk.,,,\n"
     )
     page = open_page(seeded_server.url + "/admin/claims/assertion/import/")
     sign_in(page, "rita")

@@ -93,6 +93,10 @@ def test_no_marker_hides_another_in_chromium(seeded_server, open_page, width):
     boxes, titles = [], []
     for marker in page.locator("svg.chart-plot g.marker").all():
         parts = [g.bounding_box() for g in marker.locator(glyphs).all()]
+        if not parts:
+            # A figure known to its month or year only is drawn as its span, with no
+            # point of its own (issue 24): it runs behind the markers of its period.
+            continue
         left = min(b["x"] for b in parts)
         top = min(b["y"] for b in parts)
         right = max(b["x"] + b["width"] for b in parts)

@@ -103,7 +103,8 @@ def test_the_lock_records_its_holder_and_goes_when_the_import_ends(researcher):
     assert not ImportLock.objects.exists()
 
 
-def test_the_heartbeat_is_renewed_while_the_import_runs(monkeypatch, transactional_db):
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_heartbeat_is_renewed_while_the_import_runs(monkeypatch):
     monkeypatch.setattr(locks, "HEARTBEAT", 0.05)
     with locks.import_turn(None) as lock:
         first = lock.heartbeat_at

@@ -35,7 +35,16 @@ def test_every_move_is_allowed_or_refused_naming_the_state(current, target):
 
     errors = refusal(current, target)
 
-    if allowed:
+    if current == target == RESOLVED:
+        # Resolved again only to favour the other figure (issue 24): allowed when
+        # the favoured figure changes, refused naming the field when it does not.
+        assert errors is None
+        with pytest.raises(ValidationError) as same:
+            check_transition(
+                RESOLVED, RESOLVED, note="Same.", favoured=True, favoured_changes=False
+            )
+        assert "other estimate" in same.value.message_dict["favoured"][0]
+    elif allowed:
         assert errors is None
     else:
         assert "cannot become" in errors["state"][0]

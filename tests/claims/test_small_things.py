@@ -60,7 +60,7 @@ def test_staff_see_one_date_and_time_format():
 
 def test_the_history_list_shows_no_none_and_bounds_as_written(researcher_client):
     assertion = AssertionFactory(figure="500")
-    assertion.figure = "600"
+    assertion.figure, assertion.quote = "600", "They said 600."
     services.assertion_save(assertion=assertion)
     url = reverse("admin:claims_assertion_history", args=[assertion.pk])
 

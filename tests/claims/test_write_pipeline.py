@@ -181,7 +181,11 @@ def test_assertion_retracted_with_the_admin_action_leaves_summary_and_page(
     assert stored_summary(claim) == (1, 1234, 1234)
     assert open_pair(claim) is None
     page = reader_page(claim)
-    assert "9,876" not in page
+    # Struck through with its reason (issue 24), in no comparison.
+    assert "<del>9,876</del>" in page and "Misattributed" in page
+    assert page.count("9,876") == page.count("<del>9,876</del>") + page.count(
+        "<del>They said 9,876.</del>"
+    )
     assert 'id="discrepancy"' not in page
 
 

@@ -11,7 +11,7 @@ from claims.pipeline import services
 from sources import archive
 from sources.models import DocumentFile
 from tests.factories import AssertionFactory, DocumentFactory
-from tests.sources.test_archive import SENTENCE, pdf_of
+from tests.support.documents import SENTENCE, pdf_of
 
 pytestmark = pytest.mark.django_db
 
@@ -83,7 +83,7 @@ def test_check_file_reads_only_the_name_and_the_first_bytes():
 
 def test_a_quote_is_no_longer_held_only_when_the_previous_copy_held_it():
     document = DocumentFactory(text="")
-    held = AssertionFactory(document=document, figure="11,000", quote=SENTENCE)
+    held = AssertionFactory(document=document, figure="about 11,000", quote=SENTENCE)
     services.document_archive(document=document, data=pdf_of(SENTENCE))
 
     result = services.document_archive(
@@ -95,7 +95,7 @@ def test_a_quote_is_no_longer_held_only_when_the_previous_copy_held_it():
 
 def test_a_quote_never_checked_against_a_copy_is_not_said_to_be_lost():
     document = DocumentFactory(text=SENTENCE)
-    AssertionFactory(document=document, figure="11,000", quote=SENTENCE)
+    AssertionFactory(document=document, figure="about 11,000", quote=SENTENCE)
 
     result = services.document_archive(
         document=document, data=pdf_of("Nothing about troops."), filename="v1.pdf"

@@ -28,7 +28,8 @@ NOT_FIGURES = frozenset(
     {
         "id", "url", "page", "slug", "next", "previous", "sha256", "size", "lower",
         "higher", "favoured", "contentUrl", "@context", "version", "point_id",
-        "document_url", "topic_slug",
+        "document_url", "topic_slug", "claim", "source", "relayed_by", "document",
+        "topic", "assertion", "assertion_low", "assertion_high",
     }
 )  # fmt: skip
 
