@@ -128,8 +128,12 @@ def seeded_template(engine: str, folder: Path) -> Database:
                 sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
             )
         database = Database("postgresql", f"{SERVER}/{name}", name)
-    manage(database.url, "migrate", "--no-input")
-    manage(database.url, "load_seed")
+    try:
+        manage(database.url, "migrate", "--no-input")
+        manage(database.url, "load_seed")
+    except BaseException:
+        database.drop()  # a template that failed to build is not left behind
+        raise
     return database
 
 
