@@ -43,6 +43,9 @@ def _applies(request) -> bool:
 def _set(statement: str) -> None:
     """Run `statement` on the raw psycopg connection: a setting of the connection,
     not a query of the page, so the pages' query budgets do not count it."""
+    # As Django does before a query: a kept connection that died while the
+    # database was away is replaced, not used (CONN_HEALTH_CHECKS).
+    connection.close_if_health_check_failed()
     connection.ensure_connection()
     # Django's own errors, as for any query: a database gone away answers 503
     # (claims/reader/errors.py), not a raw driver error's 500.
