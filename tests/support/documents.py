@@ -17,6 +17,12 @@ def pdf_of(text: str) -> bytes:
         b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
+    return pdf_from(objects)
+
+
+def pdf_from(objects: list[bytes]) -> bytes:
+    """Return a PDF of `objects` (numbered from 1, the first the catalogue), with
+    its cross-reference table's offsets counted."""
     out = io.BytesIO()
     out.write(b"%PDF-1.4\n")
     offsets = []
