@@ -51,8 +51,13 @@ def _published_where(**conditions):
 
 class ClaimFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Search", method="filter_text")
+    # Only topics with a claim a reader can see, as on the home page: a topic with
+    # none would find nothing, and no claim's stamp moves when one is added or
+    # deleted, so a cached list would not offer it anyway (claims/pipeline/derive.py).
     topic = django_filters.ModelChoiceFilter(
-        queryset=Topic.objects.all(), to_field_name="slug", empty_label="any topic"
+        queryset=Topic.objects.filter(claims__assertion_count__gt=0).distinct(),
+        to_field_name="slug",
+        empty_label="any topic",
     )
     source = django_filters.CharFilter(
         label="Source (name, alias or slug)", method="filter_source"

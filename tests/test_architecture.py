@@ -12,7 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.architecture import Violation, scan_source, scan_tree
+from tests.support.architecture import (
+    Violation,
+    scan_source,
+    scan_tree,
+    writers_without_handover,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 SCANNED = ("claims", "sources", "scripts", "bench")
@@ -140,6 +145,48 @@ def test_the_services_are_seen_writing():
     paths = {v.path for v in tree_violations()}
 
     assert set(HOMES) <= paths
+
+
+@pytest.mark.parametrize("path", [h for h in HOMES if h.endswith("services.py")])
+def test_every_service_that_writes_hands_its_change_to_derive(path):
+    """A service that writes a row and never calls derive.apply (or sends the
+    sources' `changed`) leaves summaries, detection and cached pages behind: the
+    decision that nothing follows is derive's, not the service's."""
+    missing = writers_without_handover((ROOT / path).read_text(), path)
+
+    assert not missing, (
+        f"{path}: these services write without handing a Change to derive.apply: "
+        + ", ".join(missing)
+    )
+
+
+def test_a_service_writing_without_a_handover_is_reported():
+    source = """
+def topic_delete(*, topic):
+    topic.delete()
+
+def claim_save(*, claim):
+    _write(claim)
+    derive.apply(derive.Change())
+
+def _write(claim):
+    claim.save()
+
+def claims_bulk_create(*, claims):
+    source_services.validated_bulk_create(Claim, claims)
+
+def _hand(ids):
+    changed.send(sender=None, sources=ids, documents=[])
+
+def source_save(*, source):
+    source.save()
+    _hand([source.pk])
+
+def document_lock(*, pk):
+    return Document.objects.select_for_update().get(pk=pk)
+"""
+
+    assert writers_without_handover(source) == ["topic_delete", "claims_bulk_create"]
 
 
 # The detector itself: a planted violation is reported, ordinary code is not.

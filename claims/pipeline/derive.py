@@ -55,15 +55,26 @@ class Change:
       the document);
     - `shown`: claims whose page shows a written row that changes no figure (a
       translation of a quote);
-    - `assignments`: claims whose discrepancy was given to an editor, which no
-      reader page shows and nothing derives from."""
+    - `unseen`: claims whose write no reader page shows and nothing derives from:
+      a discrepancy given to an editor, a figure marked for researchers'
+      attention, claims an import inserts before their figures, a claim with no
+      figures deleted (no reader page showed it: only claims with a figure are,
+      claims/models.py `visible`). A topic with no claims, deleted, is on no
+      claim's page: its service hands over an empty `Change`. They are named so
+      that every write hands over a `Change` (tests/test_architecture.py), and so
+      that the decision that nothing follows is taken here.
+
+    No reader page can go stale through a deletion: the site stamp is the newest
+    stamp of the claims left (claims/http_cache.py), and only claims no reader saw
+    can be deleted, so the pages cached under an earlier stamp showed what they
+    show now."""
 
     claims: frozenset[int] = frozenset()
     topics: frozenset[int] = frozenset()
     sources: frozenset[int] = frozenset()
     documents: frozenset[int] = frozenset()
     shown: frozenset[int] = frozenset()
-    assignments: frozenset[int] = frozenset()
+    unseen: frozenset[int] = frozenset()
 
     @classmethod
     def of(cls, **ids) -> Change:

@@ -86,6 +86,7 @@ def assertion_flag(*, assertion: Assertion, attention: str, user=None) -> Assert
     assertion.attention = attention[:500]
     _record(assertion, user, f"Needs attention: {attention}"[:100])
     assertion.save(update_fields=["attention", "updated_at"])
+    derive.apply(derive.Change.of(unseen=[assertion.claim_id]))
     return assertion
 
 
@@ -116,8 +117,10 @@ def claim_save(*, claim: Claim, user=None, reason: str = "") -> Claim:
 @transaction.atomic
 def claim_delete(*, claim: Claim, user=None) -> None:
     """Delete a claim with no assertions (the database refuses any other)."""
+    claim_id = claim.pk
     _record(claim, user, "Deleted")
     claim.delete()
+    derive.apply(derive.Change.of(unseen=[claim_id]))
 
 
 @transaction.atomic
@@ -135,6 +138,7 @@ def topic_delete(*, topic: Topic, user=None) -> None:
     """Delete a topic with no claims (the database refuses any other)."""
     _record(topic, user, "Deleted")
     topic.delete()
+    derive.apply(derive.Change())  # on no claim's page: nothing follows
 
 
 def _record(row, user, reason: str) -> None:
@@ -205,9 +209,9 @@ def assertions_normalise(assertions: list[Assertion], *, documents=None) -> None
 def topics_bulk_create(*, topics: list[Topic], user=None, reason: str) -> list:
     """Insert many new topics (an import's), validated, with their history naming
     `user`. They show on no page until a claim names them."""
-    return source_services.validated_bulk_create(
-        Topic, topics, user=user, reason=reason
-    )
+    source_services.validated_bulk_create(Topic, topics, user=user, reason=reason)
+    derive.apply(derive.Change.of(topics=[t.pk for t in topics]))
+    return topics
 
 
 @transaction.atomic
@@ -216,9 +220,10 @@ def claims_bulk_create(*, claims: list[Claim], user=None, reason: str) -> list:
     `user`; their summaries are derived when their assertions are written."""
     for claim in claims:
         claim.topic_id = claim.topic.pk
-    return source_services.validated_bulk_create(
-        Claim, claims, user=user, reason=reason
-    )
+    source_services.validated_bulk_create(Claim, claims, user=user, reason=reason)
+    # No figures yet, so on no reader page: they are derived as their figures come.
+    derive.apply(derive.Change.of(unseen=[c.pk for c in claims]))
+    return claims
 
 
 @transaction.atomic

@@ -103,7 +103,7 @@ def discrepancy_assign(
         f"Assigned to {assignee}" if assignee is not None else "Unassigned"
     )
     discrepancy.save(update_fields=["assigned_to", "updated_at"])
-    derive.apply(derive.Change.of(assignments=[discrepancy.claim_id]))
+    derive.apply(derive.Change.of(unseen=[discrepancy.claim_id]))
     return discrepancy
 
 

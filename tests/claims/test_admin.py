@@ -136,6 +136,29 @@ def test_superuser_can_delete(superuser_client):
     assert not Assertion.objects.filter(pk=assertion.pk).exists()
 
 
+def test_deleting_an_empty_claim_and_topic_keeps_their_history(superuser_client):
+    from claims.models import Claim, Topic
+
+    claim = ClaimFactory(title="Drafted by mistake")
+    topic = claim.topic
+
+    superuser_client.post(
+        reverse("admin:claims_claim_delete", args=[claim.pk]), {"post": "yes"}
+    )
+    superuser_client.post(
+        reverse("admin:claims_topic_delete", args=[topic.pk]), {"post": "yes"}
+    )
+
+    assert not Claim.objects.filter(pk=claim.pk).exists()
+    assert not Topic.objects.filter(pk=topic.pk).exists()
+    for model, pk in [(Claim, claim.pk), (Topic, topic.pk)]:
+        deleted = model.history.filter(id=pk, history_type="-").get()
+        assert (deleted.history_change_reason, deleted.history_user.username) == (
+            "Deleted",
+            "root",
+        )
+
+
 def test_every_change_shows_in_the_history(researcher_client, researcher):
     claim, source = ClaimFactory(), SourceFactory()
     researcher_client.post(ADD_URL, assertion_form(claim, source))

@@ -127,6 +127,21 @@ def test_claim_with_only_drafts_is_not_shown(client):
     assert claim.title not in client.get(reverse("claims:list")).content.decode()
 
 
+def test_the_topic_menu_offers_only_topics_a_reader_finds_claims_in(client):
+    with_figures = ClaimFactory(topic__name="Troop deployments")
+    stated(with_figures, "3,000", 2)
+    drafts_only = ClaimFactory(topic__name="Casualties, drafts only")
+    stated(drafts_only, "500", 3, status="draft")
+    TopicFactory(name="Shelling, nothing yet")
+
+    page = client.get(reverse("claims:list")).content.decode()
+    menu = re.search(r'<select name="topic".*?</select>', page, re.S).group()
+
+    assert "Troop deployments" in menu
+    assert "Casualties" not in menu
+    assert "Shelling" not in menu
+
+
 def test_unknown_claim_is_404(client):
     assert (
         client.get(reverse("claims:detail", kwargs={"slug": "nope"})).status_code == 404

@@ -342,3 +342,56 @@ def scan_tree(root: Path, folders: Iterable[str]) -> list[Violation]:
         scanner.visit(tree)
         violations.extend(scanner.violations)
     return sorted(violations)
+
+
+# What hands a write over to derive (claims/pipeline/derive.py): `apply` itself, and
+# the sources' `changed` signal, which derive receives (sources/services.py).
+HANDOVERS = frozenset({"derive.apply", "changed.send"})
+# Services' building blocks that write rows and leave the handover to their callers
+# (they are called from several modules, so they cannot be private).
+PRIMITIVES = frozenset({"validated_bulk_create"})
+
+
+def writers_without_handover(
+    source: str,
+    path: str = "<string>",
+    handovers: frozenset[str] = HANDOVERS,
+    primitives: frozenset[str] = PRIMITIVES,
+) -> list[str]:
+    """Return the public functions of a services module that write a row (directly,
+    through a building block in `primitives`, or through a function of the same
+    module) but never hand a `Change` over (directly or through a function of the
+    same module)."""
+    tree = ast.parse(source, filename=path)
+    context = Context()
+    context.learn(tree)
+    functions = {
+        node.name: node for node in tree.body if isinstance(node, ast.FunctionDef)
+    }
+    writes, hands, calls = {}, {}, {}
+    for name, node in functions.items():
+        scanner = _Scanner(path, context)
+        scanner.visit(node)
+        called = {
+            _dotted(sub.func) for sub in ast.walk(node) if isinstance(sub, ast.Call)
+        }
+        writes[name] = bool(scanner.violations) or any(
+            c.rsplit(".", 1)[-1] in primitives for c in called
+        )
+        hands[name] = bool(called & handovers)
+        calls[name] = called & functions.keys()
+    for found in (writes, hands):  # through the module's own functions
+        grown = True
+        while grown:
+            grown = False
+            for name, called in calls.items():
+                if not found[name] and any(found[c] for c in called):
+                    found[name] = grown = True
+    return [
+        name
+        for name in functions
+        if not name.startswith("_")
+        and name not in primitives
+        and writes[name]
+        and not hands[name]
+    ]
