@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 
 from claims.domain import divergence
 from claims.models import Assertion, Discrepancy
+from claims.pipeline import services
 from claims.review import services as review_services
 from claims.selectors import claim_state
 
@@ -58,11 +59,11 @@ def test_one_resolve_and_set_aside_leaves_no_chain_of_judgements(kursk, editor):
 
 def test_setting_aside_can_be_undone_with_history(kursk, editor):
     claim, figures = kursk
-    rybar = review_services.assertion_set_aside(
+    rybar = services.assertion_set_aside(
         assertion=figures["Rybar"], reason=REASON, user=editor
     )
 
-    review_services.assertion_restore(
+    services.assertion_restore(
         assertion=rybar, user=editor, reason="Rybar published its method"
     )
 
@@ -84,7 +85,7 @@ def test_only_editors_set_figures_aside(kursk, researcher):
     _, figures = kursk
 
     with pytest.raises(PermissionDenied):
-        review_services.assertion_set_aside(
+        services.assertion_set_aside(
             assertion=figures["Rybar"], reason=REASON, user=researcher
         )
 
@@ -93,7 +94,7 @@ def test_setting_aside_needs_a_reason(kursk, editor):
     _, figures = kursk
 
     with pytest.raises(ValidationError) as raised:
-        review_services.assertion_set_aside(
+        services.assertion_set_aside(
             assertion=figures["Rybar"], reason=" ", user=editor
         )
 
