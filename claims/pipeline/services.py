@@ -31,12 +31,18 @@ def assertion_save(
     derive one Change for all its claims, inside the same transaction."""
     moved_from = None
     if not assertion._state.adding:
-        moved_from = (
+        stored = (
             Assertion.objects.filter(pk=assertion.pk)
-            .exclude(claim_id=assertion.claim_id)
-            .values_list("claim_id", flat=True)
+            .values("claim_id", *SET_ASIDE_STORED)
             .first()
         )
+        if stored is not None:
+            if stored["claim_id"] != assertion.claim_id:
+                moved_from = stored["claim_id"]
+            # Only the editors' services set a figure aside or count it again: an
+            # edit, or a revert to a version from before, keeps what they decided.
+            for name in SET_ASIDE_STORED:
+                setattr(assertion, name, stored[name])
     claim_ids = {assertion.claim_id, moved_from} - {None}
     if derive_after:
         # Take the claims' locks before reading anything the checks depend on.
@@ -79,6 +85,7 @@ def assertion_retract(*, assertion: Assertion, reason: str, user=None) -> Assert
 
 
 SET_ASIDE_FIELDS = ["set_aside_reason", "set_aside_by", "set_aside_at", "updated_at"]
+SET_ASIDE_STORED = ("set_aside_reason", "set_aside_by_id", "set_aside_at")
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ from django.urls import reverse
 from claims.models import Assertion, Claim, Discrepancy
 from claims.pipeline import services
 from tests.factories import SCRIPT, ClaimFactory, SourceFactory, stated
+from tests.support.accounts import admin_form
 
 pytestmark = pytest.mark.django_db
 
@@ -252,3 +253,20 @@ def test_the_figure_page_reads_in_a_few_queries(
         response = editor_client.get(page(figures["Blogger"]))
 
     assert response.status_code == 200
+
+
+def test_reverting_a_figure_in_the_admin_keeps_the_editors_set_aside(
+    flood, editor, researcher_client
+):
+    _, figures = flood
+    blogger = figures["Blogger"]
+    before = blogger.history.earliest("history_date")
+    services.assertion_set_aside(assertion=blogger, reason=SCOPE, user=editor)
+    url = reverse(
+        "admin:claims_assertion_simple_history", args=[blogger.pk, before.history_id]
+    )
+
+    response = researcher_client.post(url, admin_form(researcher_client.get(url)))
+
+    assert response.status_code == 302
+    assert Assertion.objects.get(pk=blogger.pk).set_aside_reason == SCOPE
