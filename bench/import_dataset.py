@@ -42,7 +42,7 @@ def main() -> None:
     claim = "Tanks lost, official daily count"
     again = "".join(
         exports.csv_text(
-            exports.published_assertions().filter(claim__title=claim).iterator(2000)
+            exports.exported_assertions().filter(claim__title=claim).iterator(2000)
         )
     )
     created = summary.created["assertions"]

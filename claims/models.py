@@ -366,7 +366,7 @@ class Assertion(Versioned):
     )
     retraction_reason = models.TextField(blank=True)
     retracted_at = models.DateTimeField(null=True, blank=True)
-    # Set aside by the editors for the whole claim (claims/review/services.py,
+    # Set aside by the editors for the whole claim (claims/pipeline/services.py,
     # assertion_set_aside): the figure stays listed with this reason, and leaves
     # detection, the headline spread and the evolution.
     set_aside_reason = models.TextField(

@@ -8,7 +8,7 @@ Every query for readers goes through `Assertion.objects.published()` and
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils import timezone
 
@@ -90,6 +90,8 @@ class ClaimState:
     evolution: str
     steps: list[divergence.Step]
     estimates: list[Assertion]  # each source's current figure, highest first
+    # Current figures the editors set aside for the claim: listed, never compared.
+    set_aside: list[Assertion] = field(default_factory=list)
 
 
 def judgements(claim: Claim) -> dict[tuple[int, int], divergence.Judgement]:
@@ -148,6 +150,7 @@ def claim_state(claim: Claim) -> ClaimState:
         evolution=wording.evolution_line(steps),
         steps=steps,
         estimates=[by_id[p.id] for p in reversed(summary.estimates)],
+        set_aside=[by_id[p.id] for p in summary.set_aside],
     )
 
 

@@ -100,6 +100,7 @@ def test_markup_is_shown_as_text_on_review_and_admin_pages(role, hostile):
         urls += [
             reverse("review:queue") + "?state=explained",
             Discrepancy.objects.get(claim=hostile).get_absolute_url(),
+            reverse("review:figure", args=[assertion.pk]),
         ]
 
     for url in urls:

@@ -112,6 +112,7 @@ def url_for(name: str, world) -> str:
         "api:source-detail": (rows["sources_source"].slug,),
         "review:detail": (rows["claims_discrepancy"].pk,),
         "review:assign": (rows["claims_discrepancy"].pk,),
+        "review:figure": (world["assertion"].pk,),
         "admin:app_list": ("claims",),
         "admin:jobs_job_import": (rows["jobs_job"].pk,),
         "admin:jobs_job_download": (rows["jobs_job"].pk,),
@@ -257,6 +258,26 @@ def assign(client, world):
     )
 
 
+def set_aside(client, world):
+    return client.post(
+        reverse("review:figure", args=[world["assertion"].pk]),
+        {"action": "set_aside", "set_aside_reason": "A different scope."},
+    )
+
+
+def restore(client, world):
+    from claims.pipeline import services
+
+    editor = UserFactory(username="setter", is_staff=True, is_superuser=True)
+    services.assertion_set_aside(
+        assertion=world["assertion"], reason="A misreading.", user=editor
+    )
+    return client.post(
+        reverse("review:figure", args=[world["assertion"].pk]),
+        {"action": "restore", "reason": "Read again."},
+    )
+
+
 def add_user(client, world):
     return client.post(
         reverse("admin:auth_user_add"),
@@ -315,6 +336,16 @@ WRITES = {
         lambda w: Discrepancy.objects.filter(
             claim=w["claim"], assigned_to__isnull=False
         ).exists(),
+    ),
+    set_aside: (
+        (302, 403, 403, 302, 302),
+        {E, S},
+        lambda w: Assertion.objects.get(pk=w["assertion"].pk).set_aside_at is not None,
+    ),
+    restore: (
+        (302, 403, 403, 302, 302),
+        {E, S},
+        lambda w: Assertion.objects.get(pk=w["assertion"].pk).set_aside_at is None,
     ),
     add_user: (
         (302, 403, 403, 403, 302),

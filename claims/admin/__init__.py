@@ -8,7 +8,7 @@ from django.forms import Textarea, TextInput
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
@@ -395,6 +395,7 @@ class AssertionAdmin(VersionedAdmin):
         "set_aside_reason",
         "set_aside_by",
         "set_aside_at",
+        "set_aside_page",
         "created_by",
         "created_at",
         "updated_at",
@@ -445,10 +446,15 @@ class AssertionAdmin(VersionedAdmin):
         (
             "Set aside by the editors",
             {
-                "fields": ["set_aside_reason", "set_aside_by", "set_aside_at"],
-                "description": "Editors set a figure aside for its whole claim in "
-                "the review queue; it is then listed with their reason and not "
-                "compared.",
+                "fields": [
+                    "set_aside_reason",
+                    "set_aside_by",
+                    "set_aside_at",
+                    "set_aside_page",
+                ],
+                "description": "Editors set a figure aside for its whole claim, "
+                "when they judge a conflict or on the figure's review page; it is "
+                "then listed with their reason and not compared.",
             },
         ),
         (
@@ -540,6 +546,19 @@ class AssertionAdmin(VersionedAdmin):
     @admin.display(description="read as")
     def interpretation(self, assertion):
         return assertion.interpretation
+
+    @admin.display(description="editors' page")
+    def set_aside_page(self, assertion):
+        """Link the figure's review page, where editors set it aside or count it
+        again (the page refuses anyone else)."""
+        if assertion.pk is None:
+            return "-"
+        label = "Count it again" if assertion.set_aside_at else "Set it aside"
+        return format_html(
+            '<a href="{}">{} (editors)</a>',
+            reverse("review:figure", args=[assertion.pk]),
+            label,
+        )
 
     @admin.display(description="claim", ordering="claim__title")
     def claim_title(self, assertion):

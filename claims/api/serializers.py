@@ -92,6 +92,7 @@ class AssertionSerializer(serializers.ModelSerializer):
     high = FigureField()
     value = StatedValueField()
     stated = serializers.SerializerMethodField()
+    is_set_aside = serializers.SerializerMethodField()
 
     class Meta:
         model = Assertion
@@ -100,8 +101,14 @@ class AssertionSerializer(serializers.ModelSerializer):
             "date_precision", "stated", "figure", "kind", "low", "high", "value",
             "is_overridden", "quote", "quote_language", "translations", "locator",
             "credibility", "document", "status", "retraction_reason",
-            "retracted_at", "created_at", "updated_at",
+            "retracted_at", "is_set_aside", "set_aside_reason", "set_aside_at",
+            "created_at", "updated_at",
         ]  # fmt: skip
+
+    def get_is_set_aside(self, assertion) -> bool:
+        """True when the editors set this figure aside for its whole claim (their
+        reason in `set_aside_reason`): it is listed, and compared with nothing."""
+        return assertion.set_aside_at is not None
 
     def get_stated(self, assertion) -> str:
         """The date as precisely as known: "18 Oct 2024", "October 2024"."""
@@ -172,6 +179,7 @@ class ClaimDetailSerializer(ClaimSerializer):
     open_conflict = serializers.SerializerMethodField()
     evolution_steps = EvolutionStepSerializer(source="state.steps", many=True)
     current_estimates = AssertionSerializer(source="state.estimates", many=True)
+    set_aside = AssertionSerializer(source="state.set_aside", many=True)
 
     class Meta(ClaimSerializer.Meta):
         fields = [
@@ -184,6 +192,7 @@ class ClaimDetailSerializer(ClaimSerializer):
             "open_conflict",
             "evolution_steps",
             "current_estimates",
+            "set_aside",
         ]
 
     def get_sentences(self, claim) -> dict:

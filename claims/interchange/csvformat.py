@@ -3,6 +3,8 @@ writing them back. Pure logic: resolving names to database rows is claims/import
 
 One row per assertion, UTF-8, a header row; the order of columns is free, unknown
 columns are refused. `stated_on` is YYYY-MM-DD, YYYY-MM (month precision) or YYYY.
+`retracted_at` and `set_aside_at` are ISO 8601 times with their offset
+(2024-11-06T09:30:00+00:00), or a date (then midnight UTC).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 
 from claims.domain import dates, figures, rules, vocabulary
@@ -49,6 +51,14 @@ OPTIONAL = (
     "translated_by",
     # Why the figure matches a quote the parser cannot read (issue 24).
     "quote_match_confirmed",
+    # A figure's standing (issue 24): "published" (or empty) or "retracted", with
+    # the retraction's reason and time; and the editors' reason and time when they
+    # set the figure aside for its whole claim.
+    "status",
+    "retraction_reason",
+    "retracted_at",
+    "set_aside_reason",
+    "set_aside_at",
 )
 COLUMNS = REQUIRED + OPTIONAL  # the order exports write
 # The quote is not among them: whether a row needs one depends on its document's kind
@@ -62,6 +72,9 @@ FIGURE_KINDS = figures.KINDS
 # source gave it, "machine: <tool>" for a machine translation, else the person's name.
 MACHINE_PREFIX = "machine:"
 RELIABILITY = ("A", "B", "C", "D", "E", "F")
+# The standings a row may have: drafts are never exported, so never imported.
+PUBLISHED, RETRACTED = "published", "retracted"
+STATUSES = (PUBLISHED, RETRACTED)
 PRECISIONS = dates.PRECISIONS
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 # Names and titles: no control or direction-override characters (sources/validators).
@@ -124,6 +137,13 @@ class Row:
     translation_method: str = ""
     translated_by: str = ""
     quote_match_confirmed: str = ""
+    # Its standing: published or retracted (with why and when), and set aside by
+    # the editors (why and when) or not.
+    status: str = PUBLISHED
+    retraction_reason: str = ""
+    retracted_at: datetime | None = None
+    set_aside_reason: str = ""
+    set_aside_at: datetime | None = None
 
     @property
     def is_overridden(self) -> bool:
@@ -346,6 +366,7 @@ def _read_row(
 
     override = _read_override(values, parsed, fail)
     evidence = _read_evidence(values, fail)
+    standing = _read_standing(values, stated_on, fail)
     if errors:
         result.errors.extend(errors)
         return None
@@ -369,7 +390,68 @@ def _read_row(
         quote_match_confirmed=values["quote_match_confirmed"],
         **override,
         **evidence,
+        **standing,
     )
+
+
+def _read_standing(values: dict, stated_on: date | None, fail) -> dict:
+    """Return the row's status, retraction and set-aside, each time checked."""
+    status = values["status"].lower() or PUBLISHED
+    if status not in STATUSES:
+        fail("status", f"use {PUBLISHED} or {RETRACTED} (or leave it empty)")
+        return {}
+    times = {}
+    for name in ("retracted_at", "set_aside_at"):
+        times[name] = None
+        if values[name]:
+            try:
+                times[name] = parse_time(values[name])
+            except ValueError as error:
+                fail(name, str(error))
+                continue
+            if stated_on is not None and times[name].date() < stated_on:
+                fail(name, f"is before the figure was stated ({stated_on})")
+            if times[name] > datetime.now(UTC):
+                fail(name, "is in the future")
+    reason = values["retraction_reason"]
+    if status == RETRACTED and not reason:
+        fail("retraction_reason", "is empty: a retracted row needs the reason")
+    if status == PUBLISHED and (reason or values["retracted_at"]):
+        column = "retraction_reason" if reason else "retracted_at"
+        fail(column, f"is given, but the row's status is {PUBLISHED}")
+    aside = values["set_aside_reason"]
+    if values["set_aside_at"] and not aside:
+        fail("set_aside_reason", "is empty, but the row gives set_aside_at")
+    if aside and status == RETRACTED:
+        fail("set_aside_reason", "a retracted figure is not set aside as well")
+    return {
+        "status": status,
+        "retraction_reason": reason,
+        "retracted_at": times["retracted_at"],
+        "set_aside_reason": aside,
+        "set_aside_at": times["set_aside_at"],
+    }
+
+
+def parse_time(text: str) -> datetime:
+    """Return an ISO 8601 time with its offset, or a date as midnight UTC."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(
+            f"“{text}” is not a time such as 2024-11-06T09:30:00+00:00 or a date "
+            "such as 2024-11-06"
+        ) from None
+    if moment.tzinfo is None:
+        if len(text) > len("2024-11-06"):
+            raise ValueError(f"“{text}” has no offset: add +00:00 for UTC")
+        moment = moment.replace(tzinfo=UTC)
+    return moment
+
+
+def format_time(moment: datetime | None) -> str:
+    """Return a stored time as the CSV writes it, in UTC: parse_time's inverse."""
+    return moment.astimezone(UTC).isoformat() if moment is not None else ""
 
 
 def _read_evidence(values: dict, fail) -> dict:

@@ -1,4 +1,6 @@
-"""Export published assertions in the CSV format of claims/csvformat.py, or as JSON.
+"""Export the assertions on record (published and retracted, never drafts) in the CSV
+format of claims/csvformat.py, or as JSON: a retracted row carries its reason and
+time, a set-aside row the editors' reason and time, so an import keeps them.
 
 Rows come in one fixed order (claim, date, source, figure), so exporting the same data
 twice, or after a round trip through an import, gives the same bytes.
@@ -14,9 +16,10 @@ from claims.interchange import csvformat
 from claims.models import Assertion
 
 
-def published_assertions(claims=None):
-    """Return the published assertions of `claims` (all visible claims if None)."""
-    queryset = Assertion.objects.published()
+def exported_assertions(claims=None):
+    """Return the assertions on record of `claims` (all claims if None): published
+    and retracted, never drafts."""
+    queryset = Assertion.objects.on_record()
     if claims is not None:
         queryset = queryset.filter(claim__in=claims)
     return (
@@ -67,6 +70,11 @@ def rows(assertions: Iterable[Assertion]) -> Iterator[dict]:
                 else ""
             ),
             "quote_match_confirmed": a.quote_match_confirmed,
+            "status": a.status,
+            "retraction_reason": a.retraction_reason,
+            "retracted_at": csvformat.format_time(a.retracted_at),
+            "set_aside_reason": a.set_aside_reason,
+            "set_aside_at": csvformat.format_time(a.set_aside_at),
         }
 
 

@@ -3,7 +3,9 @@
 Every row is checked and every name resolved before anything is written, so a bad row
 anywhere means nothing is written and every bad row is reported with its line and
 column. Claims, topics, sources (by name or alias, ignoring case) and documents (by URL,
-else title) are created when new; rows already recorded are skipped and counted.
+else title) are created when new; rows already recorded are skipped and counted. A row
+keeps its standing: a retracted one is written retracted with its reason and time, a
+set-aside one (an editor's import only) set aside with the editors' reason and time.
 Writes use bulk inserts, history rows included, then each touched claim is refreshed
 once (summary and discrepancy).
 """
@@ -208,11 +210,22 @@ class _Importer:
         for document in Document.objects.filter(url="").only(*fields):
             if document.title.lower() in titles:
                 self.documents_by_title.setdefault(document.title.lower(), document)
-        existing = Assertion.objects.not_retracted().filter(
-            claim__in=[c.pk for c in self.claims.values()]
-        )
+        claim_ids = [c.pk for c in self.claims.values()]
+        existing = Assertion.objects.not_retracted().filter(claim__in=claim_ids)
         self.present = set(
             existing.values_list("claim_id", "source_id", "stated_on", "figure")
+        )
+        # A retraction already on record is known by its statement and its reason
+        # (a figure may be retracted more than once, each time for its reason).
+        self.retractions = set(
+            Assertion.objects.retracted()
+            .filter(claim__in=claim_ids)
+            .values_list(
+                "claim_id", "source_id", "stated_on", "figure", "retraction_reason"
+            )
+        )
+        self.may_set_aside = self.user is None or self.user.has_perm(
+            "claims.judge_discrepancy"
         )
         self.seen: set[tuple] = set()
         self.new_topics: dict[str, Topic] = {}
@@ -332,6 +345,13 @@ class _Importer:
         )
         for name, message in problems.items():
             self._fail(row, name, message)
+        if row.set_aside_reason and not self.may_set_aside:
+            self._fail(
+                row,
+                "set_aside_reason",
+                "only editors set figures aside: ask an editor to import this "
+                "file, or empty the column",
+            )
         if source is None:
             return None
         key = (claim.pk, source.pk, row.stated_on, row.figure.text)
@@ -341,7 +361,25 @@ class _Importer:
             row.stated_on,
             row.figure.text,
         )
-        if (claim.pk and source.pk and key in self.present) or file_key in self.seen:
+        recorded = claim.pk and source.pk
+        if row.status == csvformat.RETRACTED:
+            # A retraction is a row of its own: present when the same retraction
+            # is; the same figure still published stays as it is (an import only
+            # adds figures: retract it on its page).
+            key += (row.retraction_reason,)
+            file_key += (csvformat.RETRACTED, row.retraction_reason)
+            if recorded and key[:4] in self.present:
+                self._fail(
+                    row,
+                    "status",
+                    "this figure is recorded as published; an import only adds "
+                    "figures: retract it on its page in the admin",
+                )
+                return None
+            present = recorded and key in self.retractions
+        else:
+            present = recorded and key in self.present
+        if present or file_key in self.seen:
             self.summary.skipped["assertions"] += 1
             return None
         self.seen.add(file_key)
@@ -457,6 +495,18 @@ class _Importer:
                 quote_language=row.quote_language,
                 locator=row.locator,
                 quote_match_confirmed=row.quote_match_confirmed,
+                status=row.status,
+                retraction_reason=row.retraction_reason,
+                retracted_at=(
+                    (row.retracted_at or now)
+                    if row.status == csvformat.RETRACTED
+                    else None
+                ),
+                set_aside_reason=row.set_aside_reason,
+                set_aside_at=(
+                    (row.set_aside_at or now) if row.set_aside_reason else None
+                ),
+                set_aside_by=self.user if row.set_aside_reason else None,
                 created_by=self.user,
                 created_at=now,
                 updated_at=now,

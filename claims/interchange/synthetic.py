@@ -273,6 +273,7 @@ def dataset_csv(*, days: int = 16_000, start: date = date(1980, 1, 1)) -> str:
             "document_kind": "dataset",
             "locator": f"{DATASET_FILE}, date={on.isoformat()}, field=tank",
             "quote_language": "en",
+            "status": csvformat.PUBLISHED,
         }
 
     return "".join(csvformat.write(row(day) for day in range(days)))

@@ -65,7 +65,7 @@ def claim_export(request, slug: str, fmt: str):
     if fmt not in EXPORT_TYPES:
         raise Http404("Exports are CSV or JSON.")
     claim = get_object_or_404(Claim.objects.visible(), slug=slug)
-    assertions = exports.published_assertions(Claim.objects.filter(pk=claim.pk))
+    assertions = exports.exported_assertions(Claim.objects.filter(pk=claim.pk))
     return _export_response(assertions, fmt, f"claimtracker-{claim.slug}")
 
 
@@ -85,5 +85,5 @@ def claim_list_export(request, fmt: str):
             ),
             content_type="text/plain; charset=utf-8",
         )
-    assertions = exports.published_assertions(filterset.qs.order_by())
+    assertions = exports.exported_assertions(filterset.qs.order_by())
     return _export_response(assertions, fmt, "claimtracker-claims")

@@ -364,7 +364,7 @@ def _export(job: Job, reporter: Reporter) -> dict:
                 reporter(rows_written=written)
             yield assertion
 
-    assertions = exports.published_assertions().iterator(chunk_size=2000)
+    assertions = exports.exported_assertions().iterator(chunk_size=2000)
     with tempfile.TemporaryFile("w+b") as scratch:
         text = io.TextIOWrapper(scratch, encoding="utf-8", newline="")
         text.writelines(exports.csv_text(counted(assertions)))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
@@ -31,12 +31,18 @@ def assertion_save(
     derive one Change for all its claims, inside the same transaction."""
     moved_from = None
     if not assertion._state.adding:
-        moved_from = (
+        stored = (
             Assertion.objects.filter(pk=assertion.pk)
-            .exclude(claim_id=assertion.claim_id)
-            .values_list("claim_id", flat=True)
+            .values("claim_id", *SET_ASIDE_STORED)
             .first()
         )
+        if stored is not None:
+            if stored["claim_id"] != assertion.claim_id:
+                moved_from = stored["claim_id"]
+            # Only the editors' services set a figure aside or count it again: an
+            # edit, or a revert to a version from before, keeps what they decided.
+            for name in SET_ASIDE_STORED:
+                setattr(assertion, name, stored[name])
     claim_ids = {assertion.claim_id, moved_from} - {None}
     if derive_after:
         # Take the claims' locks before reading anything the checks depend on.
@@ -76,6 +82,83 @@ def assertion_retract(*, assertion: Assertion, reason: str, user=None) -> Assert
     assertion.retraction_reason = reason
     assertion.retracted_at = timezone.now()
     return assertion_save(assertion=assertion, user=user, reason=f"Retracted: {reason}")
+
+
+SET_ASIDE_FIELDS = ["set_aside_reason", "set_aside_by", "set_aside_at", "updated_at"]
+SET_ASIDE_STORED = ("set_aside_reason", "set_aside_by_id", "set_aside_at")
+
+
+@transaction.atomic
+def assertion_set_aside(
+    *, assertion: Assertion, reason: str, user, derive_after: bool = True
+) -> Assertion:
+    """Set `assertion` aside for its whole claim, with the reason readers see (a
+    different scope, a misreading, a source with no access): it stays listed, and
+    leaves detection, the spread, the chart and the evolution. Only editors may;
+    only a published figure not already set aside can be. A judgement passes
+    derive_after=False and derives the claim once, with the judgement."""
+    if not user.has_perm("claims.judge_discrepancy"):
+        raise PermissionDenied("Only editors set figures aside.")
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(
+            {
+                "set_aside_reason": "Write the reason readers will see for setting "
+                "this figure aside."
+            }  # fmt: skip
+        )
+    derive.claims_lock(claim_ids=[assertion.claim_id])
+    # Read again under its lock: another editor may have set it aside, restored
+    # it or retracted it since this request's page was drawn.
+    assertion = Assertion.objects.select_for_update().get(pk=assertion.pk)
+    if assertion.status != Assertion.Status.PUBLISHED:
+        raise ValidationError(
+            {
+                "set_aside_reason": f"“{assertion.figure}” is "
+                f"{assertion.get_status_display().lower()}: only a published "
+                "figure is set aside."
+            }
+        )
+    if assertion.set_aside_at is not None:
+        raise ValidationError(
+            {
+                "set_aside_reason": f"“{assertion.figure}” is already set aside "
+                f"(“{assertion.set_aside_reason}”); count it again first to give "
+                "another reason."
+            }
+        )
+    assertion.set_aside_reason = reason
+    assertion.set_aside_by, assertion.set_aside_at = user, timezone.now()
+    _record(assertion, user, f"Set aside: {reason}"[:100])
+    assertion.save(update_fields=SET_ASIDE_FIELDS)
+    if derive_after:
+        derive.apply(derive.Change.of(claims=[assertion.claim_id]))
+    return assertion
+
+
+@transaction.atomic
+def assertion_restore(*, assertion: Assertion, user, reason: str = "") -> Assertion:
+    """Count `assertion` again after it was set aside; history keeps both steps
+    and `reason`. Only editors may."""
+    if not user.has_perm("claims.judge_discrepancy"):
+        raise PermissionDenied("Only editors count set-aside figures again.")
+    derive.claims_lock(claim_ids=[assertion.claim_id])
+    assertion = Assertion.objects.select_for_update().get(pk=assertion.pk)
+    if assertion.set_aside_at is None:
+        raise ValidationError(
+            {"set_aside_reason": f"“{assertion.figure}” is not set aside."}
+        )
+    assertion.set_aside_reason, assertion.set_aside_by = "", None
+    assertion.set_aside_at = None
+    reason = reason.strip()
+    _record(
+        assertion,
+        user,
+        (f"Counted again: {reason}" if reason else "Counted again")[:100],
+    )
+    assertion.save(update_fields=SET_ASIDE_FIELDS)
+    derive.apply(derive.Change.of(claims=[assertion.claim_id]))
+    return assertion
 
 
 @transaction.atomic

@@ -1,7 +1,8 @@
 """Atom feeds of newly recorded published assertions: all, per claim, per topic.
 
 A retracted figure stays in the feed, titled as retracted, with its reason and date:
-readers who saw it should learn it was withdrawn.
+readers who saw it should learn it was withdrawn. A figure the editors set aside for
+its claim is titled so, with their reason and date: it is not a current estimate.
 
 Everything in a feed is text a researcher typed or quoted, so none of it may act in a
 feed reader: titles and names are plain text, and the summary (`type="html"`) is HTML
@@ -44,7 +45,9 @@ class LatestAssertionsFeed(Feed):
 
     def item_title(self, item: Assertion) -> str:
         title = plain_controls(f"{item.source}: {item.figure} ({item.claim.title})")
-        return f"Retracted: {title}" if _is_retracted(item) else title
+        if _is_retracted(item):
+            return f"Retracted: {title}"
+        return f"Set aside: {title}" if item.set_aside_at else title
 
     def item_description(self, item: Assertion) -> str:
         # HTML built by escaping: each part escaped, the quote's controls as marks.
@@ -57,11 +60,19 @@ class LatestAssertionsFeed(Feed):
             day = item.retracted_at
             when = f" on {day.day} {day:%b %Y}" if day else ""
             text = f"Retracted{when}: {escape(item.retraction_reason)} {text}"
+        elif item.set_aside_at:
+            day = item.set_aside_at
+            text = (
+                f"Set aside by the editors for this claim on {day.day} {day:%b %Y}: "
+                f"{escape(item.set_aside_reason)} It is not compared with the other "
+                f"figures. {text}"
+            )
         return text
 
     def item_categories(self, item: Assertion) -> tuple[str, ...]:
-        """The figure's status: published or retracted."""
-        return (item.status,)
+        """The figure's status: published or retracted, and "set-aside" when the
+        editors set it aside for its claim."""
+        return (item.status, "set-aside") if item.set_aside_at else (item.status,)
 
     def item_link(self, item: Assertion) -> str:
         return f"{item.claim.get_absolute_url()}#assertion-{item.pk}"

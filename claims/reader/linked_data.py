@@ -24,9 +24,14 @@ def _number(value):
 def linked_data(claim: Claim, assertions, summary, site: str) -> dict:
     """Return the claim as schema.org JSON-LD: a Dataset whose parts are the current
     estimates (each source's latest figure), each a schema.org Claim with its author,
-    appearance and bounds. Every figure is in the dataset's downloads, which it links:
-    inlining them all would weigh a dense claim's page by the row count."""
+    appearance and bounds, and the figures the editors set aside, marked with their
+    `creativeWorkStatus` and reason. Every figure is in the dataset's downloads,
+    which it links: inlining them all would weigh a dense claim's page by the row
+    count."""
     current = {point.id for point in summary.estimates}
+    # Figures the editors set aside are parts too, marked so, with their reason:
+    # never presented as current estimates (issue 24).
+    set_aside = {point.id for point in summary.set_aside}
 
     def agent(source):
         kind = "Person" if source.kind == "individual" else "Organization"
@@ -37,7 +42,7 @@ def linked_data(claim: Claim, assertions, summary, site: str) -> dict:
         }
 
     parts = []
-    for a in (a for a in assertions if a.pk in current):
+    for a in (a for a in assertions if a.pk in current | set_aside):
         part = {
             "@type": "Claim",
             "text": a.quote,
@@ -54,6 +59,13 @@ def linked_data(claim: Claim, assertions, summary, site: str) -> dict:
                 "unitText": claim.unit,
             },
         }
+        if a.pk in set_aside:
+            part["creativeWorkStatus"] = "set aside by the editors"
+            part["correction"] = {
+                "@type": "CorrectionComment",
+                "text": a.set_aside_reason,
+                "datePublished": a.set_aside_at.date().isoformat(),
+            }
         if a.document:
             part["appearance"] = {
                 "@type": "CreativeWork",

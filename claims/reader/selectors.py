@@ -266,6 +266,9 @@ class SourceRow:
     verdict: str  # wording.comparison_words: "below", "agrees with 1 of", ...
     others: str  # "the 6 other estimates"
     others_range: str  # the stated figures bounding them, qualifiers kept
+    # The editors' words when they set this figure aside for its claim: it is then
+    # compared with nothing (issue 24).
+    set_aside: str = ""
 
     @property
     def is_alarm(self) -> bool:
@@ -306,18 +309,21 @@ def source_page(source: Source) -> list[tuple[Claim, list[SourceRow]]]:
             latest[claim_points[index].source_id] = claim_points[index]
             index += 1
         sweep[assertion.claim_id] = (index, latest)
-        estimates = list(latest.values())
-        comparison = divergence.compare(point_from_assertion(assertion), estimates)
+        # A figure the editors set aside counts in no comparison, theirs or ours.
+        estimates = [p for p in latest.values() if not p.is_set_aside()]
+        point = point_from_assertion(assertion)
+        comparison = divergence.compare(point, estimates)
         verdict, others_words = wording.comparison_words(comparison)
-        groups.setdefault(assertion.claim_id, (assertion.claim, []))[1].append(
-            SourceRow(
-                assertion=assertion,
-                comparison=comparison,
-                verdict=verdict,
-                others=others_words,
-                others_range=wording.estimates_range(estimates),
-            )
+        set_aside = wording.set_aside_sentence(point) if point.is_set_aside() else ""
+        row = SourceRow(
+            assertion=assertion,
+            comparison=comparison,
+            verdict="" if set_aside else verdict,
+            others="" if set_aside else others_words,
+            others_range="" if set_aside else wording.estimates_range(estimates),
+            set_aside=set_aside,
         )
+        groups.setdefault(assertion.claim_id, (assertion.claim, []))[1].append(row)
     return list(groups.values())
 
 

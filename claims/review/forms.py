@@ -1,4 +1,4 @@
-"""The editors' forms: a judgement, an assignment."""
+"""The editors' forms: a judgement, an assignment, setting a figure aside."""
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -83,3 +83,25 @@ class AssignForm(forms.Form):
             .distinct()
             .order_by("username")
         )
+
+
+class SetAsideForm(forms.Form):
+    """Set one figure aside for its whole claim, outside a judgement."""
+
+    set_aside_reason = forms.CharField(
+        label="Why this figure does not count for the claim",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Readers see it beside the figure: a different scope, a "
+        "misreading, a source with no access. The figure leaves detection, the "
+        "spread, the chart and the evolution, and can be counted again.",
+    )
+
+
+class RestoreForm(forms.Form):
+    """Count a set-aside figure again."""
+
+    reason = forms.CharField(
+        label="Why it counts again (optional, kept in its history)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

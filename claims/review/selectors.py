@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from claims.domain import divergence, wording
 from claims.models import Assertion, Discrepancy
 from claims.presentation import chart
-from claims.selectors import point_from_assertion, timeline_marks
+from claims.selectors import claim_state, point_from_assertion, timeline_marks
 
 
 @dataclass(frozen=True)
@@ -58,4 +58,33 @@ def review_page(discrepancy: Discrepancy) -> ReviewPage:
         history=list(
             discrepancy.history.select_related("history_user").order_by("-history_date")
         ),
+    )
+
+
+@dataclass(frozen=True)
+class FigurePage:
+    """A figure for the editors: its claim's sentence, its set-aside record."""
+
+    assertion: Assertion
+    described: wording.Description
+    history: list  # the figure's set-aside and count-again steps, newest first
+
+
+SET_ASIDE_STEPS = ("Set aside", "Counted again")
+
+
+def figure_page(assertion: Assertion) -> FigurePage:
+    """Return what the editors' page of one figure shows."""
+    state = claim_state(assertion.claim)
+    history = [
+        record
+        for record in assertion.history.select_related("history_user").order_by(
+            "-history_date", "-history_id"
+        )
+        if (record.history_change_reason or "").startswith(SET_ASIDE_STEPS)
+    ]
+    return FigurePage(
+        assertion=assertion,
+        described=wording.describe(state.summary),
+        history=history,
     )

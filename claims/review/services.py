@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from claims.concurrency import EditConflict
 from claims.models import Assertion, Discrepancy
-from claims.pipeline import derive
+from claims.pipeline import derive, services
 from claims.review import states as review
 
 
@@ -27,7 +27,8 @@ def discrepancy_judge(
     `version` is the one the editor's page showed: if the discrepancy has changed
     since, EditConflict says how, and nothing is saved. Resolving in favour of one
     figure with a `set_aside_reason` also sets the other figure aside for the whole
-    claim (assertion_set_aside): one judgement per outlier."""
+    claim (claims/pipeline/services.py, assertion_set_aside): one judgement per
+    outlier."""
     if not user.has_perm("claims.judge_discrepancy"):
         raise PermissionDenied("Only editors judge discrepancies.")
     # The claim first, as every writer takes it (derive.claims_lock), then the row.
@@ -78,7 +79,10 @@ def discrepancy_judge(
             if favoured.pk == discrepancy.assertion_low_id
             else discrepancy.assertion_low
         )
-        _set_aside(other, reason=set_aside_reason, user=user)
+        # Its claim is derived once, below, with the judgement.
+        services.assertion_set_aside(
+            assertion=other, reason=set_aside_reason, user=user, derive_after=False
+        )
     # The claim is derived again: once a pair is judged, the next conflict opens in
     # the queue at the moment it shows on the reader's page.
     derive.apply(derive.Change.of(claims=[discrepancy.claim_id]))
@@ -105,59 +109,6 @@ def discrepancy_assign(
     discrepancy.save(update_fields=["assigned_to", "updated_at"])
     derive.apply(derive.Change.of(unseen=[discrepancy.claim_id]))
     return discrepancy
-
-
-@transaction.atomic
-def assertion_set_aside(*, assertion: Assertion, reason: str, user) -> Assertion:
-    """Set `assertion` aside for its whole claim, with the reason readers see (a
-    different scope, a misreading, a source with no access): it stays listed, and
-    leaves detection, the spread and the evolution. Only editors may."""
-    if not user.has_perm("claims.judge_discrepancy"):
-        raise PermissionDenied("Only editors set figures aside.")
-    derive.claims_lock(claim_ids=[assertion.claim_id])
-    assertion = _set_aside(assertion, reason=reason, user=user)
-    derive.apply(derive.Change.of(claims=[assertion.claim_id]))
-    return assertion
-
-
-@transaction.atomic
-def assertion_restore(*, assertion: Assertion, user, reason: str = "") -> Assertion:
-    """Undo setting `assertion` aside: it counts again; history keeps both steps."""
-    if not user.has_perm("claims.judge_discrepancy"):
-        raise PermissionDenied("Only editors set figures aside.")
-    derive.claims_lock(claim_ids=[assertion.claim_id])
-    assertion = Assertion.objects.select_for_update().get(pk=assertion.pk)
-    if assertion.set_aside_at is None:
-        raise ValidationError({"set_aside_reason": "This figure is not set aside."})
-    assertion.set_aside_reason, assertion.set_aside_by = "", None
-    assertion.set_aside_at = None
-    assertion._history_user = user
-    assertion._change_reason = (
-        f"Counted again: {reason.strip()}" if reason.strip() else "Counted again"
-    )[:100]
-    assertion.save(update_fields=SET_ASIDE_FIELDS)
-    derive.apply(derive.Change.of(claims=[assertion.claim_id]))
-    return assertion
-
-
-SET_ASIDE_FIELDS = ["set_aside_reason", "set_aside_by", "set_aside_at", "updated_at"]
-
-
-def _set_aside(assertion: Assertion, *, reason: str, user) -> Assertion:
-    if not reason.strip():
-        raise ValidationError(
-            {
-                "set_aside_reason": "Write the reason readers will see for setting "
-                "this figure aside."
-            }  # fmt: skip
-        )
-    assertion = Assertion.objects.select_for_update().get(pk=assertion.pk)
-    assertion.set_aside_reason = reason.strip()
-    assertion.set_aside_by, assertion.set_aside_at = user, timezone.now()
-    assertion._history_user = user
-    assertion._change_reason = f"Set aside: {reason.strip()}"[:100]
-    assertion.save(update_fields=SET_ASIDE_FIELDS)
-    return assertion
 
 
 def _locked_at(discrepancy: Discrepancy, version: int | None) -> Discrepancy:

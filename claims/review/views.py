@@ -1,4 +1,5 @@
-"""The editors' review pages: the queue, one discrepancy, its judgement."""
+"""The editors' review pages: the queue, one discrepancy, its judgement, and one
+figure, to set it aside for its claim or count it again."""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
@@ -10,10 +11,11 @@ from django.views.generic.detail import SingleObjectMixin
 from django_filters.views import FilterView
 
 from claims.concurrency import EditConflict
-from claims.models import Discrepancy
+from claims.models import Assertion, Discrepancy
+from claims.pipeline import services as pipeline_services
 from claims.review import selectors, services
 from claims.review.filters import DiscrepancyFilter
-from claims.review.forms import AssignForm, JudgementForm
+from claims.review.forms import AssignForm, JudgementForm, RestoreForm, SetAsideForm
 
 
 class ReviewQueueView(PermissionRequiredMixin, FilterView):
@@ -111,6 +113,59 @@ class DiscrepancyAssignView(PermissionRequiredMixin, SingleObjectMixin, View):
         else:
             messages.error(request, "Choose an editor from the list.")
         return redirect(discrepancy.get_absolute_url())
+
+
+class FigureView(PermissionRequiredMixin, DetailView):
+    """One figure: whether it counts for its claim, its set-aside record, and the
+    form that sets it aside (with the reason readers see) or counts it again."""
+
+    permission_required = "claims.judge_discrepancy"
+    template_name = "review/figure_detail.html"
+    context_object_name = "assertion"
+
+    def get_queryset(self):
+        return Assertion.objects.on_record().with_related()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("set_aside_form", SetAsideForm())
+        context.setdefault("restore_form", RestoreForm())
+        context["page"] = selectors.figure_page(self.object)
+        return context
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if request.POST.get("action") == "restore":
+            form, name = RestoreForm(request.POST), "restore_form"
+        else:
+            form, name = SetAsideForm(request.POST), "set_aside_form"
+        refused: list[str] = []
+        if form.is_valid():
+            try:
+                if name == "restore_form":
+                    pipeline_services.assertion_restore(
+                        assertion=self.object,
+                        user=request.user,
+                        reason=form.cleaned_data["reason"],
+                    )
+                    done = f"“{self.object.figure}” counts again."
+                else:
+                    pipeline_services.assertion_set_aside(
+                        assertion=self.object,
+                        reason=form.cleaned_data["set_aside_reason"],
+                        user=request.user,
+                    )
+                    done = f"“{self.object.figure}” is set aside for the claim."
+            except ValidationError as error:
+                # Shown above the forms: the figure is drawn as it now is (another
+                # editor may have moved it), perhaps without the form that was sent.
+                refused = error.messages
+                self.object = self.get_object()
+            else:
+                messages.success(request, done)
+                return redirect("review:figure", pk=self.object.pk)
+        context = self.get_context_data(**{name: form}, refused=refused)
+        return self.render_to_response(context, status=400)
 
 
 def _add_errors(form, error: ValidationError) -> None:

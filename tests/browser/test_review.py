@@ -29,3 +29,30 @@ def test_editor_judges_the_troop_conflict_and_readers_see_the_note(
     assert "Discrepancy explained" in judged
     assert "counts only special forces" in judged
     assert "under review" in reader.locator("#discrepancy").inner_text()
+
+
+def test_editor_on_a_phone_sets_a_figure_aside_without_javascript_and_back(
+    seeded_server, editor_account, open_page
+):
+    page = open_page(seeded_server.url + "/review/", width=360, javascript=False)
+    page.get_by_label("Username").fill("eddie")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("link", name="North Korean troops in Russia").first.click()
+
+    page.get_by_role(
+        "link", name="Set this figure aside for the whole claim"
+    ).first.click()
+    page.get_by_label("Why this figure does not count for the claim").fill(
+        "It counts special forces only: a different scope."
+    )
+    page.get_by_role("button", name="Set aside").click()
+
+    assert "is set aside for the claim" in page.locator(".messages").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    reader = open_page(seeded_server.url + "/claims/north-korean-troops-in-russia/")
+    assert (
+        "special forces only: a different scope" in reader.locator("main").inner_text()
+    )
+    page.get_by_role("button", name="Count it again").click()
+    assert "counts again" in page.locator(".messages").inner_text()

@@ -1,4 +1,6 @@
 import random
+import re
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 from itertools import combinations
@@ -145,6 +147,112 @@ def test_a_vague_term_is_a_band_over_its_interval():
     band = next(m for m in chart.markers if m.point_id == 1)
     assert band.y_high < band.y_low
     assert band.box.top < band.y_high and band.box.bottom > band.y_low
+
+
+# A vague term is its band only: no line, end or label at a middle no source stated
+# (issue 24). A dam breach's displaced people: "a few thousand" reads as 2,000 to
+# 5,000, whose middle 3,500 nobody said; "thousands" as 2,000 to 9,999.
+DISPLACED = [
+    mark(1, 1, 2, "a few thousand", name="Regional governor"),
+    mark(2, 2, 3, "4,800", name="Red Cross"),
+    mark(3, 2, 6, "thousands", name="Red Cross"),
+    mark(4, 3, 7, "about 8,200", name="UN OCHA"),
+]
+
+
+def _path_ys(path: str) -> set[int]:
+    """Return every y a step path visits: after each M (x y) and each V."""
+    ys = {int(y) for y in re.findall(r"M[\d.]+ (\d+)", path)}
+    return ys | {int(y) for y in re.findall(r"V(\d+)", path)}
+
+
+def test_a_vague_term_draws_no_line_end_or_label_at_a_middle():
+    chart = layout_timeline(DISPLACED)
+
+    by_name = {s.name: s for s in chart.series}
+    governor, red_cross = by_name["Regional governor"], by_name["Red Cross"]
+    band = governor.bands[0]
+    middles = set(range(band.y + band.height // 2 - 1, band.y + band.height // 2 + 2))
+    assert governor.path == ""  # only ever vague: a band, never a line
+    assert governor.end_y == band.y  # the line's end sits on the band's top
+    assert not middles & {governor.end_y, governor.label_mid} - {band.y}
+    # The Red Cross's 4,800 is a line; its "thousands" after it only a band.
+    later = red_cross.bands[-1]
+    assert _path_ys(red_cross.path) == {red_cross_y(chart)}
+    assert red_cross.end_y == later.y
+    assert _label_figure(red_cross) == "thousands"
+    assert _label_figure(governor) == "a few thousand"
+
+
+def _label_figure(series) -> str:
+    return " ".join(text for text, is_name in series.label_lines if not is_name)
+
+
+def red_cross_y(chart) -> int:
+    """Return the y of the Red Cross's stated 4,800, from its dot."""
+    return next(m.y for m in chart.markers if m.point_id == 2)
+
+
+def test_a_vague_terms_marker_is_drawn_at_its_bounds_not_its_middle():
+    svg = render("claims/includes/timeline_chart.html", layout_timeline(DISPLACED))
+    chart = layout_timeline(DISPLACED)
+
+    band = next(m for m in chart.markers if m.point_id == 1)
+    drawn = svg[
+        svg.index('href="#assertion-1"') : svg.index(
+            "</a>", svg.index('href="#assertion-1"')
+        )
+    ]
+    assert f'y1="{band.y_high}" y2="{band.y_low}"' in drawn
+    assert f'y="{band.y}"' not in drawn and f'cy="{band.y}"' not in drawn
+    assert "3,500" not in svg and "3.5k" not in svg
+
+
+# A figure the editors set aside for the claim leaves the chart (issue 24).
+
+
+def set_aside(m: Mark, on: date) -> Mark:
+    point = replace(m.point, set_aside_on=on, set_aside_reason="A different scope.")
+    return replace(m, point=point)
+
+
+def test_a_figure_set_aside_leaves_the_chart():
+    blogger = set_aside(
+        mark(9, 9, 8, "no more than 90", name="Blogger"), date(2024, 10, 9)
+    )
+
+    chart = layout_timeline([*DISPLACED, blogger])
+
+    assert 9 not in {m.point_id for m in chart.markers}
+    assert "Blogger" not in {s.name for s in chart.series}
+    assert "Blogger" not in {e.source_name for e in chart.current}
+    assert chart.y_ticks == layout_timeline(DISPLACED).y_ticks  # 90 set no scale
+
+
+def test_a_figure_set_aside_later_is_drawn_as_known_before():
+    blogger = set_aside(
+        mark(9, 9, 8, "no more than 90", name="Blogger"), date(2024, 10, 9)
+    )
+
+    chart = layout_timeline([*DISPLACED, blogger], as_of=date(2024, 10, 8))
+
+    assert 9 in {m.point_id for m in chart.markers}
+
+
+def test_a_source_whose_latest_figure_is_set_aside_stops_and_has_no_end_label():
+    first = mark(9, 9, 2, "4,000", name="Blogger")
+    later = set_aside(
+        mark(10, 9, 6, "no more than 90", name="Blogger"), date(2024, 10, 9)
+    )
+
+    chart = layout_timeline([*DISPLACED, first, later])
+
+    blogger = next(s for s in chart.series if s.name == "Blogger")
+    assert blogger.label_lines == ()
+    assert "Blogger" not in {e.source_name for e in chart.current}
+    red_cross = next(s for s in chart.series if s.name == "Red Cross")
+    # The line of 4,800 runs from 3 Oct to 6 Oct, as the blogger's stops on 6 Oct.
+    assert blogger.path.split("H")[-1] == red_cross.path.split("H")[-1]
 
 
 def test_marker_title_names_source_date_figure_and_quote():

@@ -143,3 +143,75 @@ def _state(claim) -> tuple:
         .values_list("state", "assertion_low_id", "assertion_high_id")
     )
     return claim.assertion_count, claim.current_low, claim.current_high, live
+
+
+def test_two_editors_setting_aside_and_restoring_one_figure_at_once_keep_it_whole():
+    editors = []
+    for name in ("ana", "ben"):
+        editor = UserFactory(username=name, is_staff=True)
+        editor.groups.add(Group.objects.get(name="Editors"))
+        editors.append(editor)
+    claim = ClaimFactory()
+    for day, figure in ((1, "about 40,000"), (2, "between 38,000 and 46,000")):
+        services.assertion_create(
+            claim=claim,
+            source=SourceFactory(),
+            stated_on=datetime.date(2024, 10, day),
+            figure=figure,
+            quote=figure,
+        )
+    outlier = services.assertion_create(
+        claim=claim,
+        source=SourceFactory(),
+        stated_on=datetime.date(2024, 10, 3),
+        figure="no more than 900",
+        quote="no more than 900",
+    )
+    reasons = {"ana": "One district only.", "ben": "A misreading of the table."}
+
+    def set_aside(editor):
+        return lambda: services.assertion_set_aside(
+            assertion=Assertion.objects.get(pk=outlier.pk),
+            reason=reasons[editor.username],
+            user=editor,
+        )
+
+    def restore(editor):
+        return lambda: services.assertion_restore(
+            assertion=Assertion.objects.get(pk=outlier.pk), user=editor
+        )
+
+    for _ in range(ROUNDS // 2):
+        # Both set it aside at once: one does, the other is told it already is.
+        assert sorted(together(*map(set_aside, editors))) == ["ok", "refused"]
+        row = _set_aside_state(outlier, claim)
+        assert row.set_aside_reason in reasons.values()
+        # Both count it again at once: one does, the other is told it counts.
+        assert sorted(together(*map(restore, editors))) == ["ok", "refused"]
+        assert _set_aside_state(outlier, claim).set_aside_at is None
+        # One sets it aside while the other counts it again: either order holds.
+        together(set_aside(editors[0]), restore(editors[1]))
+        if _set_aside_state(outlier, claim).set_aside_at is not None:
+            services.assertion_restore(assertion=outlier, user=editors[0])
+
+
+def _set_aside_state(outlier, claim) -> Assertion:
+    """Return the outlier's row, checked: its last history step says what the row
+    holds, and the claim's stored state is what a recomputation gives."""
+    row = Assertion.objects.get(pk=outlier.pk)
+    last = row.history.order_by("-history_date", "-history_id").first()
+    if row.set_aside_at is None:
+        assert last.history_change_reason == "Counted again"
+        assert last.set_aside_reason == ""
+    else:
+        assert last.history_change_reason == f"Set aside: {row.set_aside_reason}"
+        assert last.set_aside_reason == row.set_aside_reason
+    stored = _state(claim)
+    with transaction.atomic():
+        derive.claims_derive(claim_ids=[claim.pk])
+        recomputed = _state(claim)
+        transaction.set_rollback(True)
+    assert stored == recomputed
+    pending = Discrepancy.objects.pending().filter(claim=claim).exists()
+    assert pending == (row.set_aside_at is None)
+    return row

@@ -1,10 +1,14 @@
-"""Spreadsheet formula defusing in claims/csvformat.py: pure, no database."""
+"""Spreadsheet formula defusing and a row's standing (status, retraction, set aside)
+in claims/csvformat.py: pure, no database."""
+
+from datetime import UTC, datetime
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from claims.interchange import csvformat
+from tests.support.imports import STANDING_HEADER, csv_of, standing_row
 
 
 @pytest.mark.parametrize(
@@ -35,3 +39,100 @@ def test_defused_values_never_start_a_formula_and_read_back_unchanged(value):
 
     assert not written.startswith(csvformat.FORMULA_STARTS)
     assert csvformat.restore(written) == value
+
+
+# A row's standing (issue 24): published or retracted, set aside or not.
+
+KINDS = ["military", "intelligence"]
+
+
+def read_standing(standing: dict) -> csvformat.Reading:
+    data = csv_of(standing_row(standing), header=STANDING_HEADER)
+    return csvformat.read(data, source_kinds=KINDS)
+
+
+def test_a_retracted_row_reads_with_its_reason_and_time():
+    reading = read_standing(
+        {
+            "status": "retracted",
+            "retraction_reason": "The ministry withdrew the briefing.",
+            "retracted_at": "2024-11-06T09:30:00.123456+00:00",
+        }
+    )
+
+    (row,) = reading.rows
+    assert (row.status, row.retraction_reason) == (
+        "retracted",
+        "The ministry withdrew the briefing.",
+    )
+    assert row.retracted_at == datetime(2024, 11, 6, 9, 30, 0, 123456, tzinfo=UTC)
+    assert csvformat.format_time(row.retracted_at) == "2024-11-06T09:30:00.123456+00:00"
+
+
+def test_an_empty_status_is_published_and_a_date_is_midnight_utc():
+    reading = read_standing(
+        {"set_aside_reason": "A different scope.", "set_aside_at": "2024-11-06"}
+    )
+
+    (row,) = reading.rows
+    assert row.status == "published"
+    assert row.set_aside_at == datetime(2024, 11, 6, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("standing", "error"),
+    [
+        (
+            {"status": "withdrawn"},
+            "line 2, column status: use published or retracted (or leave it empty)",
+        ),
+        (
+            {"status": "retracted"},
+            "line 2, column retraction_reason: is empty: a retracted row needs the "
+            "reason",
+        ),
+        (
+            {"retraction_reason": "Withdrawn."},
+            "line 2, column retraction_reason: is given, but the row's status is "
+            "published",
+        ),
+        (
+            {"status": "retracted", "retraction_reason": "x",
+             "retracted_at": "6/11/24"},
+            "line 2, column retracted_at: “6/11/24” is not a time such as "
+            "2024-11-06T09:30:00+00:00 or a date such as 2024-11-06",
+        ),
+        (
+            {"status": "retracted", "retraction_reason": "x",
+             "retracted_at": "2024-11-06T09:30:00"},
+            "line 2, column retracted_at: “2024-11-06T09:30:00” has no offset: add "
+            "+00:00 for UTC",
+        ),
+        (
+            {"status": "retracted", "retraction_reason": "x",
+             "retracted_at": "2024-10-01"},
+            "line 2, column retracted_at: is before the figure was stated "
+            "(2024-10-29)",
+        ),
+        (
+            {"set_aside_reason": "Scope.", "set_aside_at": "2999-01-01"},
+            "line 2, column set_aside_at: is in the future",
+        ),
+        (
+            {"set_aside_at": "2024-11-06"},
+            "line 2, column set_aside_reason: is empty, but the row gives "
+            "set_aside_at",
+        ),
+        (
+            {"status": "retracted", "retraction_reason": "x",
+             "set_aside_reason": "Scope."},
+            "line 2, column set_aside_reason: a retracted figure is not set aside as "
+            "well",
+        ),
+    ],
+)  # fmt: skip
+def test_a_bad_standing_is_refused_naming_the_column(standing, error):
+    reading = read_standing(standing)
+
+    assert not reading.rows
+    assert [str(e) for e in reading.errors] == [error]

@@ -307,11 +307,11 @@ def test_a_korean_quote_with_its_translation_round_trips(db):
         translated_by="machine: DeepL",
     )
     assertions_import(data=csv_of(row))
-    first = "".join(exports.csv_text(exports.published_assertions()))
+    first = "".join(exports.csv_text(exports.exported_assertions()))
     wipe_claims_data()
 
     assertions_import(data=first)
-    second = "".join(exports.csv_text(exports.published_assertions()))
+    second = "".join(exports.csv_text(exports.exported_assertions()))
 
     translation = Translation.objects.get()
     assert (translation.method, translation.translated_by) == ("machine", "DeepL")
@@ -364,7 +364,7 @@ def test_sixteen_thousand_daily_figures_from_one_data_file_import_and_round_trip
     data = synthetic.dataset_csv(days=16_000)
 
     summary = assertions_import(data=data)
-    again = "".join(exports.csv_text(exports.published_assertions()))
+    again = "".join(exports.csv_text(exports.exported_assertions()))
 
     assert summary.created["assertions"] == 16_000
     document = Document.objects.get()

@@ -1,3 +1,4 @@
+import csv
 import io
 import time
 from decimal import Decimal
@@ -9,9 +10,18 @@ from claims.domain import rules
 from claims.interchange import csvformat, exports
 from claims.interchange.imports import ImportFailed, assertions_import
 from claims.models import Assertion, Claim, Discrepancy, Topic
+from claims.pipeline import services
+from claims.selectors import claim_state
 from sources.models import Document, Source
 from tests.factories import SourceAliasFactory, SourceFactory
-from tests.support.imports import GOOD, HEADER, csv_of, row
+from tests.support.imports import (
+    GOOD,
+    HEADER,
+    STANDING_HEADER,
+    csv_of,
+    row,
+    standing_row,
+)
 from tests.support.rows import wipe_claims_data
 
 pytestmark = pytest.mark.django_db
@@ -210,11 +220,11 @@ def test_quotes_are_checked_against_a_stored_document_text(seeded):
 
 
 def test_export_import_export_is_byte_identical(seeded):
-    first = "".join(exports.csv_text(exports.published_assertions()))
+    first = "".join(exports.csv_text(exports.exported_assertions()))
     wipe_claims_data()
 
     assertions_import(data=first.encode())
-    second = "".join(exports.csv_text(exports.published_assertions()))
+    second = "".join(exports.csv_text(exports.exported_assertions()))
 
     assert Assertion.objects.count() == 18
     assert second == first
@@ -236,14 +246,136 @@ def test_export_command_writes_csv_and_json(seeded, tmp_path):
     assert '"figure": "closer to 12,000"' in (tmp_path / "all.json").read_text()
 
 
-def test_exports_never_contain_drafts_or_retractions(seeded):
+def test_exports_never_contain_drafts(seeded):
     hidden = Assertion.objects.get(figure="10,000")
     hidden.status = "draft"
     hidden.save()
 
-    text = "".join(exports.csv_text(exports.published_assertions()))
+    text = "".join(exports.csv_text(exports.exported_assertions()))
 
     assert "Pentagon now believes" not in text
+
+
+PENTAGON_WITHDREW = "The Pentagon corrected its briefing the next day."
+HUR_SCOPE = "HUR counts troops on their way, not those in Kursk: a different scope."
+
+
+def _retract_and_set_aside(researcher, editor):
+    """Retract the Pentagon's 10,000 and set HUR's "closer to 12,000" aside."""
+    retracted = services.assertion_retract(
+        assertion=Assertion.objects.get(figure="10,000"),
+        reason=PENTAGON_WITHDREW,
+        user=researcher,
+    )
+    aside = services.assertion_set_aside(
+        assertion=Assertion.objects.get(figure="closer to 12,000"),
+        reason=HUR_SCOPE,
+        user=editor,
+    )
+    return retracted, aside
+
+
+def test_an_export_carries_each_figures_status_retraction_and_set_aside(
+    seeded, researcher, editor
+):
+    retracted, aside = _retract_and_set_aside(researcher, editor)
+
+    rows = list(csv.DictReader(io.StringIO(_export())))
+
+    by_figure = {r["figure"]: r for r in rows}
+    assert len(rows) == 18  # the retracted figure stays on record
+    assert {r["status"] for r in rows} == {"published", "retracted"}
+    pentagon = by_figure["10,000"]
+    assert (pentagon["status"], pentagon["retraction_reason"]) == (
+        "retracted",
+        PENTAGON_WITHDREW,
+    )
+    assert pentagon["retracted_at"] == retracted.retracted_at.isoformat()
+    hur = by_figure["closer to 12,000"]
+    assert (hur["status"], hur["set_aside_reason"]) == ("published", HUR_SCOPE)
+    assert hur["set_aside_at"] == aside.set_aside_at.isoformat()
+
+
+def test_retractions_and_set_asides_survive_export_import_export(
+    seeded, researcher, editor
+):
+    retracted, aside = _retract_and_set_aside(researcher, editor)
+    first = _export()
+    wipe_claims_data()
+
+    summary = assertions_import(data=first.encode(), user=editor)
+
+    assert summary.created["assertions"] == 18
+    assert _export() == first
+    again = Assertion.objects.get(figure="10,000")
+    assert (again.status, again.retraction_reason, again.retracted_at) == (
+        "retracted",
+        PENTAGON_WITHDREW,
+        retracted.retracted_at,
+    )
+    hur = Assertion.objects.get(figure="closer to 12,000")
+    assert (hur.set_aside_reason, hur.set_aside_at, hur.set_aside_by) == (
+        HUR_SCOPE,
+        aside.set_aside_at,
+        editor,
+    )
+    # What follows is derived as before: neither figure counts.
+    claim = Claim.objects.get(slug="north-korean-troops-in-russia")
+    state = claim_state(claim)
+    assert hur.pk not in {p.id for p in state.summary.estimates}
+    assert again.pk not in {p.id for p in state.summary.estimates}
+    assert [p.id for p in state.summary.set_aside] == [hur.pk]
+
+
+def test_importing_an_export_into_its_own_database_adds_nothing(
+    seeded, researcher, editor
+):
+    _retract_and_set_aside(researcher, editor)
+
+    summary = assertions_import(data=_export().encode(), user=editor)
+
+    assert summary.created["assertions"] == 0
+    assert summary.skipped["assertions"] == 18
+    assert Assertion.objects.retracted().count() == 1
+
+
+def test_only_an_editors_import_sets_figures_aside(seeded, researcher, editor):
+    _retract_and_set_aside(researcher, editor)
+    data = _export()
+    wipe_claims_data()
+
+    with pytest.raises(ImportFailed) as raised:
+        assertions_import(data=data.encode(), user=researcher)
+
+    line = next(
+        n
+        for n, text in enumerate(data.splitlines(), start=1)
+        if text.startswith("North Korean troops in Russia,troops,")
+        and HUR_SCOPE in text
+    )
+    assert [str(e) for e in raised.value.errors] == [
+        f"line {line}, column set_aside_reason: only editors set figures aside: ask "
+        "an editor to import this file, or empty the column"
+    ]
+    assert not Assertion.objects.exists()
+
+
+def test_a_retraction_of_a_figure_recorded_as_published_is_refused():
+    assertions_import(data=csv_of(GOOD))
+    retraction = standing_row(
+        {"status": "retracted", "retraction_reason": "Withdrawn."}
+    )
+
+    errors = refused(csv_of(retraction, header=STANDING_HEADER))
+
+    assert errors == [
+        "line 2, column status: this figure is recorded as published; an import "
+        "only adds figures: retract it on its page in the admin"
+    ]
+
+
+def _export() -> str:
+    return "".join(exports.csv_text(exports.exported_assertions()))
 
 
 def test_import_command_names_rows_and_fails(tmp_path):
@@ -269,7 +401,7 @@ def test_import_command_dry_run(tmp_path):
 
 
 def test_decimal_bounds_are_written_plainly(seeded):
-    text = "".join(exports.csv_text(exports.published_assertions()))
+    text = "".join(exports.csv_text(exports.exported_assertions()))
 
     assert ",approximate,10800,13200," in text
     assert Decimal("10800") == Assertion.objects.get(figure="closer to 12,000").low

@@ -4,14 +4,18 @@ aside leaves detection, the headline spread and the evolution, stays listed with
 editors' reason, and can be counted again, with history."""
 
 import datetime
+import json
+import re
 from decimal import Decimal as D
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 
 from claims.domain import divergence
 from claims.models import Assertion, Discrepancy
+from claims.pipeline import services
 from claims.review import services as review_services
 from claims.selectors import claim_state
 
@@ -58,11 +62,11 @@ def test_one_resolve_and_set_aside_leaves_no_chain_of_judgements(kursk, editor):
 
 def test_setting_aside_can_be_undone_with_history(kursk, editor):
     claim, figures = kursk
-    rybar = review_services.assertion_set_aside(
+    rybar = services.assertion_set_aside(
         assertion=figures["Rybar"], reason=REASON, user=editor
     )
 
-    review_services.assertion_restore(
+    services.assertion_restore(
         assertion=rybar, user=editor, reason="Rybar published its method"
     )
 
@@ -84,7 +88,7 @@ def test_only_editors_set_figures_aside(kursk, researcher):
     _, figures = kursk
 
     with pytest.raises(PermissionDenied):
-        review_services.assertion_set_aside(
+        services.assertion_set_aside(
             assertion=figures["Rybar"], reason=REASON, user=researcher
         )
 
@@ -93,7 +97,7 @@ def test_setting_aside_needs_a_reason(kursk, editor):
     _, figures = kursk
 
     with pytest.raises(ValidationError) as raised:
-        review_services.assertion_set_aside(
+        services.assertion_set_aside(
             assertion=figures["Rybar"], reason=" ", user=editor
         )
 
@@ -123,3 +127,93 @@ def test_the_as_of_view_counts_a_figure_set_aside_later():
 
     assert before.spread_ratio == 22 and not before.set_aside
     assert after.spread_ratio is None and [p.id for p in after.set_aside] == [1]
+
+
+# Every surface marks a set-aside figure rather than present it as an estimate.
+
+
+@pytest.fixture
+def rybar_set_aside(kursk, editor):
+    claim, figures = kursk
+    rybar = services.assertion_set_aside(
+        assertion=figures["Rybar"], reason=REASON, user=editor
+    )
+    return claim, figures, rybar
+
+
+def test_the_api_lists_a_set_aside_figure_apart_with_the_reason(
+    client, rybar_set_aside
+):
+    claim, _, rybar = rybar_set_aside
+
+    data = client.get(f"/api/claims/{claim.slug}/").json()
+    one = client.get(f"/api/assertions/{rybar.pk}/").json()
+
+    assert rybar.pk not in {e["id"] for e in data["current_estimates"]}
+    assert [(e["id"], e["set_aside_reason"]) for e in data["set_aside"]] == [
+        (rybar.pk, REASON)
+    ]
+    assert (one["status"], one["is_set_aside"], one["set_aside_reason"]) == (
+        "published",
+        True,
+        REASON,
+    )
+    assert one["set_aside_at"].startswith(str(datetime.date.today().year))
+
+
+def test_the_feed_titles_a_set_aside_figure_so_with_the_reason(client, rybar_set_aside):
+    claim, _, _ = rybar_set_aside
+
+    feed = client.get(reverse("feeds:claim", args=[claim.slug])).content.decode()
+
+    assert "<title>Set aside: Rybar: no more than 500" in feed
+    assert "Set aside by the editors for this claim on" in feed
+    assert "Rybar counts only the units it says it saw" in feed
+    assert '<category term="set-aside"/>' in feed
+
+
+def test_the_linked_data_marks_a_set_aside_figure(client, rybar_set_aside):
+    claim, _, _ = rybar_set_aside
+
+    page = client.get(claim.get_absolute_url()).content.decode()
+    found = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    parts = {p["about"]["description"]: p for p in json.loads(found[1])["hasPart"]}
+
+    rybar = parts["no more than 500"]
+    assert rybar["creativeWorkStatus"] == "set aside by the editors"
+    assert rybar["correction"]["text"] == REASON
+    assert "creativeWorkStatus" not in parts["between 11,000 and 12,000"]
+
+
+def test_the_claim_page_marks_the_figure_and_leaves_it_off_the_chart(
+    client, rybar_set_aside
+):
+    claim, _, rybar = rybar_set_aside
+
+    page = client.get(claim.get_absolute_url()).content.decode()
+    chart = page[page.index('<svg class="chart-plot"') : page.index("</figure>")]
+    row = page[page.index(f'id="assertion-{rybar.pk}"') :]
+
+    assert f'href="#assertion-{rybar.pk}"' not in chart
+    assert "no more than 500" not in chart
+    assert row.index("Set aside by the editors for this claim on") < row.index("</li>")
+
+
+def test_the_as_of_view_before_the_set_aside_shows_no_mark(client, rybar_set_aside):
+    claim, _, _ = rybar_set_aside
+
+    page = client.get(claim.get_absolute_url() + "?as_of=2024-11-05").content.decode()
+
+    assert "Set aside by the editors" not in page
+    assert "is set aside by the editors" not in page
+
+
+def test_source_pages_compare_nothing_with_a_set_aside_figure(client, rybar_set_aside):
+    _, figures, rybar = rybar_set_aside
+
+    rybar_page = client.get(rybar.source.get_absolute_url()).content.decode()
+    nis_page = client.get(figures["NIS"].source.get_absolute_url()).content.decode()
+
+    assert "is set aside by the editors for this claim" in rybar_page
+    assert "verdict" not in rybar_page.split("<tbody>")[1].split("</tbody>")[0]
+    assert "no more than 500" not in nis_page

@@ -404,6 +404,29 @@ def test_as_of_view_cuts_the_chart_at_its_date_with_a_visible_line(client):
     assert "10,000" not in chart
 
 
+def test_the_claim_pages_chart_draws_a_vague_term_as_its_band_only(client):
+    claim = ClaimFactory(title="People displaced by the dam breach", unit="people")
+    stated(claim, "a few thousand", 2, SourceFactory(name="Regional governor"))
+    stated(claim, "4,800", 3, SourceFactory(name="Red Cross"))
+    stated(claim, "about 8,200", 7, SourceFactory(name="UN OCHA"))
+
+    page = client.get(claim.get_absolute_url()).content.decode()
+    svg = page[page.index('<svg class="chart-plot"') : page.index("</figure>")]
+
+    # The governor's band: "a few thousand" read as 2,000 to 5,000.
+    (band,) = re.findall(
+        r'<rect x="[\d.]+" width="[\d.]+" y="(\d+)" height="(\d+)"', svg
+    )
+    top, height = int(band[0]), int(band[1])
+    middle = {top + height // 2 + d for d in (-1, 0, 1)}
+    drawn = {int(y) for y in re.findall(r'(?:y1|y2|cy|y)="(\d+)"', svg)}
+    drawn |= {int(y) for y in re.findall(r"(?:V|M[\d.]+ )(\d+)", svg)}
+    ticks = {int(y) for y in re.findall(r'<line x1="0" x2="[\d.]+%" y1="(\d+)"', svg)}
+    assert not (drawn - ticks) & middle  # nothing at 3,500, which nobody said
+    assert "3,500" not in svg and "3.5k" not in svg
+    assert "a few" in svg and "thousand" in svg  # its end label, as stated
+
+
 def test_source_filter_matches_part_of_a_name_in_any_case(client):
     from sources.models import SourceAlias
 

@@ -28,3 +28,17 @@ def row(**changes) -> str:
         [values[name] for name in csvformat.REQUIRED]
     )
     return buffer.getvalue()
+
+
+STANDING = ("status", "retraction_reason", "retracted_at", "set_aside_reason",
+            "set_aside_at")  # fmt: skip
+STANDING_HEADER = ",".join([*csvformat.REQUIRED, *STANDING])
+
+
+def standing_row(standing: dict, **changes) -> str:
+    """Return a row for STANDING_HEADER: `row(**changes)` and its standing's cells."""
+    buffer = io.StringIO()
+    csvformat.csv.writer(buffer, lineterminator="").writerow(
+        [standing.get(name, "") for name in STANDING]
+    )
+    return f"{row(**changes)},{buffer.getvalue()}"

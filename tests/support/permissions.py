@@ -65,6 +65,7 @@ GET_MATRIX = {
     "review:queue": EDITORS,
     "review:detail": EDITORS,
     "review:assign": (302, 403, 403, 405, 405),  # a form's target, POST only
+    "review:figure": EDITORS,
     "admin:login": (200, 302, 302, 302, 302),
     "admin:logout": (302, 405, 405, 405, 405),  # POST only, like every write
     "admin:index": STAFF,

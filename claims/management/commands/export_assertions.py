@@ -22,7 +22,7 @@ class Command(BaseCommand):
             claims = Claim.objects.filter(slug=claim)
             if not claims.exists():
                 raise CommandError(f"No claim with the slug “{claim}”.")
-        assertions = exports.published_assertions(claims).iterator(chunk_size=2000)
+        assertions = exports.exported_assertions(claims).iterator(chunk_size=2000)
         chunks = (exports.csv_text if format == "csv" else exports.json_text)(
             assertions
         )

@@ -234,7 +234,12 @@ def layout_timeline(
     claim's unit for the y-axis; `full_range` turns off fitting the date axis."""
     scale = LOG if scale == LOG else LINEAR
     by_id = {mark.point.id: mark for mark in marks}
-    points = visible((mark.point for mark in marks), as_of)
+    shown = visible((mark.point for mark in marks), as_of)
+    # A figure the editors set aside for the claim is not drawn (issue 24): its
+    # source's line stops where it was stated, and the source has no end label
+    # while it is the source's latest.
+    set_aside = frozenset(p.id for p in shown if p.is_set_aside(as_of))
+    points = [p for p in shown if p.id not in set_aside]
     chart = Timeline(scale=scale, as_of=as_of)
     chart.unit_label = unit_label(unit) + (" (log scale)" if scale == LOG else "")
     if not points:
@@ -270,30 +275,38 @@ def layout_timeline(
     chart.marker_count = len(chart.markers)
 
     names = {m.point.source_id: m for m in marks}
-    chart.series = _series(points, axis, y_of, styles, names, end)
+    chart.series = _series(shown, set_aside, axis, y_of, styles, names, end)
     chart.height = max(HEIGHT, *(s.label_bottom + 2 for s in chart.series))
     chart.x_ticks = _x_ticks(axis, end)
     if as_of is not None:
         chart.cut_off = Tick(
             f"{X_END}%", f"As known on {_date_label(as_of)}", anchor="end"
         )
-    chart.current = _current(points, by_id, styles)
+    chart.current = _current(shown, set_aside, by_id, styles)
     chart.legend = _legend(chart, points, by_id)
     chart.description = _describe(chart, points, by_id, first, end, axis)
     return chart
 
 
-def _series(points, axis, y_of, styles, names, end) -> list[Series]:
-    """Return each source's step line and its end label, labels spread apart."""
+def _series(points, set_aside, axis, y_of, styles, names, end) -> list[Series]:
+    """Return each source's step line and its end label, labels spread apart. A
+    figure in `set_aside` is not drawn: the line before it stops at its date, and
+    a source whose latest figure is set aside has no end label."""
     by_source: dict[int, list[Point]] = {}
     for p in points:
         by_source.setdefault(p.source_id, []).append(p)
     drafts = []
     for source, chain in by_source.items():
+        drawn = [p for p in chain if p.id not in set_aside]
+        if not drawn:
+            continue
         path: list[str] = []
         bands: list[Band] = []
         previous_y = None
         for here, there in zip(chain, [*chain[1:], None], strict=True):
+            if here.id in set_aside:
+                previous_y = None
+                continue
             x1 = _unit_x(axis, here.stated_on)
             x2 = _unit_x(axis, there.stated_on if there else end)
             if (
@@ -315,7 +328,7 @@ def _series(points, axis, y_of, styles, names, end) -> list[Series]:
             if x2 > x1:
                 path.append(f"H{_n(x2)}")
             previous_y = y
-        latest = chain[-1]
+        latest = drawn[-1]
         mark = names[source]
         if (
             latest.kind in (RANGE, QUALITATIVE)
@@ -330,6 +343,8 @@ def _series(points, axis, y_of, styles, names, end) -> list[Series]:
         name = _wrap(mark.short_name or short_name(mark.source_name), 2, True)
         label = [(line, True) for line in name]
         label += [(line, False) for line in _wrap(latest.figure, 3, False)]
+        if chain[-1].id in set_aside:
+            label = []  # its line stopped: the source has no current figure here
         colour, dash = styles[source]
         drafts.append(
             Series(
@@ -354,12 +369,12 @@ def _n(value: Decimal) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
-def _current(points, by_id, styles) -> list[Estimate]:
+def _current(points, set_aside, by_id, styles) -> list[Estimate]:
     latest: dict[int, Point] = {}
     for p in points:
         latest[p.source_id] = p
     ordered = sorted(
-        latest.values(),
+        (p for p in latest.values() if p.id not in set_aside),
         key=lambda p: (p.level is None, -(p.level or 0), p.id),
     )
     return [
@@ -469,7 +484,7 @@ def layout_sparkline(
     points: Sequence[Point], *, width: int = 120, height: int = 28
 ) -> str:
     """Return the `points` attribute of a polyline through the levels over time."""
-    seen = [p for p in visible(points) if p.level is not None]
+    seen = [p for p in visible(points) if p.level is not None and not p.is_set_aside()]
     if not seen:
         return ""
     levels = [p.level for p in seen]
