@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 from claims.domain import extraction, rules
 from claims.domain.extraction.sentences import split_sentences
 from tests.support import extraction as labelled
+from tests.support.documents import pdf_of
 
 # Measured on the labelled set (docs/researchers.md, "Extraction assistant"); the
 # floor sits a little below, so a change that loses figures fails here.
@@ -125,6 +126,33 @@ def test_command_prints_json_with_the_keys(tmp_path, capsys):
     assert {"figure", "kind", "low", "high", "source", "stated_on", "quote", "claim",
             "confidence"} <= set(row)  # fmt: skip
     assert (row["figure"], row["stated_on"]) == ("10,000", "2024-10-28")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        (
+            "report.html",
+            b"<html><head><title>Kursk</title></head><body><article><p>The "
+            b"Pentagon said <b>10,000</b> troops were in Kursk.</p></article>"
+            b"</body></html>",
+        ),
+        ("report.pdf", pdf_of("The Pentagon said 10,000 troops were in Kursk.")),
+    ],
+    ids=["html", "pdf"],
+)
+def test_command_reads_figures_from_html_and_pdf_files(tmp_path, capsys, name, content):
+    path = tmp_path / name
+    path.write_bytes(content)
+
+    call_command("extract_assertions", str(path), "--json")
+
+    (row,) = json.loads(capsys.readouterr().out)
+    assert (row["figure"], row["quote"]) == (
+        "10,000",
+        "The Pentagon said 10,000 troops were in Kursk.",
+    )
 
 
 @pytest.mark.django_db
