@@ -37,6 +37,11 @@ def main() -> None:
             f"figure + {kind}: recall {s.recall:.2f}, precision {s.precision:.2f} "
             f"({s.right} of {s.gold} labels; {s.found} candidates)\n"
         )
+    good, total = labelled.useful()
+    sys.stdout.write(
+        f"useful (kept with at most one field edited): {good / total:.2f} "
+        f"({good} of {total} candidates)\n"
+    )
 
 
 if __name__ == "__main__":

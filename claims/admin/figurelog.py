@@ -322,11 +322,14 @@ def find_view(model_admin, request, document, text, context):
     try:
         found = extraction.candidates(text, document=document)
     except extraction.ExtractionError as error:
+        claim_form = LogClaimForm(initial=claim_initial)
+        formset = LogFigureFormSet(form_kwargs=form_kwargs)
         context.update(
             document=document,
             extraction_error=str(error),
-            claim_form=LogClaimForm(initial=claim_initial),
-            formset=LogFigureFormSet(form_kwargs=form_kwargs),
+            claim_form=claim_form,
+            formset=formset,
+            media=claim_form.media + formset.media,
             reading_url=reverse("admin:claims_assertion_reading"),
         )
         return TemplateResponse(request, "admin/claims/assertion/log.html", context)
@@ -343,10 +346,13 @@ def find_view(model_admin, request, document, text, context):
     formset = ExtractedFigureFormSet(
         initial=[_row(candidate) for candidate in found], form_kwargs=form_kwargs
     )
+    claim_form = LogClaimForm(initial=claim_initial)
     context.update(
         document=document,
-        claim_form=LogClaimForm(initial=claim_initial),
+        claim_form=claim_form,
         formset=formset,
+        # The searchable source and claim boxes, as on the screen before.
+        media=claim_form.media + formset.media,
         reading_url=reverse("admin:claims_assertion_reading"),
         **_found_context(text, formset),
     )

@@ -5,10 +5,10 @@ import pytest
 
 from claims.models import Assertion, Claim
 from sources.models import Document
+from tests.support.browser import choose, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
-PASSWORD = "correct horse battery staple"
 BROOKINGS = "What do North Korean troop deployments to Russia mean for geopolitics?"
 CLAIM = "North Korean soldiers in Russia (one document)"
 
@@ -16,22 +16,6 @@ CLAIM = "North Korean soldiers in Russia (one document)"
 @pytest.fixture
 def brookings(seeded_server):
     return Document.objects.get(title=BROOKINGS).pk
-
-
-def sign_in(page, username):
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-
-
-def choose(page, name, label, *, typed=None):
-    """Choose `label` in the searchable box (the admin's autocomplete) of the select
-    named `name`, typing `typed` (by default the label's first word)."""
-    page.locator(f'select[name="{name}"] + .select2 .select2-selection').click()
-    page.locator(".select2-container--open .select2-search__field").fill(
-        typed or label.split()[0]
-    )
-    page.locator(".select2-results__option", has_text=label).first.click()
 
 
 def fill_row(page, n, *, figure, quote, stated_on, source=None, new_source=None):

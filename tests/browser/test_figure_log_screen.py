@@ -7,8 +7,8 @@ import datetime
 import pytest
 from django.contrib.auth.models import Group
 
-from tests.browser.test_admin_screens import PASSWORD, choose, sign_in
 from tests.factories import DocumentFactory, SourceFactory, UserFactory
+from tests.support.browser import PASSWORD, choose, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

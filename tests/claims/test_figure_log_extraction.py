@@ -107,6 +107,12 @@ def test_find_figures_fills_the_rows_marks_the_text_and_writes_nothing(
     assert Assertion.history.count() == before
 
 
+def test_found_rows_keep_the_searchable_source_box(researcher_client, pentagon):
+    response = find(researcher_client, _document(text=TEXT))
+
+    assert "admin/js/autocomplete.js" in response.content.decode()
+
+
 def test_kept_rows_are_saved_with_provenance_and_shown_on_the_claim_page(
     researcher_client, claim, pentagon
 ):

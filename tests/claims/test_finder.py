@@ -2,12 +2,16 @@
 each with its span and reading, and the numbers that are not counts skipped. Pure:
 no database."""
 
+import ast
+import importlib
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from claims.domain import rules
 from claims.domain.figures import (
     APPROXIMATE,
     AT_LEAST,
@@ -15,6 +19,7 @@ from claims.domain.figures import (
     EXACT,
     QUALITATIVE,
     RANGE,
+    finder,
 )
 from claims.domain.figures.finder import find_figures
 
@@ -67,6 +72,22 @@ def readings(text):
             "more than 10,000 troops (NIS)",
             [("more than 10,000", AT_LEAST, D(10_000), None)],
         ),
+        (
+            "several thousand soldiers and dozens of tanks, up to 1,500 more",
+            [
+                ("several thousand", QUALITATIVE, D(3_000), D(9_000)),
+                ("dozens", QUALITATIVE, D(24), D(99)),
+                ("up to 1,500", AT_MOST, None, D(1_500)),
+            ],
+        ),
+        (
+            "U.S. and South Korean intelligence claimed there are 3,000 troops.",
+            [("3,000", EXACT, D(3_000), D(3_000))],
+        ),
+        (
+            "a brigade 3,000 strong and Unit 29155",
+            [("3,000", EXACT, D(3_000), D(3_000))],
+        ),
     ],
 )
 def test_figures_are_found_with_the_words_that_set_their_kind(text, expected):
@@ -88,6 +109,11 @@ def test_figures_are_found_with_the_words_that_set_their_kind(text, expected):
         "Call +44 20 7946 0958 or (202) 555-0123.",
         "Hwasong-19 missiles, F-16 jets, T-90M tanks and Patriot PAC-3 batteries.",
         "The 3rd Army and the 25th brigade.",
+        "It fired Hwasong-19 missiles and F-16 jets at 10:30 on 25/10/2024.",
+        "In 2022, 5% of the 34-year-old men, see page 12, called +44 20 7946 0958.",
+        "Kim (34) wrote footnote [12] over 2022-2024 and 2023–24.",
+        "Contact room 12, flight 370, Unit 29155, brigade 155 and Decree 11.",
+        "Tel. 0800 123 456.",
     ],
 )
 def test_numbers_that_are_not_counts_are_skipped(text):
@@ -100,6 +126,15 @@ def test_a_span_is_the_figure_as_written_in_the_text():
     (found,) = find_figures(text)
 
     assert text[found.start : found.end] == found.text == "about 12,000"
+
+
+def test_a_span_keeps_the_currency_and_scale_of_its_figure():
+    text = "Officials said approximately $540 million was paid."
+
+    (found,) = find_figures(text)
+
+    assert text[found.start : found.end] == "approximately $540 million"
+    assert found.figure.low == D("486000000")
 
 
 def test_counts_beside_names_are_found_and_the_names_skipped():
@@ -121,3 +156,27 @@ def test_a_counter_glued_to_digits_in_another_script_leaves_the_number():
     (found,) = find_figures(text)
 
     assert (found.text, found.figure.low) == ("10,000", D(10_000))
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _finders() -> list[str]:
+    """Return the modules of the app that define a function named find_figures."""
+    return sorted(
+        str(path.relative_to(ROOT))
+        for folder in ("claims", "sources", "bench")
+        for path in (ROOT / folder).rglob("*.py")
+        if any(
+            isinstance(node, ast.FunctionDef) and node.name == "find_figures"
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        )
+    )
+
+
+def test_one_finder_serves_the_quote_rule_and_the_extraction_assistant():
+    # Issue 24: "One figure finder serves this rule and the extraction assistant."
+    assert _finders() == ["claims/domain/figures/finder.py"]
+    assert rules.find_figures is finder.find_figures
+    extract = importlib.import_module("claims.domain.extraction.extract")
+    assert extract.find_figures is finder.find_figures

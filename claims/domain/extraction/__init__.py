@@ -3,9 +3,11 @@ who stated them, when, and the claim they likely belong to.
 
 Pure logic, no Django: the callers (claims/extraction.py for the logging screen and
 the extract_assertions command) pass the known sources and claims as plain data.
-Modules: sentences.py (splitting), finder.py (figures), attribution.py (who),
-when.py (statement dates), guess.py (which claim), extract.py (the candidates and
-their confidence). Import from the package.
+Modules: sentences.py (splitting), attribution.py (who), when.py (statement dates),
+guess.py (which claim), extract.py (the candidates and their confidence). The figures
+are found by the one figure finder, claims/domain/figures/finder.py, the same that
+checks a figure against its quote (issue 24); extract.proposed() says which of them
+become candidates. Import from the package.
 """
 
 from claims.domain.extraction.attribution import KnownSource
@@ -16,7 +18,6 @@ from claims.domain.extraction.extract import (
     Document,
     extract,
 )
-from claims.domain.extraction.finder import Found, find_figures
 from claims.domain.extraction.guess import KnownClaim
 from claims.domain.extraction.marks import pieces
 
@@ -25,10 +26,8 @@ __all__ = [
     "OWN_VOICE_KINDS",
     "Candidate",
     "Document",
-    "Found",
     "KnownClaim",
     "KnownSource",
     "extract",
-    "find_figures",
     "pieces",
 ]

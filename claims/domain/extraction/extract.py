@@ -14,9 +14,11 @@ from datetime import date
 from decimal import Decimal
 
 from claims.domain import dates
-from claims.domain.extraction import attribution, finder, guess, sentences, when
+from claims.domain.extraction import attribution, guess, sentences, when
 from claims.domain.extraction.attribution import KnownSource, SourceIndex, Speaker
 from claims.domain.extraction.guess import KnownClaim
+from claims.domain.figures import MAGNITUDES, PLURAL_MAGNITUDES, QUALITATIVE
+from claims.domain.figures.finder import Found, find_figures
 
 # Kinds of document whose unattributed figures are the document's own.
 OWN_VOICE_KINDS = frozenset(("report", "statement", "dataset", "transcript"))
@@ -27,6 +29,11 @@ _AFTER_WORDS = re.compile(r"(?:\s*[^\s\d.;:,()]+){0,6}")
 # How many sentences a paragraph's opening date carries to ("On 28/10/2024, …").
 _DATE_CARRIES = 3
 _OPEN_QUOTE = re.compile(r"[“\"]")
+# What the finder finds but the assistant does not propose (see proposed()).
+_SCALES = "|".join((*MAGNITUDES, *PLURAL_MAGNITUDES))
+_SCALE_WORD = re.compile(rf"\b(?:{_SCALES})\b", re.IGNORECASE)
+_BARE_YEAR = re.compile(r"(?:1[89]|20)\d{2}")
+_COUNTED = re.compile(r"[ \t]+(?:[a-z-]+[ \t]+)?[a-z]+s\b")
 
 
 @dataclass(frozen=True)
@@ -92,7 +99,7 @@ def extract(
     index = SourceIndex(list(sources))
     claims = list(claims)
     split = sentences.split_sentences(text)
-    figures_found = finder.find_figures(text)
+    figures_found = [found for found in find_figures(text) if proposed(found, text)]
     own_voice = document.own_voice or document.kind in OWN_VOICE_KINDS
     out: list[Candidate] = []
     position = 0
@@ -160,6 +167,22 @@ def extract(
         if opener is not None:
             paragraph_dates[sentence.paragraph] = (number, opener)
     return _countries(out, index)
+
+
+def proposed(found: Found, text: str) -> bool:
+    """Return whether a figure the finder found is worth a candidate row.
+
+    The finder finds every count a text states, since the quote rule must find
+    whichever one a researcher logs. The assistant leaves out two kinds that are
+    rarely an estimate and would bury the ones that are: small counts in words
+    with no scale ("five key questions", "the three governments", "at least two"),
+    and a bare year-like number with no counted noun after it ("the 2024 appeal",
+    "Kherson, 2024"), where "2000 troops" stays."""
+    if found.figure.kind != QUALITATIVE and not any(c.isdigit() for c in found.text):
+        return bool(_SCALE_WORD.search(found.text))
+    if _BARE_YEAR.fullmatch(found.text):
+        return bool(_COUNTED.match(text, found.end))
+    return True
 
 
 def _carried(paragraph_dates, sentence, number) -> when.When | None:

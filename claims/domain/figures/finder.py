@@ -69,6 +69,7 @@ SKIPPED = {
         r"\bage[ds]?\s+(?:of\s+)?\d+(?:\s*(?:-|–|to|and)\s*\d+)?",
         r"\b\d+(?:\s*(?:-|–|to)\s*\d+)?[\s-]+years?[\s-]+old\b",
         r"\b\d+-year-olds?\b",
+        r"(?<=[^\W\d_])\s*\(\d{1,2}\)",  # Kim (34)
     ],
     "year": [
         rf"\b(?:in|since|until|till|during|through|early|mid|late|year|summer|"
@@ -76,6 +77,7 @@ SKIPPED = {
         rf"{_YEAR}(?:\s*[-–/]\s*\d{{2,4}})?{_END}",
         rf"\(\s*{_YEAR}\s*\)",
         rf"\b{_YEAR}s\b",
+        rf"\b{_YEAR}\s*[-–/]\s*(?:{_YEAR}|\d{{2}}){_END}",  # 2022-2024, 2023–24
     ],
     "percentage": [
         r"\d[\d,.]*\s*(?:%|‰|per\s?cent|percent|pct|percentage\s+points?)",
@@ -83,13 +85,21 @@ SKIPPED = {
     "reference": [
         r"(?:\b(?:pp?|pages?|sections?|sect|sec|para(?:graph)?s?|chapters?|ch|"
         r"articles?|art|tables?|figs?|figures?|annex|appendix|footnotes?|notes?|"
-        r"lines?|items?|no|nos|vol|volume|issue|resolution|rule|clause)\.?|[§¶#])"
+        r"lines?|items?|no|nos|vol|volume|issue|resolution|rule|clause|room|"
+        r"flight|route|highway|district|building|decree|law|question|version|"
+        r"phase|stage|session|sector|block|mk|model|series|number)\.?|[§¶#])"
         r"\s*\d+(?:\s*[-–]\s*\d+)?",
+        r"\[\d+\]",  # footnote marks
+        # A formation's number, not its strength: "Unit 29155", not "a brigade
+        # 3,000 strong".
+        r"\b(?:unit|brigade|battalion|division|regiment|corps|platoon|squadron)"
+        r"\s+\d+(?!\d|[,.]\d|\s*-?\s*strong)",
     ],
     "phone": [
         r"\+\d[\d\s().-]{6,}\d",
         r"\(\d{2,5}\)\s?\d{3,4}[\s.-]?\d{3,4}",
         r"\b\d{3}[-.]\d{3}[-.]\d{4}\b",
+        r"\b(?:tel|phone|fax)[.:]?\s*[+\d][\d\s().-]{5,}",
     ],
     "name": [
         r"\b[^\W\d_]+-\d+[^\W\d_]*\b",  # F-16, T-90M, PAC-3, F-35s, Hwasong-19
@@ -140,7 +150,7 @@ class _Finder:
         self.text = text
         self.chunks = [(m.start(), m.end()) for m in _CHUNK.finditer(text)]
         skipped = [(m.start(), m.end()) for m in _SKIPPED.finditer(text)]
-        self.blocked = [self._blocked(start, end, skipped) for start, end in self]
+        self.blocked = self._blocked(self.chunks, skipped)
         self.anchors = [
             i
             for i, (start, end) in enumerate(self.chunks)
@@ -152,9 +162,16 @@ class _Finder:
         return iter(self.chunks)
 
     @staticmethod
-    def _blocked(start: int, end: int, skipped: list[tuple[int, int]]) -> bool:
-        """Return whether the chunk reaches into a span that holds no count."""
-        return any(low < end and high > start for low, high in skipped)
+    def _blocked(chunks, skipped: list[tuple[int, int]]) -> list[bool]:
+        """Return, for each chunk, whether it reaches into a span that holds no
+        count. Both lists are in order and the spans do not overlap, so one walk
+        through each does (a page of text has thousands of chunks)."""
+        blocked, k = [], 0
+        for start, end in chunks:
+            while k < len(skipped) and skipped[k][1] <= start:
+                k += 1
+            blocked.append(k < len(skipped) and skipped[k][0] < end)
+        return blocked
 
     @staticmethod
     def _is_number(chunk: str) -> bool:
