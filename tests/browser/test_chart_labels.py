@@ -36,6 +36,9 @@ MEASURE = """() => {
         dates: [...svg.querySelectorAll('text')].filter(
             t => t.getAttribute('y') === '%s' && shown(t)).map(
             t => ({text: t.textContent, box: rect(t)})),
+        years: [...svg.querySelectorAll('text')].filter(
+            t => t.getAttribute('y') === '%s' && shown(t)).map(
+            t => ({text: t.textContent, box: rect(t)})),
     };
 }"""
 
@@ -68,10 +71,10 @@ def charts(transactional_db, live_server):
 @pytest.mark.parametrize("width", [360, 1280])
 @pytest.mark.parametrize("span", SPANS)
 def test_end_labels_wrap_whole_and_dates_stay_readable(charts, open_page, width, span):
-    from claims.presentation.chart import TICK_LABEL_Y
+    from claims.presentation.chart import TICK_LABEL_Y, TICK_YEAR_Y
 
     page = open_page(charts[span], width=width, height=900)
-    drawn = page.evaluate(MEASURE % TICK_LABEL_Y)
+    drawn = page.evaluate(MEASURE % (TICK_LABEL_Y, TICK_YEAR_Y))
 
     names = [line for end in drawn["ends"] for line in end["lines"]]
     assert len(drawn["ends"]) == len(LONG_NAMES)
@@ -79,8 +82,11 @@ def test_end_labels_wrap_whole_and_dates_stay_readable(charts, open_page, width,
     assert all(drawn["left"] <= e["box"][0] for e in drawn["ends"])
     assert all(e["box"][1] <= drawn["right"] + 0.5 for e in drawn["ends"])
     dates = sorted(drawn["dates"], key=lambda d: d["box"][0])
+    years = sorted(drawn["years"], key=lambda d: d["box"][0])
     assert len(dates) >= 3, dates
-    assert all(
-        a["box"][1] < b["box"][0] for a, b in zip(dates, dates[1:], strict=False)
-    )
+    for line in (dates, years):
+        assert all(
+            a["box"][1] < b["box"][0] for a, b in zip(line, line[1:], strict=False)
+        )
+    assert "2021" in {d["text"] for d in dates + years}  # the year is said
     assert page.console_errors == []

@@ -295,19 +295,22 @@ def _labelled(axis: DateAxis, days: list[date], unit: str) -> list[Tick]:
     ticks = []
     for day in days:
         position = axis.x(day)
-        anchor = (
-            "start"
-            if position < X_START + 4
-            else "end"
-            if position > X_END - 4
-            else "middle"
-        )
         if unit == "day":
             label, year = f"{day.day} {day:%b}", str(day.year)
         elif unit == "month":
             label, year = f"{day:%b}", str(day.year)
         else:
             label, year = str(day.year), ""
+        # Centred on its date, unless that would run out of the plot on a phone.
+        x = position * MIN_WIDTH / 100
+        half = max(text_width(label), text_width(year)) / 2
+        anchor = (
+            "start"
+            if x - half < 0
+            else "end"
+            if x + half > PLOT_RIGHT * MIN_WIDTH / 100
+            else "middle"
+        )
         ticks.append(Tick(f"{position:.2f}%", label, anchor, under=year))
     return ticks
 
