@@ -17,12 +17,20 @@ SQLite has no such index: there every term must occur in the text (any case), an
 quotes, translations and documents are looked for among the newest SQLITE_WINDOW
 rows of each only, so a search reads a bounded number of rows. SQLite is the
 small-site engine; a site past that many figures runs on PostgreSQL.
+
+The same quote stated by several sources (a statement relayed word for word) is one
+result naming each source: QUOTE_ROWS matching rows are read and grouped, the first
+PER_KIND groups shown. When nothing matches, suggestions are names close to the
+words (as above) and the query with its misspelled words replaced by the closest
+words of the newest VOCABULARY_QUOTES published quotes: one read of that many rows
+at most, on either engine, whatever the size of the table.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -47,6 +55,8 @@ PER_KIND = 10
 CANDIDATES = 200  # index matches of one kind read and ranked, at most
 SQLITE_WINDOW = 20_000  # newest rows of a kind searched on SQLite
 SUGGESTIONS = 5
+QUOTE_ROWS = 4 * PER_KIND  # matching quote rows read, to group into PER_KIND
+VOCABULARY_QUOTES = 2_000  # newest published quotes whose words spell-check a query
 CONFIG = "english"
 
 # The text vectors of each kind: the indexes are built from these same expressions.
@@ -100,6 +110,40 @@ def parse_query(raw: str) -> Query:
         dropped_terms=max(0, len(unique) - MAX_TERMS),
         was_cut=was_cut,
     )
+
+
+@dataclass
+class QuoteGroup:
+    """One quote as found, with every published figure that states it word for word
+    (several sources relaying one statement), newest first."""
+
+    assertions: list
+
+    @property
+    def first(self):
+        return self.assertions[0]
+
+    @property
+    def quote(self) -> str:
+        return self.first.quote
+
+    @property
+    def sources(self) -> list:
+        return list({a.source_id: a.source for a in self.assertions}.values())
+
+
+def group_quotes(assertions, limit: int = PER_KIND) -> list[QuoteGroup]:
+    """Return `assertions` grouped by their quote (spacing and case aside), in the
+    order each quote is first found, `limit` groups at most. A figure with no quote
+    (a data set's locator) stands alone."""
+    groups: dict[object, QuoteGroup] = {}
+    for a in assertions:
+        key = " ".join(a.quote.casefold().split()) or ("row", a.pk)
+        if key in groups:
+            groups[key].assertions.append(a)
+        elif len(groups) < limit:
+            groups[key] = QuoteGroup([a])
+    return list(groups.values())
 
 
 @dataclass
@@ -205,7 +249,10 @@ def search(query: Query) -> Results:
     if query.is_empty:
         return results
     for name, queryset in _queries(query).items():
-        setattr(results, name, list(queryset[:PER_KIND]))
+        if name == "quotes":
+            results.quotes = group_quotes(queryset[:QUOTE_ROWS])
+        else:
+            setattr(results, name, list(queryset[:PER_KIND]))
     if not results.total:
         results.suggestions = suggest(query)
     return results
@@ -289,6 +336,56 @@ def explained(query: Query) -> list[tuple[str, QuerySet]]:
 
 
 def suggest(query: Query) -> list[str]:
+    """Return the query with its misspelled words corrected from the words of
+    quotes, then names close to its words: claim titles, sources, aliases."""
+    corrected = _respelled(query)
+    return [*corrected, *_close_names(query)][:SUGGESTIONS]
+
+
+_WORD = re.compile(r"[^\W\d_]{3,}")
+
+
+def quote_vocabulary() -> Counter:
+    """Return the words (lower case, three letters or more) of the newest
+    VOCABULARY_QUOTES published quotes, with how many of them use each."""
+    quotes = (
+        Assertion.objects.published()
+        .exclude(quote="")
+        .order_by("-pk")
+        .values_list("quote", flat=True)[:VOCABULARY_QUOTES]
+    )
+    return Counter(w for quote in quotes for w in set(_WORD.findall(quote.lower())))
+
+
+def _respelled(query: Query) -> list[str]:
+    """Return the query with each word no quote uses replaced by the closest word
+    that quotes use, when there is one; nothing when no word changes."""
+    words = {w.lower() for term in query.terms for w in _WORD.findall(term)}
+    if not words or all(len(w) > 40 for w in words):
+        return []
+    vocabulary = quote_vocabulary()
+    fixes = {}
+    for word in words:
+        if word in vocabulary or len(word) > 40:
+            continue
+        close = difflib.get_close_matches(word, vocabulary, n=3, cutoff=0.75)
+        if close:  # the closest; among equals, the word more quotes use
+            best = max(close, key=lambda c: (round(_ratio(word, c), 2), vocabulary[c]))
+            fixes[word] = best
+    if not fixes:
+        return []
+    terms = [
+        _WORD.sub(lambda m: fixes.get(m.group(0).lower(), m.group(0)), term)
+        for term in query.terms
+    ]
+    return [" ".join(f"“{t}”" if " " in t else t for t in terms)]
+
+
+def _ratio(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, a, b).ratio()
+
+
+def _close_names(query: Query) -> list[str]:
     """Return names close to the query's words: claim titles, sources, aliases."""
     candidates = (" ".join(query.terms), *query.terms)
     if _postgresql():

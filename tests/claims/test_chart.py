@@ -13,9 +13,12 @@ from hypothesis import strategies as st
 from claims.domain.divergence import Point
 from claims.domain.figures import parse_figure
 from claims.presentation.chart import (
+    LABEL_WIDTH,
     LOG,
     MAX_WIDTH,
+    MID_WIDTH,
     MIN_WIDTH,
+    MIN_X_TICKS,
     PALETTE,
     PLOT_BOTTOM,
     PLOT_RIGHT,
@@ -27,9 +30,11 @@ from claims.presentation.chart import (
     period,
     short_name,
     source_colours,
+    text_width,
     unit_label,
+    wrap,
 )
-from tests.support.chart import label_boxes
+from tests.support.chart import label_boxes, tick_spans
 from tests.support.colour import (
     ciede2000,
     colour_difference,
@@ -386,6 +391,41 @@ def test_no_label_states_a_number_no_source_stated():
 
 
 @pytest.mark.parametrize(
+    ("name", "lines"),
+    [
+        ("US intelligence community", ["US", "intelligence", "community"]),
+        ("Dutch intelligence services", ["Dutch", "intelligence", "services"]),
+        ("Ukrainian military intelligence", ["Ukrainian", "military", "intelligence"]),
+        ("Bundesnachrichtendienst", ["Bundesnac-", "hrichtendi-", "enst"]),
+        (
+            "Kyiv-Mohyla-Academy-Institute",
+            ["Kyiv-", "Mohyla-", "Academy-", "Institute"],
+        ),
+    ],
+)
+def test_end_label_names_wrap_on_whole_words_and_are_never_cut(name, lines):
+    """Issue 25: "US intelligence…" at 1,280 px, the ellipsis cut at 360 px."""
+    wrapped = wrap(name, bold=True)
+
+    assert wrapped == lines
+    assert all(text_width(line, bold=True) <= LABEL_WIDTH for line in wrapped)
+    assert "".join(wrapped).replace("-", "") == name.replace(" ", "").replace("-", "")
+
+
+@given(st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=200))
+@settings(max_examples=200, deadline=None)
+def test_any_name_wraps_to_fit_without_losing_a_letter(name):
+    wrapped = wrap(name, bold=True)
+
+    assert "…" not in "".join(wrapped) or "…" in name
+    assert all(
+        text_width(line, bold=True) <= LABEL_WIDTH for line in wrapped if len(line) > 1
+    )
+    kept = "".join(" ".join(wrapped).split()).replace("-", "")
+    assert kept == "".join(name.split()).replace("-", "")
+
+
+@pytest.mark.parametrize(
     ("name", "short"),
     [
         ("Ukrainian military intelligence (HUR)", "HUR"),
@@ -503,7 +543,7 @@ def test_busy_period_gets_the_room():
     plain = [Decimal(m.x[:-1]) for m in full.markers if m.point_id != 1]
     assert fitted.is_fitted and not full.is_fitted and full.fittable
     assert max(busy) - min(busy) > 3 * (max(plain) - min(plain))
-    assert fitted.x_ticks[0].label == "← earlier"
+    assert fitted.x_ticks[0].under == "← earlier"
     assert "squeezed" in fitted.description
 
 
@@ -522,6 +562,91 @@ def test_x_labels_do_not_collide_on_a_phone():
     assert len(major) >= 2
     spans = sorted(Decimal(t.position[:-1]) * MIN_WIDTH / 100 for t in major)
     assert all(b - a >= 30 for a, b in zip(spans, spans[1:], strict=False))
+
+
+@st.composite
+def spans(draw):
+    """A claim's figures over any span, from one day to twelve years: one source
+    early on, then a run of figures from several sources (busy at the end or not),
+    several on the last day."""
+    first = draw(st.dates(date(1990, 1, 1), date(2035, 1, 1)))
+    days = draw(st.integers(0, 12 * 366))
+    busy = draw(st.integers(0, days))  # how long the last run lasts
+    sources = draw(st.integers(1, 6))
+    run = draw(st.integers(0, 30))
+    last = first + timedelta(days=days)
+    marks = [on(1, 1, first, "1,000")]
+    for i in range(run):
+        day = last - timedelta(days=draw(st.integers(0, busy)))
+        marks.append(on(i + 2, 1 + i % sources, day, f"{(i + 2) * 100:,}"))
+    marks.append(on(run + 2, 1, last, "9,000"))
+    return sorted(marks, key=lambda m: (m.point.stated_on, m.point.id))
+
+
+def assert_apart(spans, width):
+    assert all(a[1] + 6 <= b[0] for a, b in zip(spans, spans[1:], strict=False)), (
+        width,
+        spans,
+    )
+    assert all(0 <= a and b <= PLOT_RIGHT * width / 100 for a, b in spans), spans
+
+
+@given(spans())
+@settings(max_examples=300, deadline=None)
+def test_any_span_has_three_readable_dates_on_a_phone(marks):
+    """Issue 25: 18 Oct-5 Nov showed one tick ("30 Oct"). Whatever the span, a
+    phone shows at least three date labels, in order, none touching another (nor
+    its year, nor "earlier"), all inside the plot; a desktop shows more, apart."""
+    chart = layout_timeline(marks)
+
+    phone = [t for t in chart.x_ticks if not t.minor]
+    dated = [t for t in phone if t.label]
+    positions = [Decimal(t.position[:-1]) for t in dated]
+    assert len(dated) >= MIN_X_TICKS
+    assert positions == sorted(set(positions))
+    for line in ("label", "under"):
+        assert_apart(tick_spans(phone, MIN_WIDTH, line), MIN_WIDTH)
+        for width in (MID_WIDTH, MAX_WIDTH):
+            assert_apart(tick_spans(chart.x_ticks, width, line), width)
+    if not dated[0].label.isdigit():  # days or months: the year is said
+        assert any(t.under.isdigit() for t in phone)
+
+
+@given(spans(), st.integers(2, 3))
+@settings(max_examples=150, deadline=None)
+def test_figures_of_the_last_day_stay_by_their_day(marks, same):
+    """Issue 25: four markers crowded the right edge, pushed into earlier days.
+    Figures equal on the last day are spread either side of it, one step at most."""
+    last = marks[-1].point.stated_on
+    marks += [on(900 + n, 20 + n, last, "9,000") for n in range(same - 1)]
+
+    chart = layout_timeline(marks)
+
+    ids = {
+        m.point.id
+        for m in marks
+        if (m.point.stated_on, m.point.figure) == (last, "9,000")
+    }
+    at_end = [m for m in chart.markers if m.point_id in ids]
+    assert len(at_end) == len(ids)
+    assert all(abs(m.dx) <= 2 * 5 + 7 for m in at_end), (last, at_end)
+
+
+def test_the_figures_to_5_november_get_dated_ticks_and_room_at_the_end():
+    """The walkthrough's troop claim, with figures added up to 5 November."""
+    later = [
+        mark(12, 4, 1, "about 4,000", name="Dutch intelligence services", month=11),
+        mark(13, 5, 5, "11,000", name="US intelligence community", month=11),
+        mark(14, 2, 5, "11,000", name="South Korea NIS (NIS)", month=11),
+        mark(15, 3, 5, "12,000", name="John Kirby", month=11),
+    ]
+
+    chart = layout_timeline(TROOPS + later)
+
+    labels = [t.label for t in chart.x_ticks if t.label and not t.minor]
+    assert len(labels) >= 3 and "5 Nov" not in labels[:-1]
+    end = [m for m in chart.markers if m.point_id in (13, 14, 15)]
+    assert len(end) == 3 and max(m.dx for m in end) > 0
 
 
 # As of a date.

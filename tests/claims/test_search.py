@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from claims.reader import search
 from claims.reader.search import MAX_CHARS, MAX_TERMS, parse_query
 from sources.models import SourceAlias
 from tests.factories import (
@@ -142,9 +143,9 @@ def test_a_quoted_phrase_is_a_phrase(client):
 
     for typed in ('"first batch"', "“first batch”"):
         quotes = search_page(client, typed).context["results"].quotes
-        assert [a.figure for a in quotes] == ["1"]
+        assert [a.figure for group in quotes for a in group.assertions] == ["1"]
     apart = search_page(client, "first batch").context["results"].quotes
-    assert sorted(a.figure for a in apart) == ["1", "2"]
+    assert sorted(a.figure for group in apart for a in group.assertions) == ["1", "2"]
 
 
 def test_search_reads_the_indexes_not_every_row(client):
@@ -177,3 +178,97 @@ def test_search_reads_the_indexes_not_every_row(client):
         with connection.cursor() as cursor:
             cursor.execute("SELECT count(*) FROM claims_assertion")
             assert cursor.fetchone()[0] < search.SQLITE_WINDOW  # a window, so all found
+
+
+RELAYED = "3,000 soldiers crossed into the Kursk region this week."
+
+
+def test_the_same_quote_from_four_sources_shows_once_naming_them(
+    client, django_assert_max_num_queries
+):
+    """Issue 25: a statement relayed word for word showed four times in a row."""
+    claim = ClaimFactory()
+    names = ["Reuters", "Associated Press", "Agence France-Presse", "BBC Monitoring"]
+    for name in names:
+        AssertionFactory(
+            claim=claim, source=SourceFactory(name=name), figure="3,000", quote=RELAYED
+        )
+    AssertionFactory(claim=claim, figure="2,500", quote="2,500 soldiers crossed.")
+
+    with django_assert_max_num_queries(12):
+        response = search_page(client, "soldiers crossed")
+
+    quotes = response.context["results"].quotes
+    page = response.content.decode()
+    assert len(quotes) == 2
+    grouped = next(group for group in quotes if group.quote == RELAYED)
+    assert sorted(source.name for source in grouped.sources) == sorted(names)
+    assert page.count("3,000 soldiers crossed into") == 1
+    assert "Stated by 4 sources" in page
+    assert all(name in page for name in names)
+
+
+def test_the_same_quote_in_other_spacing_or_case_is_grouped_too():
+    claim = ClaimFactory()
+    AssertionFactory(claim=claim, figure="3,000", quote=RELAYED)
+    AssertionFactory(claim=claim, figure="3,000", quote="  " + RELAYED.upper())
+
+    quotes = search.search(parse_query("Kursk")).quotes
+
+    assert [len(group.assertions) for group in quotes] == [2]
+
+
+def test_a_misspelled_word_of_a_quote_gets_a_suggestion(client):
+    """Issue 25: names got suggestions, the words of quotes none."""
+    AssertionFactory(figure="1,500", quote="The first batch of 1,500 troops arrived.")
+
+    response = search_page(client, "frist batch")
+
+    assert response.context["results"].total == 0
+    assert response.context["results"].suggestions[0] == "first batch"
+    assert 'href="/search/?q=first%20batch">first batch</a>' in (
+        response.content.decode()
+    )
+
+
+def test_a_misspelled_phrase_is_suggested_as_a_phrase(client):
+    AssertionFactory(figure="1,500", quote="The first batch of 1,500 troops arrived.")
+
+    suggestions = search.search(parse_query("“frist batch”")).suggestions
+
+    assert suggestions[0] == "“first batch”"
+
+
+def test_quote_suggestions_read_only_the_newest_quotes(client, monkeypatch):
+    """The words come from the newest VOCABULARY_QUOTES quotes alone: a bounded read
+    whatever the size of the table (docs/readers.md)."""
+    monkeypatch.setattr(search, "VOCABULARY_QUOTES", 2)
+    AssertionFactory(figure="40", quote="Reconnaissance drones: 40.")
+    AssertionFactory(figure="50", quote="Artillery shells: 50.")
+    AssertionFactory(figure="60", quote="Armoured vehicles: 60.")
+
+    assert search.suggest(parse_query("reconaissance")) == []
+    assert search.suggest(parse_query("artilery")) == ["artillery"]
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "<script>frist</script>",
+        "' OR 1=1 -- frist",
+        " ".join(["frist" * 9] * 10),
+        "%_% frist \\x00",
+        "ﬁrst 𝔣𝔯𝔦𝔰𝔱 frist",
+    ],
+)
+def test_hostile_queries_get_suggestions_safely_in_bounded_queries(
+    client, django_assert_max_num_queries, typed
+):
+    AssertionFactory(figure="1,500", quote="The first batch of 1,500 troops arrived.")
+
+    with django_assert_max_num_queries(12):
+        response = search_page(client, typed)
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "<script>frist" not in page and "<script>first" not in page

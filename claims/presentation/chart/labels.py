@@ -27,6 +27,7 @@ from claims.presentation.chart.axes import (
     PLOT_TOP,
     period,
     stated_label,
+    text_width,
 )
 
 if TYPE_CHECKING:  # layout.py imports this module; the types are for reading only
@@ -35,8 +36,9 @@ if TYPE_CHECKING:  # layout.py imports this module; the types are for reading on
 
 FONT_SIZE = 12  # every text; ≥ 11 px at any width, since text never scales
 LINE_HEIGHT = 14
-LABEL_X = Decimal(75)  # the end labels start here
-LABEL_CHARS = 13  # what fits in the label column at MIN_WIDTH
+LABEL_X = Decimal("74.5")  # the end labels start here
+# What fits in the label column at MIN_WIDTH, in pixels: an end label wraps to it.
+LABEL_WIDTH = (100 - LABEL_X) * MIN_WIDTH / 100 - 2
 
 # A series whose markers outnumber this is dense: markers are thinned, never shifted.
 SPREAD_LIMIT = 80
@@ -280,27 +282,41 @@ def _spread_labels(drafts: list[Series], gap: int = 4) -> list[Series]:
     ]
 
 
-def _wrap(text: str, max_lines: int, truncate: bool) -> list[str]:
-    """Return `text` broken into lines of LABEL_CHARS; a name is cut short with "…"
-    after `max_lines`, a figure is never cut (its words may run long)."""
+def wrap(text: str, bold: bool = False) -> list[str]:
+    """Return `text` in lines that fit LABEL_WIDTH, broken between words, never cut
+    short: a word too wide for a line is broken after a hyphen, dash or slash in it,
+    else where the line is full, with a hyphen."""
     lines: list[str] = []
     for word in text.split():
-        if lines and len(lines[-1]) + 1 + len(word) <= LABEL_CHARS:
-            lines[-1] += " " + word
+        first, *rest = _pieces(word, bold)
+        joined = f"{lines[-1]} {first}" if lines else first
+        if lines and text_width(joined, bold) <= LABEL_WIDTH:
+            lines[-1] = joined
         else:
-            lines.append(word)
-    if len(lines) > max_lines:
-        if truncate:
-            lines = lines[:max_lines]
-            lines[-1] = lines[-1][: LABEL_CHARS - 1].rstrip() + "…"
-        else:
-            lines = [*lines[: max_lines - 1], " ".join(lines[max_lines - 1 :])]
-    if truncate:
-        lines = [
-            line if len(line) <= LABEL_CHARS else line[: LABEL_CHARS - 1] + "…"
-            for line in lines
-        ]
+            lines.append(first)
+        lines += rest  # the rest of a word too wide for a line, a line each
     return lines or [""]
+
+
+def _pieces(word: str, bold: bool) -> list[str]:
+    """Return `word` in pieces that each fit LABEL_WIDTH (the word itself if it
+    fits), none shorter than three characters where the word allows."""
+    pieces: list[str] = []
+    while text_width(word, bold) > LABEL_WIDTH and len(word) > 1:
+        fits = [
+            i
+            for i in range(1, len(word))
+            if text_width(word[:i] + "-", bold) <= LABEL_WIDTH
+        ]
+        cut = min(fits[-1] if fits else 1, max(len(word) - 3, 1))
+        marks = [i + 1 for i in range(cut) if word[i] in "-‐–—/"]
+        if marks:
+            pieces.append(word[: marks[-1]])
+            word = word[marks[-1] :]
+        else:
+            pieces.append(word[:cut] + "-")
+            word = word[cut:]
+    return [*pieces, word]
 
 
 def _plain(value: Decimal) -> str:

@@ -14,11 +14,13 @@ from claims.presentation.chart.axes import (
     LINEAR,
     LOG,
     MAX_WIDTH,
+    MIN_SPAN,
     PLOT_BOTTOM,
     PLOT_RIGHT,
     PLOT_TOP,
     STUB_SHARE,
     TICK_LABEL_Y,
+    TICK_YEAR_Y,
     X_END,
     X_START,
     DateAxis,
@@ -43,8 +45,8 @@ from claims.presentation.chart.labels import (
     _place,
     _priority,
     _spread_labels,
-    _wrap,
     short_name,
+    wrap,
 )
 
 BACKGROUND = "#ffffff"  # --paper in static/css/site.css
@@ -179,6 +181,7 @@ class Timeline:
     plot_top: int = PLOT_TOP
     plot_bottom: int = PLOT_BOTTOM
     tick_label_y: int = TICK_LABEL_Y
+    tick_year_y: int = TICK_YEAR_Y
     x_start: str = f"{X_START}%"
     x_end: str = f"{X_END}%"
     line_width: str = f"{X_END - X_START}%"
@@ -248,8 +251,12 @@ def layout_timeline(
 
     first = points[0].stated_on
     end = max(points[-1].stated_on, as_of) if as_of else points[-1].stated_on
-    if end <= first:
-        first, end = first - timedelta(days=1), end + timedelta(days=1)
+    last = end
+    # Four days at least on the axis, so that three dates two days apart label it
+    # on a phone: a day before and after the figures, and more after.
+    if (end - first).days < MIN_SPAN:
+        first = first - timedelta(days=1)
+        end = max(end + timedelta(days=1), first + timedelta(days=MIN_SPAN))
     axis = DateAxis.fit(first, end, [p.stated_on for p in points], full_range)
     chart.is_fitted = axis.window_start is not None
     chart.full_range = full_range
@@ -284,7 +291,7 @@ def layout_timeline(
         )
     chart.current = _current(shown, set_aside, by_id, styles)
     chart.legend = _legend(chart, points, by_id)
-    chart.description = _describe(chart, points, by_id, first, end, axis)
+    chart.description = _describe(chart, points, by_id, last, axis)
     return chart
 
 
@@ -340,9 +347,9 @@ def _series(points, set_aside, axis, y_of, styles, names, end) -> list[Series]:
             end_y = y_of(latest.high)
         else:
             end_y = y_of(latest.level if latest.level is not None else Decimal(0))
-        name = _wrap(mark.short_name or short_name(mark.source_name), 2, True)
+        name = wrap(mark.short_name or short_name(mark.source_name), bold=True)
         label = [(line, True) for line in name]
-        label += [(line, False) for line in _wrap(latest.figure, 3, False)]
+        label += [(line, False) for line in wrap(latest.figure)]
         if chain[-1].id in set_aside:
             label = []  # its line stopped: the source has no current figure here
         colour, dash = styles[source]
@@ -463,7 +470,7 @@ def _legend(chart: Timeline, points, by_id) -> list[LegendEntry]:
     return entries
 
 
-def _describe(chart, points, by_id, first, end, axis) -> str:
+def _describe(chart, points, by_id, end, axis) -> str:
     sources = len(chart.series)
     latest = "; ".join(f"{e.source_name}: {e.figure}" for e in chart.current)
     text = (
