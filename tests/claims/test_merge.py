@@ -345,7 +345,8 @@ def test_an_editor_cannot_merge(editor_client, hur):
         merge="1",
     )
 
-    assert page.status_code == 302  # the action is not offered: nothing ran
+    # The action is not offered to them: no confirmation page, nothing merged.
+    assert "Merging “" not in page.content.decode()
     assert Source.objects.get(pk=duplicate.pk).merged_into is None
 
 
