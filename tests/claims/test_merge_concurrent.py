@@ -68,7 +68,7 @@ def test_two_opposite_merges_of_two_sources_at_once_leave_one_merged():
                 reason="Same agency.",
             )
 
-        outcomes = together(lambda: merge(a, b), lambda: merge(b, a))
+        outcomes = together(lambda a=a, b=b: merge(a, b), lambda a=a, b=b: merge(b, a))
 
         assert sorted(outcomes) == ["ok", "refused"]
         merged = Source.objects.filter(pk__in=[a.pk, b.pk], merged_into__isnull=False)
@@ -124,7 +124,7 @@ def test_two_merges_of_the_same_claims_at_once_leave_one_merged():
                 reason="Same quantity.",
             )
 
-        outcomes = together(lambda: merge(a, b), lambda: merge(b, a))
+        outcomes = together(lambda a=a, b=b: merge(a, b), lambda a=a, b=b: merge(b, a))
 
         assert sorted(outcomes) == ["ok", "refused"]
         survivor = Claim.objects.get(pk__in=[a.pk, b.pk], merged_into__isnull=True)
