@@ -8,7 +8,7 @@ class ClaimsConfig(AppConfig):
     def ready(self):
         # sources cannot import claims; its writes announce themselves instead, and
         # the deriving module stamps the claims whose pages show the change.
-        from claims.pipeline import derive
+        from claims.pipeline import derive, services
         from sources import services as source_services
 
         source_services.changed.connect(
@@ -16,4 +16,11 @@ class ClaimsConfig(AppConfig):
         )
         source_services.checking.connect(
             derive.on_document_checking, dispatch_uid="claims-check-documents"
+        )
+        # A merge of two sources moves the figures that name the duplicate.
+        source_services.merge_checking.connect(
+            services.on_source_merge_checking, dispatch_uid="claims-check-merges"
+        )
+        source_services.merging.connect(
+            services.on_source_merging, dispatch_uid="claims-move-merged-figures"
         )

@@ -29,7 +29,9 @@ def known_sources() -> list[extraction.KnownSource]:
             aliases=tuple(alias.name for alias in source.aliases.all()),
             country=source.country or "",
         )
-        for source in Source.objects.prefetch_related("aliases").order_by("pk")
+        for source in Source.objects.current()
+        .prefetch_related("aliases")
+        .order_by("pk")
     ]
 
 
@@ -42,7 +44,7 @@ def known_claims() -> list[extraction.KnownClaim]:
             unit=claim.unit,
             description=claim.description,
         )
-        for claim in Claim.objects.order_by("pk")
+        for claim in Claim.objects.current().order_by("pk")
     ]
 
 

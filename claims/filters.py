@@ -38,9 +38,17 @@ def sources_named(value: str):
     """Return the sources a reader means by `value`: a slug, or part of a name or
     an alias, in any case ("ukrainian" finds "Ukrainian military intelligence")."""
     value = value.strip()
-    return Source.objects.filter(
-        Q(slug=value) | Q(name__icontains=value) | Q(aliases__name__icontains=value)
-    ).values("pk")
+    # A merged source's old slug finds the source it was merged into.
+    return (
+        Source.objects.current()
+        .filter(
+            Q(slug=value)
+            | Q(merged_sources__slug=value)
+            | Q(name__icontains=value)
+            | Q(aliases__name__icontains=value)
+        )
+        .values("pk")
+    )
 
 
 def _published_where(**conditions):

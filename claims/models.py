@@ -87,9 +87,15 @@ CLAIM_SUMMARY_FIELDS = (
 
 
 class ClaimQuerySet(models.QuerySet):
+    def current(self) -> "ClaimQuerySet":
+        """Return the claims not merged into another (a merged claim is kept, for
+        its history and its old address, which redirects to the one it joined)."""
+        return self.filter(merged_into__isnull=True)
+
     def visible(self) -> "ClaimQuerySet":
-        """Return claims a reader can see: those with a published assertion."""
-        return self.filter(assertion_count__gt=0)
+        """Return claims a reader can see: those with a published assertion, not
+        merged into another."""
+        return self.current().filter(assertion_count__gt=0)
 
     def with_related(self) -> "ClaimQuerySet":
         return self.select_related("topic")
@@ -151,6 +157,19 @@ class Claim(Versioned):
     spread_ratio = models.DecimalField(
         max_digits=32, decimal_places=2, null=True, blank=True, editable=False
     )
+    # Set by claims/pipeline/services.py, claim_merge: this claim was a duplicate
+    # of another, which now holds its figures and judgements.
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="merged_claims",
+        help_text="The claim this duplicate was merged into: its figures and "
+        "judgements are there now, and its page redirects there.",
+    )
+    merged_at = models.DateTimeField(null=True, blank=True, editable=False)
     history = HistoricalRecords(excluded_fields=list(CLAIM_SUMMARY_FIELDS))
 
     objects = ClaimQuerySet.as_manager()
@@ -161,6 +180,18 @@ class Claim(Versioned):
             models.Index(fields=["-updated_at"], name="claim_changed_idx"),
             models.Index(fields=["-latest_stated_on"], name="claim_latest_idx"),
             models.Index(fields=["-spread_ratio"], name="claim_spread_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(merged_into__isnull=True, merged_at__isnull=True)
+                | (
+                    Q(merged_into__isnull=False, merged_at__isnull=False)
+                    & ~Q(merged_into=F("pk"))
+                ),
+                name="claim_merge_recorded",
+                violation_error_message="A merged claim records when it was "
+                "merged, into another claim than itself.",
+            ),
         ]
 
     def __str__(self):

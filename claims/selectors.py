@@ -10,11 +10,16 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
-from claims.domain import divergence, wording
+from claims.domain import divergence, merging, wording
 from claims.models import Assertion, Claim, Discrepancy
 from claims.presentation import chart
+from sources import services as source_services
+from sources.models import Document, Source
+from sources.names import name_key
 
 # The columns a divergence Point needs, for values() queries.
 POINT_FIELDS = (
@@ -165,3 +170,183 @@ def timeline_marks(assertions: list[Assertion]) -> list[chart.Mark]:
         )
         for a in assertions
     ]
+
+
+@dataclass
+class MergePlan:
+    """What merging the duplicate `row` (a source or a claim) into `into` moves, for
+    its confirmation page: the figures (those that would then be duplicates, as
+    (retracted, kept) pairs), the discrepancies their judgements are part of, and
+    for a source its aliases, documents and the sources that belong to it.
+    `problems` refuse the merge; `warnings` are for the researcher to weigh."""
+
+    row: Source | Claim
+    into: Source | Claim
+    figures: list[Assertion]
+    duplicates: list[tuple[Assertion, Assertion]]
+    discrepancies: list[Discrepancy]
+    problems: list[str]
+    warnings: list[str] = field(default_factory=list)
+    relays: int = 0
+    aliases: list[str] = field(default_factory=list)
+    new_alias: str = ""
+    documents: list[Document] = field(default_factory=list)
+    children: list[Source] = field(default_factory=list)
+
+
+def merge_figures(figures, key) -> list[merging.Figure]:
+    """Return assertions as a merge compares them (claims/domain/merging.py)."""
+    return [
+        merging.Figure(
+            id=a.pk, key=key(a), is_published=a.status == Assertion.Status.PUBLISHED
+        )
+        for a in figures
+        if a.status != Assertion.Status.RETRACTED
+    ]
+
+
+def merge_duplicates(moving, staying, key) -> list[tuple[Assertion, Assertion]]:
+    """Return the (retracted, kept) pairs of assertions a merge makes duplicates."""
+    rows = {a.pk: a for a in (*moving, *staying)}
+    pairs = merging.duplicates(merge_figures(moving, key), merge_figures(staying, key))
+    return [(rows[retracted], rows[kept]) for retracted, kept in pairs]
+
+
+def source_figure_key(assertion: Assertion) -> tuple:
+    """What makes two figures of one source the same statement."""
+    return (assertion.claim_id, assertion.stated_on, assertion.figure)
+
+
+def claim_figure_key(assertion: Assertion) -> tuple:
+    """What makes two figures of one claim the same statement."""
+    return (assertion.source_id, assertion.stated_on, assertion.figure)
+
+
+def relay_conflicts(*, source: Source, into: Source) -> list[str]:
+    """Return a message naming the figures one of the two sources states and the
+    other relays: once merged, a source would relay itself."""
+    rows = list(
+        Assertion.objects.filter(
+            Q(source=source, relayed_by=into) | Q(source=into, relayed_by=source)
+        )
+        .select_related("claim", "source")
+        .order_by("pk")[:11]
+    )
+    if not rows:
+        return []
+    named = "; ".join(f"“{a}” for “{a.claim}” (#{a.pk})" for a in rows[:10])
+    more = " and more" if len(rows) > 10 else ""
+    return [
+        f"These figures are stated by one of the two sources and relayed by the "
+        f"other, so the merged source would relay itself: {named}{more}. Clear "
+        "their “relayed by” first."
+    ]
+
+
+def _live_discrepancies(figure_ids) -> list[Discrepancy]:
+    return list(
+        Discrepancy.objects.live()
+        .filter(Q(assertion_low__in=figure_ids) | Q(assertion_high__in=figure_ids))
+        .with_pair()
+        .order_by("pk")
+    )
+
+
+def source_merge_plan(*, source: Source, into: Source) -> MergePlan:
+    """Return what merging the duplicate `source` into `into` would do."""
+    figures = list(
+        Assertion.objects.filter(source=source)
+        .select_related("claim", "source")
+        .order_by("claim__title", "stated_on", "pk")
+    )
+    staying = list(
+        Assertion.objects.not_retracted()
+        .filter(source=into, claim__in={a.claim_id for a in figures})
+        .select_related("claim", "source")
+    )
+    aliases = [alias.name for alias in source.aliases.all()]
+    known = {name_key(name) for name in (into.name, *aliases)} | {
+        name_key(alias.name) for alias in into.aliases.all()
+    }
+    return MergePlan(
+        row=source,
+        into=into,
+        figures=figures,
+        duplicates=merge_duplicates(figures, staying, source_figure_key),
+        discrepancies=_live_discrepancies([a.pk for a in figures]),
+        problems=source_services.source_merge_problems(source=source, into=into),
+        relays=Assertion.objects.filter(relayed_by=source).count(),
+        aliases=aliases,
+        new_alias="" if name_key(source.name) in known else source.name,
+        documents=list(Document.objects.filter(publisher=source).order_by("title")),
+        children=list(Source.objects.filter(parent=source).order_by("name")),
+    )
+
+
+def claim_merge_problems(*, claim: Claim, into: Claim) -> list[str]:
+    """Return why the duplicate `claim` cannot be merged into `into`, naming them
+    (empty when it can): itself, or a claim already merged."""
+    if claim.pk == into.pk:
+        return [f"“{claim}” cannot be merged into itself."]
+    problems = []
+    for row in (claim, into):
+        if row.merged_into_id is not None:
+            target = Claim.objects.get(pk=row.merged_into_id)
+            problems.append(
+                f"“{row}” was already merged into “{target}”"
+                + ("." if row is claim else f"; merge into “{target}” instead.")
+            )
+    return problems
+
+
+def claim_merge_plan(*, claim: Claim, into: Claim) -> MergePlan:
+    """Return what merging the duplicate `claim` into `into` would do."""
+    figures = list(
+        Assertion.objects.filter(claim=claim)
+        .select_related("claim", "source")
+        .order_by("stated_on", "pk")
+    )
+    staying = list(
+        Assertion.objects.not_retracted()
+        .filter(claim=into)
+        .select_related("claim", "source")
+    )
+    warnings = []
+    if claim.unit.strip().lower() != into.unit.strip().lower():
+        warnings.append(
+            f"They count different units: “{claim.unit}” and “{into.unit}”. The "
+            f"figures will be compared as “{into.unit}”."
+        )
+    if claim.topic_id != into.topic_id:
+        warnings.append(
+            f"They are in different topics; the figures will be in “{into.topic}”."
+        )
+    return MergePlan(
+        row=claim,
+        into=into,
+        figures=figures,
+        duplicates=merge_duplicates(figures, staying, claim_figure_key),
+        discrepancies=list(
+            Discrepancy.objects.live().filter(claim=claim).with_pair().order_by("pk")
+        ),
+        problems=claim_merge_problems(claim=claim, into=into),
+        warnings=warnings,
+    )
+
+
+def merged_url(request, model) -> str | None:
+    """Return the address of the same page (the same view and query) for the row
+    the request's slug names when that row was merged into another, of that other
+    row; None when no merged row has the slug."""
+    match = request.resolver_match
+    slug = match.kwargs.get("slug")
+    merged = (
+        model.objects.filter(slug=slug, merged_into__isnull=False)
+        .values_list("merged_into__slug", flat=True)
+        .first()
+    )
+    if merged is None:
+        return None
+    url = reverse(match.view_name, kwargs={**match.kwargs, "slug": merged})
+    query = request.META.get("QUERY_STRING", "")
+    return f"{url}?{query}" if query else url

@@ -21,13 +21,23 @@ from sources.validators import validate_name, validate_past_date, validate_web_u
 
 
 class SourceQuerySet(models.QuerySet):
+    def current(self) -> "SourceQuerySet":
+        """Return the sources not merged into another: what lists, search, the API
+        and the choices of a new figure show (a merged source is kept, for its
+        history and its old address, which redirects to the one it joined)."""
+        return self.filter(merged_into__isnull=True)
+
     def matching(self, name: str) -> "SourceQuerySet":
         """Return sources named `name`, or with `name` as an alias, in any case
-        (sources/names.py: name_key is the same match for names in memory)."""
+        (sources/names.py: name_key is the same match for names in memory). A
+        merged source is never matched: its name is an alias of the one it
+        joined."""
         name = match_name(name)
-        return self.filter(
-            Q(name__iexact=name) | Q(aliases__name__iexact=name)
-        ).distinct()
+        return (
+            self.current()
+            .filter(Q(name__iexact=name) | Q(aliases__name__iexact=name))
+            .distinct()
+        )
 
 
 class SourceKind(models.TextChoices):
@@ -110,6 +120,19 @@ class Source(models.Model):
         help_text="The source's own website, if any.",
     )
     notes = models.TextField(blank=True)
+    # Set by sources/services.py, source_merge: this row was a duplicate of
+    # another, which now holds its figures, aliases and documents.
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="merged_sources",
+        help_text="The source this duplicate was merged into: its figures, "
+        "documents and aliases are there now, and its page redirects there.",
+    )
+    merged_at = models.DateTimeField(null=True, blank=True, editable=False)
     history = HistoricalRecords()
 
     objects = SourceQuerySet.as_manager()
@@ -158,6 +181,16 @@ class Source(models.Model):
                 condition=~Q(parent=F("pk")),
                 name="source_not_own_parent",
                 violation_error_message="A source cannot belong to itself.",
+            ),
+            models.CheckConstraint(
+                condition=Q(merged_into__isnull=True, merged_at__isnull=True)
+                | (
+                    Q(merged_into__isnull=False, merged_at__isnull=False)
+                    & ~Q(merged_into=F("pk"))
+                ),
+                name="source_merge_recorded",
+                violation_error_message="A merged source records when it was "
+                "merged, into another source than itself.",
             ),
         ]
 

@@ -7,6 +7,10 @@ listens (claims/apps.py) and hands it to the one function that derives what foll
 (claims/pipeline/derive.py, `apply`). Before a document is written, `checking` asks
 whether its figures still hold with its new values; a listener refuses with a
 ValidationError that names them, and nothing is written.
+
+Merging a duplicate source into another (`source_merge`) works the same way: the
+figures that name it belong to `claims`, which `merge_checking` asks for what would
+stop the merge and `merging` tells to move them.
 """
 
 from __future__ import annotations
@@ -17,19 +21,29 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
-from django.db import transaction
+from django.db import connection, transaction
 from django.dispatch import Signal
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from sources import archive
 from sources.models import Document, DocumentFile, Source, SourceAlias, archive_name
+from sources.names import name_key
 
 # Sent inside the write's transaction with `sources` and `documents` (lists of ids).
 changed = Signal()
 # Sent before a document is written, with the unsaved `document`: a listener raises
 # ValidationError, by field, if the change would break rows that depend on it.
 checking = Signal()
+# Sent with `source` and `into` before a merge, and by its preview: a listener
+# returns a list of messages, each naming rows that would stop the merge.
+merge_checking = Signal()
+# Sent inside a merge's transaction, the two sources' rows locked, with `source`
+# (the duplicate), `into`, `user` and `reason`: a listener moves what names the
+# duplicate (figures, relays) to `into` and derives what follows.
+merging = Signal()
+
+MERGE_REASON_NEEDED = "Say why these are the same; the history keeps your reason."
 
 
 @transaction.atomic
@@ -66,6 +80,185 @@ def alias_delete(*, alias: SourceAlias, user=None) -> None:
     _record(alias, user, "Deleted")
     alias.delete()
     changed.send(sender=SourceAlias, sources=[alias.source_id], documents=[])
+
+
+def sources_hold(*, ids) -> dict[int, int | None]:
+    """Return, for each source id, the id of the source it was merged into (None
+    if it was not), holding the rows until the transaction ends so that no merge
+    of them runs meanwhile: a figure being written for a source and a merge of it
+    take turns, whichever comes first. PostgreSQL takes a share lock (writes of
+    figures for one source still run side by side); SQLite locks the whole
+    database for a write instead."""
+    ids = sorted(set(ids) - {None})
+    if not ids:
+        return {}
+    rows = Source.objects.filter(pk__in=ids).order_by("pk")
+    if connection.vendor == "postgresql":
+        table = Source._meta.db_table
+        marks = ", ".join(["%s"] * len(ids))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT id, merged_into_id FROM {table} "
+                f"WHERE id IN ({marks}) ORDER BY id FOR SHARE",
+                ids,
+            )
+            return dict(cursor.fetchall())
+    return dict(rows.values_list("pk", "merged_into_id"))
+
+
+def merged_problem(row, into_id) -> str:
+    """Return the message that refuses a new write naming `row`, a merged row."""
+    into = type(row)._default_manager.filter(pk=into_id).first()
+    return (
+        f"“{row}” was merged into “{into}”; choose “{into}” instead."
+        if into is not None
+        else ""
+    )
+
+
+def source_merge_problems(*, source: Source, into: Source) -> list[str]:
+    """Return why the duplicate `source` cannot be merged into `into`, each message
+    naming the rows (empty when it can): itself, a source already merged, one
+    belonging to the other, its name already another source's alias, and what the
+    listeners of `merge_checking` find (claims: figures that would relay
+    themselves)."""
+    if source.pk == into.pk:
+        return [f"“{source}” cannot be merged into itself."]
+    problems = []
+    for row in (source, into):
+        if row.merged_into_id is not None:
+            target = Source.objects.get(pk=row.merged_into_id)
+            problems.append(
+                f"“{row}” was already merged into “{target}”"
+                + ("." if row is source else f"; merge into “{target}” instead.")
+            )
+    if problems:
+        return problems
+    for part, whole in ((source, into), (into, source)):
+        if whole.pk in _ancestors(part):
+            problems.append(
+                f"“{part}” belongs to “{whole}”: change its parent before merging them."
+            )
+    taken = (
+        SourceAlias.objects.filter(name__iexact=source.name)
+        .exclude(source__in=[source.pk, into.pk])
+        .select_related("source")
+        .first()
+    )
+    if taken is not None:
+        problems.append(
+            f"“{source.name}” is already an alias of “{taken.source}”, so it cannot "
+            f"become an alias of “{into}”: remove that alias first."
+        )
+    for _receiver, found in merge_checking.send(
+        sender=Source, source=source, into=into
+    ):
+        problems += found or []
+    return problems
+
+
+def _ancestors(source: Source) -> set[int]:
+    seen: set[int] = set()
+    parent_id = source.parent_id
+    while parent_id is not None and parent_id not in seen:
+        seen.add(parent_id)
+        parent_id = (
+            Source.objects.filter(pk=parent_id)
+            .values_list("parent_id", flat=True)
+            .first()
+        )
+    return seen
+
+
+def merge_reason(reason: str) -> str:
+    """Return the merge's reason, stripped; raise ValidationError if there is
+    none."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": MERGE_REASON_NEEDED})
+    return reason
+
+
+def merge_lock(model, *, pks) -> list:
+    """Return the rows of `model` with these ids, fresh and locked until the
+    transaction ends, in id order (two merges of the same rows take turns, and
+    cannot deadlock), in the order of `pks`."""
+    rows = {
+        row.pk: row
+        for row in model._default_manager.select_for_update()
+        .filter(pk__in=pks)
+        .order_by("pk")
+    }
+    return [rows[pk] for pk in pks]
+
+
+@transaction.atomic
+def source_merge(*, source: Source, into: Source, reason: str, user=None) -> Source:
+    """Merge the duplicate `source` into `into`, and return `into`.
+
+    Nothing is deleted: the figures that name `source` (claims moves them, through
+    `merging`), its documents, aliases and the sources that belong to it move to
+    `into`; its name becomes an alias of `into`; `source` itself stays, marked
+    merged into `into`, and its page redirects there. Both rows' histories record
+    the merge with `user` and `reason`. Refused with ValidationError, before
+    anything is written, for the reasons of source_merge_problems."""
+    reason = merge_reason(reason)
+    source, into = merge_lock(Source, pks=[source.pk, into.pk])
+    problems = source_merge_problems(source=source, into=into)
+    if problems:
+        raise ValidationError(problems)
+    note = f"Merged “{source}” into “{into}”: {reason}"
+    # The figures first: a figure written meanwhile holds its source, then its
+    # claim, then its document (claims/pipeline/services.py), in this order too.
+    merging.send(sender=Source, source=source, into=into, user=user, reason=reason)
+    known = {name_key(into.name)} | {
+        name_key(name)
+        for name in SourceAlias.objects.values_list("name", flat=True).filter(
+            source__in=[source.pk, into.pk]
+        )
+    }
+    _move(SourceAlias.objects.filter(source=source), "source", into, user, note)
+    if name_key(source.name) not in known:
+        alias_save(
+            alias=_noted(SourceAlias(source=into, name=source.name), note), user=user
+        )
+    documents = _move(
+        Document.objects.filter(publisher=source), "publisher", into, user, note
+    )
+    _move(Source.objects.filter(parent=source), "parent", into, user, note)
+    _move(Source.objects.filter(merged_into=source), "merged_into", into, user, note)
+    source.merged_into, source.merged_at = into, timezone.now()
+    _record(source, user, note)
+    source.save(update_fields=["merged_into", "merged_at"])
+    _record(into, user, note)
+    into.save()
+    changed.send(
+        sender=Source,
+        sources=[source.pk, into.pk],
+        documents=[document.pk for document in documents],
+    )
+    return into
+
+
+def _noted(row, note: str):
+    row._change_reason = note
+    return row
+
+
+def _move(rows, field: str, into, user, note: str) -> list:
+    """Point `field` of `rows` at `into`, locked, with a history record each."""
+    moved = list(rows.select_for_update().order_by("pk"))
+    for row in moved:
+        setattr(row, field, into)
+    bulk_update_with_history(
+        moved,
+        rows.model,
+        [field],
+        batch_size=1000,
+        default_user=user,
+        default_change_reason=note,
+    )
+    return moved
 
 
 def document_lock(*, pk: int) -> Document:
@@ -219,6 +412,7 @@ def document_file_archive(
 
 
 def _record(row, user, reason: str) -> None:
+    """Name who made the change, and why, in the row's history."""
     if user is not None:
         row._history_user = user
     if reason:

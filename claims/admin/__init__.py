@@ -14,13 +14,21 @@ from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
 from claims.admin import figurelog, importpreview, landing  # noqa: F401  (landing wraps the login)
-from claims.admin.forms import AssertionForm, ClaimForm, ImportForm, RetractForm
+from claims.admin.forms import (
+    AssertionForm,
+    ClaimForm,
+    ImportForm,
+    MergeForm,
+    RetractForm,
+)
 from claims.concurrency import EditConflict
 from claims.jobs.admin import import_preview_start  # and registers JobAdmin
 from claims.models import Assertion, Claim, Discrepancy, Topic, Translation
 from claims.pipeline import services
 from claims.review import services as review_services
+from claims.selectors import claim_merge_plan, source_merge_plan
 from sources import archive
+from sources import services as source_services
 from sources.admin import (
     DATE_FIELDS,
     BusyDatabaseMixin,
@@ -28,9 +36,10 @@ from sources.admin import (
     DocumentForm,
     SafeParametersMixin,
     ServiceAdmin,
+    SourceAdmin,
     SuperuserDeleteMixin,
 )
-from sources.models import Document, DocumentFile
+from sources.models import Document, DocumentFile, Source
 
 
 class VersionedAdmin(ServiceAdmin):
@@ -231,16 +240,112 @@ class HasOpenDiscrepancyFilter(admin.SimpleListFilter):
         return queryset
 
 
+def merge_view(model_admin, request, queryset, *, plan_of, merge):
+    """The merge action's confirmation page: two selected rows, which to keep, the
+    reason, and what the merge moves and refuses for that choice. The merge runs
+    (through `merge`, a service) only when the page shown was for the choice
+    confirmed; otherwise the page shows the plan for the new choice."""
+    rows = list(queryset.order_by("pk")[:3])
+    if len(rows) != 2:
+        model_admin.message_user(
+            request, "Select exactly two rows to merge.", messages.WARNING
+        )
+        return None
+    form = MergeForm(request.POST if "into" in request.POST else None, rows=rows)
+    plan = None
+    if form.is_valid():
+        into = next(row for row in rows if row.pk == form.cleaned_data["into"])
+        row = next(row for row in rows if row is not into)
+        plan = plan_of(row, into)
+        if "merge" in request.POST and form.cleaned_data["previewed"] == into.pk:
+            try:
+                merge(row, into, form.cleaned_data["reason"])
+            except ValidationError as error:
+                model_admin.message_user(
+                    request, " ".join(error.messages), messages.ERROR
+                )
+            else:
+                model_admin.message_user(
+                    request, f"Merged “{row}” into “{into}”.", messages.SUCCESS
+                )
+                return redirect(request.get_full_path())
+        form = MergeForm({**form.cleaned_data, "previewed": into.pk}, rows=rows)
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": f"Merge two {model_admin.model._meta.verbose_name_plural}",
+        "rows": rows,
+        "form": form,
+        "plan": plan,
+        "opts": model_admin.model._meta,
+        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+    }
+    return TemplateResponse(request, "admin/merge.html", context)
+
+
+class MergeActionMixin:
+    """The merge action on a changelist, for those who may change what it moves;
+    merged rows are listed (admin sees every row) but offered in no choice."""
+
+    merge_permissions: tuple[str, ...] = ()
+
+    def has_merge_permission(self, request):
+        return request.user.has_perms(self.merge_permissions)
+
+    def get_search_results(self, request, queryset, search_term):
+        results, distinct = super().get_search_results(request, queryset, search_term)
+        match = request.resolver_match
+        if match is not None and match.url_name == "autocomplete":
+            results = results.filter(merged_into__isnull=True)
+        return results, distinct
+
+    @admin.display(description="merged into")
+    def merged(self, row):
+        return row.merged_into or ""
+
+
+admin.site.unregister(Source)
+
+
+@admin.register(Source)
+class SourceWithMergeAdmin(MergeActionMixin, SourceAdmin):
+    """The source admin of `sources`, with the action that merges a duplicate
+    (its preview shows figures, which sources must not import)."""
+
+    actions = ["merge_selected"]
+    merge_permissions = (
+        "sources.change_source",
+        "sources.change_sourcealias",
+        "sources.change_document",
+        "claims.change_assertion",
+    )
+    list_display = [*SourceAdmin.list_display, "merged"]
+    list_select_related = ["parent", "merged_into"]
+
+    @admin.action(description="Merge two selected sources", permissions=["merge"])
+    def merge_selected(self, request, queryset):
+        return merge_view(
+            self,
+            request,
+            queryset,
+            plan_of=lambda row, into: source_merge_plan(source=row, into=into),
+            merge=lambda row, into, reason: source_services.source_merge(
+                source=row, into=into, reason=reason, user=request.user
+            ),
+        )
+
+
 @admin.register(Claim)
-class ClaimAdmin(AssertionFormsetMixin, VersionedAdmin):
+class ClaimAdmin(MergeActionMixin, AssertionFormsetMixin, VersionedAdmin):
     form = ClaimForm
-    list_display = ["title", "topic", "unit", "assertion_count", "updated_at"]
+    list_display = ["title", "topic", "unit", "assertion_count", "updated_at", "merged"]
     list_filter = ["topic", HasOpenDiscrepancyFilter]
-    list_select_related = ["topic"]
+    list_select_related = ["topic", "merged_into"]
     search_fields = ["title", "description", "scope"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["topic"]
     inlines = [ClaimAssertionListInline, ClaimAssertionAddInline]
+    actions = ["merge_selected"]
+    merge_permissions = ("claims.change_claim", "claims.change_assertion")
     fieldsets = [
         (None, {"fields": ["title", "slug", "topic", "unit"]}),
         ("What is counted", {"fields": ["scope", "description"]}),
@@ -266,6 +371,18 @@ class ClaimAdmin(AssertionFormsetMixin, VersionedAdmin):
     @admin.display(description="assertions", ordering="assertion_total")
     def assertion_count(self, claim):
         return claim.assertion_total
+
+    @admin.action(description="Merge two selected claims", permissions=["merge"])
+    def merge_selected(self, request, queryset):
+        return merge_view(
+            self,
+            request,
+            queryset,
+            plan_of=lambda row, into: claim_merge_plan(claim=row, into=into),
+            merge=lambda row, into, reason: services.claim_merge(
+                claim=row, into=into, reason=reason, user=request.user
+            ),
+        )
 
 
 class NeedsAttentionFilter(admin.SimpleListFilter):

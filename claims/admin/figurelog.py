@@ -219,7 +219,9 @@ def _new_claim(claim_form, user) -> Claim:
     data = claim_form.cleaned_data
     title = data["new_title"]
     for _attempt in range(5):
-        existing = Claim.objects.filter(title__iexact=title).order_by("pk").first()
+        existing = (
+            Claim.objects.current().filter(title__iexact=title).order_by("pk").first()
+        )
         if existing is not None:
             return existing
         claim = Claim(

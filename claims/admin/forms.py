@@ -157,7 +157,7 @@ class LogClaimForm(forms.Form):
     """The claim the figures are about: an existing one, or a new one named here."""
 
     claim = forms.ModelChoiceField(
-        Claim.objects.select_related("topic"),
+        Claim.objects.current().select_related("topic"),
         required=False,
         label="Existing claim",
         help_text="Or leave empty and name a new claim below.",
@@ -199,7 +199,7 @@ class LogFigureForm(forms.Form):
     cleaned."""
 
     source = forms.ModelChoiceField(
-        Source.objects.all(),
+        Source.objects.current(),
         required=False,
         label="Source",
         # A searchable box (the Source admin's search_fields: names and aliases),
@@ -347,7 +347,7 @@ class ExtractedFigureForm(LogFigureForm):
         required=False, initial=True, label="Keep", help_text="Untick to drop it."
     )
     claim = forms.ModelChoiceField(
-        Claim.objects.all(),
+        Claim.objects.current(),
         required=False,
         label="Claim (guess)",
         help_text="Empty: the claim chosen above.",
@@ -387,3 +387,26 @@ ExtractedFigureFormSet = forms.formset_factory(
     absolute_max=50,
     validate_max=True,
 )
+
+
+class MergeForm(forms.Form):
+    """Which of two selected rows to keep, and why they are one. The merge runs
+    only once the page has shown what it moves for that choice (`previewed`)."""
+
+    into = forms.TypedChoiceField(
+        label="Keep",
+        coerce=int,
+        widget=forms.RadioSelect,
+        help_text="The other one is merged into it: marked merged, kept on record, "
+        "its address redirecting here.",
+    )
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Why they are the same, e.g. “HUR is the acronym of Ukraine's "
+        "military intelligence”. Both histories keep it.",
+    )
+    previewed = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, rows, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["into"].choices = [(row.pk, str(row)) for row in rows]

@@ -2,6 +2,7 @@
 appear (every queryset goes through the published/visible methods)."""
 
 from django.db.models import prefetch_related_objects
+from django.http import Http404, HttpResponsePermanentRedirect
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 
@@ -14,6 +15,20 @@ from claims.http_cache import conditional, site_stamp_of, sources_stamp
 from claims.models import Assertion, Claim, Discrepancy
 from sources.filters import SourceFilter
 from sources.models import Source
+
+
+class MergedRedirectMixin:
+    """A merged claim's or source's address redirects permanently to the one it
+    was merged into (selectors.merged_url); lists leave merged rows out."""
+
+    def retrieve(self, request, *args, **kwargs):
+        try:
+            return super().retrieve(request, *args, **kwargs)
+        except Http404:
+            url = selectors.merged_url(request, self.queryset.model)
+            if url is None:
+                raise
+            return HttpResponsePermanentRedirect(url)
 
 
 class ConditionalMixin:
@@ -34,7 +49,9 @@ class ConditionalMixin:
         summary="One claim with its current estimates, spread and evolution"
     ),
 )
-class ClaimViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
+class ClaimViewSet(
+    MergedRedirectMixin, ConditionalMixin, viewsets.ReadOnlyModelViewSet
+):
     queryset = Claim.objects.visible().with_related()
     filterset_class = ClaimFilter
     lookup_field = "slug"
@@ -70,11 +87,14 @@ class AssertionViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema_view(list=extend_schema(summary="Sources"))
-class SourceViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
+class SourceViewSet(
+    MergedRedirectMixin, ConditionalMixin, viewsets.ReadOnlyModelViewSet
+):
     # A source with no figures moves no claim's stamp: its own edits count too.
     stamp_of = staticmethod(lambda request, **kwargs: sources_stamp())
     queryset = (
-        Source.objects.select_related("parent")
+        Source.objects.current()
+        .select_related("parent")
         .prefetch_related("aliases")
         .order_by("name")
     )

@@ -190,11 +190,16 @@ class _Importer:
         }
         self.claims = {
             c.title.lower(): c
-            for c in Claim.objects.all().only("pk", "title", "unit", "slug")
+            for c in Claim.objects.current().only("pk", "title", "unit", "slug")
             if c.title.lower() in claim_titles
         }
+        for merged in Claim.objects.filter(merged_into__isnull=False).select_related(
+            "merged_into"
+        ):  # a merged claim's title names the claim it was merged into
+            if merged.title.lower() in claim_titles:
+                self.claims.setdefault(merged.title.lower(), merged.merged_into)
         self.sources = {}
-        for source in Source.objects.only("pk", "name", "slug"):
+        for source in Source.objects.current().only("pk", "name", "slug"):
             if name_key(source.name) in source_names:
                 self.sources[name_key(source.name)] = source
         for alias in SourceAlias.objects.select_related("source"):

@@ -26,10 +26,12 @@ def new_names(summary) -> dict[str, list[dict]]:
     """Return the claims and sources the import would create, each with the recorded
     names it may be a misspelling of."""
     claim_titles = {
-        title.lower(): title for title in Claim.objects.values_list("title", flat=True)
+        title.lower(): title
+        for title in Claim.objects.current().values_list("title", flat=True)
     }
     source_names = {
-        name.lower(): name for name in Source.objects.values_list("name", flat=True)
+        name.lower(): name
+        for name in Source.objects.current().values_list("name", flat=True)
     }
     for alias, name in SourceAlias.objects.values_list("name", "source__name"):
         source_names.setdefault(alias.lower(), name)

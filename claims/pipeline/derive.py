@@ -190,19 +190,22 @@ def _dependents_message(document, field, rows, total) -> str:
     )
 
 
-def claims_lock(*, claim_ids) -> None:
+def claims_lock(*, claim_ids) -> dict[int, int]:
     """Lock the claims' rows until the transaction ends, in id order (so that two
     writers locking overlapping claims cannot deadlock). SQLite locks the whole
-    database for a write transaction instead (settings: IMMEDIATE), so this is a
-    no-op there."""
+    database for a write transaction instead (settings: IMMEDIATE), so the lock is
+    a no-op there. Return the merged ones among them, each with the id of the
+    claim it was merged into."""
     ids = sorted(set(claim_ids) - {None})
-    if ids:
-        list(
-            Claim.objects.select_for_update()
-            .filter(pk__in=ids)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
+    if not ids:
+        return {}
+    rows = (
+        Claim.objects.select_for_update()
+        .filter(pk__in=ids)
+        .order_by("pk")
+        .values_list("pk", "merged_into_id")
+    )
+    return {pk: into for pk, into in rows if into is not None}
 
 
 def claims_derive(*, claim_ids) -> Detection:

@@ -12,11 +12,13 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from claims import selectors
 from claims.domain import rules
-from claims.models import Assertion, Claim, Topic, Translation
+from claims.models import Assertion, Claim, Discrepancy, Topic, Translation
 from claims.pipeline import derive
 from sources import services as source_services
 
@@ -45,8 +47,9 @@ def assertion_save(
                 setattr(assertion, name, stored[name])
     claim_ids = {assertion.claim_id, moved_from} - {None}
     if derive_after:
-        # Take the claims' locks before reading anything the checks depend on.
-        derive.claims_lock(claim_ids=claim_ids)
+        # Hold its sources, then take the claims' locks, before reading anything
+        # the checks depend on: a merge of either waits, or has moved on.
+        _refuse_merged(assertion, claim_ids)
     if assertion.document_id is not None:
         # The document as it stands now, held until this write commits: a change
         # of its kind, date or text waits, then checks this figure too.
@@ -224,6 +227,53 @@ def topic_delete(*, topic: Topic, user=None) -> None:
     derive.apply(derive.Change())  # on no claim's page: nothing follows
 
 
+def _refuse_merged(assertion: Assertion, claim_ids) -> None:
+    """Hold the assertion's sources and lock its claim (in that order, as a merge
+    takes them); raise ValidationError, by field, if any was merged into another:
+    a figure written from a form opened before the merge."""
+    problems = {}
+    held = source_services.sources_hold(
+        ids=[assertion.source_id, assertion.relayed_by_id]
+    )
+    merged_claims = derive.claims_lock(claim_ids=claim_ids)
+    for name in ("source", "relayed_by", "claim"):
+        pk = getattr(assertion, f"{name}_id")
+        into = (merged_claims if name == "claim" else held).get(pk)
+        if pk is not None and into is not None:
+            problems[name] = source_services.merged_problem(
+                getattr(assertion, name), into
+            )
+    if problems:
+        raise ValidationError(problems)
+
+
+def _refuse_merged_in_bulk(assertions: list[Assertion], claim_ids) -> None:
+    """As _refuse_merged, for many new assertions (an import's): one query for their
+    sources and one for their claims."""
+    held = source_services.sources_hold(
+        ids={a.source_id for a in assertions} | {a.relayed_by_id for a in assertions}
+    )
+    merged = {
+        **{
+            ("claim", pk): into
+            for pk, into in derive.claims_lock(claim_ids=claim_ids).items()
+        },
+        **{("source", pk): into for pk, into in held.items() if into is not None},
+    }
+    for assertion in assertions:
+        for name in ("claim", "source", "relayed_by"):
+            kind = "claim" if name == "claim" else "source"
+            into = merged.get((kind, getattr(assertion, f"{name}_id")))
+            if into is not None:
+                raise ValidationError(
+                    {
+                        name: source_services.merged_problem(
+                            getattr(assertion, name), into
+                        )
+                    }
+                )
+
+
 def _record(row, user, reason: str) -> None:
     """Name who made the change, and why, in the row's history."""
     if user is not None:
@@ -248,7 +298,7 @@ def assertions_bulk_create(
     then derive what follows for every claim they touch, in the same transaction.
     `on_batch(written)` and `before_derive()`, if given, hear how far it has come."""
     claim_ids = {a.claim_id for a in assertions}
-    derive.claims_lock(claim_ids=claim_ids)
+    _refuse_merged_in_bulk(assertions, claim_ids)
     for start in range(0, len(assertions), batch_size):
         bulk_create_with_history(
             assertions[start : start + batch_size],
@@ -398,3 +448,139 @@ def document_archive(
             if previous_text and rules.quote_occurs(assertion.quote, previous_text):
                 result.lost.append((assertion, problem))
     return result
+
+
+def _figures_move(rows, field: str, into, *, staying, key, user, note: str) -> set:
+    """Point `field` of the assertions `rows` at `into`, locked, each with a new
+    version (an edit opened before the merge is refused as stale) and a history
+    record; retract the figures it makes duplicates of figures already there
+    (`staying`), each naming the one kept. Return the ids of the claims touched."""
+    moving = list(rows.select_for_update().order_by("pk"))
+    kept = list(
+        staying.filter(claim_id__in={a.claim_id for a in moving})
+        .select_for_update()
+        .order_by("pk")
+        if field == "source"
+        else staying.select_for_update().order_by("pk")
+    )
+    now = timezone.now()
+    changed = {}
+    for retracted, other in selectors.merge_duplicates(moving, kept, key):
+        retracted.status = Assertion.Status.RETRACTED
+        retracted.retraction_reason = (
+            f"A duplicate of “{other}” (#{other.pk}), once {note[0].lower()}{note[1:]}"
+        )
+        retracted.retracted_at = now
+        changed[retracted.pk] = retracted
+    for assertion in moving:
+        setattr(assertion, field, into)
+        changed[assertion.pk] = assertion
+    rows = list(changed.values())
+    for assertion in rows:
+        assertion.version += 1
+        assertion.updated_at = now
+    bulk_update_with_history(
+        rows,
+        Assertion,
+        [field, "status", "retraction_reason", "retracted_at", "version", "updated_at"],
+        batch_size=1000,
+        default_user=user,
+        default_change_reason=note,
+    )
+    return {a.claim_id for a in rows}
+
+
+def on_source_merge_checking(sender, *, source, into, **kwargs) -> list[str]:
+    """Name the figures that stop a merge of sources (sources/services.py asks
+    through `merge_checking`): those one source states and the other relays."""
+    return selectors.relay_conflicts(source=source, into=into)
+
+
+def on_source_merging(sender, *, source, into, user, reason, **kwargs) -> None:
+    """Move the figures a merged source states or relays to the source it merges
+    into, inside source_merge's transaction (sources/services.py sends
+    `merging`), and derive what follows for their claims."""
+    note = f"Merged “{source}” into “{into}”: {reason}"
+    named = Assertion.objects.filter(Q(source=source) | Q(relayed_by=source))
+    claim_ids = set(named.values_list("claim_id", flat=True))
+    derive.claims_lock(claim_ids=claim_ids)
+    claim_ids |= _figures_move(
+        Assertion.objects.filter(source=source),
+        "source",
+        into,
+        staying=Assertion.objects.not_retracted().filter(source=into),
+        key=selectors.source_figure_key,
+        user=user,
+        note=note,
+    )
+    claim_ids |= _figures_move(
+        Assertion.objects.filter(relayed_by=source),
+        "relayed_by",
+        into,
+        staying=Assertion.objects.none(),
+        key=selectors.source_figure_key,
+        user=user,
+        note=note,
+    )
+    derive.apply(derive.Change.of(claims=claim_ids, sources=[source.pk, into.pk]))
+
+
+@transaction.atomic
+def claim_merge(*, claim: Claim, into: Claim, reason: str, user=None) -> Claim:
+    """Merge the duplicate `claim` into `into`, and return `into`.
+
+    Nothing is deleted: its figures (with their translations) and its
+    discrepancies, with the editors' judgements, move to `into`; a figure that
+    would state what one of `into` states is retracted, naming it; its pending
+    discrepancy is superseded, since detection runs again on `into`. `claim` stays,
+    marked merged into `into`, and its page redirects there. Both claims' histories
+    record the merge with `user` and `reason`. Refused with ValidationError, before
+    anything is written, when it is the same claim or either was merged already."""
+    reason = source_services.merge_reason(reason)
+    claim, into = source_services.merge_lock(Claim, pks=[claim.pk, into.pk])
+    problems = selectors.claim_merge_problems(claim=claim, into=into)
+    if problems:
+        raise ValidationError(problems)
+    note = f"Merged “{claim}” into “{into}”: {reason}"
+    now = timezone.now()
+    discrepancies = list(
+        Discrepancy.objects.select_for_update().filter(claim=claim).order_by("pk")
+    )
+    for discrepancy in discrepancies:
+        if discrepancy.is_pending:
+            discrepancy.state = Discrepancy.State.SUPERSEDED
+            discrepancy.superseded_at = now
+            discrepancy.superseded_reason = f"{note}."
+        discrepancy.claim = into
+        discrepancy.version += 1
+        discrepancy.updated_at = now
+    _figures_move(
+        Assertion.objects.filter(claim=claim),
+        "claim",
+        into,
+        staying=Assertion.objects.not_retracted().filter(claim=into),
+        key=selectors.claim_figure_key,
+        user=user,
+        note=note,
+    )
+    bulk_update_with_history(
+        discrepancies,
+        Discrepancy,
+        [
+            "claim",
+            "state",
+            "superseded_at",
+            "superseded_reason",
+            "version",
+            "updated_at",
+        ],
+        default_user=user,
+        default_change_reason=note,
+    )
+    claim.merged_into, claim.merged_at = into, now
+    _record(claim, user, note)
+    claim.save()
+    _record(into, user, note)
+    into.save()
+    derive.apply(derive.Change.of(claims=[claim.pk, into.pk]))
+    return into

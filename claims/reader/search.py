@@ -323,7 +323,12 @@ def _sources(query: Query) -> QuerySet:
     for term in query.terms:
         aliases = SourceAlias.objects.filter(name__icontains=term).values("source_id")
         condition &= Q(name__icontains=term) | Q(pk__in=aliases) | Q(slug=term)
-    return Source.objects.filter(condition).prefetch_related("aliases").order_by("name")
+    return (
+        Source.objects.current()
+        .filter(condition)
+        .prefetch_related("aliases")
+        .order_by("name")
+    )
 
 
 def explained(query: Query) -> list[tuple[str, QuerySet]]:
@@ -391,7 +396,7 @@ def _close_names(query: Query) -> list[str]:
     if _postgresql():
         return _similar_names(candidates)
     names = list(Claim.objects.visible().values_list("title", flat=True)[:5000])
-    names += list(Source.objects.values_list("name", flat=True)[:5000])
+    names += list(Source.objects.current().values_list("name", flat=True)[:5000])
     names += list(SourceAlias.objects.values_list("name", flat=True)[:5000])
     lowered = {name.lower(): name for name in names}
     found: list[str] = []
@@ -416,7 +421,7 @@ def _similar_names(candidates) -> list[str]:
         return []
     found: list[str] = []
     for queryset, column in (
-        (Source.objects.all(), "name"),
+        (Source.objects.current(), "name"),
         (SourceAlias.objects.all(), "name"),
         (Claim.objects.visible(), "title"),
     ):

@@ -4,6 +4,7 @@ under its own namespace ("claims" through claims/urls.py, "sources", "feeds").""
 from django.urls import path
 
 from claims.http_cache import conditional, site_stamp_of
+from claims.models import Claim
 from claims.reader import feeds, views
 from sources import urls as source_urls
 
@@ -28,6 +29,10 @@ feed = conditional(site_stamp_of)
 
 feed_patterns = [
     path("", feed(feeds.LatestAssertionsFeed()), name="all"),
-    path("claims/<slug:slug>/", feed(feeds.ClaimFeed()), name="claim"),
+    path(
+        "claims/<slug:slug>/",
+        feed(views.redirect_merged(Claim, feeds.ClaimFeed())),
+        name="claim",
+    ),
     path("topics/<slug:slug>/", feed(feeds.TopicFeed()), name="topic"),
 ]

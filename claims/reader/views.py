@@ -2,10 +2,12 @@
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, prefetch_related_objects
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.urls import reverse
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
+from claims import selectors as shared_selectors
 from claims.filters import ClaimFilter
 from claims.http_cache import Stamp, claim_stamp, source_stamp, sources_stamp
 from claims.limits import LimitedMixin
@@ -18,6 +20,31 @@ from sources.models import Source
 
 # Figures in one page of the claim page's every-figure list.
 FIGURES_PER_PAGE = 100
+
+
+def redirect_merged(model, view):
+    """Wrap `view` so that the address of a merged claim or source answers with a
+    permanent redirect to the same page of the one it was merged into."""
+
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except Http404:
+            url = shared_selectors.merged_url(request, model)
+            if url is None:
+                raise
+            return HttpResponsePermanentRedirect(url)
+
+    return wrapped
+
+
+class MergedRedirectMixin:
+    """A detail page whose merged row redirects permanently (redirect_merged)."""
+
+    merged_model = Claim
+
+    def get(self, request, *args, **kwargs):
+        return redirect_merged(self.merged_model, super().get)(request, *args, **kwargs)
 
 
 class HomeView(ReaderCacheMixin, TemplateView):
@@ -71,7 +98,7 @@ class ClaimListView(ReaderCacheMixin, FilterView):
 VIEW_OPTIONS = frozenset(ClaimViewForm.base_fields)
 
 
-class ClaimDetailView(LimitedMixin, ReaderCacheMixin, DetailView):
+class ClaimDetailView(MergedRedirectMixin, LimitedMixin, ReaderCacheMixin, DetailView):
     """The claim page. For readers it is served from the cache, keyed on the claim's
     last change (any assertion saved, retracted or moved, an editor's judgement, an
     edit to the claim, its topic, sources or documents), so an edit shows at once.
@@ -120,7 +147,7 @@ class ClaimDetailView(LimitedMixin, ReaderCacheMixin, DetailView):
         return context
 
 
-class ClaimChartView(LimitedMixin, ReaderCacheMixin, DetailView):
+class ClaimChartView(MergedRedirectMixin, LimitedMixin, ReaderCacheMixin, DetailView):
     """The claim page's chart as a standalone SVG file, as the page's controls set
     it (as of a date, scale, date range)."""
 
@@ -154,7 +181,8 @@ class SourceListView(ReaderCacheMixin, FilterView):
 
     def get_queryset(self):
         return (
-            Source.objects.select_related("parent")
+            Source.objects.current()
+            .select_related("parent")
             .annotate(
                 published_total=Count(
                     "assertions",
@@ -169,16 +197,19 @@ class SourceListView(ReaderCacheMixin, FilterView):
         return sources_stamp()
 
 
-class SourceDetailView(ReaderCacheMixin, DetailView):
+class SourceDetailView(MergedRedirectMixin, ReaderCacheMixin, DetailView):
     template_name = "sources/source_detail.html"
+    merged_model = Source
 
     def cache_stamp(self) -> Stamp:
         # Its figures' claims, or the source itself (an alias, a note) changing.
         return source_stamp(self.kwargs["slug"])
 
     def get_queryset(self):
-        return Source.objects.select_related("parent").prefetch_related(
-            "aliases", "children"
+        return (
+            Source.objects.current()
+            .select_related("parent")
+            .prefetch_related("aliases", "children")
         )
 
     def get_context_data(self, **kwargs):
