@@ -35,7 +35,7 @@ def assertion_save(
     if not assertion._state.adding:
         stored = (
             Assertion.objects.filter(pk=assertion.pk)
-            .values("claim_id", *SET_ASIDE_STORED)
+            .values("claim_id", *SET_ASIDE_STORED, *RETRACTION_STORED)
             .first()
         )
         if stored is not None:
@@ -45,6 +45,12 @@ def assertion_save(
             # edit, or a revert to a version from before, keeps what they decided.
             for name in SET_ASIDE_STORED:
                 setattr(assertion, name, stored[name])
+            # A retraction stands: no edit and no revert to a version from before
+            # it counts the figure again or loses its reason (assertion_retract
+            # alone retracts, and nothing un-retracts).
+            if stored["status"] == Assertion.Status.RETRACTED:
+                for name in RETRACTION_STORED:
+                    setattr(assertion, name, stored[name])
     claim_ids = {assertion.claim_id, moved_from} - {None}
     if derive_after:
         # Hold its sources, then take the claims' locks, before reading anything
@@ -89,6 +95,7 @@ def assertion_retract(*, assertion: Assertion, reason: str, user=None) -> Assert
 
 SET_ASIDE_FIELDS = ["set_aside_reason", "set_aside_by", "set_aside_at", "updated_at"]
 SET_ASIDE_STORED = ("set_aside_reason", "set_aside_by_id", "set_aside_at")
+RETRACTION_STORED = ("status", "retraction_reason", "retracted_at")
 
 
 @transaction.atomic

@@ -270,3 +270,25 @@ def test_reverting_a_figure_in_the_admin_keeps_the_editors_set_aside(
 
     assert response.status_code == 302
     assert Assertion.objects.get(pk=blogger.pk).set_aside_reason == SCOPE
+
+
+def test_reverting_a_retracted_figure_in_the_admin_keeps_its_retraction(
+    flood, researcher, researcher_client
+):
+    _, figures = flood
+    blogger = figures["Blogger"]
+    before = blogger.history.earliest("history_date")
+    services.assertion_retract(
+        assertion=blogger, reason="The blogger deleted the post.", user=researcher
+    )
+    url = reverse(
+        "admin:claims_assertion_simple_history", args=[blogger.pk, before.history_id]
+    )
+
+    researcher_client.post(url, admin_form(researcher_client.get(url)))
+
+    blogger.refresh_from_db()
+    assert blogger.status == Assertion.Status.RETRACTED
+    assert blogger.retraction_reason == "The blogger deleted the post."
+    claim_page = Client().get(blogger.claim.get_absolute_url()).content.decode()
+    assert "The blogger deleted the post." in claim_page
