@@ -302,6 +302,13 @@ class MergeActionMixin:
     def merged(self, row):
         return row.merged_into or ""
 
+    def has_change_permission(self, request, obj=None):
+        """A merged row is kept as it was merged, for its history and its old
+        links: it is read, not edited (edit the row it joined)."""
+        if obj is not None and obj.merged_into_id is not None:
+            return False
+        return super().has_change_permission(request, obj)
+
 
 admin.site.unregister(Source)
 

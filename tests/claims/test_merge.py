@@ -400,3 +400,17 @@ def test_the_confirmation_page_queries_stay_bounded(
         )
 
     assert "Figures that would appear twice (8)" in page.content.decode()
+
+
+def test_a_merged_source_is_read_not_edited_in_the_admin(researcher_client, hur):
+    into, duplicate = hur
+    source_services.source_merge(source=duplicate, into=into, reason="Same agency.")
+    url = reverse("admin:sources_source_change", args=[duplicate.pk])
+
+    page = researcher_client.get(url).content.decode()
+    refused = researcher_client.post(url, {"name": "HUR, edited", "kind": "media"})
+
+    assert 'name="name"' not in page  # its values shown as text
+    assert "Ukrainian military intelligence (HUR)" in page  # what it joined
+    assert refused.status_code == 403
+    assert Source.objects.get(pk=duplicate.pk).name == "HUR"
