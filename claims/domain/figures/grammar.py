@@ -74,7 +74,7 @@ def parse_figure(text: str) -> Figure:
 # A figure reads the same every time (a Figure is frozen), and an import reads the
 # same few thousand phrases again and again: in its figures, and in the windows of
 # its quotes that the quote rule reads (claims/domain/figures/finder.py).
-READINGS_KEPT = 65536
+READINGS_KEPT = 4096
 
 
 @lru_cache(maxsize=READINGS_KEPT)
