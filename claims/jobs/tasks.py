@@ -297,18 +297,18 @@ class Reporter:
 
 def _import(job: Job, reporter: Reporter, *, dry_run: bool) -> dict:
     reporter(phase="reading the file")
+    # The file is parsed as it is read, never held whole in the worker's memory.
     with job.file.open("rb") as handle:
-        data = handle.read()
-    # With several workers, imports queued together take turns: each waits for the
-    # one before it rather than failing (docs/jobs.md).
-    summary = imports.assertions_import(
-        data=data,
-        user=job.created_by,
-        dry_run=dry_run,
-        progress=reporter,
-        job_id=job.pk,
-        wait=timedelta(minutes=settings.CLAIMTRACKER_IMPORT_WAIT_MINUTES),
-    )
+        # With several workers, imports queued together take turns: each waits for
+        # the one before it rather than failing (docs/jobs.md).
+        summary = imports.assertions_import(
+            data=handle,
+            user=job.created_by,
+            dry_run=dry_run,
+            progress=reporter,
+            job_id=job.pk,
+            wait=timedelta(minutes=settings.CLAIMTRACKER_IMPORT_WAIT_MINUTES),
+        )
     result = {
         "rows": summary.rows,
         "assertions": summary.created["assertions"],
