@@ -8,7 +8,8 @@ Creates a fresh scratch database (a SQLite file in a temporary folder, or the na
 PostgreSQL database, dropped and created again), migrates it, starts `manage.py
 db_worker`, queues the import with `import_assertions --background` and polls the
 job's row from this process, printing each phase with its row counts and the time
-it was first seen, then the total.
+it was first seen, then the total, with the worker's CPU time and its memory
+(resident, from /proc) at its start, at its peak and once the job has ended.
 """
 
 import argparse
@@ -61,6 +62,8 @@ def main() -> None:
             cwd=ROOT, env=env,
         )  # fmt: skip
         try:
+            time.sleep(3)  # the worker has started and is waiting for jobs
+            at_start = memory(worker.pid)
             started = time.perf_counter()
             output = subprocess.run(
                 [*manage, "import_assertions", str(path), "--background"],
@@ -78,14 +81,32 @@ def main() -> None:
                     break
                 time.sleep(0.1)
             seconds = time.perf_counter() - started
+            time.sleep(3)  # the worker is idle again
+            after = memory(worker.pid)
+            cpu = cpu_seconds(worker.pid)
         finally:
             worker.terminate()
             worker.wait()
     engine = "PostgreSQL" if url.startswith("postgres") else "SQLite"
     print(  # noqa: T201
         f"{engine}: {args.rows:,} rows ({size:.0f} MB) as a job in {seconds:.1f} s "
-        f"({args.rows / seconds:,.0f} rows/s), {last[0]}"
+        f"({args.rows / seconds:,.0f} rows/s), {last[0]}; the worker's CPU "
+        f"{cpu:.1f} s, its memory {at_start['VmRSS']:,.0f} MB at the start, peak "
+        f"{after['VmHWM']:,.0f} MB, {after['VmRSS']:,.0f} MB afterwards"
     )
+
+
+def memory(pid: int) -> dict[str, float]:
+    """Return a process's resident memory now (VmRSS) and at its peak (VmHWM), MB."""
+    status = Path(f"/proc/{pid}/status").read_text().splitlines()
+    fields = dict(line.split(":", 1) for line in status if line.startswith("Vm"))
+    return {k: int(v.split()[0]) / 1024 for k, v in fields.items()}
+
+
+def cpu_seconds(pid: int) -> float:
+    """Return the CPU time (user and system) a process has used so far."""
+    stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(stat[11]) + int(stat[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def read(url: str, job_id: int) -> tuple:
