@@ -4,6 +4,7 @@
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/ct_bench_jobs \\
         .venv/bin/python bench/import_job.py --rows 100000
 
+The worker runs with production settings (DJANGO_DEBUG off; --debug turns it on).
 Creates a fresh scratch database (a SQLite file in a temporary folder, or the named
 PostgreSQL database, dropped and created again), migrates it, starts `manage.py
 db_worker`, queues the import with `import_assertions --background` and polls the
@@ -15,6 +16,7 @@ it was first seen, then the total, with the worker's CPU time and its memory
 import argparse
 import contextlib
 import os
+import secrets
 import sqlite3
 import subprocess
 import sys
@@ -33,6 +35,9 @@ sys.path.insert(0, str(ROOT))
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument(
+        "--debug", action="store_true", help="run the worker with DJANGO_DEBUG=1"
+    )
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "claimtracker.settings")
     os.environ.setdefault("DJANGO_DEBUG", "1")
@@ -48,9 +53,14 @@ def main() -> None:
         env = {
             **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
             "DATABASE_URL": url,
-            "DJANGO_DEBUG": "1",
             "CLAIMTRACKER_MEDIA_ROOT": f"{folder}/media",
         }
+        if args.debug:
+            env["DJANGO_DEBUG"] = "1"
+        else:
+            # Production settings, as a worker runs: with DEBUG on, Django keeps the
+            # text of every query, each 5,000-row insert's included, in the worker.
+            env["DJANGO_SECRET_KEY"] = secrets.token_urlsafe(50)
         manage = [sys.executable, "manage.py"]
         subprocess.run([*manage, "migrate", "-v0"], cwd=ROOT, env=env, check=True)
         path = Path(folder) / "bench.csv"
