@@ -36,9 +36,9 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     data = dataset_csv(days=args.days)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     summary = assertions_import(data=data)
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     claim = "Tanks lost, official daily count"
     again = "".join(
         exports.csv_text(
@@ -48,7 +48,8 @@ def main() -> None:
     created = summary.created["assertions"]
     print(  # noqa: T201
         f"{args.days:,} rows ({created:,} new) in {seconds:.1f} s "
-        f"({args.days / seconds:,.0f} rows/s); round trip "
+        f"({args.days / seconds:,.0f} rows/s; CPU {cpu:.1f} s, load average "
+        f"{os.getloadavg()[0]:.1f}); round trip "
         f"{'byte-identical' if again == data else 'DIFFERS'}"
     )
 

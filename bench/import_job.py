@@ -4,16 +4,19 @@
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/ct_bench_jobs \\
         .venv/bin/python bench/import_job.py --rows 100000
 
+The worker runs with production settings (DJANGO_DEBUG off; --debug turns it on).
 Creates a fresh scratch database (a SQLite file in a temporary folder, or the named
 PostgreSQL database, dropped and created again), migrates it, starts `manage.py
 db_worker`, queues the import with `import_assertions --background` and polls the
 job's row from this process, printing each phase with its row counts and the time
-it was first seen, then the total.
+it was first seen, then the total, with the worker's CPU time and its memory
+(resident, from /proc) at its start, at its peak and once the job has ended.
 """
 
 import argparse
 import contextlib
 import os
+import secrets
 import sqlite3
 import subprocess
 import sys
@@ -32,6 +35,9 @@ sys.path.insert(0, str(ROOT))
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument(
+        "--debug", action="store_true", help="run the worker with DJANGO_DEBUG=1"
+    )
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "claimtracker.settings")
     os.environ.setdefault("DJANGO_DEBUG", "1")
@@ -47,9 +53,14 @@ def main() -> None:
         env = {
             **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
             "DATABASE_URL": url,
-            "DJANGO_DEBUG": "1",
             "CLAIMTRACKER_MEDIA_ROOT": f"{folder}/media",
         }
+        if args.debug:
+            env["DJANGO_DEBUG"] = "1"
+        else:
+            # Production settings, as a worker runs: with DEBUG on, Django keeps the
+            # text of every query, each 5,000-row insert's included, in the worker.
+            env["DJANGO_SECRET_KEY"] = secrets.token_urlsafe(50)
         manage = [sys.executable, "manage.py"]
         subprocess.run([*manage, "migrate", "-v0"], cwd=ROOT, env=env, check=True)
         path = Path(folder) / "bench.csv"
@@ -61,6 +72,8 @@ def main() -> None:
             cwd=ROOT, env=env,
         )  # fmt: skip
         try:
+            time.sleep(3)  # the worker has started and is waiting for jobs
+            at_start = memory(worker.pid)
             started = time.perf_counter()
             output = subprocess.run(
                 [*manage, "import_assertions", str(path), "--background"],
@@ -78,14 +91,32 @@ def main() -> None:
                     break
                 time.sleep(0.1)
             seconds = time.perf_counter() - started
+            time.sleep(3)  # the worker is idle again
+            after = memory(worker.pid)
+            cpu = cpu_seconds(worker.pid)
         finally:
             worker.terminate()
             worker.wait()
     engine = "PostgreSQL" if url.startswith("postgres") else "SQLite"
     print(  # noqa: T201
         f"{engine}: {args.rows:,} rows ({size:.0f} MB) as a job in {seconds:.1f} s "
-        f"({args.rows / seconds:,.0f} rows/s), {last[0]}"
+        f"({args.rows / seconds:,.0f} rows/s), {last[0]}; the worker's CPU "
+        f"{cpu:.1f} s, its memory {at_start['VmRSS']:,.0f} MB at the start, peak "
+        f"{after['VmHWM']:,.0f} MB, {after['VmRSS']:,.0f} MB afterwards"
     )
+
+
+def memory(pid: int) -> dict[str, float]:
+    """Return a process's resident memory now (VmRSS) and at its peak (VmHWM), MB."""
+    status = Path(f"/proc/{pid}/status").read_text().splitlines()
+    fields = dict(line.split(":", 1) for line in status if line.startswith("Vm"))
+    return {k: int(v.split()[0]) / 1024 for k, v in fields.items()}
+
+
+def cpu_seconds(pid: int) -> float:
+    """Return the CPU time (user and system) a process has used so far."""
+    stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(stat[11]) + int(stat[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def read(url: str, job_id: int) -> tuple:

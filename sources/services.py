@@ -21,7 +21,7 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.dispatch import Signal
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -302,8 +302,30 @@ def validated_bulk_create(model, rows: list, *, user, reason: str) -> list:
     the caller has made names and slugs unique), then insert them all with their
     history, naming `user`. A refused row raises ValidationError before anything
     is written."""
+    # Each row's foreign keys are checked as full_clean checks them, but whether
+    # their rows exist is asked once per key for all the rows, not once per row.
+    keys = [
+        f
+        for f in model._meta.concrete_fields
+        if f.many_to_one and not f.remote_field.parent_link
+    ]
+    missing = {key.name: _missing_targets(key, rows) for key in keys}
     for row in rows:
-        row.full_clean(validate_unique=False, validate_constraints=False)
+        errors: dict = {}
+        try:
+            row.full_clean(
+                exclude=[key.name for key in keys],
+                validate_unique=False,
+                validate_constraints=False,
+            )
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        for key in keys:
+            problem = _key_problem(key, row, missing[key.name])
+            if problem is not None and key.name not in errors:
+                errors[key.name] = problem.error_list
+        if errors:
+            raise ValidationError(errors)
     if rows:
         bulk_create_with_history(
             rows,
@@ -313,6 +335,47 @@ def validated_bulk_create(model, rows: list, *, user, reason: str) -> list:
             default_change_reason=reason,
         )
     return rows
+
+
+def _missing_targets(key, rows: list) -> set:
+    """Return the values of the foreign key `key` among `rows` that name no row it
+    may refer to, from one query."""
+    values = {getattr(row, key.attname) for row in rows} - {None}
+    if not values:
+        return set()
+    name = key.remote_field.field_name
+    found = (
+        key.remote_field.model._base_manager.filter(**{f"{name}__in": values})
+        .complex_filter(key.get_limit_choices_to())
+        .values_list(name, flat=True)
+    )
+    return values - set(found)
+
+
+def _key_problem(key, row, missing: set) -> ValidationError | None:
+    """Return what full_clean would say of the foreign key `key` of `row`, its
+    target's existence known from `missing`."""
+    value = getattr(row, key.attname)
+    if key.blank and value in key.empty_values:
+        return None
+    try:
+        value = key.to_python(value)
+        models.Field.validate(key, value, row)  # null, blank and choices
+        key.run_validators(value)
+    except ValidationError as error:
+        return error
+    if value in missing:
+        return ValidationError(
+            key.error_messages["invalid"],
+            code="invalid",
+            params={
+                "model": key.remote_field.model._meta.verbose_name,
+                "pk": value,
+                "field": key.remote_field.field_name,
+                "value": value,
+            },
+        )
+    return None
 
 
 @transaction.atomic

@@ -9,14 +9,17 @@ columns are refused. `stated_on` is YYYY-MM-DD, YYYY-MM (month precision) or YYY
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import itertools
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
+from typing import BinaryIO
 
 from claims.domain import dates, figures, rules, vocabulary
 from sources import validators
@@ -76,6 +79,8 @@ RELIABILITY = ("A", "B", "C", "D", "E", "F")
 PUBLISHED, RETRACTED = "published", "retracted"
 STATUSES = (PUBLISHED, RETRACTED)
 PRECISIONS = dates.PRECISIONS
+# How much of a file is read at a time to check that it is UTF-8.
+CHUNK = 1 << 20
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 # Names and titles: no control or direction-override characters (sources/validators).
 NAMES = (
@@ -157,7 +162,7 @@ class Reading:
 
 
 def read(
-    data: bytes | str,
+    data: bytes | str | BinaryIO,
     *,
     source_kinds: Iterable[str],
     progress: Callable[[int], None] | None = None,
@@ -169,28 +174,29 @@ def read(
     of the file is never parsed, so a huge file costs no more than the limit."""
     result = Reading()
     if isinstance(data, bytes):
-        try:
-            data = data.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            line = data[: error.start].count(b"\n") + 1
-            result.errors.append(
-                RowError(
-                    line,
-                    "",
-                    f"the file is not UTF-8 (byte 0x{data[error.start]:02x}); "
-                    "save it as UTF-8 and try again",
-                )
-            )
+        data = io.BytesIO(data)
+    if isinstance(data, str):
+        data = data.removeprefix("\ufeff")
+        blank, text = not data.strip(), io.StringIO(data, newline="")
+    else:
+        # A file is read as it is parsed, never held whole (nor its text): an
+        # admin's upload of CLAIMTRACKER_IMPORT_MAX_MB costs no more than its rows.
+        problem, blank = _check_utf8(data)
+        if problem is not None:
+            result.errors.append(problem)
             return result
-    data = data.removeprefix("\ufeff")
-    if not data.strip():
+        data.seek(0)
+        lines = io.TextIOWrapper(data, encoding="utf-8-sig", newline="")
+        # A second byte-order mark, as text read whole loses it (removeprefix).
+        text = itertools.chain([next(lines, "").removeprefix("\ufeff")], lines)
+    if blank:
         header = ",".join(REQUIRED)
         message = f"the file is empty; the first line must be the header: {header}"
         result.errors.append(RowError(1, "", message))
         return result
     # Strict, so that an unclosed quote is reported where it opens rather than
     # swallowing the rest of the file into one value.
-    reader = csv.reader(io.StringIO(data, newline=""), strict=True)
+    reader = csv.reader(text, strict=True)
     try:
         header = [name.strip() for name in next(reader)]
     except csv.Error as error:
@@ -228,6 +234,33 @@ def read(
     if not result.rows and not result.errors:
         result.errors.append(RowError(2, "", "the file has a header but no rows"))
     return result
+
+
+def _check_utf8(data: BinaryIO) -> tuple[RowError | None, bool]:
+    """Return the error naming the line of the first byte of `data` that is not
+    UTF-8 (None if all are), and whether the file holds only blanks; a chunk at a
+    time, keeping none of its text."""
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    lines, blank, first = 0, True, True
+    while True:
+        chunk = data.read(CHUNK)
+        try:
+            text = decoder.decode(chunk, final=not chunk)
+        except UnicodeDecodeError as error:
+            # The decoder's own buffer (the start of a character cut by the chunk)
+            # comes first in error.object; it holds no newline, which is one byte.
+            line = lines + error.object[: error.start].count(b"\n") + 1
+            message = (
+                f"the file is not UTF-8 (byte 0x{error.object[error.start]:02x}); "
+                "save it as UTF-8 and try again"
+            )
+            return RowError(line, "", message), False
+        lines += chunk.count(b"\n")
+        if first and text:
+            text, first = text.removeprefix("\ufeff"), False
+        blank = blank and not text.strip()
+        if not chunk:
+            return None, blank
 
 
 def too_many_rows(limit: int) -> RowError:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import BinaryIO
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -86,17 +87,18 @@ def _silent(**fields) -> None:
 
 def assertions_import(
     *,
-    data: bytes | str,
+    data: bytes | str | BinaryIO,
     user=None,
     dry_run: bool = False,
     progress=None,
     job_id: int | None = None,
     wait: timedelta = timedelta(0),
 ):
-    """Import the CSV `data`; return an ImportSummary or raise ImportFailed. While
-    another import runs, wait up to `wait` for it to end, then raise ImportBusy; a
-    preview (`dry_run`) writes nothing and takes no turn. `job_id` is the job running
-    the import, recorded on the import lock.
+    """Import the CSV `data` (bytes, text, or a binary file, read as it is parsed);
+    return an ImportSummary or raise ImportFailed. While another import runs, wait
+    up to `wait` for it to end, then raise ImportBusy; a preview (`dry_run`) writes
+    nothing and takes no turn. `job_id` is the job running the import, recorded on
+    the import lock.
 
     `progress`, if given, is called with the fields of a job's progress (phase,
     rows_checked, rows_total, rows_written) as the import goes

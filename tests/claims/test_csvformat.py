@@ -1,6 +1,8 @@
-"""Spreadsheet formula defusing and a row's standing (status, retraction, set aside)
-in claims/csvformat.py: pure, no database."""
+"""claims/interchange/csvformat.py: spreadsheet formula defusing, a row's standing
+(status, retraction, set aside), and reading a file as it is parsed. Pure, no
+database."""
 
+import io
 from datetime import UTC, datetime
 
 import pytest
@@ -136,3 +138,46 @@ def test_a_bad_standing_is_refused_naming_the_column(standing, error):
 
     assert not reading.rows
     assert [str(e) for e in reading.errors] == [error]
+
+
+HEADER = ",".join(csvformat.REQUIRED)
+
+
+def _row(claim: str) -> str:
+    return f"{claim},troops,Topic,Source,think_tank,2022-02-24,about 100,,,,\n"
+
+
+def _read(data):
+    return csvformat.read(data, source_kinds=["think_tank"])
+
+
+def test_a_file_reads_as_its_bytes_do():
+    data = ("\ufeff" + HEADER + "\n" + _row("Café") + _row("=x")).encode()
+
+    from_file, from_bytes = _read(io.BytesIO(data)), _read(data)
+
+    assert from_file == from_bytes
+    assert [row.claim for row in from_file.rows] == ["Café", "=x"]
+
+
+def test_a_character_cut_in_two_by_a_read_chunk_is_still_utf8():
+    start = (HEADER + "\n").encode()
+    padding = b"\n" * (csvformat.CHUNK - len(start) - len(b"Caf") - 1)
+    data = start + padding + _row("Café").encode()
+    assert data[csvformat.CHUNK - 1 : csvformat.CHUNK + 1] == "é".encode()
+
+    reading = _read(io.BytesIO(data))
+
+    assert (reading.errors, [row.claim for row in reading.rows]) == ([], ["Café"])
+
+
+def test_a_byte_that_is_not_utf8_past_the_first_chunk_names_its_line():
+    lines = 3 + csvformat.CHUNK // len(_row("Claim"))
+    data = (HEADER + "\n" + _row("Claim") * lines).encode() + b"Caf\xe9\n"
+
+    reading = _read(io.BytesIO(data))
+
+    assert [str(error) for error in reading.errors] == [
+        f"line {lines + 2}: the file is not UTF-8 (byte 0xe9); save it as UTF-8 "
+        "and try again"
+    ]

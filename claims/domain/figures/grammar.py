@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, localcontext
+from functools import lru_cache
 
 from claims.domain.figures.lexicon import (
     ABBREVIATIONS,
@@ -64,9 +65,27 @@ def parse_figure(text: str) -> Figure:
         )
     if not original.strip():
         raise FigureError(f"The figure is empty. {ACCEPTED}", "empty")
-    # Exact arithmetic: a 200-character figure fits well within 600 digits.
-    with localcontext(prec=600):
-        return _Reading(original).figure()
+    reading = _read(original)
+    if isinstance(reading, Figure):
+        return reading
+    raise FigureError(*reading)
+
+
+# A figure reads the same every time (a Figure is frozen), and an import reads the
+# same few thousand phrases again and again: in its figures, and in the windows of
+# its quotes that the quote rule reads (claims/domain/figures/finder.py).
+READINGS_KEPT = 4096
+
+
+@lru_cache(maxsize=READINGS_KEPT)
+def _read(text: str) -> Figure | tuple[str, str]:
+    """Return the Figure `text` states, or the message and code of its refusal."""
+    try:
+        # Exact arithmetic: a 200-character figure fits well within 600 digits.
+        with localcontext(prec=600):
+            return _Reading(text).figure()
+    except FigureError as error:
+        return error.message, error.code
 
 
 class _Reading(_NumberReading):
@@ -249,7 +268,10 @@ class _Reading(_NumberReading):
         """Return the qualifier kind and words ending `keys`, and where they start."""
         end = len(keys)
         while True:
-            for phrase, kind, text in _PREFIXES:
+            # Only the phrases ending in the last key can match, in _PREFIXES' order.
+            for phrase, kind, text in (
+                _PREFIXES_BY_LAST.get(keys[end - 1], ()) if end else ()
+            ):
                 n = len(phrase)
                 if n <= end and tuple(keys[end - n : end]) == phrase:
                     return kind, text, end - n
@@ -260,7 +282,7 @@ class _Reading(_NumberReading):
 
     def _suffix(self, keys: list[str]) -> tuple[str, str, int]:
         """Return the qualifier kind and words opening `keys`, and where they end."""
-        for phrase, kind, text in _SUFFIXES:
+        for phrase, kind, text in _suffix_candidates(keys):
             if tuple(keys[: len(phrase)]) == phrase:
                 return kind, text, len(phrase)
             # "1,500, or so": a comma may come before an approximate suffix.
@@ -485,3 +507,36 @@ _SUFFIXES = _phrases(
     (AT_LEAST, AT_LEAST_SUFFIXES),
     (AT_MOST, AT_MOST_SUFFIXES),
 )
+
+
+def _by_key(phrases: list, at: int) -> dict[str, list]:
+    """Return the (place, phrase) pairs of `phrases` by the phrase's key at `at` (0,
+    the first; -1, the last), each list in their order: a phrase can match only
+    where that key is."""
+    result: dict[str, list] = {}
+    for place, entry in enumerate(phrases):
+        result.setdefault(entry[0][at], []).append((place, entry))
+    return result
+
+
+_PREFIXES_BY_LAST = {
+    key: [entry for _, entry in entries]
+    for key, entries in _by_key(_PREFIXES, -1).items()
+}
+_SUFFIXES_BY_FIRST = _by_key(_SUFFIXES, 0)
+_APPROX_SUFFIXES_BY_FIRST = {
+    key: [(place, entry) for place, entry in entries if entry[1] == "approx"]
+    for key, entries in _SUFFIXES_BY_FIRST.items()
+}
+
+
+def _suffix_candidates(keys: list[str]) -> list:
+    """Return the suffixes that may open `keys`, in _SUFFIXES' order: those whose
+    first key opens it, and after a comma the approximate ones whose first key
+    follows it ("1,500, or so")."""
+    if not keys:
+        return []
+    found = _SUFFIXES_BY_FIRST.get(keys[0], [])
+    if keys[0] == "," and len(keys) > 1:
+        found = sorted({*found, *_APPROX_SUFFIXES_BY_FIRST.get(keys[1], [])})
+    return [entry for _, entry in found]

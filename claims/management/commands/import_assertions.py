@@ -40,7 +40,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Job {job.pk} queued: {job}.")
             return
         try:
-            summary = assertions_import(data=file.read_bytes(), dry_run=dry_run)
+            with file.open("rb") as handle:  # parsed as it is read
+                summary = assertions_import(data=handle, dry_run=dry_run)
         except ImportBusy as busy:
             raise CommandError(str(busy)) from busy
         except ImportFailed as failure:

@@ -1,0 +1,55 @@
+"""sources/services.py: the bulk writers check each row as full_clean does, asking
+the database once per foreign key rather than once per row."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from claims.models import Claim, Topic
+from claims.pipeline import services
+from tests.factories import ClaimFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_new_claims_naming_one_recorded_topic_ask_once_whether_it_exists(
+    django_assert_max_num_queries,
+):
+    topic = ClaimFactory().topic
+    claims = [
+        Claim(title=f"Claim {n}", unit="troops", topic=topic, slug=f"claim-{n}")
+        for n in range(50)
+    ]
+
+    with django_assert_max_num_queries(12):
+        services.claims_bulk_create(claims=claims, reason="Imported")
+
+    assert Claim.objects.filter(topic=topic).count() == 51
+    assert Claim.history.filter(history_change_reason="Imported").count() == 50
+
+
+def test_a_claim_whose_topic_is_not_recorded_is_refused_as_full_clean_refuses_it():
+    missing = Topic(pk=987654, name="Gone", slug="gone")
+    good = Claim(title="Good", unit="troops", topic=ClaimFactory().topic, slug="g")
+    bad = Claim(title="Bad", unit="troops", topic=missing, slug="bad")
+
+    with pytest.raises(ValidationError) as by_full_clean:
+        bad.full_clean(validate_unique=False, validate_constraints=False)
+
+    with pytest.raises(ValidationError) as refused:
+        services.claims_bulk_create(claims=[good, bad], reason="Imported")
+
+    assert refused.value.message_dict == by_full_clean.value.message_dict
+    assert refused.value.message_dict == {
+        "topic": ["topic instance with id 987654 is not a valid choice."]
+    }
+    assert not Claim.objects.filter(title__in=["Good", "Bad"]).exists()
+
+
+def test_a_claim_refused_for_its_own_fields_names_them_beside_its_topic():
+    missing = Topic(pk=987654, name="Gone", slug="gone")
+    claim = Claim(title="", unit="troops", topic=missing, slug="blank")
+
+    with pytest.raises(ValidationError) as refused:
+        services.claims_bulk_create(claims=[claim], reason="Imported")
+
+    assert set(refused.value.message_dict) == {"title", "topic"}
