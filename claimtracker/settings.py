@@ -377,6 +377,10 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 CLAIMTRACKER_JOB_STALE_MINUTES = int(
     os.environ.get("CLAIMTRACKER_JOB_STALE_MINUTES", "10")
 )
+# A running job writes its progress and heartbeat this often (seconds).
+CLAIMTRACKER_JOB_PROGRESS_SECONDS = float(
+    os.environ.get("CLAIMTRACKER_JOB_PROGRESS_SECONDS", "1")
+)
 # An import job waits this long for the import before it (another worker's) to end,
 # then fails saying who is importing; imports take turns, site-wide.
 CLAIMTRACKER_IMPORT_WAIT_MINUTES = int(

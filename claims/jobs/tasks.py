@@ -237,12 +237,12 @@ def _finish(job_id: int, reporter: Reporter, end: dict) -> None:
 class Reporter:
     """Carry a job's progress to its row, from a thread with its own database
     connection: call it with the fields to set (phase, rows_checked, rows_written,
-    rows_total); once a second the latest are written, with the heartbeat."""
-
-    interval = 1.0
+    rows_total); every CLAIMTRACKER_JOB_PROGRESS_SECONDS (1) the latest are written,
+    with the heartbeat."""
 
     def __init__(self, job_id: int):
         self.job_id = job_id
+        self.interval = settings.CLAIMTRACKER_JOB_PROGRESS_SECONDS
         self.fields: dict = {}
         # Who cancelled the job, once its thread has read the request.
         self.cancelled_by: str | None = None

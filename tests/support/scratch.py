@@ -301,13 +301,14 @@ def collect_static(folder: Path) -> Path:
 
 
 @contextlib.contextmanager
-def worker(database, media):
-    """Run a worker on `database` as production does; yield its process."""
+def worker(database, media, **env):
+    """Run a worker on `database` as production does (with `env` added to its
+    environment); yield its process."""
     process = subprocess.Popen(
         [sys.executable, "manage.py", "db_worker", "--no-reload", "--interval",
          "0.1", "--no-startup-delay", "--verbosity", "0"],
         cwd=ROOT,
-        env=environment(database.url, **media),
+        env=environment(database.url, **media, **env),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
