@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from claims.interchange.imports import assertions_import
 from claims.pipeline import services
 from claims.reader import search
 from claims.reader.search import MAX_CHARS, MAX_TERMS, parse_query
@@ -13,6 +14,7 @@ from tests.factories import (
     DocumentFactory,
     SourceFactory,
 )
+from tests.support.imports import GOOD, csv_of
 
 pytestmark = pytest.mark.django_db
 
@@ -264,6 +266,12 @@ def test_a_quotes_new_wording_is_suggested_and_a_drafts_never(client):
 
     assert search.suggest(parse_query("loitering munitons")) == ["loitering munitions"]
     assert search.suggest(parse_query("howitzer")) == []
+
+
+def test_an_imported_quotes_words_are_suggested(client):
+    assertions_import(data=csv_of(GOOD))  # "The Pentagon now believes 10000 …"
+
+    assert search.suggest(parse_query("beleives")) == ["believes"]
 
 
 @pytest.mark.parametrize(
