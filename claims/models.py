@@ -12,7 +12,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from claims.concurrency import EditConflict
-from claims.domain import dates, figures, rules, vocabulary, wording
+from claims.domain import dates, figures, rules, spelling, vocabulary, wording
 from sources.validators import validate_name
 
 FIGURE_DIGITS = {"max_digits": 26, "decimal_places": figures.DECIMAL_PLACES}
@@ -765,6 +765,26 @@ class Translation(models.Model):
         problem = rules.language_problem(self.language)
         if problem:
             raise ValidationError({"language": problem})
+
+
+class QuoteWord(models.Model):
+    """One word (lower case, 3 to 40 letters: claims/domain/spelling.py) that a
+    published quote has used, for the search's spelling suggestions
+    (claims/reader/search.py). Derived: claims/pipeline/derive.py adds the words of
+    a claim's published quotes each time it derives the claim. A word stays once
+    added, also after its quote is retracted (docs/readers.md, "Search"). Not
+    unique, on purpose: two writes recording one new word at once may both add it
+    (derive.quote_words_record says why), and the search reads words as a set."""
+
+    word = models.CharField(max_length=spelling.MAX_WORD)
+
+    class Meta:
+        indexes = [models.Index(fields=["word"], name="quoteword_word_idx")]
+        verbose_name = "word of quotes"
+        verbose_name_plural = "words of quotes"
+
+    def __str__(self):
+        return self.word
 
 
 # The editors' workflow (issue 4 of the project's tracker): the states of

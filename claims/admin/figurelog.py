@@ -14,6 +14,7 @@ from django.contrib import admin
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.forms.utils import pretty_name
 from django.http import JsonResponse
 from django.shortcuts import redirect
@@ -219,9 +220,7 @@ def _new_claim(claim_form, user) -> Claim:
     data = claim_form.cleaned_data
     title = data["new_title"]
     for _attempt in range(5):
-        existing = (
-            Claim.objects.current().filter(title__iexact=title).order_by("pk").first()
-        )
+        existing = _claim_titled(title)
         if existing is not None:
             return existing
         claim = Claim(
@@ -242,6 +241,21 @@ def _new_claim(claim_form, user) -> Claim:
     raise ValidationError(
         "Others are saving claims with this title at this moment; save again."
     )
+
+
+def _claim_titled(title: str) -> Claim | None:
+    """The claim titled `title` (any case); when only a merged claim has the title
+    (a duplicate's old title), the claim it was merged into, following merges
+    made since (as imports do: claims/interchange/imports.py)."""
+    claim = (
+        Claim.objects.filter(title__iexact=title)
+        .order_by(F("merged_into").asc(nulls_first=True), "pk")
+        .first()
+    )
+    # No loop: a merge refuses a claim merged already, on either side.
+    while claim is not None and claim.merged_into_id is not None:
+        claim = Claim.objects.get(pk=claim.merged_into_id)
+    return claim
 
 
 def _new_source(data, new_sources: dict, user) -> Source:

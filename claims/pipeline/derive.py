@@ -17,7 +17,8 @@ would break them is refused, naming them, and nothing is written.
   first, so that two writers to one claim take turns (on PostgreSQL the second waits
   for the first to commit, then sees its figure); then it recomputes each claim's
   stored summary (claims/domain/divergence.py), brings its discrepancy in line with the
-  widest conflict, and stamps the claim changed.
+  widest conflict, records the words of its published quotes for the search's
+  spelling suggestions (QuoteWord), and stamps the claim changed.
 - `claims_mark_changed` stamps claims whose pages show an edit that changes no
   figure: a source's name, a document's title, a topic, an editor's judgement.
 
@@ -39,8 +40,14 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from claims import selectors
-from claims.domain import dates, divergence, rules
-from claims.models import CLAIM_SUMMARY_FIELDS, Assertion, Claim, Discrepancy
+from claims.domain import dates, divergence, rules, spelling
+from claims.models import (
+    CLAIM_SUMMARY_FIELDS,
+    Assertion,
+    Claim,
+    Discrepancy,
+    QuoteWord,
+)
 
 
 @dataclass(frozen=True)
@@ -267,11 +274,13 @@ def _refresh_batch(claim_ids: list[int]) -> Detection:
         Assertion.objects.published()
         .filter(claim_id__in=claim_ids)
         .order_by()
-        .values(*selectors.POINT_FIELDS)
+        .values(*selectors.POINT_FIELDS, "quote")
     )
+    words: set[str] = set()
     for row in rows:
         names[row["source_id"]] = row["source__name"]
         points[row["claim_id"]].append(selectors.point_from_values(row))
+        words |= spelling.words_of(row["quote"])
     on_record: dict[int, list[Discrepancy]] = defaultdict(list)
     for d in (
         Discrepancy.objects.live().select_for_update().filter(claim_id__in=claim_ids)
@@ -305,11 +314,33 @@ def _refresh_batch(claim_ids: list[int]) -> Detection:
         if new is not None:
             created.append(new)
     Claim.objects.bulk_update(claims.values(), SUMMARY_FIELDS)
+    quote_words_record(words=words)
     if created:
         # Derived here, not typed in: the database's named constraints guard these
         # rows, where full_clean would cost a query per constraint on every claim.
         bulk_create_with_history(created, Discrepancy, default_change_reason="Detected")
     return result
+
+
+WORDS_READ = 900  # words looked up in one query (under SQLite's 999 parameters)
+
+
+def quote_words_record(*, words: set[str]) -> None:
+    """Record the words of published quotes that are not recorded yet, for the
+    search's spelling suggestions; a word stays once recorded. Looked up, then
+    inserted, without a unique constraint: two writes recording one new word at
+    once never wait for each other (on a unique index the second would wait for
+    the first to commit, and could deadlock with the claims' locks), and record it
+    twice at worst, which the search reads as one."""
+    words = sorted(words)
+    for start in range(0, len(words), WORDS_READ):
+        chunk = words[start : start + WORDS_READ]
+        known = set(
+            QuoteWord.objects.filter(word__in=chunk).values_list("word", flat=True)
+        )
+        QuoteWord.objects.bulk_create(
+            [QuoteWord(word=w) for w in chunk if w not in known]
+        )
 
 
 def _detect(claim, live, conflict, points, names, result) -> Discrepancy | None:

@@ -20,17 +20,18 @@ small-site engine; a site past that many figures runs on PostgreSQL.
 
 The same quote stated by several sources (a statement relayed word for word) is one
 result naming each source: QUOTE_ROWS matching rows are read and grouped, the first
-PER_KIND groups shown. When nothing matches, suggestions are names close to the
-words (as above) and the query with its misspelled words replaced by the closest
-words of the newest VOCABULARY_QUOTES published quotes: one read of that many rows
-at most, on either engine, whatever the size of the table.
+PER_KIND groups shown. When nothing matches, suggestions are the query with its
+misspelled words replaced by the closest words of any published quote, then names
+close to the words (as above). The words of quotes are recorded as quotes are
+written (QuoteWord, by claims/pipeline/derive.py); one query reads a bounded number
+of them near the typed words: by trigram distance on PostgreSQL, by first letter
+and length on SQLite (docs/readers.md, "Search").
 """
 
 from __future__ import annotations
 
 import difflib
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -44,9 +45,10 @@ from django.db.models import (
     Value,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Length
 
-from claims.models import Assertion, Claim, Translation
+from claims.domain import spelling
+from claims.models import Assertion, Claim, QuoteWord, Translation
 from sources.models import Document, Source, SourceAlias
 
 MAX_TERMS = 10
@@ -56,7 +58,9 @@ CANDIDATES = 200  # index matches of one kind read and ranked, at most
 SQLITE_WINDOW = 20_000  # newest rows of a kind searched on SQLite
 SUGGESTIONS = 5
 QUOTE_ROWS = 4 * PER_KIND  # matching quote rows read, to group into PER_KIND
-VOCABULARY_QUOTES = 2_000  # newest published quotes whose words spell-check a query
+TYPED_WORDS = 10  # words of a query spell-checked, at most
+NEAR_WORDS = 500  # recorded words read alike each typed word (PostgreSQL)
+SQLITE_WORDS = 20_000  # recorded words read to spell-check a query (SQLite)
 CONFIG = "english"
 
 # The text vectors of each kind: the indexes are built from these same expressions.
@@ -347,47 +351,57 @@ def suggest(query: Query) -> list[str]:
     return [*corrected, *_close_names(query)][:SUGGESTIONS]
 
 
-_WORD = re.compile(r"[^\W\d_]{3,}")
-
-
-def quote_vocabulary() -> Counter:
-    """Return the words (lower case, three letters or more) of the newest
-    VOCABULARY_QUOTES published quotes, with how many of them use each."""
-    quotes = (
-        Assertion.objects.published()
-        .exclude(quote="")
-        .order_by("-pk")
-        .values_list("quote", flat=True)[:VOCABULARY_QUOTES]
-    )
-    return Counter(w for quote in quotes for w in set(_WORD.findall(quote.lower())))
-
-
 def _respelled(query: Query) -> list[str]:
     """Return the query with each word no quote uses replaced by the closest word
-    that quotes use, when there is one; nothing when no word changes."""
-    words = {w.lower() for term in query.terms for w in _WORD.findall(term)}
-    if not words or all(len(w) > 40 for w in words):
+    that a quote uses, when there is one; nothing when no word changes. The words
+    of every published quote are recorded (QuoteWord); one query reads those near
+    the query's words."""
+    words = (w for term in query.terms for w in sorted(spelling.words_of(term)))
+    typed = list(dict.fromkeys(words))[:TYPED_WORDS]
+    if not typed:
         return []
-    vocabulary = quote_vocabulary()
-    fixes = {}
-    for word in words:
-        if word in vocabulary or len(word) > 40:
-            continue
-        close = difflib.get_close_matches(word, vocabulary, n=3, cutoff=0.75)
-        if close:  # the closest; among equals, the word more quotes use
-            best = max(close, key=lambda c: (round(_ratio(word, c), 2), vocabulary[c]))
-            fixes[word] = best
-    if not fixes:
-        return []
-    terms = [
-        _WORD.sub(lambda m: fixes.get(m.group(0).lower(), m.group(0)), term)
-        for term in query.terms
-    ]
-    return [" ".join(f"“{t}”" if " " in t else t for t in terms)]
+    near = _near_words(typed) if _postgresql() else _words_alike(typed)
+    corrected = spelling.respelled(query.terms, near)
+    return [corrected] if corrected else []
 
 
-def _ratio(a: str, b: str) -> float:
-    return difflib.SequenceMatcher(None, a, b).ratio()
+def _near_words(typed: list[str]) -> dict[str, set[str]]:
+    """On PostgreSQL: the recorded words alike each typed word by trigrams, the
+    NEAR_WORDS closest of each (migration 0028's function, through the GIN trigram
+    index): a bounded read however many words and quotes there are."""
+    found: dict[str, set[str]] = {word: set() for word in typed}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT typed, word FROM claims_quote_words_near(%s::text[], %s)",
+            [typed, NEAR_WORDS],
+        )
+        for word, candidate in cursor.fetchall():
+            found[word].add(candidate)
+    return found
+
+
+def _words_alike(typed: list[str]) -> dict[str, set[str]]:
+    """On SQLite (no trigram index): the recorded words that begin with the same
+    letter as a typed word and are at most two letters longer or shorter, read by
+    ranges of the word index, SQLITE_WORDS at most in all. A typo in a word's
+    first letter gets no suggestion there."""
+    condition = Q()
+    for word in typed:
+        condition |= Q(
+            word__gte=word[0],
+            word__lt=chr(ord(word[0]) + 1),
+            length__gte=len(word) - 2,
+            length__lte=len(word) + 2,
+        )
+    recorded = set(
+        QuoteWord.objects.annotate(length=Length("word"))
+        .filter(condition)
+        .values_list("word", flat=True)[:SQLITE_WORDS]
+    )
+    return {
+        word: {w for w in recorded if w[0] == word[0] and abs(len(w) - len(word)) <= 2}
+        for word in typed
+    }
 
 
 def _close_names(query: Query) -> list[str]:

@@ -13,6 +13,9 @@ from tests.support.browser import PASSWORD, choose, sign_in
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 TEXT = "By 23 October the Pentagon’s estimate was 3,000 soldiers in Kursk."
+WIDTHS = [360, 1280]
+# The page does not scroll sideways.
+FITS = "document.documentElement.scrollWidth <= window.innerWidth"
 LONG = "Main Intelligence Directorate of the Ministry of Defence of Ukraine (HUR)"
 
 
@@ -28,11 +31,12 @@ def screen(transactional_db, live_server):
     return live_server.url + "/admin/claims/assertion/log/", document
 
 
+@pytest.mark.parametrize("width", WIDTHS)
 def test_every_problem_is_listed_at_the_top_linking_to_its_row(
-    screen, open_page, screenshot
+    screen, open_page, screenshot, width
 ):
     url, document = screen
-    page = open_page(f"{url}?document={document.pk}")
+    page = open_page(f"{url}?document={document.pk}", width=width)
     sign_in(page, "rita")
     page.get_by_label("New claim: title").fill("Troops in Kursk")
     for n, (figure, quote, day) in enumerate(
@@ -47,7 +51,7 @@ def test_every_problem_is_listed_at_the_top_linking_to_its_row(
     problems = page.locator("#problems")
     links = problems.locator("a")
     hrefs = {links.nth(i).get_attribute("href") for i in range(links.count())}
-    screenshot(page, "figure-log-problems-1280")
+    screenshot(page, f"figure-log-problems-{width}")
     links.filter(has_text="Figure 2").first.click()
 
     assert {"#figure-claim", "#figure-1", "#figure-2"} <= hrefs
@@ -56,11 +60,13 @@ def test_every_problem_is_listed_at_the_top_linking_to_its_row(
     assert page.locator('[name="form-1-stated_on"]').input_value() == "2024-11-05"
     assert LONG in page.locator("#figure-1 .select2-selection").inner_text()
     assert page.console_errors == []
+    assert page.evaluate(FITS)
 
 
-def test_a_document_added_from_the_screen_comes_back_chosen(screen, open_page):
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_document_added_from_the_screen_comes_back_chosen(screen, open_page, width):
     url, _ = screen
-    page = open_page(url)
+    page = open_page(url, width=width)
     sign_in(page, "rita")
 
     page.get_by_role("link", name="Add the document").click()
@@ -70,3 +76,4 @@ def test_a_document_added_from_the_screen_comes_back_chosen(screen, open_page):
 
     assert page.locator("#document-title").inner_text() == "Briefing of 31 October"
     assert page.locator("fieldset.figure-row").count() == 4
+    assert page.evaluate(FITS)

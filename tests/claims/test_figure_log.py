@@ -7,8 +7,11 @@ import pytest
 from django.urls import reverse
 
 from claims.models import Assertion, Claim
+from claims.pipeline import services
+from sources import services as source_services
 from sources.models import Document, Source
 from tests.factories import (
+    ClaimFactory,
     DocumentFactory,
     SourceAliasFactory,
     SourceFactory,
@@ -186,6 +189,38 @@ def test_a_new_source_named_by_an_existing_alias_is_the_existing_source(
     researcher_client.post(f"{URL}?document={document.pk}", data)
 
     assert Assertion.objects.get().source == pentagon
+
+
+def test_a_merged_claims_old_title_and_source_name_log_to_what_they_joined(
+    researcher_client, document
+):
+    # A → X → Y: a duplicate merged into a claim that was merged in its turn.
+    kept, middle, old = (
+        ClaimFactory(title=t) for t in ("Troops in Kursk", "Kursk troops", "Old")
+    )
+    services.claim_merge(claim=old, into=middle, reason="Same claim.")
+    services.claim_merge(claim=middle, into=kept, reason="Same claim.")
+    hur, duplicate = SourceFactory(name="HUR"), SourceFactory(name="GUR")
+    source_services.source_merge(source=duplicate, into=hur, reason="Same agency.")
+    data = rows(
+        {
+            "new_source": "gur",
+            "new_source_kind": "military",
+            "figure": "3,000",
+            "quote": "the Pentagon’s estimate was 3,000",
+        },
+        save="Save",
+        new_title="old",
+        new_unit="troops",
+        new_topic=TopicFactory().pk,
+    )
+
+    researcher_client.post(f"{URL}?document={document.pk}", data)
+
+    figure = Assertion.objects.get()
+    assert (figure.claim, figure.source) == (kept, hur)
+    assert Claim.objects.count() == 3
+    assert Source.objects.filter(name__iexact="gur").count() == 1
 
 
 def test_two_more_rows_keep_what_was_typed(researcher_client, document):

@@ -3,6 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from claims.interchange.imports import assertions_import
+from claims.pipeline import services
 from claims.reader import search
 from claims.reader.search import MAX_CHARS, MAX_TERMS, parse_query
 from sources.models import SourceAlias
@@ -12,6 +14,7 @@ from tests.factories import (
     DocumentFactory,
     SourceFactory,
 )
+from tests.support.imports import GOOD, csv_of
 
 pytestmark = pytest.mark.django_db
 
@@ -125,6 +128,7 @@ def test_search_indexes_exist_on_postgresql_alone():
     expected = {"assertion_search_idx", "translation_search_idx", "claim_search_idx"}
     expected |= {"document_search_idx", "claim_title_trgm_idx"}
     expected |= {"source_name_trgm_idx", "sourcealias_name_trgm_idx"}
+    expected |= {"quoteword_word_trgm_idx"}
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SELECT indexname FROM pg_indexes")
@@ -239,16 +243,35 @@ def test_a_misspelled_phrase_is_suggested_as_a_phrase(client):
     assert suggestions[0] == "“first batch”"
 
 
-def test_quote_suggestions_read_only_the_newest_quotes(client, monkeypatch):
-    """The words come from the newest VOCABULARY_QUOTES quotes alone: a bounded read
-    whatever the size of the table (docs/readers.md)."""
-    monkeypatch.setattr(search, "VOCABULARY_QUOTES", 2)
+def test_a_word_found_only_in_the_oldest_quote_gets_a_suggestion(
+    client, django_assert_max_num_queries
+):
+    """Issue 25: the words came from the newest 2,000 quotes alone; now from every
+    published quote, in one bounded query."""
     AssertionFactory(figure="40", quote="Reconnaissance drones: 40.")
-    AssertionFactory(figure="50", quote="Artillery shells: 50.")
-    AssertionFactory(figure="60", quote="Armoured vehicles: 60.")
+    for n in range(3):
+        AssertionFactory(figure=str(n), quote=f"Artillery shells: {n}.")
 
-    assert search.suggest(parse_query("reconaissance")) == []
-    assert search.suggest(parse_query("artilery")) == ["artillery"]
+    with django_assert_max_num_queries(1):
+        suggestions = search._respelled(parse_query("reconaissance drones"))
+
+    assert suggestions == ["reconnaissance drones"]
+
+
+def test_a_quotes_new_wording_is_suggested_and_a_drafts_never(client):
+    figure = AssertionFactory(figure="40", quote="Reconnaissance drones: 40.")
+    figure.quote = "Loitering munitions: 40."
+    services.assertion_save(assertion=figure)
+    AssertionFactory(figure="50", quote="Howitzers: 50.", status="draft")
+
+    assert search.suggest(parse_query("loitering munitons")) == ["loitering munitions"]
+    assert search.suggest(parse_query("howitzer")) == []
+
+
+def test_an_imported_quotes_words_are_suggested(client):
+    assertions_import(data=csv_of(GOOD))  # "The Pentagon now believes 10000 …"
+
+    assert search.suggest(parse_query("beleives")) == ["believes"]
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,34 @@
+"""Spelling suggestions from the words of quotes (claims/domain/spelling.py)."""
+
+import pytest
+
+from claims.domain import spelling
+
+
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("The first batch of 1,500 troops.", {"the", "first", "batch", "troops"}),
+        ("HUR's_estimate: 3k", {"hur", "estimate"}),
+        ("a" * 41 + " ok", set()),
+        ("Розвідка повідомила", {"розвідка", "повідомила"}),
+    ],
+)
+def test_the_words_of_a_quote(text, words):
+    assert spelling.words_of(text) == words
+
+
+def test_each_unknown_word_is_replaced_by_the_closest_and_a_phrase_stays_one():
+    near = {"frist": {"first", "frost"}, "batch": {"batch", "match"}}
+
+    assert spelling.respelled(["frist batch"], near) == "“first batch”"
+    assert spelling.respelled(["frist", "batch"], near) == "first batch"
+
+
+def test_nothing_is_suggested_when_every_word_is_known_or_has_nothing_close():
+    assert spelling.respelled(["batch"], {"batch": {"batch"}}) is None
+    assert spelling.respelled(["zzyzx"], {"zzyzx": {"batch"}}) is None
+
+
+def test_among_equally_close_words_the_first_in_alphabetical_order():
+    assert spelling.closest("cart", ["cast", "card"]) == "card"
