@@ -1,5 +1,6 @@
 import datetime
 import os
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -38,14 +39,26 @@ def _uses_database(item) -> tuple[bool, bool]:
     return bool(marker) or "db" in fixtures or transactional, transactional
 
 
+BROWSER_TESTS = Path(__file__).resolve().parent / "browser"
+
+
+def _engines(item) -> set[str]:
+    """The engines a parametrised test's case is given (`sqlite`, `postgresql`)."""
+    callspec = getattr(item, "callspec", None)
+    params = callspec.params.values() if callspec else ()
+    return {p for p in params if p in ("sqlite", "postgresql")}
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_collection_modifyitems(config, items):
     """Mark what needs no test database, and run the tests that read the shared demo
     data one after another.
 
     A test that touches neither the test database nor another process is `pure` and,
-    like the process tests marked by their modules, `engine_independent`: the same on
-    both engines, so CI runs it in the SQLite leg only (.ci/run). The marks are set
+    like the process tests marked by their modules and the browser tests,
+    `engine_independent`: the same on both engines, so CI runs it in the SQLite leg
+    only (.ci/run). A process test's PostgreSQL case is marked `postgresql` and runs
+    in the PostgreSQL leg instead. The marks are set
     before `-m` selects; the order is set after pytest-django's. The `seeded` tests
     go last among the rolled-back tests, so that the demo data is loaded once and
     rolled back before any transactional test runs (see SharedDemoData)."""
@@ -55,6 +68,15 @@ def pytest_collection_modifyitems(config, items):
         if not uses_db and not item.get_closest_marker("process"):
             item.add_marker(pytest.mark.pure)
             item.add_marker(pytest.mark.engine_independent)
+        if BROWSER_TESTS in item.path.parents:
+            # What a browser test checks is what Chromium draws and runs; the engine
+            # under the pages is checked by the test-client tests, on both engines.
+            item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.engine_independent)
+        if item.get_closest_marker("process") and "postgresql" in _engines(item):
+            # A process test's PostgreSQL case runs in the PostgreSQL leg, its SQLite
+            # case in the SQLite leg: each once, the minutes shared between the legs.
+            item.add_marker(pytest.mark.postgresql)
         if transactional:
             rank[item] = 2
         elif uses_db:
