@@ -202,6 +202,21 @@ def scratch_templates(tmp_path_factory):
     templates.drop()
 
 
+@pytest.fixture
+def database(scratch_templates, request):
+    """A process test's own database: a fresh copy of the seeded template of the
+    engine it is parametrised with (`indirect=True`), else PostgreSQL; dropped after."""
+    copy = scratch_templates.copy(getattr(request, "param", "postgresql"))
+    yield copy
+    copy.drop()
+
+
+@pytest.fixture
+def media(tmp_path):
+    """The media folder of a process test's app processes, as their environment."""
+    return {"CLAIMTRACKER_MEDIA_ROOT": str(tmp_path / "media")}
+
+
 @pytest.fixture(scope="session")
 def static_root(tmp_path_factory):
     """The static files as production serves them, collected once per session."""

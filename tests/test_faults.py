@@ -21,13 +21,6 @@ from tests.support.scratch import TABLES
 pytestmark = [pytest.mark.process, pytest.mark.engine_independent]
 
 
-@pytest.fixture
-def scratch_database(scratch_templates, request):
-    database = scratch_templates.copy(getattr(request, "param", "postgresql"))
-    yield database
-    database.drop()
-
-
 def cut_off(database) -> None:
     """Refuse new connections to the database and end every open one."""
     with scratch.admin_connection() as admin:
@@ -49,15 +42,13 @@ def restore_access(database) -> None:
         )
 
 
-def test_database_going_away_gives_503_and_the_site_recovers(
-    scratch_database, static_root
-):
-    with scratch.gunicorn(scratch_database, static_root) as port:
+def test_database_going_away_gives_503_and_the_site_recovers(database, static_root):
+    with scratch.gunicorn(database, static_root) as port:
         assert scratch.fetch(port, "/claims/").status == 200
 
-        cut_off(scratch_database)
+        cut_off(database)
         down = scratch.fetch(port, "/claims/")
-        restore_access(scratch_database)
+        restore_access(database)
         back = scratch.fetch(port, "/claims/")
 
     assert down.status == 503
@@ -68,18 +59,18 @@ def test_database_going_away_gives_503_and_the_site_recovers(
 
 
 def test_connection_killed_mid_request_gives_503_and_the_next_request_works(
-    scratch_database, static_root
+    database, static_root
 ):
-    with scratch.gunicorn(scratch_database, static_root) as port:
+    with scratch.gunicorn(database, static_root) as port:
         assert scratch.fetch(port, "/sources/").status == 200
-        locker = psycopg.connect(scratch_database.url)
+        locker = psycopg.connect(database.url)
         locker.execute("LOCK TABLE claims_claim IN ACCESS EXCLUSIVE MODE")
         answers = []
         request = threading.Thread(
             target=lambda: answers.append(scratch.fetch(port, "/claims/"))
         )
         request.start()
-        waiting = wait_for_blocked_backend(scratch_database)
+        waiting = wait_for_blocked_backend(database)
         with scratch.admin_connection() as admin:
             admin.execute("SELECT pg_terminate_backend(%s)", [waiting])
         request.join(timeout=30)
@@ -107,23 +98,23 @@ def wait_for_blocked_backend(database) -> int:
     raise AssertionError("The request never reached the database.")
 
 
-@pytest.mark.parametrize("scratch_database", ["postgresql", "sqlite"], indirect=True)
-def test_import_killed_half_way_leaves_nothing_behind(scratch_database, tmp_path):
-    before = {table: scratch_database.count(table) for table in TABLES}
+@pytest.mark.parametrize("database", ["postgresql", "sqlite"], indirect=True)
+def test_import_killed_half_way_leaves_nothing_behind(database, tmp_path):
+    before = {table: database.count(table) for table in TABLES}
     path = tmp_path / "big.csv"
     synthetic_csv_write(path=path, count=40_000)
     process = subprocess.Popen(
         [sys.executable, "manage.py", "import_assertions", str(path)],
         cwd=scratch.ROOT,
-        env=scratch.environment(scratch_database.url),
+        env=scratch.environment(database.url),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
 
-    scratch.kill_once_writing(process, scratch_database)
+    scratch.kill_once_writing(process, database)
 
     assert process.returncode == -signal.SIGKILL
-    assert {table: scratch_database.count(table) for table in TABLES} == before
+    assert {table: database.count(table) for table in TABLES} == before
 
 
 # Backups: `make backup` and `make restore`, each engine, as a round trip.
@@ -147,83 +138,81 @@ def snapshot(database) -> str:
     ).stdout
 
 
-@pytest.mark.parametrize("scratch_database", ["postgresql", "sqlite"], indirect=True)
-def test_backup_then_restore_brings_back_exactly_what_was_saved(
-    scratch_database, tmp_path
-):
-    saved = snapshot(scratch_database)
+@pytest.mark.parametrize("database", ["postgresql", "sqlite"], indirect=True)
+def test_backup_then_restore_brings_back_exactly_what_was_saved(database, tmp_path):
+    saved = snapshot(database)
     backup = tmp_path / "claimtracker.backup"
-    made = make("backup", scratch_database, BACKUP=backup)
+    made = make("backup", database, BACKUP=backup)
     scratch.manage(
-        scratch_database.url,
+        database.url,
         "import_assertions",
         str(scratch.ROOT / "tests" / "data" / "one_more_figure.csv"),
     )
-    assert snapshot(scratch_database) != saved
+    assert snapshot(database) != saved
 
-    restored = make("restore", scratch_database, BACKUP=backup, YES=1)
+    restored = make("restore", database, BACKUP=backup, YES=1)
 
     assert made.returncode == 0, made.stderr
     assert restored.returncode == 0, restored.stderr
-    assert snapshot(scratch_database) == saved
+    assert snapshot(database) == saved
 
 
-@pytest.mark.parametrize("scratch_database", ["postgresql", "sqlite"], indirect=True)
+@pytest.mark.parametrize("database", ["postgresql", "sqlite"], indirect=True)
 def test_restore_refuses_a_file_that_is_not_a_backup_and_changes_nothing(
-    scratch_database, tmp_path
+    database, tmp_path
 ):
-    saved = snapshot(scratch_database)
+    saved = snapshot(database)
     wrong = tmp_path / "notes.txt"
     wrong.write_text("not a backup")
 
-    result = make("restore", scratch_database, BACKUP=wrong, YES=1)
+    result = make("restore", database, BACKUP=wrong, YES=1)
 
     assert result.returncode != 0
     assert "is not a" in result.stderr and "Nothing was changed" in result.stderr
-    assert snapshot(scratch_database) == saved
+    assert snapshot(database) == saved
 
 
-@pytest.mark.parametrize("scratch_database", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("database", ["sqlite"], indirect=True)
 def test_restore_refuses_a_cut_short_backup_with_a_message_not_a_traceback(
-    scratch_database, tmp_path
+    database, tmp_path
 ):
-    saved = snapshot(scratch_database)
+    saved = snapshot(database)
     backup = tmp_path / "claimtracker.backup"
-    make("backup", scratch_database, BACKUP=backup)
+    make("backup", database, BACKUP=backup)
     backup.write_bytes(backup.read_bytes()[: backup.stat().st_size // 3])
 
-    result = make("restore", scratch_database, BACKUP=backup, YES=1)
+    result = make("restore", database, BACKUP=backup, YES=1)
 
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
     assert "damaged or incomplete" in result.stderr, result.stderr
     assert "Nothing was changed" in result.stderr
-    assert snapshot(scratch_database) == saved
+    assert snapshot(database) == saved
 
 
-def test_restore_without_a_file_named_says_how(scratch_database):
-    result = make("restore", scratch_database)
+def test_restore_without_a_file_named_says_how(database):
+    result = make("restore", database)
 
     assert result.returncode == 2
     assert "make restore BACKUP=" in result.stdout
 
 
-def test_restore_asks_first_and_a_no_changes_nothing(scratch_database, tmp_path):
+def test_restore_asks_first_and_a_no_changes_nothing(database, tmp_path):
     backup = tmp_path / "claimtracker.backup"
-    make("backup", scratch_database, BACKUP=backup)
+    make("backup", database, BACKUP=backup)
     scratch.manage(
-        scratch_database.url,
+        database.url,
         "import_assertions",
         str(scratch.ROOT / "tests" / "data" / "one_more_figure.csv"),
     )
-    changed = snapshot(scratch_database)
+    changed = snapshot(database)
 
-    result = make("restore", scratch_database, answer="no\n", BACKUP=backup)
+    result = make("restore", database, answer="no\n", BACKUP=backup)
 
     assert result.returncode != 0
     assert "Type yes" in result.stdout
     assert "Nothing was changed" in result.stderr
-    assert snapshot(scratch_database) == changed
+    assert snapshot(database) == changed
 
 
 def test_backup_without_a_name_goes_to_a_dated_file_in_backups(scratch_templates):

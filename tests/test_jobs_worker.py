@@ -34,16 +34,10 @@ pytestmark = [pytest.mark.process, pytest.mark.engine_independent]
 ROWS = 20_000
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database(scratch_templates, request):
-    copy = scratch_templates.copy(request.param)
-    yield copy
-    copy.drop()
-
-
-@pytest.fixture
-def media(tmp_path):
-    return {"CLAIMTRACKER_MEDIA_ROOT": str(tmp_path / "media")}
+# Each test on a database of each engine (tests/conftest.py, `database`).
+BOTH_ENGINES = pytest.mark.parametrize(
+    "database", ["sqlite", "postgresql"], indirect=True
+)
 
 
 def job(database, job_id: int) -> dict:
@@ -77,6 +71,7 @@ def watch(database, job_id: int, process, timeout: float = 120) -> list[dict]:
         time.sleep(0.05)
 
 
+@BOTH_ENGINES
 def test_an_import_job_shows_its_progress_and_writes_every_row(
     database, media, tmp_path
 ):
@@ -102,6 +97,7 @@ def test_an_import_job_shows_its_progress_and_writes_every_row(
         assert any(0 < s["rows_written"] < ROWS for s in running), running
 
 
+@BOTH_ENGINES
 def test_one_bad_row_fails_the_job_names_its_line_and_writes_nothing(
     database, media, tmp_path
 ):
@@ -126,6 +122,7 @@ def test_one_bad_row_fails_the_job_names_its_line_and_writes_nothing(
     assert {table: database.count(table) for table in TABLES} == before
 
 
+@BOTH_ENGINES
 def test_a_worker_killed_half_way_leaves_nothing_and_the_sweep_fails_its_job(
     database, media, tmp_path
 ):
@@ -166,6 +163,7 @@ def execute(database, statement: str) -> None:
             connection.execute(statement)
 
 
+@BOTH_ENGINES
 def test_an_import_killed_outright_does_not_block_the_next_one(
     database, media, tmp_path
 ):

@@ -12,17 +12,14 @@ import redis
 
 from tests.support import scratch
 
-pytestmark = [pytest.mark.process, pytest.mark.engine_independent]
+pytestmark = [
+    pytest.mark.process,
+    pytest.mark.engine_independent,
+    pytest.mark.parametrize("database", ["sqlite"], indirect=True),
+]
 
 REDIS_SERVER = "redis://127.0.0.1:6379"
 REDIS_DB = 11  # the scale-out test's; this test keeps to a prefix of its own
-
-
-@pytest.fixture
-def database(scratch_templates):
-    copy = scratch_templates.copy("sqlite")
-    yield copy
-    copy.drop()
 
 
 @pytest.fixture

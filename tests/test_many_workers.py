@@ -20,18 +20,6 @@ pytestmark = [pytest.mark.postgresql, pytest.mark.process]
 ROWS = 10_000
 
 
-@pytest.fixture
-def database(scratch_templates):
-    copy = scratch_templates.copy("postgresql")
-    yield copy
-    copy.drop()
-
-
-@pytest.fixture
-def media(tmp_path):
-    return {"CLAIMTRACKER_MEDIA_ROOT": str(tmp_path / "media")}
-
-
 def queue(database, media, *kinds: str) -> list[int]:
     """Queue a job of each of `kinds` in one go, as researchers' buttons do."""
     code = "from claims.jobs import tasks; " + "; ".join(

@@ -71,20 +71,17 @@ class Browser:
 
 
 @pytest.fixture
-def database(scratch_templates):
-    copy = scratch_templates.copy("postgresql")
-    try:
-        scratch.manage(
-            copy.url,
-            "createsuperuser",
-            "--no-input",
-            "--username=boss",
-            "--email=boss@example.org",
-            DJANGO_SUPERUSER_PASSWORD=PASSWORD,
-        )
-        yield copy
-    finally:
-        copy.drop()
+def database(database):
+    """The PostgreSQL copy of tests/conftest.py, with an administrator."""
+    scratch.manage(
+        database.url,
+        "createsuperuser",
+        "--no-input",
+        "--username=boss",
+        "--email=boss@example.org",
+        DJANGO_SUPERUSER_PASSWORD=PASSWORD,
+    )
+    return database
 
 
 @pytest.fixture

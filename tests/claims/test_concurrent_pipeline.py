@@ -7,12 +7,10 @@ PostgreSQL serialises them on the document's and the claim's rows; SQLite queues
 writers with IMMEDIATE transactions on a file test database (settings)."""
 
 import datetime
-import threading
 
 import pytest
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 
 from claims.models import Assertion, Claim, Discrepancy
 from claims.pipeline import derive, services
@@ -20,34 +18,11 @@ from claims.review import services as review_services
 from sources import services as source_services
 from sources.models import Document
 from tests.factories import ClaimFactory, DocumentFactory, SourceFactory, UserFactory
+from tests.support.concurrency import together
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 ROUNDS = 8
-
-
-def together(*writes) -> list[str]:
-    """Run the writes at the same moment, each on its own connection; return what
-    each did: "ok", or the refusal's class name."""
-    outcomes: list[str] = []
-    start = threading.Barrier(len(writes))
-
-    def run(write) -> None:
-        try:
-            start.wait(timeout=60)
-            write()
-            outcomes.append("ok")
-        except ValidationError:
-            outcomes.append("refused")
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(w,)) for w in writes]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
 
 
 def test_a_kind_change_and_a_quoted_figure_at_once_never_strand_it():

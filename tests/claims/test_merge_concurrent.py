@@ -7,45 +7,19 @@ PostgreSQL serialises them on the sources' and claims' rows; SQLite queues write
 with IMMEDIATE transactions on a file test database (settings)."""
 
 import datetime
-import threading
 
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import connection
 
 from claims.models import Assertion, Claim
 from claims.pipeline import services
 from sources import services as source_services
 from sources.models import Source
 from tests.factories import ClaimFactory, SourceFactory
+from tests.support.concurrency import together
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 ROUNDS = 4
-
-
-def together(*writes) -> list[str]:
-    """Run the writes at the same moment, each on its own connection; return what
-    each did: "ok", or "refused"."""
-    outcomes: list[str] = []
-    start = threading.Barrier(len(writes))
-
-    def run(write) -> None:
-        try:
-            start.wait(timeout=60)
-            write()
-            outcomes.append("ok")
-        except ValidationError:
-            outcomes.append("refused")
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(w,)) for w in writes]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
 
 
 def test_two_opposite_merges_of_two_sources_at_once_leave_one_merged():
