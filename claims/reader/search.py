@@ -335,15 +335,6 @@ def _sources(query: Query) -> QuerySet:
     )
 
 
-def explained(query: Query) -> list[tuple[str, QuerySet]]:
-    """The query sets of a search, for their plans (bench/search_bench.py)."""
-    found = [(k, q[:PER_KIND]) for k, q in _queries(query).items() if q.exists()]
-    if _postgresql():
-        published = Assertion.objects.published()
-        found.insert(0, ("quote candidates", _matches(published, "assertion", query)))
-    return found
-
-
 def suggest(query: Query) -> list[str]:
     """Return the query with its misspelled words corrected from the words of
     quotes, then names close to its words: claim titles, sources, aliases."""
