@@ -16,6 +16,7 @@ with the most figures, as known half-way through its dates).
 
 from __future__ import annotations
 
+import re
 import statistics
 import time
 from urllib.parse import urlencode
@@ -158,39 +159,42 @@ def table(results: list[dict]) -> list[str]:
     return lines
 
 
-def slowest_statements(path: str, top: int = TOP_QUERIES) -> list[tuple[float, str]]:
-    """Return the `top` slowest SQL statements of one uncached request of `path`,
-    with their time in ms."""
+def slowest_plans(path: str, top: int = TOP_QUERIES) -> list[tuple[float, str, str]]:
+    """Return the `top` slowest SELECT statements of one uncached request of `path`,
+    each with its EXPLAIN ANALYZE taken in place, just before it ran (so under the
+    settings the code set for it), and its execution time in ms."""
     from django.core.cache import cache
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
+
+    found = []
+
+    def explained(execute, sql, params, many, context):
+        if not many and sql.lstrip().upper().startswith("SELECT"):
+            # psycopg's own cursor on the same connection (a query's own may be a
+            # server-side one, which runs no EXPLAIN).
+            with context["connection"].connection.cursor() as cursor:
+                cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params)
+                plan = "\n".join(row[0] for row in cursor.fetchall())
+            ms = re.search(r"Execution Time: ([0-9.]+) ms", plan)
+            found.append((float(ms.group(1)) if ms else 0.0, sql, plan))
+        return execute(sql, params, many, context)
 
     cache.clear()
-    with CaptureQueriesContext(connection) as captured:
+    with connection.execute_wrapper(explained):
         Client(HTTP_HOST="127.0.0.1").get(path)
-    statements = [
-        (float(q["time"]) * 1000, q["sql"])
-        for q in captured
-        if q["sql"].lstrip().upper().startswith("SELECT")
-    ]
-    return sorted(statements, reverse=True)[:top]
+    return sorted(found, key=lambda item: item[0], reverse=True)[:top]
 
 
 def explain(results: list[dict], top: int = TOP_QUERIES) -> list[str]:
-    """Return EXPLAIN ANALYZE of the slowest statements of each group's slowest
-    address (PostgreSQL)."""
-    from django.db import connection
-
+    """Return the plans of the slowest statements of each group's slowest address
+    (PostgreSQL)."""
     out = []
     for result in results:
         path = result.get("slowest")
         if path is None:  # "All searches": its groups are explained
             continue
-        for ms, sql in slowest_statements(path, top):
-            with connection.cursor() as cursor:
-                cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
-                plan = "\n".join(row[0] for row in cursor.fetchall())
+        for ms, sql, plan in slowest_plans(path, top):
             shown = sql if len(sql) <= SQL_SHOWN else sql[:SQL_SHOWN] + " …"
             out.append(f"-- {result['name']}: {path} ({ms:.1f} ms)\n{shown}\n{plan}\n")
     return out
