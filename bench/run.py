@@ -9,7 +9,11 @@ the app with gunicorn on 127.0.0.1 as in production (debug off, whitenoise, the 
 cache when Redis answers) and loads each page with wrk, loopback only: 2 connections
 for latency, 16 for throughput, DURATION seconds each. It also measures each page's
 size (raw, and gzipped as sent for Accept-Encoding: gzip) and the queries of a
-cache-miss render (in process, django.test.Client). Last, it serves a 100-row page of
+cache-miss render (in process, django.test.Client), and times the search, the claim
+list with filters, the busiest source's page and the as-of view of the busiest claim
+uncached, against issue 28's budget (bench/uncached.py: the view code in process,
+the page cache cleared before every request; --explain prints the plans of their
+slowest statements). Last, it serves a 100-row page of
 the dense claim's figures with Datasette (its own virtualenv, bench/.datasette-venv)
 and reports the dense claim page's throughput as a multiple of it. It writes
 bench/results/latest.json and latest.md and prints the tables with each budget.
@@ -38,6 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 import dense  # noqa: E402  (bench/dense.py, shared with the tests)
+import uncached  # noqa: E402  (bench/uncached.py, shared with search_bench.py)
 
 DATABASE = "postgres://postgres@127.0.0.1:5432/claimtracker_bench"
 REDIS_DB = 8
@@ -96,6 +101,17 @@ def main() -> None:
         help="Keep an existing data set; synthetic sets already there are not "
         "generated again.",
     )
+    parser.add_argument(
+        "--uncached-repeat",
+        type=int,
+        default=20,
+        help="Requests of each address in the uncached timings.",
+    )
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="Print the plans of the uncached pages' slowest statements.",
+    )
     args = parser.parse_args()
     if not args.database.startswith("postgres"):
         sys.exit("The benchmark runs on PostgreSQL: give --database postgres://...")
@@ -103,10 +119,12 @@ def main() -> None:
         sys.exit("wrk is missing: apt-get install wrk (make bench installs it).")
 
     # The editor's session is signed here with the key gunicorn will use. In this
-    # process the cache is local memory (the query counts clear it).
+    # process the cache is local memory (the query counts and the uncached timings
+    # clear it), and the per-client limits, counted in it, are lifted.
     secret = secrets.token_urlsafe(50)
     os.environ.pop("REDIS_URL", None)
     os.environ.update(
+        CLAIMTRACKER_LIMITS="0",
         DATABASE_URL=args.database,
         DJANGO_DEBUG="1",
         DJANGO_SECRET_KEY=secret,
@@ -129,7 +147,7 @@ def main() -> None:
         recreate(args.database)
     call_command("migrate", verbosity=0)
     cookie = editor_session()
-    paths = None
+    paths = groups = None
     for sets in (range(1, 2), range(2, GROWTH + 1)):
         size: dict = {"load_before": load_average(), "tasks": {}}
         generated = [seed for seed in sets if generate(seed, args.scale)]
@@ -154,6 +172,11 @@ def main() -> None:
         ]
         for page in size["pages"]:
             page["queries"] = cache_miss_queries(page["path"], page["login"])
+        # The same addresses at both sizes, timed before gunicorn starts.
+        groups = groups or {**uncached.search_groups(), **uncached.page_groups()}
+        size["uncached"] = uncached.measure(groups, args.uncached_repeat)
+        if args.explain:
+            print("\n".join(uncached.explain(size["uncached"])))  # noqa: T201
         measure(args, secret, cookie, size)
         results["sizes"].append(size)
     results["datasette"] = datasette(args, results["sizes"])
@@ -656,7 +679,9 @@ def write(results: dict) -> None:
         "Latency: 2 connections, what one reader waits. Load: 16 connections, how much "
         "the server carries; there the median is mostly queueing (≈ 16 ÷ requests/s). "
         "Sizes as sent, raw and for Accept-Encoding: gzip; queries of one render "
-        "after clearing the cache.",
+        "after clearing the cache. Uncached: the view code in process "
+        "(django.test.Client), the page cache cleared before every request, "
+        "no HTTP server (bench/uncached.py).",
     ]
     for number, size in enumerate(results["sizes"]):
         lines += [
@@ -665,6 +690,8 @@ def write(results: dict) -> None:
             f"{size['sources']:,} sources (load before: {size['load_before']})",
             "",
             *page_rows(size),
+            "",
+            *uncached.table(size["uncached"]),
             "",
             *task_rows(size, first=number == 0),
         ]

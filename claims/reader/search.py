@@ -1,10 +1,11 @@
 """The site's one search box: claims, sources (with their aliases), documents and
 quotes, grouped by kind, with suggestions when nothing matches.
 
-Cost is bounded whatever the input (docs/performance.md, "Search"): at most
-MAX_TERMS terms of a query cut to MAX_CHARS characters; a quoted phrase ("first
-batch" or “first batch”) is one term and matches as a phrase. Each kind reads at
-most CANDIDATES matching rows, ranks among them and shows PER_KIND.
+Cost is bounded whatever the input (docs/performance.md, "Uncached pages and
+search"): at most MAX_TERMS terms of a query cut to MAX_CHARS characters; a quoted
+phrase ("first batch" or “first batch”) is one term and matches as a phrase. Each
+kind reads at most CANDIDATES matching rows, from its index alone
+(from_the_indexes), ranks among them and shows PER_KIND.
 
 On PostgreSQL every kind is read from its index alone: quotes (with their
 translations), claims and documents by full-text search (`vector @@ query`, English
@@ -32,6 +33,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -186,6 +188,41 @@ def _postgresql() -> bool:
 
 # PostgreSQL: full text, from the GIN indexes.
 
+# The planner's settings inside from_the_indexes: no sequential scan, no ordered
+# index scan, so what is left is a bitmap scan of the indexes the condition names.
+INDEX_READ = ("enable_seqscan", "enable_indexscan")
+
+
+@contextmanager
+def from_the_indexes():
+    """Plan the statements run inside from the search indexes alone (PostgreSQL).
+
+    Given words each common but never together ("drones people"), the planner
+    expects an early match and reads the table in order to its end: 4.2 s at 1.2
+    million figures, where the index answers in 20 ms; and it reads every claim
+    title for a trigram match (200 ms) where the index takes 10 ms. An index read
+    is bounded by the index (docs/performance.md, "Uncached pages and search").
+    The settings are the session's, set and reset on the raw connection (not
+    counted as the page's queries)."""
+    if not _postgresql():
+        yield
+        return
+    connection.ensure_connection()
+    raw = connection.connection
+    for name in INDEX_READ:
+        raw.execute(f"SET {name} = off")
+    try:
+        yield
+    finally:
+        try:
+            for name in INDEX_READ:
+                raw.execute(f"RESET {name}")
+        except Exception:  # psycopg's own errors: the raw connection
+            # In a transaction that failed, its rollback undoes the settings;
+            # otherwise the connection cannot be trusted: a new one next time.
+            if not connection.in_atomic_block:
+                connection.close()
+
 
 def vector(kind: str):
     from django.contrib.postgres.search import SearchVector
@@ -225,7 +262,8 @@ def _ranked(queryset: QuerySet, kind: str, query: Query, candidates) -> QuerySet
     before it applies the candidates' limit."""
     from django.contrib.postgres.search import SearchRank
 
-    ids = list(candidates.values_list("pk", flat=True))
+    with from_the_indexes():
+        ids = list(candidates.values_list("pk", flat=True))
     if not ids:
         return queryset.none()
     return (
@@ -272,11 +310,12 @@ def _queries(query: Query) -> dict[str, QuerySet]:
     if _postgresql():
         # Quotes found through a translation: usually none; ids, so that the quote
         # candidates are one bitmap scan of two indexes (an OR of subqueries is not).
-        translated = list(
-            _matches(Translation.objects.all(), "translation", query).values_list(
-                "assertion_id", flat=True
+        with from_the_indexes():
+            translated = list(
+                _matches(Translation.objects.all(), "translation", query).values_list(
+                    "assertion_id", flat=True
+                )
             )
-        )
         found = {
             "claims": _ranked(
                 claims,
@@ -333,15 +372,6 @@ def _sources(query: Query) -> QuerySet:
         .prefetch_related("aliases")
         .order_by("name")
     )
-
-
-def explained(query: Query) -> list[tuple[str, QuerySet]]:
-    """The query sets of a search, for their plans (bench/search_bench.py)."""
-    found = [(k, q[:PER_KIND]) for k, q in _queries(query).items() if q.exists()]
-    if _postgresql():
-        published = Assertion.objects.published()
-        found.insert(0, ("quote candidates", _matches(published, "assertion", query)))
-    return found
 
 
 def suggest(query: Query) -> list[str]:
@@ -455,5 +485,6 @@ def _similar_names(candidates) -> list[str]:
             .order_by("-similarity")
             .values_list(column, flat=True)[:SUGGESTIONS]
         )
-        found += [name for name in names if name not in found]
+        with from_the_indexes():
+            found += [name for name in names if name not in found]
     return found[:SUGGESTIONS]
