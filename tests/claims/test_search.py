@@ -130,6 +130,7 @@ def test_search_indexes_exist_on_postgresql_alone():
     expected = {"assertion_search_idx", "translation_search_idx", "claim_search_idx"}
     expected |= {"document_search_idx", "claim_title_trgm_idx"}
     expected |= {"source_name_trgm_idx", "sourcealias_name_trgm_idx"}
+    expected |= {"source_name_current_trgm_idx"}
     expected |= {"quoteword_word_trgm_idx"}
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
