@@ -217,16 +217,18 @@ def source_merge(*, source: Source, into: Source, reason: str, user=None) -> Sou
             source__in=[source.pk, into.pk]
         )
     }
-    _move(SourceAlias.objects.filter(source=source), "source", into, user, note)
+    rows_move(SourceAlias.objects.filter(source=source), "source", into, user, note)
     if name_key(source.name) not in known:
         alias_save(
             alias=_noted(SourceAlias(source=into, name=source.name), note), user=user
         )
-    documents = _move(
+    documents = rows_move(
         Document.objects.filter(publisher=source), "publisher", into, user, note
     )
-    _move(Source.objects.filter(parent=source), "parent", into, user, note)
-    _move(Source.objects.filter(merged_into=source), "merged_into", into, user, note)
+    rows_move(Source.objects.filter(parent=source), "parent", into, user, note)
+    rows_move(
+        Source.objects.filter(merged_into=source), "merged_into", into, user, note
+    )
     source.merged_into, source.merged_at = into, timezone.now()
     _record(source, user, note)
     source.save(update_fields=["merged_into", "merged_at"])
@@ -245,8 +247,9 @@ def _noted(row, note: str):
     return row
 
 
-def _move(rows, field: str, into, user, note: str) -> list:
-    """Point `field` of `rows` at `into`, locked, with a history record each."""
+def rows_move(rows, field: str, into, user, note: str) -> list:
+    """Point `field` of `rows` at `into`, locked, with a history record each (the
+    merges of sources and of claims)."""
     moved = list(rows.select_for_update().order_by("pk"))
     for row in moved:
         setattr(row, field, into)

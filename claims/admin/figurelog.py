@@ -245,16 +245,16 @@ def _new_claim(claim_form, user) -> Claim:
 
 def _claim_titled(title: str) -> Claim | None:
     """The claim titled `title` (any case); when only a merged claim has the title
-    (a duplicate's old title), the claim it was merged into, following merges
-    made since (as imports do: claims/interchange/imports.py)."""
+    (a duplicate's old title), the claim it was merged into, as imports read it
+    (claims/interchange/imports.py; a merged claim always names a current one)."""
     claim = (
         Claim.objects.filter(title__iexact=title)
+        .select_related("merged_into")
         .order_by(F("merged_into").asc(nulls_first=True), "pk")
         .first()
     )
-    # No loop: a merge refuses a claim merged already, on either side.
-    while claim is not None and claim.merged_into_id is not None:
-        claim = Claim.objects.get(pk=claim.merged_into_id)
+    if claim is not None and claim.merged_into is not None:
+        return claim.merged_into
     return claim
 
 

@@ -540,7 +540,8 @@ def claim_merge(*, claim: Claim, into: Claim, reason: str, user=None) -> Claim:
     discrepancies, with the editors' judgements, move to `into`; a figure that
     would state what one of `into` states is retracted, naming it; its pending
     discrepancy is superseded, since detection runs again on `into`. `claim` stays,
-    marked merged into `into`, and its page redirects there. Both claims' histories
+    marked merged into `into`, and its page redirects there; claims merged into `claim`
+    earlier now point at `into` too, each with a history record. Both claims' histories
     record the merge with `user` and `reason`. Refused with ValidationError, before
     anything is written, when it is the same claim or either was merged already."""
     reason = source_services.merge_reason(reason)
@@ -584,10 +585,16 @@ def claim_merge(*, claim: Claim, into: Claim, reason: str, user=None) -> Claim:
         default_user=user,
         default_change_reason=note,
     )
+    # Claims merged into `claim` earlier now point at `into`, as sources do: a
+    # merged claim always names a current one, so one step finds it (an old link,
+    # the logging screen, an import naming an old title).
+    earlier = source_services.rows_move(
+        Claim.objects.filter(merged_into=claim), "merged_into", into, user, note
+    )
     claim.merged_into, claim.merged_at = into, now
     _record(claim, user, note)
     claim.save()
     _record(into, user, note)
     into.save()
-    derive.apply(derive.Change.of(claims=[claim.pk, into.pk]))
+    derive.apply(derive.Change.of(claims=[claim.pk, into.pk, *(c.pk for c in earlier)]))
     return into

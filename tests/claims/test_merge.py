@@ -8,12 +8,15 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from claims.interchange.imports import assertions_import
 from claims.models import Assertion, Claim, Discrepancy
 from claims.pipeline import services
 from claims.review import services as review_services
 from sources import services as source_services
 from sources.models import Source, SourceAlias
 from tests.factories import ClaimFactory, DocumentFactory, SourceFactory, UserFactory
+from tests.support.imports import csv_of
+from tests.support.imports import row as import_row
 
 pytestmark = pytest.mark.django_db
 
@@ -224,6 +227,25 @@ def test_merging_claims_moves_figures_and_the_judgement(client):
     page = client.get(reverse("claims:detail", args=["troops-2"]))
     assert page.status_code == 301
     assert page["Location"] == reverse("claims:detail", args=["troops"])
+
+
+def test_a_claim_merged_into_one_merged_later_leads_to_where_that_went(client):
+    """A → B, then B → C: A now names C, with a history record, so that its old link,
+    an import naming its old title and the logging screen all reach C at once."""
+    kept = ClaimFactory(title="Troops in Kursk", slug="troops-in-kursk")
+    middle, old = ClaimFactory(title="Kursk troops"), ClaimFactory(slug="old")
+    services.claim_merge(claim=old, into=middle, reason="Same claim.")
+
+    services.claim_merge(claim=middle, into=kept, reason="Same quantity.")
+
+    old.refresh_from_db()
+    assert old.merged_into == kept
+    assert old.history.first().history_change_reason.startswith("Merged “Kursk")
+    page = client.get(reverse("claims:detail", args=["old"]))
+    assert page["Location"] == reverse("claims:detail", args=["troops-in-kursk"])
+    summary = assertions_import(data=csv_of(import_row(claim=old.title)))
+    assert summary.rows == 1
+    assert Assertion.objects.get().claim == kept
 
 
 def test_merging_claims_retracts_a_figure_then_stated_twice():

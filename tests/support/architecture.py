@@ -349,7 +349,7 @@ def scan_tree(root: Path, folders: Iterable[str]) -> list[Violation]:
 HANDOVERS = frozenset({"derive.apply", "changed.send"})
 # Services' building blocks that write rows and leave the handover to their callers
 # (they are called from several modules, so they cannot be private).
-PRIMITIVES = frozenset({"validated_bulk_create"})
+PRIMITIVES = frozenset({"validated_bulk_create", "rows_move"})
 
 
 def writers_without_handover(
