@@ -215,9 +215,8 @@ def test_restore_asks_first_and_a_no_changes_nothing(database, tmp_path):
     assert snapshot(database) == changed
 
 
-def test_backup_without_a_name_goes_to_a_dated_file_in_backups(scratch_templates):
-    database = scratch_templates.copy("sqlite")
-
+@pytest.mark.parametrize("database", ["sqlite"], indirect=True)
+def test_backup_without_a_name_goes_to_a_dated_file_in_backups(database):
     result = make("backup", database)
 
     written = Path(result.stdout.strip().rsplit(" to ", 1)[1])
@@ -229,4 +228,3 @@ def test_backup_without_a_name_goes_to_a_dated_file_in_backups(scratch_templates
         assert written.read_bytes().startswith(b"SQLite format 3\x00")
     finally:
         written.unlink(missing_ok=True)
-        database.drop()
