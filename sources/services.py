@@ -329,15 +329,94 @@ def validated_bulk_create(model, rows: list, *, user, reason: str) -> list:
                 errors[key.name] = problem.error_list
         if errors:
             raise ValidationError(errors)
-    if rows:
+    rows_insert(model, rows, user=user, reason=reason)
+    return rows
+
+
+def rows_insert(model, rows: list, *, user, reason: str, batch_size: int = 5000):
+    """Insert new `rows` of `model` (checked already) with a history row each, naming
+    `user` and `reason` (or a row's own `_history_user` and `_change_reason`), and
+    give each its primary key.
+
+    On PostgreSQL this is COPY: the keys are drawn from the table's sequence first,
+    then the rows and their history rows are streamed, a batch at a time (issue 26:
+    Django's multi-row INSERT prepared every value of every row in Python, and was
+    a third of an import's time). Elsewhere, simple_history's bulk_create_with_history
+    writes the same rows."""
+    if not rows:
+        return rows
+    if connection.vendor != "postgresql":
         bulk_create_with_history(
             rows,
             model,
-            batch_size=5000,
+            batch_size=batch_size,
             default_user=user,
             default_change_reason=reason,
         )
+        return rows
+    history = model.history.model
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    tracked = [f.attname for f in history.tracked_fields]
+    now = timezone.now()
+    default_user = getattr(user, "pk", None)
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), batch_size):
+            batch = rows[start : start + batch_size]
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) "
+                "FROM generate_series(1, %s)",
+                [model._meta.db_table, model._meta.pk.column, len(batch)],
+            )
+            for row, (key,) in zip(batch, cursor.fetchall(), strict=True):
+                row.pk = key
+                for field in fields:
+                    if getattr(field, "auto_now", False) or (
+                        getattr(field, "auto_now_add", False)
+                        and getattr(row, field.attname) is None
+                    ):
+                        setattr(row, field.attname, now)
+                row._state.adding, row._state.db = False, connection.alias
+            _copy(
+                cursor,
+                model._meta.db_table,
+                [model._meta.pk.column, *(f.column for f in fields)],
+                ([row.pk, *(getattr(row, f.attname) for f in fields)] for row in batch),
+            )
+            _copy(
+                cursor,
+                history._meta.db_table,
+                [
+                    *(history._meta.get_field(name).column for name in tracked),
+                    "history_date",
+                    "history_change_reason",
+                    "history_type",
+                    "history_user_id",
+                ],
+                (
+                    [
+                        *(getattr(row, name) for name in tracked),
+                        now,
+                        getattr(row, "_change_reason", "") or reason,
+                        "+",
+                        getattr(getattr(row, "_history_user", None), "pk", None)
+                        or default_user,
+                    ]
+                    for row in batch
+                ),
+            )
     return rows
+
+
+def _copy(cursor, table: str, columns: list[str], values) -> None:
+    """Stream `values` (one list per row, in the order of `columns`) into `table`
+    with PostgreSQL's COPY; psycopg writes each Python value as its text."""
+    quote = connection.ops.quote_name
+    statement = "COPY {} ({}) FROM STDIN".format(
+        quote(table), ", ".join(quote(column) for column in columns)
+    )
+    with cursor.cursor.copy(statement) as copy:
+        for row in values:
+            copy.write_row(row)
 
 
 def _missing_targets(key, rows: list) -> set:

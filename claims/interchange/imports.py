@@ -45,6 +45,9 @@ DOCUMENT_COLUMNS = {
     "kind": "document_kind",
 }
 REASON = "Imported from CSV"
+# The second pass over the rows, after reading them: most of an import's time (the
+# quote rule reads every quote's figures); its progress counts the rows again.
+CHECKING = "checking each row's figure against its quote, and its names"
 
 
 __all__ = ["ImportBusy", "ImportFailed", "assertions_import", "import_turn"]
@@ -120,13 +123,14 @@ def assertions_import(
     if dry_run:
         # The preview checks every row with the import's rules and counts what it
         # would write, in memory: it writes nothing, so it needs no turn and no
-        # transaction, and it takes a fraction of the import's time.
-        report(phase="matching names with the database")
+        # transaction.
+        report(phase=CHECKING, rows_checked=0)
         _Importer(reading.rows, summary, user, report).run()
         return summary
     report(phase="waiting for its turn (imports run one at a time)")
     with import_turn(user, job_id=job_id, wait=wait):
-        phase = "matching names with the database"
+        report(rows_checked=0)
+        phase = CHECKING
         if connection.vendor == "sqlite":
             phase += (
                 ", then writing: one transaction, whose progress SQLite shows "
@@ -154,10 +158,14 @@ class _Importer:
         sources = [
             self._source(r, r.source, "source", r.source_kind) for r in self.rows
         ]
-        planned = [
-            self._plan(row, source)
-            for row, source in zip(self.rows, sources, strict=True)
-        ]
+        planned = []
+        for count, (row, source) in enumerate(
+            zip(self.rows, sources, strict=True), start=1
+        ):
+            planned.append(self._plan(row, source))
+            if count % 1000 == 0:
+                self.report(rows_checked=count)
+        self.report(rows_checked=len(self.rows))
         if self.errors:
             raise ImportFailed(self.errors)
         self.summary.readings = self.rows[:PREVIEW_ROWS]
@@ -169,7 +177,9 @@ class _Importer:
         self._count_parents()
         if self.summary.dry_run:
             # What the write would check besides: the one normaliser on each row.
-            self.summary.created["assertions"] = len(self._assertions(plans)[0])
+            self.summary.created["assertions"] = sum(
+                len(batch) for batch in self._batches(plans, [])
+            )
             return
         self.report(phase="writing topics, claims, sources and documents")
         self._create_parents()
@@ -479,8 +489,8 @@ class _Importer:
         )
 
     def _assertions(self, plans) -> tuple[list[Assertion], list]:
-        """Return the new assertions, normalised, and the (row, assertion) pairs
-        that carry a translation."""
+        """Return the new assertions of `plans`, normalised, and the (row, assertion)
+        pairs that carry a translation."""
         now = timezone.now()
         assertions = []
         translated = []
@@ -528,15 +538,25 @@ class _Importer:
         services.assertions_normalise(assertions)
         return assertions, translated
 
+    def _batches(self, plans, translated: list):
+        """Yield the new assertions a batch at a time, each built and normalised
+        only when it is written, so that an import holds one batch of model rows,
+        not one per line of its file (issue 26: a worker's memory). The pairs that
+        carry a translation are added to `translated`."""
+        for start in range(0, len(plans), BATCH):
+            assertions, pairs = self._assertions(plans[start : start + BATCH])
+            translated.extend(pairs)
+            yield assertions
+
     def _create_assertions(self, plans) -> None:
         now = timezone.now()
-        assertions, translated = self._assertions(plans)
+        translated: list = []
         self.report(phase="writing assertions")
-        services.assertions_bulk_create(
-            assertions=assertions,
+        written = services.assertions_bulk_create(
+            assertions=self._batches(plans, translated),
+            claim_ids={claim.pk for _, claim, *_ in plans},
             user=self.user,
             reason=REASON,
-            batch_size=BATCH,
             on_batch=lambda written: self.report(rows_written=written),
             before_derive=lambda: self.report(
                 phase="refreshing summaries and detecting discrepancies"
@@ -555,7 +575,7 @@ class _Importer:
                 for row, assertion in translated
             ]
         )
-        self.summary.created["assertions"] = len(assertions)
+        self.summary.created["assertions"] = written
 
 
 def _unique_slugs(objects, model, attribute: str) -> None:

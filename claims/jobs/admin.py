@@ -241,7 +241,9 @@ def _may_start_kind(user, kind: str) -> bool:
 
 def _percent(job) -> int | None:
     """Return how far an import or preview has gone, in percent, once its total is
-    known: rows written of an import, rows checked of a preview; else None."""
+    known, else None: rows checked of a preview; of an import, its rows checked then
+    written, each pass half the bar (checking is the longer, since the rows are
+    written with COPY: docs/performance.md, "Imports")."""
     if job.rows_total is None or job.kind not in (
         JobKind.IMPORT,
         JobKind.IMPORT_PREVIEW,
@@ -249,8 +251,11 @@ def _percent(job) -> int | None:
         return None
     if job.rows_total == 0 or job.status == JobStatus.SUCCEEDED:
         return 100
-    done = job.rows_written if job.kind == JobKind.IMPORT else job.rows_checked
-    return min(100, done * 100 // job.rows_total)
+    if job.kind == JobKind.IMPORT:
+        done, total = job.rows_checked + job.rows_written, 2 * job.rows_total
+    else:
+        done, total = job.rows_checked, job.rows_total
+    return min(100, done * 100 // total)
 
 
 def _rows(job) -> str:

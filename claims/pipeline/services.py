@@ -8,13 +8,14 @@ decides what follows."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
 from claims import selectors
 from claims.domain import rules
@@ -254,17 +255,20 @@ def _refuse_merged(assertion: Assertion, claim_ids) -> None:
         raise ValidationError(problems)
 
 
-def _refuse_merged_in_bulk(assertions: list[Assertion], claim_ids) -> None:
-    """As _refuse_merged, for many new assertions (an import's): one query for their
-    sources and one for their claims."""
+def _refuse_merged_in_bulk(
+    assertions: list[Assertion], locked: set[int], claims: dict
+) -> None:
+    """As _refuse_merged, for many new assertions (an import's batch): one query for
+    their sources. Their claims are among `locked`, locked already; `claims` maps
+    the merged ones to the claim each was merged into (derive.claims_lock)."""
+    unlocked = {a.claim_id for a in assertions} - locked
+    if unlocked:
+        raise ValueError(f"claims {sorted(unlocked)} were not named to be locked")
     held = source_services.sources_hold(
         ids={a.source_id for a in assertions} | {a.relayed_by_id for a in assertions}
     )
     merged = {
-        **{
-            ("claim", pk): into
-            for pk, into in derive.claims_lock(claim_ids=claim_ids).items()
-        },
+        **{("claim", pk): into for pk, into in claims.items()},
         **{("source", pk): into for pk, into in held.items() if into is not None},
     }
     for assertion in assertions:
@@ -292,34 +296,48 @@ def _record(row, user, reason: str) -> None:
 @transaction.atomic
 def assertions_bulk_create(
     *,
-    assertions: list[Assertion],
+    assertions: Iterable[list[Assertion]] | list[Assertion],
+    claim_ids: set[int] | None = None,
     user=None,
     reason: str,
     batch_size: int = 5000,
     on_batch=None,
     before_derive=None,
-) -> list[Assertion]:
+) -> int:
     """Insert many assertions already checked with the rules of claims/domain/rules.py
-    (the
-    import checks whole files at once, without a query per row), with their history,
-    then derive what follows for every claim they touch, in the same transaction.
+    (the import checks whole files at once, without a query per row), with their
+    history, then derive what follows for every claim they touch, in the same
+    transaction; return how many were written.
+
+    `assertions` is a list, or an iterable of lists (batches) that the caller builds
+    as they are written, so that no more than one batch is held at once; then
+    `claim_ids` names every claim they may touch, all locked before the first batch
+    is written, in one order, as a single list's are (no deadlock with a merge).
     `on_batch(written)` and `before_derive()`, if given, hear how far it has come."""
-    claim_ids = {a.claim_id for a in assertions}
-    _refuse_merged_in_bulk(assertions, claim_ids)
-    for start in range(0, len(assertions), batch_size):
-        bulk_create_with_history(
-            assertions[start : start + batch_size],
-            Assertion,
-            batch_size=batch_size,
-            default_user=user,
-            default_change_reason=reason,
+    if isinstance(assertions, list):
+        rows = assertions
+        claim_ids = {a.claim_id for a in rows}
+        assertions = (
+            rows[start : start + batch_size]
+            for start in range(0, len(rows), batch_size)
         )
+    elif claim_ids is None:
+        raise TypeError("batches of assertions need the claim_ids they touch")
+    claim_ids = set(claim_ids)
+    claims = derive.claims_lock(claim_ids=claim_ids)
+    written = 0
+    for batch in assertions:
+        _refuse_merged_in_bulk(batch, claim_ids, claims)
+        source_services.rows_insert(
+            Assertion, batch, user=user, reason=reason, batch_size=batch_size
+        )
+        written += len(batch)
         if on_batch is not None:
-            on_batch(min(start + batch_size, len(assertions)))
+            on_batch(written)
     if before_derive is not None:
         before_derive()
     derive.apply(derive.Change.of(claims=claim_ids))
-    return assertions
+    return written
 
 
 def assertions_normalise(assertions: list[Assertion], *, documents=None) -> None:

@@ -385,9 +385,26 @@ def test_a_running_import_shows_a_percentage_and_a_bar_once_its_total_is_known(
 
     page = job_page(researcher_client, job)
 
-    assert '<progress id="job-progress" max="100" value="25">' in page
-    assert '<span id="job-percent">25 %</span>' in page
+    # Every row checked, a quarter written: half the bar for each pass.
+    assert '<progress id="job-progress" max="100" value="62">' in page
+    assert '<span id="job-percent">62 %</span>' in page
     assert "100,000 of 100,000 checked, 25,000 written" in page
+
+
+def test_an_import_still_checking_its_rows_moves_its_bar(researcher_client):
+    job = started(GOOD, kind=JobKind.IMPORT)
+    Job.objects.filter(pk=job.pk).update(
+        status=JobStatus.RUNNING,
+        phase="checking each row's figure against its quote, and its names",
+        rows_checked=40_000,
+        rows_total=100_000,
+        rows_written=0,
+    )
+
+    page = job_page(researcher_client, job)
+
+    assert '<span id="job-percent">20 %</span>' in page
+    assert "40,000 of 100,000 checked, 0 written" in page
 
 
 def test_before_its_total_is_known_a_job_shows_a_row_count_and_no_bar(

@@ -9,6 +9,7 @@ stamp moved, not merely that a fresh render is right.
 """
 
 import csv
+import datetime
 import io
 
 import pytest
@@ -482,3 +483,62 @@ def test_anonymous_revert_is_sent_to_log_in(claim, client, model):
     row.refresh_from_db()
     assert row.version == 1
     assert Claim.objects.get(pk=claim.pk).current_high == 9876
+
+
+def test_a_bulk_insert_in_batches_writes_each_row_once_with_its_history(researcher):
+    claim = ClaimFactory()
+    source = SourceFactory()
+    rows = []
+    for day in range(1, 6):
+        row = Assertion(
+            claim=claim,
+            source=source,
+            stated_on=datetime.date(2024, 10, day),
+            figure=f"{day},000",
+            quote=f"They said {day},000.",
+        )
+        row.normalise()
+        rows.append(row)
+
+    written = services.assertions_bulk_create(
+        assertions=rows, user=researcher, reason="Bulk test", batch_size=2
+    )
+
+    assert written == 5
+    stored = Assertion.objects.filter(claim=claim).order_by("stated_on")
+    assert [a.pk for a in stored] == [row.pk for row in rows]
+    assert [a.high for a in stored] == [1000, 2000, 3000, 4000, 5000]
+    assert all(a.created_at and a.updated_at for a in stored)
+    history = Assertion.history.filter(id__in=[row.pk for row in rows])
+    assert sorted(history.values_list("id", "history_type")) == sorted(
+        (row.pk, "+") for row in rows
+    )
+    assert set(history.values_list("history_user", "history_change_reason")) == {
+        (researcher.pk, "Bulk test")
+    }
+    # The summary is derived, and the next row saved alone takes a free key.
+    claim.refresh_from_db()
+    assert (claim.assertion_count, claim.latest_stated_on) == (
+        5,
+        datetime.date(2024, 10, 5),
+    )
+    later = stated(claim, "6,000", 6, source=source)
+    assert later.pk > max(row.pk for row in rows)
+
+
+def test_batches_of_assertions_must_name_the_claims_they_touch():
+    claim = ClaimFactory()
+    row = Assertion(
+        claim=claim,
+        source=SourceFactory(),
+        stated_on=datetime.date(2024, 10, 1),
+        figure="1,000",
+        quote="They said 1,000.",
+    )
+    row.normalise()
+
+    with pytest.raises(ValueError, match="not named to be locked"):
+        services.assertions_bulk_create(
+            assertions=iter([[row]]), claim_ids={claim.pk + 1}, reason="x"
+        )
+    assert not Assertion.objects.filter(claim=claim).exists()

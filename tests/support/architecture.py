@@ -75,7 +75,13 @@ QUERYSET_WRITES = {
     "bulk_create",
     "bulk_update",
 }
-HISTORY_HELPERS = {"bulk_create_with_history", "bulk_update_with_history"}
+# simple_history's helpers, and the services' own bulk insert that stands in for them
+# (sources/services.py, rows_insert: COPY on PostgreSQL).
+HISTORY_HELPERS = {
+    "bulk_create_with_history",
+    "bulk_update_with_history",
+    "rows_insert",
+}
 ROW_WRITES = {"save", "delete"}
 ADMIN_HOOKS = {
     "save_model",
@@ -349,7 +355,7 @@ def scan_tree(root: Path, folders: Iterable[str]) -> list[Violation]:
 HANDOVERS = frozenset({"derive.apply", "changed.send"})
 # Services' building blocks that write rows and leave the handover to their callers
 # (they are called from several modules, so they cannot be private).
-PRIMITIVES = frozenset({"validated_bulk_create", "rows_move"})
+PRIMITIVES = frozenset({"validated_bulk_create", "rows_move", "rows_insert"})
 
 
 def writers_without_handover(

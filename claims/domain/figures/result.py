@@ -32,9 +32,10 @@ class FigureError(ValueError):
         return [self.message]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Figure:
-    """One figure as phrased, and the interval it stands for."""
+    """One figure as phrased, and the interval it stands for. Slotted: an import
+    holds one for each row of its file."""
 
     text: str
     kind: str
