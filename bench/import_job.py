@@ -48,62 +48,81 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as folder:
         url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{folder}/bench.db"
-        if url.startswith("postgres"):
-            recreate(url)
-        env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
-            "DATABASE_URL": url,
-            "CLAIMTRACKER_MEDIA_ROOT": f"{folder}/media",
-        }
-        if args.debug:
-            env["DJANGO_DEBUG"] = "1"
-        else:
-            # Production settings, as a worker runs: with DEBUG on, Django keeps the
-            # text of every query, each 5,000-row insert's included, in the worker.
-            env["DJANGO_SECRET_KEY"] = secrets.token_urlsafe(50)
-        manage = [sys.executable, "manage.py"]
-        subprocess.run([*manage, "migrate", "-v0"], cwd=ROOT, env=env, check=True)
         path = Path(folder) / "bench.csv"
         synthetic_csv_write(path=path, count=args.rows)
-        size = path.stat().st_size / 1024 / 1024
-        worker = subprocess.Popen(
-            [*manage, "db_worker", "--no-reload", "--interval", "0.1",
-             "--no-startup-delay", "-v0"],
-            cwd=ROOT, env=env,
-        )  # fmt: skip
-        try:
-            time.sleep(3)  # the worker has started and is waiting for jobs
-            at_start = memory(worker.pid)
-            started = time.perf_counter()
-            output = subprocess.run(
-                [*manage, "import_assertions", str(path), "--background"],
-                cwd=ROOT, env=env, check=True, capture_output=True, text=True,
-            ).stdout  # fmt: skip
-            job_id = int(output.split()[1])
-            last = None
-            while True:
-                state = read(url, job_id)
-                if state != last:
-                    seconds = time.perf_counter() - started
-                    print(f"{seconds:6.1f} s  {state}")  # noqa: T201
-                    last = state
-                if state[0] in ("succeeded", "failed"):
-                    break
-                time.sleep(0.1)
-            seconds = time.perf_counter() - started
-            time.sleep(3)  # the worker is idle again
-            after = memory(worker.pid)
-            cpu = cpu_seconds(worker.pid)
-        finally:
-            worker.terminate()
-            worker.wait()
+        result = job_import(url, path, folder, debug=args.debug, echo=True)
     engine = "PostgreSQL" if url.startswith("postgres") else "SQLite"
     print(  # noqa: T201
-        f"{engine}: {args.rows:,} rows ({size:.0f} MB) as a job in {seconds:.1f} s "
-        f"({args.rows / seconds:,.0f} rows/s), {last[0]}; the worker's CPU "
-        f"{cpu:.1f} s, its memory {at_start['VmRSS']:,.0f} MB at the start, peak "
-        f"{after['VmHWM']:,.0f} MB, {after['VmRSS']:,.0f} MB afterwards"
+        f"{engine}: {args.rows:,} rows ({result['megabytes']:.0f} MB) as a job in "
+        f"{result['seconds']:.1f} s ({args.rows / result['seconds']:,.0f} rows/s), "
+        f"{result['status']}; the worker's CPU {result['cpu_s']:.1f} s, its memory "
+        f"{result['start_mb']:,.0f} MB at the start, peak {result['peak_mb']:,.0f} "
+        f"MB, {result['after_mb']:,.0f} MB afterwards"
     )
+
+
+def job_import(
+    url: str, path: Path, folder: str, *, debug: bool = False, echo: bool = False
+) -> dict:
+    """Import the CSV at `path` as a job run by a real `db_worker` on the fresh
+    database `url` (a PostgreSQL one is dropped and made again); return its wall
+    time, the worker's CPU time and memory (MB) at the start, at its peak and
+    once the job has ended, and the job's status. bench/imports.py uses it."""
+    if url.startswith("postgres"):
+        recreate(url)
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
+        "DATABASE_URL": url,
+        "CLAIMTRACKER_MEDIA_ROOT": f"{folder}/media",
+    }
+    if debug:
+        env["DJANGO_DEBUG"] = "1"
+    else:
+        # Production settings, as a worker runs: with DEBUG on, Django keeps the
+        # text of every query, each 5,000-row insert's included, in the worker.
+        env["DJANGO_SECRET_KEY"] = secrets.token_urlsafe(50)
+    manage = [sys.executable, "manage.py"]
+    subprocess.run([*manage, "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    worker = subprocess.Popen(
+        [*manage, "db_worker", "--no-reload", "--interval", "0.1",
+         "--no-startup-delay", "-v0"],
+        cwd=ROOT, env=env,
+    )  # fmt: skip
+    try:
+        time.sleep(3)  # the worker has started and is waiting for jobs
+        at_start = memory(worker.pid)
+        started = time.perf_counter()
+        output = subprocess.run(
+            [*manage, "import_assertions", str(path), "--background"],
+            cwd=ROOT, env=env, check=True, capture_output=True, text=True,
+        ).stdout  # fmt: skip
+        job_id = int(output.split()[1])
+        last = None
+        while True:
+            state = read(url, job_id)
+            if state != last and echo:
+                seconds = time.perf_counter() - started
+                print(f"{seconds:6.1f} s  {state}")  # noqa: T201
+            last = state
+            if state[0] in ("succeeded", "failed"):
+                break
+            time.sleep(0.1)
+        seconds = time.perf_counter() - started
+        time.sleep(3)  # the worker is idle again
+        after = memory(worker.pid)
+        cpu = cpu_seconds(worker.pid)
+    finally:
+        worker.terminate()
+        worker.wait()
+    return {
+        "seconds": round(seconds, 1),
+        "status": last[0],
+        "cpu_s": round(cpu, 1),
+        "megabytes": round(path.stat().st_size / 1024 / 1024, 1),
+        "start_mb": round(at_start["VmRSS"], 1),
+        "peak_mb": round(after["VmHWM"], 1),
+        "after_mb": round(after["VmRSS"], 1),
+    }
 
 
 def memory(pid: int) -> dict[str, float]:

@@ -170,12 +170,15 @@ def read(
     source_kinds: Iterable[str],
     progress: Callable[[int], None] | None = None,
     max_rows: int | None = None,
+    rows=None,
 ) -> Reading:
     """Return the rows of a CSV file and every error in it, each naming its line.
     `progress`, if given, is told how many rows have been read, every 1,000 rows.
     Past `max_rows` rows the reading stops at once, with that one error: the rest
-    of the file is never parsed, so a huge file costs no more than the limit."""
-    result = Reading()
+    of the file is never parsed, so a huge file costs no more than the limit.
+    `rows`, if given, receives the rows instead of a list: the import's Spool
+    (claims/interchange/spool.py), which keeps them on disk."""
+    result = Reading() if rows is None else Reading(rows=rows)
     if isinstance(data, bytes):
         data = io.BytesIO(data)
     if isinstance(data, str):

@@ -12,6 +12,7 @@ once (summary and discrepancy).
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -25,6 +26,7 @@ from django.utils.text import slugify
 
 from claims.domain import rules
 from claims.interchange import csvformat
+from claims.interchange.spool import Spool
 from claims.jobs.locks import ImportBusy, import_turn
 from claims.models import Assertion, Claim, Topic, Translation
 from claims.pipeline import services
@@ -108,13 +110,21 @@ def assertions_import(
     (claims/jobs/tasks.py)."""
     report = progress or _silent
     report(phase="checking each row's values")
-    # The row limit is applied while reading: past it the rest is never parsed.
-    reading = csvformat.read(
-        data,
-        source_kinds=SourceKind.values,
-        progress=lambda count: report(rows_checked=count),
-        max_rows=settings.CLAIMTRACKER_IMPORT_MAX_ROWS,
-    )
+    with Spool() as rows:
+        # The row limit is applied while reading: past it the rest is never parsed.
+        # The rows go to disk as they are read (spool.py): an import holds its
+        # file's names, not its rows.
+        reading = csvformat.read(
+            data,
+            source_kinds=SourceKind.values,
+            progress=lambda count: report(rows_checked=count),
+            max_rows=settings.CLAIMTRACKER_IMPORT_MAX_ROWS,
+            rows=rows,
+        )
+        return _checked_and_written(reading, user, dry_run, report, job_id, wait)
+
+
+def _checked_and_written(reading, user, dry_run, report, job_id, wait):
     read = len(reading.rows) + len(reading.errors)
     report(rows_checked=read, rows_total=read)
     if reading.errors:
@@ -143,37 +153,36 @@ def assertions_import(
 
 
 class _Importer:
-    def __init__(
-        self, rows: list[csvformat.Row], summary: ImportSummary, user, report=_silent
-    ):
+    def __init__(self, rows: Spool, summary: ImportSummary, user, report=_silent):
         self.rows, self.summary, self.user = rows, summary, user
         self.report = report
         self.errors: list[csvformat.RowError] = []
         self.today = timezone.localdate()
 
     def run(self) -> None:
+        self._gather()
         self._load_existing()
         self._check_document_kinds()
         # Sources first, so a relay may name a source that a later row introduces.
-        sources = [
-            self._source(r, r.source, "source", r.source_kind) for r in self.rows
-        ]
-        planned = []
-        for count, (row, source) in enumerate(
-            zip(self.rows, sources, strict=True), start=1
-        ):
-            planned.append(self._plan(row, source))
+        for row in self.rows:
+            self._source(row, row.source, "source", row.source_kind)
+        # Which rows are written (1) or not (0: already recorded, or repeated), by
+        # their place in the file; their parents are found again when written.
+        self.written = bytearray()
+        for count, row in enumerate(self.rows, start=1):
+            source = self._found_source(row.source)
+            self.written.append(self._plan(row, source) is not None)
             if count % 1000 == 0:
                 self.report(rows_checked=count)
         self.report(rows_checked=len(self.rows))
         if self.errors:
             raise ImportFailed(self.errors)
-        self.summary.readings = self.rows[:PREVIEW_ROWS]
+        self.summary.readings = self.rows.head[:PREVIEW_ROWS]
         self.summary.new_names = {
             "claims": [claim.title for claim in self.new_claims.values()],
             "sources": [source.name for source in self.new_sources.values()],
         }
-        plans = [plan for plan in planned if plan is not None]
+        plans = self._plans()
         self._count_parents()
         if self.summary.dry_run:
             # What the write would check besides: the one normaliser on each row.
@@ -187,14 +196,38 @@ class _Importer:
 
     # Resolution, before any write.
 
+    def _gather(self) -> None:
+        """Note, in one pass over the rows, the names they give (topics, claims,
+        sources, relays, documents) and the kinds they give each document."""
+        named = {
+            name: set()
+            for name in ("topics", "claims", "sources", "relays", "urls", "titles")
+        }
+        documents: set[str] = set()
+        given: dict[str, dict[str, list[int]]] = {}
+        for row in self.rows:
+            named["topics"].add(row.topic.lower())
+            named["claims"].add(row.claim.lower())
+            named["sources"].add(name_key(row.source))
+            if row.relayed_by:
+                named["relays"].add(name_key(row.relayed_by))
+            if row.document_url:
+                named["urls"].add(row.document_url)
+            if row.document_title:
+                named["titles"].add(row.document_title.lower())
+            if row.document_url or row.document_title:
+                documents.add(self._document_key(row))
+            if row.document_kind:
+                lines = given.setdefault(self._document_key(row), {})
+                lines.setdefault(row.document_kind, []).append(row.line)
+        self.named = {**named, "documents": documents}
+        self.kinds_given = given
+
     def _load_existing(self) -> None:
         # Sources are found as SourceQuerySet.matching finds them (sources/names.py,
         # name_key), by name or alias, for the whole file at once.
-        topic_names = {row.topic.lower() for row in self.rows}
-        claim_titles = {row.claim.lower() for row in self.rows}
-        source_names = {name_key(row.source) for row in self.rows} | {
-            name_key(row.relayed_by) for row in self.rows if row.relayed_by
-        }
+        topic_names, claim_titles = self.named["topics"], self.named["claims"]
+        source_names = self.named["sources"] | self.named["relays"]
         self.topics = {
             t.name.lower(): t
             for t in Topic.objects.all()
@@ -217,8 +250,7 @@ class _Importer:
         for alias in SourceAlias.objects.select_related("source"):
             if name_key(alias.name) in source_names:
                 self.sources.setdefault(name_key(alias.name), alias.source)
-        urls = {row.document_url for row in self.rows if row.document_url}
-        titles = {row.document_title.lower() for row in self.rows if row.document_title}
+        urls, titles = self.named["urls"], self.named["titles"]
         self.documents_by_url = {
             d.url: d for d in Document.objects.filter(url__in=urls) if d.url
         }
@@ -245,6 +277,7 @@ class _Importer:
             "claims.judge_discrepancy"
         )
         self.seen: set[tuple] = set()
+        self.claims_written: dict[int, Claim] = {}
         self.new_topics: dict[str, Topic] = {}
         self.new_claims: dict[str, Claim] = {}
         self.new_sources: dict[str, Source] = {}
@@ -256,13 +289,8 @@ class _Importer:
     def _check_document_kinds(self) -> None:
         """Refuse rows that give one document two kinds (naming their lines), or a
         kind other than the one on record; note each new document's kind."""
-        given: dict[str, dict[str, list[int]]] = {}
-        for row in self.rows:
-            if row.document_kind:
-                lines = given.setdefault(self._document_key(row), {})
-                lines.setdefault(row.document_kind, []).append(row.line)
         self.document_kinds: dict[str, str] = {}
-        for key, kinds in given.items():
+        for key, kinds in self.kinds_given.items():
             first = min(lines[0] for lines in kinds.values())
             if len(kinds) > 1:
                 listed = "; ".join(
@@ -400,10 +428,28 @@ class _Importer:
             self.summary.skipped["assertions"] += 1
             return None
         self.seen.add(file_key)
+        self.claims_written[id(claim)] = claim
         return row, claim, source, relay, document
 
+    def _plans(self):
+        """Yield the plan of each row to write, its parents found again by name:
+        each was found or made when the row was checked (_plan)."""
+        for row, written in zip(self.rows, self.written, strict=True):
+            if not written:
+                continue
+            source = self._found_source(row.source)
+            relay = self._found_source(row.relayed_by) if row.relayed_by else None
+            claim = self.claims.get(row.claim.lower()) or self.new_claims.get(
+                row.claim.lower()
+            )
+            yield row, claim, source, relay, self._document(row)
+
+    def _found_source(self, name: str) -> Source | None:
+        """Return the source `name` names, recorded or new in this file."""
+        return self.sources.get(name_key(name)) or self.new_sources.get(name_key(name))
+
     def _source(self, row, name: str, column: str, kind: str):
-        found = self.sources.get(name_key(name)) or self.new_sources.get(name_key(name))
+        found = self._found_source(name)
         if found is not None:
             return found
         if not kind:
@@ -445,28 +491,19 @@ class _Importer:
     def _count_parents(self) -> None:
         created = self.summary.created
         skipped = self.summary.skipped
-        skipped["topics"] = len({r.topic.lower() for r in self.rows}) - len(
-            self.new_topics
-        )
-        skipped["claims"] = len({r.claim.lower() for r in self.rows}) - len(
-            self.new_claims
-        )
+        skipped["topics"] = len(self.named["topics"]) - len(self.new_topics)
+        skipped["claims"] = len(self.named["claims"]) - len(self.new_claims)
         created.update(
             topics=len(self.new_topics),
             claims=len(self.new_claims),
             sources=len(self.new_sources),
             documents=len(self.new_documents),
         )
-        named = {name_key(r.source) for r in self.rows}
+        named = self.named["sources"]
         skipped["sources"] = len(named) - len(
             [n for n in self.new_sources if n in named]
         )
-        documents = {
-            r.document_url or r.document_title.lower()
-            for r in self.rows
-            if r.document_url or r.document_title
-        }
-        skipped["documents"] = len(documents) - len(self.new_documents)
+        skipped["documents"] = len(self.named["documents"]) - len(self.new_documents)
 
     def _create_parents(self) -> None:
         # Each owner's bulk service validates and writes its rows, with the
@@ -543,8 +580,9 @@ class _Importer:
         only when it is written, so that an import holds one batch of model rows,
         not one per line of its file (issue 26: a worker's memory). The pairs that
         carry a translation are added to `translated`."""
-        for start in range(0, len(plans), BATCH):
-            assertions, pairs = self._assertions(plans[start : start + BATCH])
+        plans = iter(plans)
+        while batch := list(itertools.islice(plans, BATCH)):
+            assertions, pairs = self._assertions(batch)
             translated.extend(pairs)
             yield assertions
 
@@ -554,7 +592,7 @@ class _Importer:
         self.report(phase="writing assertions")
         written = services.assertions_bulk_create(
             assertions=self._batches(plans, translated),
-            claim_ids={claim.pk for _, claim, *_ in plans},
+            claim_ids={claim.pk for claim in self.claims_written.values()},
             user=self.user,
             reason=REASON,
             on_batch=lambda written: self.report(rows_written=written),

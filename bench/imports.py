@@ -1,0 +1,214 @@
+"""Imports side by side with the tools that only load: issue 26's import figures.
+
+    .venv/bin/python bench/imports.py --rows 100000          # about 5 minutes
+    .venv/bin/python bench/imports.py --rows 100000 --json out.json
+
+On scratch PostgreSQL databases (BENCH_DATABASE_URL's name with `_imports`, dropped
+and made again for each run), with production settings (debug off), for one
+generated file of --rows rows (claims/interchange/synthetic.py):
+
+- PostgreSQL's `COPY ... FROM STDIN (FORMAT csv)` of the file into a bare table of
+  text columns, and `sqlite-utils insert --csv` of it into a new SQLite file: what
+  loading the bytes costs, with no checks, no names matched and no history;
+- the preview (`import_assertions --dry-run`) and the import (`import_assertions`),
+  each a process of its own: wall time, CPU time and peak memory;
+- the same import as a background job, run by a real `db_worker`
+  (bench/import_job.py): wall time, and the worker's CPU time and memory;
+- the 16,000 daily figures of one data set (bench/import_dataset.py's file).
+
+It prints a table and the import's time as a multiple of each loader's. `make
+bench` runs it once, after the pages (bench/run.py). sqlite-utils runs from the
+benchmark's own virtualenv of comparison tools (bench/.datasette-venv, made from
+bench/datasette-requirements.txt), as Datasette does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+import psycopg
+from psycopg import sql
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+DATABASE = "postgres://postgres@127.0.0.1:5432/claimtracker_bench"
+TOOLS_VENV = ROOT / "bench" / ".datasette-venv"
+TOOLS_REQUIREMENTS = ROOT / "bench" / "datasette-requirements.txt"
+IMPORT_BUDGET_S, DATASET_BUDGET_S, WORKER_BUDGET_MB = 20, 5, 200
+
+
+def tool(name: str) -> Path:
+    """Return the path of a comparison tool, installing the tools on first use."""
+    binary = TOOLS_VENV / "bin" / name
+    if not binary.exists():
+        if not (TOOLS_VENV / "bin" / "pip").exists():
+            subprocess.run([sys.executable, "-m", "venv", str(TOOLS_VENV)], check=True)
+        subprocess.run(
+            [str(TOOLS_VENV / "bin" / "pip"), "install", "--quiet", "-r",
+             str(TOOLS_REQUIREMENTS)],
+            check=True,
+        )  # fmt: skip
+    return binary
+
+
+def scratch(url: str) -> str:
+    """Return the URL of this benchmark's scratch database beside `url`."""
+    return f"{url.rsplit('/', 1)[0]}/{urlparse(url).path.lstrip('/')}_imports"
+
+
+def run(command: list[str], env: dict) -> dict:
+    """Run `command` to its end; return its wall time, CPU time (its own and its
+    children's) and peak resident memory."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(command)} failed")
+    return {
+        "seconds": round(time.perf_counter() - started, 1),
+        "cpu_s": round(usage.ru_utime + usage.ru_stime, 1),
+        "peak_mb": round(usage.ru_maxrss / 1024, 1),
+    }
+
+
+def copy_seconds(url: str, path: Path) -> float:
+    """Return the time PostgreSQL's COPY takes to load the file into a bare table."""
+    header = path.open(encoding="utf-8").readline().strip().split(",")
+    columns = sql.SQL(", ").join(
+        sql.SQL("{} text").format(sql.Identifier(name)) for name in header
+    )
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute("DROP TABLE IF EXISTS bench_copy")
+        connection.execute(sql.SQL("CREATE TABLE bench_copy ({})").format(columns))
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            statement = "COPY bench_copy FROM STDIN (FORMAT csv, HEADER true)"
+            with cursor.copy(statement) as copy, path.open("rb") as file:
+                while chunk := file.read(1 << 20):
+                    copy.write(chunk)
+        seconds = time.perf_counter() - started
+        connection.execute("DROP TABLE bench_copy")
+    return round(seconds, 2)
+
+
+def sqlite_utils_seconds(path: Path, folder: str) -> float:
+    """Return the time `sqlite-utils insert --csv` takes to load the file."""
+    binary = tool("sqlite-utils")
+    started = time.perf_counter()
+    subprocess.run(
+        [str(binary), "insert", f"{folder}/loaded.db", "rows", str(path), "--csv"],
+        check=True, stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    return round(time.perf_counter() - started, 2)
+
+
+def measure(database: str, rows: int, days: int) -> dict:
+    """Run every step on the scratch database beside `database`; return the
+    figures."""
+    from import_job import job_import, recreate
+
+    from claims.interchange.synthetic import dataset_csv, synthetic_csv_write
+
+    url = scratch(database)
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
+        "DATABASE_URL": url,
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+    }
+    manage = [sys.executable, "manage.py"]
+    result: dict = {"rows": rows, "load_start": os.getloadavg()[0]}
+    with tempfile.TemporaryDirectory(prefix="claimtracker-imports-") as folder:
+        path = Path(folder) / "bench.csv"
+        synthetic_csv_write(path=path, count=rows)
+        result["megabytes"] = round(path.stat().st_size / 1024 / 1024, 1)
+        recreate(url)
+        subprocess.run([*manage, "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+        result["copy_s"] = copy_seconds(url, path)
+        result["sqlite_utils_s"] = sqlite_utils_seconds(path, folder)
+        command = [*manage, "import_assertions", str(path), "-v0"]
+        result["preview"] = run([*command, "--dry-run"], env)
+        result["import"] = run(command, env)
+        result["job"] = job_import(url, path, folder)
+        data = Path(folder) / "dataset.csv"
+        data.write_text(dataset_csv(days=days), encoding="utf-8")
+        recreate(url)
+        subprocess.run([*manage, "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+        result["dataset"] = {
+            "rows": days,
+            **run([*manage, "import_assertions", str(data), "-v0"], env),
+        }
+    result["load_end"] = os.getloadavg()[0]
+    return result
+
+
+def table(result: dict) -> list[str]:
+    """Return the figures as the lines of a Markdown table, with their budgets."""
+
+    def verdict(value: float, budget: float, unit: str) -> str:
+        return f"≤ {budget:g} {unit}: {'met' if value <= budget else 'MISSED'}"
+
+    rows, imported, job = result["rows"], result["import"], result["job"]
+    preview, dataset = result["preview"], result["dataset"]
+    copy, loaded = result["copy_s"], result["sqlite_utils_s"]
+    share = preview["seconds"] / imported["seconds"]
+    return [
+        f"{rows:,} generated rows ({result['megabytes']} MB), PostgreSQL, production "
+        f"settings; load average {result['load_start']:.1f} at the start, "
+        f"{result['load_end']:.1f} at the end.",
+        "",
+        "| step | wall | CPU | peak memory | budget |",
+        "| --- | --- | --- | --- | --- |",
+        f"| `COPY` into a bare table of text columns | {copy} s | — | — | — |",
+        f"| `sqlite-utils insert --csv` | {loaded} s | — | — | — |",
+        f"| preview (`import_assertions --dry-run`) | {preview['seconds']} s | "
+        f"{preview['cpu_s']} s | {preview['peak_mb']} MB | a third of the import: "
+        f"{share:.0%}, {'met' if share <= 1 / 3 else 'MISSED'} |",
+        f"| import (`import_assertions`) | {imported['seconds']} s | "
+        f"{imported['cpu_s']} s | {imported['peak_mb']} MB | "
+        f"{verdict(imported['seconds'], IMPORT_BUDGET_S, 's')} |",
+        f"| the same import as a job | {job['seconds']} s | {job['cpu_s']} s "
+        f"(worker) | worker: {job['start_mb']} MB at the start, {job['peak_mb']} MB "
+        f"at its peak, {job['after_mb']} MB after | "
+        f"{verdict(job['seconds'], IMPORT_BUDGET_S, 's')}; peak "
+        f"{verdict(job['peak_mb'], WORKER_BUDGET_MB, 'MB')} |",
+        f"| {dataset['rows']:,} daily figures of one data set | {dataset['seconds']} "
+        f"s | {dataset['cpu_s']} s | {dataset['peak_mb']} MB | "
+        f"{verdict(dataset['seconds'], DATASET_BUDGET_S, 's')} |",
+        "",
+        f"The import takes {imported['seconds'] / copy:,.0f}× `COPY`'s time and "
+        f"{imported['seconds'] / loaded:,.1f}× sqlite-utils'.",
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument(
+        "--database", default=os.environ.get("BENCH_DATABASE_URL", DATABASE)
+    )
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--days", type=int, default=16_000)
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    args = parser.parse_args()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "claimtracker.settings")
+    os.environ.setdefault("DJANGO_DEBUG", "1")
+    import django
+
+    django.setup()
+    result = measure(args.database, args.rows, args.days)
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2) + "\n")
+    print("\n".join(table(result)))  # noqa: T201
+
+
+if __name__ == "__main__":
+    main()

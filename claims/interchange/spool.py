@@ -1,0 +1,79 @@
+"""Rows kept on disk while an import checks them: a list that costs no memory.
+
+An import reads its file once and goes over its rows several times (names, then
+sources, then the rules, then the write). Held in memory, a file's rows cost about a
+kilobyte each, so a 200 MB file took more than a gigabyte (issue 26). A Spool
+keeps them pickled in a temporary file, a batch at a time, and reads them back in
+order as often as asked; only the first few stay in memory, for the preview.
+
+Pure Python: nothing here imports Django.
+"""
+
+from __future__ import annotations
+
+import pickle
+import tempfile
+from collections.abc import Iterator
+from typing import Any
+
+BATCH = 1000
+KEPT = 500
+
+
+class Spool:
+    """An append-only sequence of picklable rows, kept in a temporary file.
+
+    `append`, `clear`, `len` and iteration, as a list's; `head` holds the first
+    `kept` rows as appended. Iterate it again for each pass; close it (or use it
+    as a context manager) to remove its file."""
+
+    def __init__(self, *, batch: int = BATCH, kept: int = KEPT):
+        self.batch, self.kept = batch, kept
+        self.head: list[Any] = []
+        self._file = tempfile.TemporaryFile(prefix="claimtracker-import-")
+        self._pending: list[Any] = []
+        self._count = 0
+
+    def append(self, row: Any) -> None:
+        if len(self.head) < self.kept:
+            self.head.append(row)
+        self._pending.append(row)
+        self._count += 1
+        if len(self._pending) >= self.batch:
+            self._flush()
+
+    def clear(self) -> None:
+        self.head, self._pending, self._count = [], [], 0
+        self._file.seek(0)
+        self._file.truncate()
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[Any]:
+        self._flush()
+        self._file.seek(0)
+        while True:
+            try:
+                rows = pickle.load(self._file)
+            except EOFError:
+                return
+            position = self._file.tell()
+            yield from rows
+            # A loop over another pass of this spool may have moved the file.
+            self._file.seek(position)
+
+    def _flush(self) -> None:
+        if self._pending:
+            self._file.seek(0, 2)
+            pickle.dump(self._pending, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+            self._pending = []
+
+    def close(self) -> None:
+        self._file.close()
+
+    def __enter__(self) -> Spool:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
