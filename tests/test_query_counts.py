@@ -50,7 +50,8 @@ PAGES = [
     ("claim page", lambda ctx: ctx["busy"].get_absolute_url(), 6),
     ("claim page of the seed", troops, 7),
     ("source list", lambda ctx: reverse("sources:list"), 6),
-    ("source page", lambda ctx: ctx["source"].get_absolute_url(), 7),
+    # A page of the source's figures: their count, the page's ids, then its rows.
+    ("source page", lambda ctx: ctx["source"].get_absolute_url(), 9),
     ("feed", lambda ctx: reverse("feeds:all"), 2),
     ("API claims", lambda ctx: "/api/claims/", 3),
     # Two of them the evidence: translations, files.
