@@ -4,14 +4,14 @@ Counting every claim a filter matches costs a probe per claim (a source kind, sa
 is an EXISTS over the claim's figures): 300 ms at 48,000 claims. The page itself
 needs only its twenty rows. So the count stops at CAP: up to it the list says how
 many claims match, past it that there are more than CAP, and the pages go on, each
-knowing whether another follows by reading one row more than it shows."""
+knowing whether another follows by reading one row more than it shows. CAP is
+CLAIMTRACKER_LIST_COUNT_CAP, 1,000."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.utils.functional import cached_property
-
-CAP = 1000
 
 
 class CappedPage(Page):
@@ -29,9 +29,12 @@ class CappedPage(Page):
 
 
 class CappedPaginator(Paginator):
-    """Count at most CAP rows; past that, page on without a count."""
+    """Count at most CAP rows (CLAIMTRACKER_LIST_COUNT_CAP); past that, page on
+    without a count."""
 
-    cap = CAP
+    @cached_property
+    def cap(self) -> int:
+        return settings.CLAIMTRACKER_LIST_COUNT_CAP
 
     @cached_property
     def count(self) -> int:
