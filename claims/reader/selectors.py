@@ -132,25 +132,16 @@ def claim_page(
         *(p.id for p in current),
         *(replaced[p.source_id].id for p in current if p.source_id in replaced),
     }
+    by_id = Assertion.objects.with_related().in_bulk(needed)
     # Retracted figures stay on the page, struck through with their reason; they
-    # count in no comparison and leave the chart. Read with the shown ones.
-    retracted_ids = (
+    # count in no comparison and leave the chart.
+    retracted = tuple(
         Assertion.objects.retracted()
         .for_claim(claim)
+        .with_related()
         .filter(**({"stated_on__lte": as_of} if as_of else {}))
-        .values("pk")
-    )
-    loaded = (
-        Assertion.objects.with_related()
-        .filter(Q(pk__in=needed) | Q(pk__in=retracted_ids))
         .chronological()
     )
-    by_id, retracted = {}, []
-    for assertion in loaded:
-        if assertion.status == Assertion.Status.RETRACTED:
-            retracted.append(assertion)
-        else:
-            by_id[assertion.pk] = assertion
     page.object_list = [by_id[pk] for pk in page.object_list]
     estimates = []
     for point in reversed(summary.estimates):  # highest first
@@ -199,7 +190,7 @@ def claim_page(
         revision_count=len(summary.revisions),
         discrepancy=discrepancy,
         judgements=judgements,
-        retracted=tuple(retracted),
+        retracted=retracted,
         linked_data=linked_data(claim, [by_id[p.id] for p in dated], summary, site),
     )
 
