@@ -272,11 +272,19 @@ def _marker(p, mark, axis, end, y_of, styles, highlighted) -> Marker:
         y_low=y_low,
         y_high=y_high,
         colour=styles[p.source_id][0],
-        title=_title(mark, start),
+        title="",  # titled once placed (titled): most of a dense chart's are not
         point_id=p.id,
         spans_period=mark.precision in (MONTH, YEAR),
         highlighted=highlighted,
     )
+
+
+def titled(marker: Marker, mark: Mark) -> Marker:
+    """Return the placed `marker` with its tooltip: who stated what, when, and the
+    quote. Only placed markers are titled: a dense chart of a thousand changes
+    places about a hundred (issue 28)."""
+    start, _ = period(mark.point.stated_on, mark.precision)
+    return replace(marker, title=_title(mark, start))
 
 
 def _spread_labels(drafts: list[Series], gap: int = 4) -> list[Series]:
