@@ -269,6 +269,7 @@ def claim_rows(
             by_claim[claim.pk],
             judged=(judged or {}).get(claim.pk),
             threshold=claim.effective_discrepancy_ratio,
+            history=False,
         )
         latest = summary.latest
         rows.append(
