@@ -180,6 +180,16 @@ class Claim(Versioned):
             models.Index(fields=["-updated_at"], name="claim_changed_idx"),
             models.Index(fields=["-latest_stated_on"], name="claim_latest_idx"),
             models.Index(fields=["-spread_ratio"], name="claim_spread_idx"),
+            # The claim list's order by most sources (claims/filters.py SORTS): a
+            # page of it reads its rows in order, not a sort of every claim its
+            # filters match (issue 28). Its orders by latest report and by spread,
+            # empty values last, have indexes on PostgreSQL only (SQLite cannot
+            # index NULLS LAST): migration 0030.
+            models.Index(
+                F("source_count").desc(), F("title"), name="claim_list_sources_idx"
+            ),
+            # The unit filter's choices, read a unit at a time (filters.py).
+            models.Index(fields=["unit"], name="claim_unit_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -172,6 +172,21 @@ def timeline_marks(assertions: list[Assertion]) -> list[chart.Mark]:
     ]
 
 
+def marks_from_values(rows: list[dict]) -> list[chart.Mark]:
+    """Return the chart marks of published assertions' POINT_FIELDS and quote
+    values, in the order given: the chart of a claim of thousands of figures
+    without a row object for each."""
+    return [
+        chart.Mark(
+            point=point_from_values(row),
+            source_name=row["source__name"],
+            precision=row["date_precision"],
+            quote=row["quote"],
+        )
+        for row in rows
+    ]
+
+
 @dataclass
 class MergePlan:
     """What merging the duplicate `row` (a source or a claim) into `into` moves, for

@@ -255,6 +255,12 @@ CLAIMTRACKER_EXPORT_MAX_ROWS = int(
     os.environ.get("CLAIMTRACKER_EXPORT_MAX_ROWS", "50000")
 )
 
+# The claim list counts at most this many claims: past it, it says "more than"
+# and pages on without a count, since a full count under some filters costs a
+# probe per claim (claims/reader/pagination.py). Not from the environment: tests
+# lower it.
+CLAIMTRACKER_LIST_COUNT_CAP = 1000
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"django.contrib.auth.password_validation.{name}"}
     for name in (

@@ -46,11 +46,18 @@ PAGES = [
     ("claim list", lambda ctx: reverse("claims:list") + "?sort=spread", 7),
     ("claim list, default order", lambda ctx: reverse("claims:list"), 7),
     # The evidence of the page's figures (translations, files) included, and its
-    # retracted figures, shown struck through.
-    ("claim page", lambda ctx: ctx["busy"].get_absolute_url(), 6),
-    ("claim page of the seed", troops, 7),
+    # retracted figures, shown struck through. Its figures are read as values for
+    # the comparison and the chart, then as rows those the page shows.
+    ("claim page", lambda ctx: ctx["busy"].get_absolute_url(), 7),
+    ("claim page of the seed", troops, 8),
+    (
+        "claim page as of a date",
+        lambda ctx: ctx["busy"].get_absolute_url() + "?as_of=2024-10-15",
+        7,
+    ),
     ("source list", lambda ctx: reverse("sources:list"), 6),
-    ("source page", lambda ctx: ctx["source"].get_absolute_url(), 7),
+    # A page of the source's figures: their count, the page's ids, then its rows.
+    ("source page", lambda ctx: ctx["source"].get_absolute_url(), 9),
     ("feed", lambda ctx: reverse("feeds:all"), 2),
     ("API claims", lambda ctx: "/api/claims/", 3),
     # Two of them the evidence: translations, files.

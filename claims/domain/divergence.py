@@ -313,10 +313,13 @@ def summarise(
     judged: Judgements | None = None,
     as_of: date | None = None,
     threshold: Decimal = DEFAULT_THRESHOLD,
+    history: bool = True,
 ) -> Summary:
     """Return where the figures stand as of `as_of` (None: everything), given the
     editors' judgements filed by pair of assertion ids (judgements dated after
-    `as_of` are ignored)."""
+    `as_of` are ignored). Without `history` the evolution and the revisions are
+    left empty: a list of claims shows where each stands, not how it moved, and
+    for a claim of thousands of figures they are most of the work."""
     seen = visible(points, as_of)
     everyone = current_estimates(seen)
     set_aside = [p for p in everyone if p.is_set_aside(as_of)]
@@ -362,8 +365,8 @@ def summarise(
         judgement=judgement,
         first_reported=seen[0] if seen else None,
         latest=seen[-1] if seen else None,
-        evolution=tuple(evolution(counted)),
-        revisions=tuple(revisions(seen)),
+        evolution=tuple(evolution(counted)) if history else (),
+        revisions=tuple(revisions(seen)) if history else (),
         set_aside=tuple(set_aside),
     )
 

@@ -193,7 +193,6 @@ def _postgresql() -> bool:
 INDEX_READ = ("enable_seqscan", "enable_indexscan")
 
 
-@contextmanager
 def from_the_indexes():
     """Plan the statements run inside from the search indexes alone (PostgreSQL).
 
@@ -201,21 +200,28 @@ def from_the_indexes():
     expects an early match and reads the table in order to its end: 4.2 s at 1.2
     million figures, where the index answers in 20 ms; and it reads every claim
     title for a trigram match (200 ms) where the index takes 10 ms. An index read
-    is bounded by the index (docs/performance.md, "Uncached pages and search").
-    The settings are the session's, set and reset on the raw connection (not
-    counted as the page's queries)."""
+    is bounded by the index (docs/performance.md, "Uncached pages and search")."""
+    return planned_without(*INDEX_READ)
+
+
+@contextmanager
+def planned_without(*names: str):
+    """Plan the statements run inside without the planner's ways `names` (such as
+    "enable_hashjoin"), on PostgreSQL; elsewhere, as usual. The settings are the
+    session's, set and reset on the raw connection (not counted as the page's
+    queries)."""
     if not _postgresql():
         yield
         return
     connection.ensure_connection()
     raw = connection.connection
-    for name in INDEX_READ:
+    for name in names:
         raw.execute(f"SET {name} = off")
     try:
         yield
     finally:
         try:
-            for name in INDEX_READ:
+            for name in names:
                 raw.execute(f"RESET {name}")
         except Exception:  # psycopg's own errors: the raw connection
             # In a transaction that failed, its rollback undoes the settings;

@@ -1,6 +1,5 @@
 """Reader pages: no account needed, published assertions only."""
 
-from django.core.paginator import Paginator
 from django.db.models import Count, Q, prefetch_related_objects
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.urls import reverse
@@ -15,11 +14,9 @@ from claims.models import Assertion, Claim
 from claims.reader import search, selectors
 from claims.reader.caching import ReaderCacheMixin
 from claims.reader.forms import ClaimViewForm
+from claims.reader.pagination import CappedPaginator
 from sources.filters import SourceFilter
 from sources.models import Source
-
-# Figures in one page of the claim page's every-figure list.
-FIGURES_PER_PAGE = 100
 
 
 def redirect_merged(model, view):
@@ -78,6 +75,8 @@ class ClaimListView(ReaderCacheMixin, FilterView):
     filterset_class = ClaimFilter
     template_name = "claims/claim_list.html"
     paginate_by = 20
+    # Counts at most 1,000 claims: "more than 1,000" past that (pagination.py).
+    paginator_class = CappedPaginator
 
     def get_queryset(self):
         return Claim.objects.visible().with_related()
@@ -124,18 +123,16 @@ class ClaimDetailView(MergedRedirectMixin, LimitedMixin, ReaderCacheMixin, Detai
         context = super().get_context_data(**kwargs)
         form = ClaimViewForm(self.request.GET or None)
         context["form"] = form
+        # The every-figure list shows a page of figures, the latest by default: a
+        # dense claim's page weighs what a reader sees, not its row count (issue 17).
+        # Every figure is one link away, in the downloads.
         context["page"] = selectors.claim_page(
             self.object,
             **form.chart_options(),
             site=self.request.build_absolute_uri("/").rstrip("/"),
+            figures=self.request.GET.get("figures"),
         )
-        # The every-figure list shows a page of figures, the latest by default: a
-        # dense claim's page weighs what a reader sees, not its row count (issue 17).
-        # Every figure is one link away, in the downloads.
-        figures = Paginator(context["page"].assertions, FIGURES_PER_PAGE)
-        context["figures"] = figures.get_page(
-            self.request.GET.get("figures") or figures.num_pages
-        )
+        context["figures"] = context["page"].figures
         # The evidence of the page's figures only: translations and archived files.
         prefetch_related_objects(
             list(context["figures"].object_list), "translations", "document__files"
@@ -200,6 +197,7 @@ class SourceListView(ReaderCacheMixin, FilterView):
 class SourceDetailView(MergedRedirectMixin, ReaderCacheMixin, DetailView):
     template_name = "sources/source_detail.html"
     merged_model = Source
+    cache_params = ("figures",)
 
     def cache_stamp(self) -> Stamp:
         # Its figures' claims, or the source itself (an alias, a note) changing.
@@ -214,5 +212,10 @@ class SourceDetailView(MergedRedirectMixin, ReaderCacheMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["groups"] = selectors.source_page(self.object)
+        # A page of the source's figures, each compared: the work and the page's
+        # weight follow what a reader sees, not the source's record (issue 28).
+        page = selectors.source_page(
+            self.object, figures=self.request.GET.get("figures")
+        )
+        context["groups"], context["figures"] = page.groups, page.figures
         return context

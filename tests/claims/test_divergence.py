@@ -113,6 +113,19 @@ def test_rally_spread_is_named_by_stated_figures_and_their_ends():
     assert summary.spread_ratio == D("2.00")  # 50,000 / 25,000
 
 
+def test_a_summary_without_history_stands_where_the_full_one_does():
+    full, light = summarise(RALLY), summarise(RALLY, history=False)
+
+    assert (light.estimates, light.lowest, light.highest, light.status) == (
+        full.estimates,
+        full.lowest,
+        full.highest,
+        full.status,
+    )
+    assert (light.latest, light.spread_ratio) == (full.latest, full.spread_ratio)
+    assert (light.evolution, light.revisions) == ((), ())
+
+
 def test_rally_open_discrepancy_is_aerial_count_against_organisers():
     found = open_discrepancy(RALLY)
 

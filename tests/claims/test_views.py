@@ -3,9 +3,17 @@ import re
 import pytest
 from django.urls import reverse
 
+from bench.dense import START, dense_figures_create
 from claims.models import Claim
 from claims.pipeline import services
-from tests.factories import ClaimFactory, SourceFactory, TopicFactory, stated
+from claims.reader.selectors import FIGURES_PER_PAGE
+from tests.factories import (
+    ClaimFactory,
+    DocumentFactory,
+    SourceFactory,
+    TopicFactory,
+    stated,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -20,6 +28,16 @@ def text(response) -> str:
     """Return the page's visible text with tags dropped and spaces folded."""
     body = re.sub(r"<[^>]+>", " ", response.content.decode())
     return re.sub(r"\s+", " ", body)
+
+
+def dense_claim_of(source, count: int) -> Claim:
+    """Return a claim of `count` daily figures of `source` (bench/dense.py)."""
+    claim = ClaimFactory()
+    document = DocumentFactory(publisher=source)
+    dense_figures_create(
+        claim=claim, source=source, document=document, count=count, reason="Test"
+    )
+    return claim
 
 
 # Claim page
@@ -262,6 +280,56 @@ def test_the_list_shows_twenty_claims_a_page(client):
     assert len(response.context["rows"]) == 20
 
 
+def test_a_list_within_the_count_cap_says_how_many_claims_and_pages(client):
+    for _ in range(21):
+        stated(ClaimFactory(), "1,000", 2)
+
+    page = text(client.get(reverse("claims:list"), {"sort": "title"}))
+
+    assert "21 claims" in page
+    assert "Page 1 of 2" in page
+
+
+def test_a_list_past_the_count_cap_says_more_than_it_and_pages_on(
+    client, settings, django_assert_max_num_queries
+):
+    settings.CLAIMTRACKER_LIST_COUNT_CAP = 5
+    for _ in range(21):
+        stated(ClaimFactory(), "1,000", 2)
+
+    with django_assert_max_num_queries(7):
+        first = client.get(reverse("claims:list"), {"sort": "title"})
+    last = client.get(reverse("claims:list"), {"sort": "title", "page": 2})
+
+    assert "More than 5 claims" in text(first)
+    assert "Page 1 Next" in text(first)
+    assert "Page 1 of" not in text(first)
+    assert len(last.context["rows"]) == 1
+    assert "Previous Page 2" in text(last)
+    assert "Next" not in text(last)
+
+
+def test_a_page_past_the_end_of_an_uncounted_list_is_404(client, settings):
+    settings.CLAIMTRACKER_LIST_COUNT_CAP = 5
+    for _ in range(6):
+        stated(ClaimFactory(), "1,000", 2)
+
+    response = client.get(reverse("claims:list"), {"page": 2})
+
+    assert response.status_code == 404
+
+
+def test_reported_until_counts_published_figures_only(client):
+    claim = ClaimFactory(title="Withdrawn early figure")
+    early = stated(claim, "1,000", 2)
+    stated(claim, "2,000", 20)
+    services.assertion_retract(assertion=early, reason="Misquoted")
+
+    response = client.get(reverse("claims:list"), {"stated_before": "2024-10-10"})
+
+    assert response.context["rows"] == []
+
+
 # Sources
 
 
@@ -313,6 +381,30 @@ def test_unknown_source_is_404(client):
         client.get(reverse("sources:detail", kwargs={"slug": "nope"})).status_code
         == 404
     )
+
+
+def test_source_page_shows_a_hundred_figures_a_page_each_compared(client):
+    source = SourceFactory(name="Ministry of Defence")
+    claim = dense_claim_of(source, FIGURES_PER_PAGE + 5)
+    services.assertion_create(
+        claim=claim,
+        source=SourceFactory(name="Other estimate"),
+        stated_on=START,
+        figure="200,000",
+        quote="They said 200,000.",
+    )
+
+    first = text(client.get(source.get_absolute_url()))
+    second = text(client.get(source.get_absolute_url(), {"figures": 2}))
+
+    assert "Figures 1–100 of 105" in first
+    assert "about 49,700" not in first
+    assert "Figures 101–105 of 105" in second
+    # The last page's figures are compared with the other source's earlier one.
+    assert (
+        "5 Jun 2022 about 49,700 44,730 to 54,670 below the 1 other estimate: "
+        "“200,000” (Other estimate)"
+    ) in second
 
 
 # Home

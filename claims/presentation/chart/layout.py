@@ -46,6 +46,7 @@ from claims.presentation.chart.labels import (
     _priority,
     _spread_labels,
     short_name,
+    titled,
     wrap,
 )
 
@@ -278,7 +279,8 @@ def layout_timeline(
         _marker(p, by_id[p.id], axis, end, y_of, styles, p.id in highlight)
         for p in changes
     ]
-    chart.markers = _place(candidates, _priority(changes, highlight))
+    placed = _place(candidates, _priority(changes, highlight))
+    chart.markers = [titled(m, by_id[m.point_id]) for m in placed]
     chart.marker_count = len(chart.markers)
 
     names = {m.point.source_id: m for m in marks}
