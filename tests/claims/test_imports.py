@@ -565,3 +565,21 @@ def test_a_file_past_the_row_limit_is_refused_before_the_rest_is_parsed(settings
 
     assert errors == ["line 1: the file has more than 100 rows"]
     assert time.monotonic() - started < 5  # parsing every row took far longer
+
+
+def test_a_relay_may_name_a_source_that_a_much_later_row_introduces():
+    # More rows than the import keeps in memory at once (its Spool's batch of
+    # 1,000): the relay on line 2 is resolved after every source has been read.
+    rows = [
+        row(source=f"Source {n % 40}", figure=f"{n + 1:,}") + "," for n in range(1_500)
+    ]
+    rows[0] = rows[0].removesuffix(",") + ",Late Agency"
+    rows[1_400] = row(source="Late Agency", source_kind="ngo", figure="1,401") + ","
+    data = csv_of(*rows).replace(HEADER, HEADER + ",relayed_by")
+
+    summary = assertions_import(data=data)
+
+    assert summary.created["assertions"] == 1_500
+    relayed = Assertion.objects.get(relayed_by__isnull=False)
+    assert (relayed.figure, relayed.relayed_by.name) == ("1", "Late Agency")
+    assert Source.objects.filter(name="Late Agency").count() == 1
