@@ -8,8 +8,8 @@ from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
 
-from claims.models import Claim, Discrepancy
-from claims.pipeline import services
+from claims.models import CLAIM_SUMMARY_FIELDS, Claim, Discrepancy
+from claims.pipeline import derive, services
 from claims.review import services as review_services
 from tests.factories import ClaimFactory, SourceFactory, UserFactory, stated
 
@@ -73,6 +73,35 @@ def test_command_dry_run_writes_nothing(seeded, capsys):
 def test_command_refuses_an_unknown_claim(db):
     with pytest.raises(Exception, match="No claim with the slug “nope”"):
         call_command("detect_discrepancies", "--claim", "nope")
+
+
+def test_a_full_detection_over_many_batches_repairs_each_claim_as_alone(
+    monkeypatch,
+):
+    claims = [ClaimFactory() for _ in range(5)]
+    for n, claim in enumerate(claims):
+        stated(claim, f"{1_000 + n}", 2)
+        stated(claim, f"{9_000 + n}", 3)
+        stated(claim, "about 4,000", 4)
+    fields = ["pk", "updated_at", *CLAIM_SUMMARY_FIELDS]
+    alone = list(Claim.objects.order_by("pk").values_list(*fields[2:]))
+    # A database whose summaries and discrepancies fell behind its figures.
+    Claim.objects.update(source_count=0, current_low=None, spread_ratio=None)
+    Discrepancy.objects.all().delete()
+    before = dict(Claim.objects.values_list("pk", "updated_at"))
+    monkeypatch.setattr(derive, "REFRESH_BATCH", 2)  # three batches
+
+    call_command("detect_discrepancies")
+
+    after = list(Claim.objects.order_by("pk").values_list(*fields))
+    assert [row[2:] for row in after] == alone
+    assert all(updated > before[pk] for pk, updated, *_ in after)
+    pairs = Discrepancy.objects.order_by("claim").values_list(
+        "claim", "assertion_low__figure", "assertion_high__figure"
+    )
+    assert list(pairs) == [
+        (claim.pk, f"{1_000 + n}", f"{9_000 + n}") for n, claim in enumerate(claims)
+    ]
 
 
 def test_saving_an_assertion_detects_at_once(conflict):
