@@ -75,8 +75,13 @@ def test_command_refuses_an_unknown_claim(db):
         call_command("detect_discrepancies", "--claim", "nope")
 
 
+@pytest.mark.parametrize(
+    "claims_a_batch, figures_a_batch",
+    [(2, 10_000), (500, 3)],
+    ids=["bounded-by-claims", "bounded-by-figures"],
+)
 def test_a_full_detection_over_many_batches_repairs_each_claim_as_alone(
-    monkeypatch,
+    monkeypatch, claims_a_batch, figures_a_batch
 ):
     claims = [ClaimFactory() for _ in range(5)]
     for n, claim in enumerate(claims):
@@ -89,7 +94,10 @@ def test_a_full_detection_over_many_batches_repairs_each_claim_as_alone(
     Claim.objects.update(source_count=0, current_low=None, spread_ratio=None)
     Discrepancy.objects.all().delete()
     before = dict(Claim.objects.values_list("pk", "updated_at"))
-    monkeypatch.setattr(derive, "REFRESH_BATCH", 2)  # three batches
+    # Three batches of two claims, or five of one (each holds three figures).
+    monkeypatch.setattr(derive, "REFRESH_BATCH", claims_a_batch)
+    monkeypatch.setattr(derive, "REFRESH_ROWS", figures_a_batch)
+    monkeypatch.setattr(derive, "REFRESH_SMALL", 0)
 
     call_command("detect_discrepancies")
 
