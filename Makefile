@@ -76,8 +76,8 @@ fuzz: $(VENV)/.dev createdb
 # The performance benchmark: PostgreSQL (BENCH_DATABASE_URL, a scratch database it
 # recreates), gunicorn and wrk on 127.0.0.1. Figures go to bench/results/.
 bench: $(VENV)/.dev
-	@command -v wrk >/dev/null || { \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
+	@{ command -v wrk && test -x /usr/bin/time; } >/dev/null || { \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk time; }
 	$(BIN)/python bench/run.py $(ARGS)
 
 # Back up the configured database to one file (BACKUP=path, else backups/...), and
