@@ -6,6 +6,7 @@ from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q
 
 from claims.models import Assertion, Claim, Discrepancy, Topic
+from claims.widgets import QuickSelect
 from sources.models import Source, SourceKind
 from sources.validators import SEARCH_CUT, search_terms
 
@@ -92,6 +93,7 @@ class ClaimFilter(django_filters.FilterSet):
         ),
         to_field_name="slug",
         empty_label="any topic",
+        widget=QuickSelect,  # every topic with a claim: hundreds of options
     )
     source = django_filters.CharFilter(
         label="Source (name, alias or slug)", method="filter_source"

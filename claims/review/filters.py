@@ -6,6 +6,7 @@ from django.db.models import Q
 
 from claims.filters import sources_named
 from claims.models import Discrepancy, DiscrepancyState, Topic
+from claims.widgets import QuickSelect
 from sources.validators import SEARCH_MAX_CHARACTERS
 
 # Conflicts between figures come first in every order; those involving a vague
@@ -31,6 +32,7 @@ class DiscrepancyFilter(django_filters.FilterSet):
         queryset=Topic.objects.all(),
         to_field_name="slug",
         empty_label="any topic",
+        widget=QuickSelect,  # every topic: hundreds of options
     )
     claim = django_filters.CharFilter(
         label="Claim (title or slug)", method="filter_claim"
