@@ -351,9 +351,7 @@ class _Importer:
         if topic is None:
             topic = self._validated(row, Topic(name=row.topic), TOPIC_COLUMNS)
             self.new_topics[row.topic.lower()] = topic
-        claim = self.claims.get(row.claim.lower()) or self.new_claims.get(
-            row.claim.lower()
-        )
+        claim = self._found_claim(row.claim)
         if claim is None:
             claim = Claim(title=row.claim, unit=row.unit, topic=topic)
             self.new_claims[row.claim.lower()] = self._validated(
@@ -439,10 +437,13 @@ class _Importer:
                 continue
             source = self._found_source(row.source)
             relay = self._found_source(row.relayed_by) if row.relayed_by else None
-            claim = self.claims.get(row.claim.lower()) or self.new_claims.get(
-                row.claim.lower()
-            )
+            claim = self._found_claim(row.claim)
             yield row, claim, source, relay, self._document(row)
+
+    def _found_claim(self, title: str) -> Claim | None:
+        """Return the claim `title` names (a merged one's: the claim it joined),
+        recorded or new in this file."""
+        return self.claims.get(title.lower()) or self.new_claims.get(title.lower())
 
     def _found_source(self, name: str) -> Source | None:
         """Return the source `name` names, recorded or new in this file."""
