@@ -179,6 +179,22 @@ def merge_reason(reason: str) -> str:
     return reason
 
 
+def name_lock(model, name: str) -> None:
+    """Hold, until the transaction ends, the right to create a `model` row named
+    `name` (its key: any case, any spacing), so that two saves naming one new claim
+    or source at once make one row: the second waits here, then finds the first's.
+    PostgreSQL takes a transaction-level advisory lock on the model and the name's
+    hash; SQLite's write transactions already run one at a time (settings:
+    IMMEDIATE). Call it inside the save's transaction, before looking the name up."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(hashtext(%s), hashtext(%s))",
+            [model._meta.label_lower, name_key(name)],
+        )
+
+
 def merge_lock(model, *, pks) -> list:
     """Return the rows of `model` with these ids, fresh and locked until the
     transaction ends, in id order (two merges of the same rows take turns, and

@@ -214,11 +214,16 @@ def _save(request, document, claim_form, rows) -> list[Assertion] | None:
 def _new_claim(claim_form, user) -> Claim:
     """The claim the row names as new: one claim per title (ignoring case), even
     when several people save the same new title at once. The first save creates it;
-    the others find it. On PostgreSQL two saves may both see no claim and both insert
-    the same slug: the second waits for the first, gets an IntegrityError in its
-    savepoint, and looks again (SQLite's writers run one at a time)."""
+    the others find it. On PostgreSQL the saves take turns on the title's name lock
+    (sources.services.name_lock), so each looks after the one before committed; the
+    unique slug still settles a save that names the title without the lock (an
+    IntegrityError in its savepoint, then it looks again). SQLite's writers run one
+    at a time."""
     data = claim_form.cleaned_data
     title = data["new_title"]
+    # Without it, a save could look before another's commit and pick its free slug
+    # after it: two claims of one title, with slugs x and x-2.
+    source_services.name_lock(Claim, title)
     for _attempt in range(5):
         existing = _claim_titled(title)
         if existing is not None:
@@ -265,6 +270,7 @@ def _new_source(data, new_sources: dict, user) -> Source:
     name = names.match_name(data["new_source"])
     key = names.name_key(name)
     if key not in new_sources:
+        source_services.name_lock(Source, name)
         existing = Source.objects.matching(name).first()
         new_sources[key] = existing or source_services.source_save(
             source=Source(

@@ -1,7 +1,8 @@
 """Four researchers save the logging screen at the same moment, each naming the same
 new claim, over real database connections (claims/admin/figurelog.py, _new_claim):
 every save succeeds and there is one claim, holding every figure. Before, two got a
-500 (duplicate slug) and the others made duplicate claims (issue 28)."""
+500 (duplicate slug) and the others made duplicate claims (issue 28). The same for a
+new source (sources.services.name_lock)."""
 
 import threading
 
@@ -12,7 +13,14 @@ from django.test import Client
 from django.urls import reverse
 
 from claims.models import Assertion, Claim
-from tests.factories import DocumentFactory, SourceFactory, TopicFactory, UserFactory
+from sources.models import Source
+from tests.factories import (
+    ClaimFactory,
+    DocumentFactory,
+    SourceFactory,
+    TopicFactory,
+    UserFactory,
+)
 from tests.support.figurelog import TEXT, rows
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -35,30 +43,68 @@ def test_simultaneous_saves_naming_one_new_claim_make_one_claim():
     topic = TopicFactory()
     sources = [SourceFactory(name=f"Agency {k}") for k in range(WRITERS)]
     clients = [researcher_client(f"writer{k}") for k in range(WRITERS)]
-    statuses: list[int] = []
-    start = threading.Barrier(WRITERS)
-
-    def save(k: int) -> None:
-        data = rows(
+    saves = [
+        rows(
             {"source": sources[k].pk, "figure": "3,000", "quote": "estimate was 3,000"},
             save="Save",
             new_title=TITLE if k % 2 else TITLE.upper(),
             new_unit="troops",
             new_topic=topic.pk,
         )
+        for k in range(WRITERS)
+    ]
+
+    assert saved_at_once(clients, saves, document) == [302] * WRITERS
+    claim = Claim.objects.get(title__iexact=TITLE)
+    assert Assertion.objects.filter(claim=claim).count() == WRITERS
+
+
+def test_simultaneous_saves_naming_one_new_source_make_one_source():
+    """The same for a new source typed by four people at once, each its own way."""
+    document = DocumentFactory(title="October update", text=TEXT)
+    claim = ClaimFactory(title=TITLE, unit="troops")
+    clients = [researcher_client(f"writer{k}") for k in range(WRITERS)]
+    spellings = ["Pentagon", "pentagon", "PENTAGON", "Pentagon"]
+    saves = [
+        rows(
+            {
+                "new_source": spellings[k],
+                "new_source_kind": "military",
+                "figure": "3,000",
+                "quote": "estimate was 3,000",
+                "stated_on": f"2024-10-{20 + k}",  # four figures, not one four times
+            },
+            save="Save",
+            claim=claim.pk,
+        )
+        for k in range(WRITERS)
+    ]
+
+    assert saved_at_once(clients, saves, document) == [302] * WRITERS
+    source = Source.objects.get(name__iexact="pentagon")
+    assert Assertion.objects.filter(source=source, claim=claim).count() == WRITERS
+
+
+def saved_at_once(clients, saves, document) -> list[int]:
+    """Post each save through its own client and connection, all at one moment;
+    return the answers' status codes."""
+    statuses: list[int] = []
+    start = threading.Barrier(len(saves))
+
+    def save(client, data) -> None:
         try:
             start.wait(timeout=60)
-            answer = clients[k].post(f"{URL}?document={document.pk}", data)
+            answer = client.post(f"{URL}?document={document.pk}", data)
             statuses.append(answer.status_code)
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=save, args=(k,)) for k in range(WRITERS)]
+    threads = [
+        threading.Thread(target=save, args=pair)
+        for pair in zip(clients, saves, strict=True)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-
-    assert statuses == [302] * WRITERS
-    claim = Claim.objects.get(title__iexact=TITLE)
-    assert Assertion.objects.filter(claim=claim).count() == WRITERS
+    return statuses
