@@ -10,6 +10,7 @@ from hypothesis import settings as hypothesis_settings
 
 from claims.models import Discrepancy
 from claims.pipeline import services
+from claims.reader import timeouts
 from claims.review import services as review_services
 from sources.models import Document, Source, SourceAlias
 from tests.factories import PAYLOAD, TAG, ClaimFactory, TopicFactory, UserFactory
@@ -173,6 +174,15 @@ def _no_limits(settings):
 def _empty_cache():
     """Each test starts with an empty cache: cached pages never leak between tests."""
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _readers_timeout_reset():
+    """A reader's request leaves its statement timeout on the kept connection for
+    the next reader (claims/reader/timeouts.py); the test's own queries after it,
+    and the database's teardown, run at the connection's default."""
+    yield
+    timeouts.connection_reset()
 
 
 @pytest.fixture(scope="session")

@@ -59,11 +59,43 @@ def test_a_reader_query_past_the_statement_timeout_gets_a_503(settings):
         assert page["Retry-After"] == api["Retry-After"] == "30"
         assert "took longer to build than the site allows" in page.content.decode()
         assert "took too long" in api.json()["detail"]
-        with connection.cursor() as cursor:  # the connection is back to its default
-            cursor.execute("SHOW statement_timeout")
-            assert cursor.fetchone()[0] != "50ms"
     else:
         assert page.status_code == api.status_code == 200
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_readers_timeout_holds_for_readers_only(settings):
+    """A kept connection keeps the readers' timeout from one reader's request to
+    the next (set once, not twice a request), and goes back to its default for the
+    admin, a POST and a streamed download, and when the timeout is changed or the
+    connection is new."""
+    from django.db import connection
+
+    assert connection.vendor == "postgresql"  # SQLite has no statement timeout
+    settings.ROOT_URLCONF = "tests.urls_failing"
+    settings.CLAIMTRACKER_READER_STATEMENT_TIMEOUT_MS = 700
+    client = Client(raise_request_exception=False)
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        default = cursor.fetchone()[0]
+
+    def seen(method="get", path="/timeout/") -> str:
+        return getattr(client, method)(path).content.decode()
+
+    assert [seen(), seen()] == ["700ms", "700ms"]
+    assert seen("post") == default
+    assert seen() == "700ms"
+    assert seen(path="/admin/timeout/") == default
+    assert seen() == "700ms"
+    streamed = client.get("/timeout/streamed/")
+    assert b"".join(streamed.streaming_content).decode() == default
+    settings.CLAIMTRACKER_READER_STATEMENT_TIMEOUT_MS = 900
+    assert seen() == "900ms"
+    connection.close()
+    assert seen() == "900ms"
+    settings.CLAIMTRACKER_READER_STATEMENT_TIMEOUT_MS = 0
+    assert seen() == default
 
 
 @pytest.mark.parametrize(

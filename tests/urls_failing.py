@@ -1,7 +1,7 @@
 """URLs that fail, for the 500 and 503 pages' tests."""
 
 from django.db import OperationalError, connection
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.urls import path
 
 
@@ -21,7 +21,28 @@ def slow(request):
     return HttpResponse("done")
 
 
+def timeout(request):
+    """The connection's statement timeout, as the view's queries run under it."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        return HttpResponse(cursor.fetchone()[0])
+
+
+def timeout_streamed(request):
+    """The same, read as a download's rows are: after the view has returned."""
+
+    def rows():
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW statement_timeout")
+            yield cursor.fetchone()[0]
+
+    return StreamingHttpResponse(rows())
+
+
 urlpatterns = [
+    path("timeout/streamed/", timeout_streamed),
+    path("timeout/", timeout),
+    path("admin/timeout/", timeout),
     path("slow/", slow),
     path("api/slow/", slow),
     path("fail/", fail),
