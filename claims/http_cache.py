@@ -19,15 +19,18 @@ from __future__ import annotations
 import functools
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from importlib import import_module
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
+from django.db import connection
 from django.db.models import Max
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date
 
 from claims.models import Claim
@@ -50,22 +53,78 @@ def _latest(*moments: datetime | None) -> datetime | None:
     return max(known) if known else None
 
 
+class Prepared:
+    """A query of one moment, compiled to SQL once per engine and run with each
+    request's values: every reader's request reads a stamp, and building the
+    queryset cost five times running it (0.47 ms against 0.08 on the cached dense
+    page: a quarter of the request's CPU time). `build` makes the queryset from its
+    arguments; each argument must reach the SQL as one parameter of its own."""
+
+    def __init__(self, build):
+        self._build = build
+        self._compiled: dict[str, tuple[str, list, list[int]]] = {}
+
+    def value(self, *args) -> datetime | None:
+        sql, params, slots = self._compiled_for(len(args))
+        params = list(params)
+        for slot, arg in zip(slots, args, strict=True):
+            params[slot] = arg
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+        return _moment(row[0]) if row else None
+
+    def _compiled_for(self, count: int) -> tuple[str, list, list[int]]:
+        compiled = self._compiled.get(connection.vendor)
+        if compiled is None:
+            markers = [f"\x00argument {n}\x00" for n in range(count)]
+            sql, params = self._build(*markers).query.sql_with_params()
+            params = list(params)
+            slots = [params.index(marker) for marker in markers]
+            if sum(params.count(marker) for marker in markers) != count:
+                raise ValueError("each argument must be one parameter of its own")
+            compiled = self._compiled[connection.vendor] = (sql, params, slots)
+        return compiled
+
+
+def _moment(value) -> datetime | None:
+    """A moment as the ORM would give it: aware, in UTC (SQLite gives a naive one,
+    or text for an aggregate)."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if value is not None and timezone.is_naive(value):
+        value = timezone.make_aware(value, UTC)
+    return value
+
+
+def _newest_stamp():
+    """The newest stamp, as Max("updated_at") would give it (never null), read from
+    the claim_changed_idx index."""
+    return Claim.objects.order_by("-updated_at").values_list("updated_at", flat=True)
+
+
+_SITE_CHANGED = Prepared(lambda: _newest_stamp()[:1])
+_CLAIM_CHANGED = Prepared(
+    lambda slug: (
+        Claim.objects.visible()
+        .filter(slug=slug)
+        .order_by()
+        .values_list("updated_at", flat=True)[:1]
+    )
+)
+
+
 def site_stamp() -> Stamp:
     """Return the newest change of any claim: every edit that shows on a page moves
     some claim's stamp (derive.py). One query."""
-    latest = Claim.objects.aggregate(latest=Max("updated_at"))["latest"]
+    latest = _SITE_CHANGED.value()
     return Stamp(f"site:{latest.isoformat() if latest else 'empty'}", latest)
 
 
 def claim_stamp(slug: str) -> Stamp | None:
     """Return the visible claim's last change, or None when there is no such claim
     (the view then answers 404). One query."""
-    changed = (
-        Claim.objects.visible()
-        .filter(slug=slug)
-        .values_list("updated_at", flat=True)
-        .first()
-    )
+    changed = _CLAIM_CHANGED.value(slug)
     return changed and Stamp(f"claim:{changed.isoformat()}", changed)
 
 

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from claims.models import Claim
+from claims.pipeline import services
 from sources.models import Source
 from tests.factories import SourceFactory, stated
 
@@ -242,3 +243,32 @@ def test_a_cached_chart_is_still_an_svg_download(client, seeded):
 
     assert cached["Content-Type"] == "image/svg+xml; charset=utf-8"
     assert cached["Content-Disposition"].startswith("attachment;")
+
+
+@pytest.mark.django_db
+def test_the_stamps_read_as_the_orm_reads_them():
+    """The stamps are compiled to SQL once and run with each request's slug
+    (http_cache.Prepared): they answer what the querysets they stand for answer, as
+    aware moments, on both engines, for every kind of claim a reader may ask for."""
+    from django.db.models import Max
+
+    from claims.http_cache import claim_stamp, site_stamp
+    from tests.factories import AssertionFactory, ClaimFactory
+
+    assert site_stamp().key == "site:empty"
+    shown = AssertionFactory().claim
+    empty = ClaimFactory(slug="no-figures-yet")
+    shown.refresh_from_db()
+    empty.refresh_from_db()
+
+    newest = Claim.objects.aggregate(newest=Max("updated_at"))["newest"]
+    assert site_stamp().changed_at == newest
+    assert site_stamp().changed_at.utcoffset() is not None
+    assert claim_stamp(shown.slug).changed_at == shown.updated_at
+    assert claim_stamp(empty.slug) is None  # no figure: no page
+    duplicate = AssertionFactory(source=SourceFactory(name="Pentagon")).claim
+    services.claim_merge(claim=duplicate, into=shown, reason="The same count")
+    assert claim_stamp(duplicate.slug) is None  # merged: its address redirects
+    assert claim_stamp("no-such-claim") is None
+    assert claim_stamp("'; DROP TABLE claims_claim; --") is None
+    assert claim_stamp(shown.slug.upper()) is None  # addresses are exact
