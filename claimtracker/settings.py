@@ -205,7 +205,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "claimtracker.cache.RedisCache",  # one client per server
             "LOCATION": REDIS_URL,
             # Lets several deployments (or test runs) share one Redis database.
             "KEY_PREFIX": os.environ.get("CLAIMTRACKER_CACHE_PREFIX", ""),
