@@ -257,7 +257,7 @@ CLAIMTRACKER_EXPORT_MAX_ROWS = int(
 
 # The claim list counts at most this many claims: past it, it says "more than"
 # and pages on without a count, since a full count under some filters costs a
-# probe per claim (claims/reader/pagination.py). Not from the environment: tests
+# probe per claim (claims/pagination.py). Not from the environment: tests
 # lower it.
 CLAIMTRACKER_LIST_COUNT_CAP = 1000
 

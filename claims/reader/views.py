@@ -11,10 +11,10 @@ from claims.filters import ClaimFilter
 from claims.http_cache import Stamp, claim_stamp, source_stamp, sources_stamp
 from claims.limits import LimitedMixin
 from claims.models import Assertion, Claim
+from claims.pagination import CappedPaginator
 from claims.reader import search, selectors
 from claims.reader.caching import ReaderCacheMixin
 from claims.reader.forms import ClaimViewForm
-from claims.reader.pagination import CappedPaginator
 from sources.filters import SourceFilter
 from sources.models import Source
 

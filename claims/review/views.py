@@ -12,6 +12,7 @@ from django_filters.views import FilterView
 
 from claims.concurrency import EditConflict
 from claims.models import Assertion, Discrepancy
+from claims.pagination import CappedPaginator
 from claims.pipeline import services as pipeline_services
 from claims.review import selectors, services
 from claims.review.filters import DiscrepancyFilter
@@ -25,6 +26,9 @@ class ReviewQueueView(PermissionRequiredMixin, FilterView):
     filterset_class = DiscrepancyFilter
     template_name = "review/discrepancy_list.html"
     paginate_by = 30
+    # Counting every live discrepancy read them all (5 ms of the page at 43,000);
+    # past CLAIMTRACKER_LIST_COUNT_CAP the queue says "more than" and pages on.
+    paginator_class = CappedPaginator
 
     def get_queryset(self):
         return Discrepancy.objects.with_related()

@@ -550,3 +550,38 @@ def test_queue_dates_a_conflict_as_precisely_as_its_figure(editor_client):
 
     assert "October 2024" in page
     assert "1 Oct 2024" not in page
+
+
+def test_the_queue_past_the_count_cap_says_more_than_it_and_pages_on(
+    editor_client, settings
+):
+    settings.CLAIMTRACKER_LIST_COUNT_CAP = 2
+    for n in range(4):
+        claim = ClaimFactory(title=f"Front {n}")
+        stated(claim, "1,000", 2)
+        stated(claim, f"{5 + n},000", 3)
+
+    first = editor_client.get(queue_url())
+
+    page = " ".join(first.content.decode().split())
+    assert "More than 2 discrepancies" in page
+    assert len(first.context["object_list"]) == 4  # a page holds thirty
+
+
+def test_the_queue_filters_by_topic_and_refuses_an_unknown_one(editor_client):
+    kursk = ClaimFactory(title="Troops in Kursk", topic__name="Kursk")
+    other = ClaimFactory(title="Shells fired", topic__name="Artillery")
+    for claim in (kursk, other):
+        stated(claim, "1,000", 2)
+        stated(claim, "9,000", 3)
+
+    chosen = editor_client.get(queue_url(), {"topic": kursk.topic.slug})
+    unknown = editor_client.get(queue_url(), {"topic": "no-such-topic"})
+
+    assert [d.claim for d in chosen.context["object_list"]] == [kursk]
+    assert f'<option value="{kursk.topic.slug}" selected>Kursk</option>' in (
+        chosen.content.decode()
+    )
+    assert unknown.status_code == 200
+    assert list(unknown.context["object_list"]) == []
+    assert "Select a valid choice" in unknown.content.decode()
