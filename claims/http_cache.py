@@ -175,6 +175,10 @@ def _valid_session(request: HttpRequest) -> bool:
     key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
     if not key:
         return False
+    session = getattr(request, "session", None)
+    if session is not None and session.accessed:
+        # Read already (a staff page's user): its contents, not a second read.
+        return bool(session.keys())
     engine = import_module(settings.SESSION_ENGINE)
     return bool(engine.SessionStore(key).load())
 

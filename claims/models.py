@@ -812,6 +812,19 @@ class QuoteWord(models.Model):
 DiscrepancyState = _choices("DiscrepancyState", vocabulary.DISCREPANCY_STATES)
 
 
+# What the review queue shows of each discrepancy's two figures (the figure, its
+# source, and the date that dates the conflict): a figure has 32 columns, and loading
+# them all was half the queue's time at 1.2 million figures.
+QUEUE_FIGURE_FIELDS = (
+    "claim_id",
+    "figure",
+    "stated_on",
+    "date_precision",
+    "source__name",
+    "source__slug",
+)
+
+
 class DiscrepancyQuerySet(models.QuerySet):
     def live(self) -> "DiscrepancyQuerySet":
         """Return discrepancies not superseded: each claim's one pending discrepancy
@@ -839,18 +852,10 @@ class DiscrepancyQuerySet(models.QuerySet):
         """Return a list of discrepancies with what it shows loaded: the claim in the
         same query, the figures by id afterwards (joining them first would make the
         database sort every discrepancy's figures before taking a page)."""
-        return self.select_related(
-            "claim__topic", "assigned_to", "judged_by"
-        ).prefetch_related(
-            models.Prefetch(
-                "assertion_low",
-                Assertion.objects.select_related("source", "document"),
-            ),
-            models.Prefetch(
-                "assertion_high",
-                Assertion.objects.select_related("source", "document"),
-            ),
-            "favoured",
+        figures = Assertion.objects.select_related("source").only(*QUEUE_FIGURE_FIELDS)
+        return self.select_related("claim__topic", "assigned_to").prefetch_related(
+            models.Prefetch("assertion_low", figures),
+            models.Prefetch("assertion_high", figures),
         )
 
 
