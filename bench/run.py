@@ -90,7 +90,11 @@ def main() -> None:
         default=2,
         help="Connections for the latency run, which the median budgets apply to.",
     )
-    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 2) + 1)
+    parser.add_argument(
+        "--workers",
+        type=int,
+        help="gunicorn's processes; by default gunicorn.conf.py's, as in production.",
+    )
     parser.add_argument(
         "--scale",
         type=float,
@@ -141,7 +145,7 @@ def main() -> None:
         "machine": machine(),
         "started": datetime.now(UTC).isoformat(),
         "load_start": load_average(),
-        "workers": args.workers,
+        "workers": gunicorn_shape(args),
         "cache": "redis" if redis_answers() else "local memory",
         "sizes": [],
     }
@@ -318,7 +322,7 @@ def measure(args, secret: str, cookie: str, size: dict) -> None:
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "claimtracker.wsgi", "--bind",
-         f"127.0.0.1:{port}", "--workers", str(args.workers), "--log-level", "warning"],
+         f"127.0.0.1:{port}", *workers_option(args), "--log-level", "warning"],
         cwd=ROOT, env=env,
     )  # fmt: skip
     try:
@@ -337,6 +341,20 @@ def measure(args, secret: str, cookie: str, size: dict) -> None:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
         shutil.rmtree(static_root, ignore_errors=True)
+
+
+def workers_option(args) -> list[str]:
+    """gunicorn.conf.py's workers (the production configuration) unless --workers."""
+    return ["--workers", str(args.workers)] if args.workers else []
+
+
+def gunicorn_shape(args) -> str:
+    """Return the workers and threads gunicorn serves with, as the report says it."""
+    config: dict = {}
+    exec((ROOT / "gunicorn.conf.py").read_text(), config)  # noqa: S102 (our own file)
+    if args.workers:
+        return f"{args.workers} × {config['threads']} threads (--workers)"
+    return f"{config['workers']} × {config['threads']} threads (gunicorn.conf.py)"
 
 
 def weight(url: str, headers: dict) -> tuple[int, int | None]:
@@ -682,7 +700,7 @@ def write(results: dict) -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "latest.json").write_text(json.dumps(results, indent=2) + "\n")
     lines = [
-        f"Machine: {results['machine']}; {results['workers']} gunicorn workers; "
+        f"Machine: {results['machine']}; gunicorn {results['workers']}; "
         f"cache: {results['cache']}; wrk on 127.0.0.1 (2 threads) sharing the cores.",
         f"Load average (1, 5, 15 min) at the start: {results['load_start']}; at the "
         f"end: {results['load_end']}. Other work shared the machine, so the figures "

@@ -108,3 +108,31 @@ def test_the_pool_serves_queries_on_postgresql():
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["42", "3"]
+
+
+def gunicorn_config(**env) -> dict[str, str]:
+    """The settings `gunicorn claimtracker.wsgi` starts with in the project folder."""
+    clean = {k: v for k, v in os.environ.items() if k != "WEB_CONCURRENCY"}
+    result = subprocess.run(
+        [sys.executable, "-m", "gunicorn", "--print-config", "claimtracker.wsgi"],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    pairs = (line.split("=", 1) for line in result.stdout.splitlines() if "=" in line)
+    return {name.strip(): value.strip() for name, value in pairs}
+
+
+def test_gunicorn_started_plainly_serves_as_the_docs_say():
+    """docs/operations.md: `gunicorn claimtracker.wsgi`, nothing else, gives one
+    process more than the cores, of 4 threads, and a timeout above the readers'
+    statement timeout; WEB_CONCURRENCY sets the processes."""
+    plain, sized = gunicorn_config(), gunicorn_config(WEB_CONCURRENCY="7")
+
+    assert plain["workers"] == str((os.cpu_count() or 1) + 1)
+    assert (plain["worker_class"], plain["threads"]) == ("gthread", "4")
+    assert int(plain["timeout"]) * 1000 > 5000  # CLAIMTRACKER_READER_STATEMENT_...
+    assert sized["workers"] == "7"
