@@ -83,6 +83,7 @@ CLAIM_SUMMARY_FIELDS = (
     "current_low",
     "current_high",
     "spread_ratio",
+    "list_row",
 )
 
 
@@ -157,6 +158,13 @@ class Claim(Versioned):
     spread_ratio = models.DecimalField(
         max_digits=32, decimal_places=2, null=True, blank=True, editable=False
     )
+    # The claim list's row as derived with the summary (claims/selectors.py
+    # list_row): the stated figures bounding the current estimates, the latest
+    # report's date as precisely as known and the sparkline's points, so that a
+    # page of the list reads twenty rows, not their thousands of figures (issue
+    # 28). Null on a claim not derived since it came (migration 0032): the list
+    # computes those rows from the figures.
+    list_row = models.JSONField(null=True, blank=True, editable=False)
     # Set by claims/pipeline/services.py, claim_merge: this claim was a duplicate
     # of another, which now holds its figures and judgements.
     merged_into = models.ForeignKey(

@@ -88,6 +88,36 @@ def _day(moment):
 
 
 @dataclass(frozen=True)
+class ListRow:
+    """What the claim list shows of a claim beside its stored summary: the stated
+    figures bounding its current estimates, its latest report's date as precisely
+    as known, and its sparkline's points."""
+
+    range: str
+    latest: str
+    sparkline: str
+
+    @property
+    def stored(self) -> dict[str, str]:
+        """Return the row as Claim.list_row holds it."""
+        return {"range": self.range, "latest": self.latest, "sparkline": self.sparkline}
+
+
+def list_row(points: list[divergence.Point], summary: divergence.Summary) -> ListRow:
+    """Return the claim list's row of a claim from its published figures' points
+    and their summary (no history needed): derive stores it on the claim, and the
+    list computes it so for a claim not derived since."""
+    latest = summary.latest
+    return ListRow(
+        range=wording.range_figures(summary),
+        latest=wording.format_date(latest.stated_on, latest.precision)
+        if latest
+        else "",
+        sparkline=chart.layout_sparkline(points),
+    )
+
+
+@dataclass(frozen=True)
 class ClaimState:
     """Where a claim's published figures stand today: for the API."""
 
