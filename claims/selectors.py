@@ -202,18 +202,23 @@ def timeline_marks(assertions: list[Assertion]) -> list[chart.Mark]:
     ]
 
 
-def marks_from_values(rows: list[dict]) -> list[chart.Mark]:
+def marks_from_values(
+    rows: list[dict], points: list[divergence.Point] | None = None
+) -> list[chart.Mark]:
     """Return the chart marks of published assertions' POINT_FIELDS and quote
     values, in the order given: the chart of a claim of thousands of figures
-    without a row object for each."""
+    without a row object for each. `points`, the rows' points when already made
+    (point_from_values), are not made again."""
+    if points is None:
+        points = [point_from_values(row) for row in rows]
     return [
         chart.Mark(
-            point=point_from_values(row),
+            point=point,
             source_name=row["source__name"],
             precision=row["date_precision"],
             quote=row["quote"],
         )
-        for row in rows
+        for row, point in zip(rows, points, strict=True)
     ]
 
 

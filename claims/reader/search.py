@@ -361,6 +361,9 @@ def search(query: Query) -> Results:
         for name, queryset in _queries(query).items():
             if name == "quotes":
                 results.quotes = group_quotes(queryset[:QUOTE_ROWS])
+            elif name == "sources":
+                with from_the_name_indexes():
+                    results.sources = list(queryset[:PER_KIND])
             else:
                 setattr(results, name, list(queryset[:PER_KIND]))
     if not results.total:
@@ -423,11 +426,25 @@ def _queries(query: Query) -> dict[str, QuerySet]:
 
 def _sources(query: Query) -> QuerySet:
     """Sources whose name, or one of whose other names, holds every term (any case,
-    any part: the trigram indexes serve it), or whose slug is the term."""
+    any part: the trigram indexes serve it), or whose slug is the term.
+
+    On PostgreSQL the aliases' sources are an array (`id = ANY(ARRAY(…))`), which
+    the primary key serves: each term is then one bitmap of three indexes (read
+    from_the_name_indexes), where `id IN (…)` left the planner to read every
+    source's name in order (6 to 10 ms at 12,000 sources, against 0.2)."""
     condition = Q()
     for term in query.terms:
         aliases = SourceAlias.objects.filter(name__icontains=term).values("source_id")
-        condition &= Q(name__icontains=term) | Q(pk__in=aliases) | Q(slug=term)
+        if _postgresql():
+            sql, params = aliases.query.sql_with_params()
+            aliased = Q(
+                RawSQL(
+                    f'"sources_source"."id" = ANY(ARRAY({sql}))', params, BooleanField()
+                )
+            )
+        else:
+            aliased = Q(pk__in=aliases)
+        condition &= Q(name__icontains=term) | aliased | Q(slug=term)
     return (
         Source.objects.current()
         .filter(condition)

@@ -177,7 +177,7 @@ def claim_page(
         summary=summary,
         evolution=wording.evolution_line(summary.evolution),
         timeline=chart.layout_timeline(
-            marks_from_values(rows),
+            marks_from_values(rows, points),
             as_of=as_of,
             scale=scale,
             unit=claim.unit,
