@@ -79,7 +79,7 @@ class ClaimListView(ReaderCacheMixin, FilterView):
     paginator_class = CappedPaginator
 
     def get_queryset(self):
-        return Claim.objects.visible().with_related()
+        return Claim.objects.visible().with_list_row()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
