@@ -573,9 +573,10 @@ def test_source_filter_matches_part_of_a_name_in_any_case(client):
 def test_a_source_filter_naming_many_sources_finds_each_ones_claims(
     client, monkeypatch
 ):
-    """Up to NAMED_IDS sources named are looked for by their ids; more, by a
-    subquery: either way, the claims of every source named, an alias's and a
-    merged source's old slug's included."""
+    """Up to NAMED_IDS sources named are looked for by their ids, and up to
+    NAMED_CLAIMS of their claims by theirs; more, by a subquery: either way, the
+    claims of every source named, an alias's and a merged source's old slug's
+    included."""
     from django.core.cache import cache
 
     from claims import filters
@@ -599,8 +600,9 @@ def test_a_source_filter_naming_many_sources_finds_each_ones_claims(
         )
         return [row.claim.title for row in response.context["rows"]]
 
-    for many in (100, 1):
-        monkeypatch.setattr(filters, "NAMED_IDS", many)
+    for sources, claims in ((100, 1_000), (100, 0), (1, 1_000)):
+        monkeypatch.setattr(filters, "NAMED_IDS", sources)
+        monkeypatch.setattr(filters, "NAMED_CLAIMS", claims)
         assert titles("ukrainian") == ["Intel", "Navy"]
         assert titles("hur") == ["Intel"]
         assert titles("general-staff") == ["Staff"]
