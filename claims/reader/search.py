@@ -365,7 +365,9 @@ def search(query: Query) -> Results:
         for name, queryset in _queries(query).items():
             if name == "quotes":
                 results.quotes = group_quotes(queryset[:QUOTE_ROWS])
-            elif name == "sources":
+            elif name == "sources" and all(len(t) >= 3 for t in query.terms):
+                # A trigram index finds terms of three characters or more; a
+                # shorter one ("w1") would have it return every name.
                 with from_the_name_indexes():
                     results.sources = list(queryset[:PER_KIND])
             else:
