@@ -83,6 +83,7 @@ CLAIM_SUMMARY_FIELDS = (
     "current_low",
     "current_high",
     "spread_ratio",
+    "list_row",
 )
 
 
@@ -98,6 +99,14 @@ class ClaimQuerySet(models.QuerySet):
         return self.current().filter(assertion_count__gt=0)
 
     def with_related(self) -> "ClaimQuerySet":
+        """Return the claims with their topic loaded, and without their list row
+        (list_row: a dense claim's sparkline weighs 20 KB), which only the claim
+        list shows (with_list_row)."""
+        return self.select_related("topic").defer("list_row")
+
+    def with_list_row(self) -> "ClaimQuerySet":
+        """Return the claims as the claim list shows them: their topic and their
+        list row loaded."""
         return self.select_related("topic")
 
 
@@ -157,6 +166,13 @@ class Claim(Versioned):
     spread_ratio = models.DecimalField(
         max_digits=32, decimal_places=2, null=True, blank=True, editable=False
     )
+    # The claim list's row as derived with the summary (claims/selectors.py
+    # list_row): the stated figures bounding the current estimates, the latest
+    # report's date as precisely as known and the sparkline's points, so that a
+    # page of the list reads twenty rows, not their thousands of figures (issue
+    # 28). Null on a claim not derived since it came (migration 0032): the list
+    # computes those rows from the figures.
+    list_row = models.JSONField(null=True, blank=True, editable=False)
     # Set by claims/pipeline/services.py, claim_merge: this claim was a duplicate
     # of another, which now holds its figures and judgements.
     merged_into = models.ForeignKey(
@@ -241,10 +257,11 @@ class AssertionQuerySet(models.QuerySet):
         return self.filter(claim=claim)
 
     def with_related(self) -> "AssertionQuerySet":
-        """Return the assertions with everything a page shows about them loaded."""
+        """Return the assertions with everything a page shows about them loaded;
+        not their claim's list row (ClaimQuerySet.with_related)."""
         return self.select_related(
             "claim__topic", "source__parent", "document__publisher", "relayed_by"
-        )
+        ).defer("claim__list_row")
 
     def chronological(self) -> "AssertionQuerySet":
         return self.order_by("stated_on", "pk")
@@ -836,8 +853,9 @@ class DiscrepancyQuerySet(models.QuerySet):
         return self.filter(state__in=vocabulary.PENDING)
 
     def with_pair(self) -> "DiscrepancyQuerySet":
-        """Return discrepancies joined to everything one page about them shows."""
-        return self.select_related(
+        """Return discrepancies joined to everything one page about them shows
+        (not their claim's list row: ClaimQuerySet.with_related)."""
+        return self.defer("claim__list_row").select_related(
             "claim__topic",
             "assertion_low__source",
             "assertion_low__document",
@@ -853,9 +871,13 @@ class DiscrepancyQuerySet(models.QuerySet):
         same query, the figures by id afterwards (joining them first would make the
         database sort every discrepancy's figures before taking a page)."""
         figures = Assertion.objects.select_related("source").only(*QUEUE_FIGURE_FIELDS)
-        return self.select_related("claim__topic", "assigned_to").prefetch_related(
-            models.Prefetch("assertion_low", figures),
-            models.Prefetch("assertion_high", figures),
+        return (
+            self.select_related("claim__topic", "assigned_to")
+            .defer("claim__list_row")
+            .prefetch_related(
+                models.Prefetch("assertion_low", figures),
+                models.Prefetch("assertion_high", figures),
+            )
         )
 
 

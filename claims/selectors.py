@@ -88,6 +88,36 @@ def _day(moment):
 
 
 @dataclass(frozen=True)
+class ListRow:
+    """What the claim list shows of a claim beside its stored summary: the stated
+    figures bounding its current estimates, its latest report's date as precisely
+    as known, and its sparkline's points."""
+
+    range: str
+    latest: str
+    sparkline: str
+
+    @property
+    def stored(self) -> dict[str, str]:
+        """Return the row as Claim.list_row holds it."""
+        return {"range": self.range, "latest": self.latest, "sparkline": self.sparkline}
+
+
+def list_row(points: list[divergence.Point], summary: divergence.Summary) -> ListRow:
+    """Return the claim list's row of a claim from its published figures' points
+    and their summary (no history needed): derive stores it on the claim, and the
+    list computes it so for a claim not derived since."""
+    latest = summary.latest
+    return ListRow(
+        range=wording.range_figures(summary),
+        latest=wording.format_date(latest.stated_on, latest.precision)
+        if latest
+        else "",
+        sparkline=chart.layout_sparkline(points),
+    )
+
+
+@dataclass(frozen=True)
 class ClaimState:
     """Where a claim's published figures stand today: for the API."""
 
@@ -172,18 +202,23 @@ def timeline_marks(assertions: list[Assertion]) -> list[chart.Mark]:
     ]
 
 
-def marks_from_values(rows: list[dict]) -> list[chart.Mark]:
+def marks_from_values(
+    rows: list[dict], points: list[divergence.Point] | None = None
+) -> list[chart.Mark]:
     """Return the chart marks of published assertions' POINT_FIELDS and quote
     values, in the order given: the chart of a claim of thousands of figures
-    without a row object for each."""
+    without a row object for each. `points`, the rows' points when already made
+    (point_from_values), are not made again."""
+    if points is None:
+        points = [point_from_values(row) for row in rows]
     return [
         chart.Mark(
-            point=point_from_values(row),
+            point=point,
             source_name=row["source__name"],
             precision=row["date_precision"],
             quote=row["quote"],
         )
-        for row in rows
+        for row, point in zip(rows, points, strict=True)
     ]
 
 

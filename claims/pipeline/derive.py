@@ -326,6 +326,7 @@ def _refresh_batch(claim_ids: list[int]) -> Detection:
         claim.current_low = summary.lowest.low if summary.lowest else None
         claim.current_high = summary.highest.high if summary.highest else None
         claim.spread_ratio = summary.spread_ratio
+        claim.list_row = selectors.list_row(claim_points, summary).stored
         if stored != [getattr(claim, name) for name in CLAIM_SUMMARY_FIELDS]:
             moved.append(claim)
         _retire_judged(claim, standing, summary, claim_points, names, result)

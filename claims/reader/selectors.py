@@ -23,6 +23,7 @@ from claims.selectors import (
     POINT_FIELDS,
     judgement_map,
     judgements_for,
+    list_row,
     marks_from_values,
     point_from_assertion,
     point_from_values,
@@ -176,7 +177,7 @@ def claim_page(
         summary=summary,
         evolution=wording.evolution_line(summary.evolution),
         timeline=chart.layout_timeline(
-            marks_from_values(rows),
+            marks_from_values(rows, points),
             as_of=as_of,
             scale=scale,
             unit=claim.unit,
@@ -262,7 +263,7 @@ def claim_rows(
     (divergence.summarise, as the claim page), its latest report's date at its
     precision and its sparkline, from one query; `judged` (judgements by claim id)
     gives each summary the editors' judgements."""
-    by_claim = _points_by_claim(claims)
+    by_claim = _points_by_claim(claims) if claims else {}
     rows = []
     for claim in claims:
         summary = divergence.summarise(
@@ -271,21 +272,37 @@ def claim_rows(
             threshold=claim.effective_discrepancy_ratio,
             history=False,
         )
-        latest = summary.latest
+        row = list_row(by_claim[claim.pk], summary)
         rows.append(
             ClaimRow(
                 claim=claim,
-                range=wording.range_figures(summary),
-                spark=chart.layout_sparkline(by_claim[claim.pk]) if spark else None,
-                latest=(
-                    wording.format_date(latest.stated_on, latest.precision)
-                    if latest
-                    else ""
-                ),
+                range=row.range,
+                spark=row.sparkline if spark else None,
+                latest=row.latest,
                 summary=summary,
             )
         )
     return rows
+
+
+def claim_list_rows(claims: list[Claim]) -> list[ClaimRow]:
+    """Return the claim list's rows: each claim's row as derive stored it with its
+    summary (Claim.list_row), with no query; a claim not derived since it came
+    (null) has its row computed from its figures, as claim_rows does (issue 28)."""
+    computed = {
+        row.claim.pk: row
+        for row in claim_rows([c for c in claims if c.list_row is None])
+    }
+    return [
+        computed.get(claim.pk)
+        or ClaimRow(
+            claim=claim,
+            range=claim.list_row["range"],
+            spark=claim.list_row["sparkline"],
+            latest=claim.list_row["latest"],
+        )
+        for claim in claims
+    ]
 
 
 @dataclass(frozen=True)

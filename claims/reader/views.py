@@ -79,12 +79,12 @@ class ClaimListView(ReaderCacheMixin, FilterView):
     paginator_class = CappedPaginator
 
     def get_queryset(self):
-        return Claim.objects.visible().with_related()
+        return Claim.objects.visible().with_list_row()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         claims = list(context["object_list"])
-        context["rows"] = selectors.claim_rows(claims)
+        context["rows"] = selectors.claim_list_rows(claims)
         # The filters fold behind one "Filter" control, open when any is in use.
         fields = context["filter"].form.fields
         context["filters_active"] = any(

@@ -26,7 +26,11 @@ def markers(response) -> int:
 
 def text(response) -> str:
     """Return the page's visible text with tags dropped and spaces folded."""
-    body = re.sub(r"<[^>]+>", " ", response.content.decode())
+    return text_of(response.content.decode())
+
+
+def text_of(html: str) -> str:
+    body = re.sub(r"<[^>]+>", " ", html)
     return re.sub(r"\s+", " ", body)
 
 
@@ -189,6 +193,37 @@ def test_list_shows_current_range_and_spread(client, seeded):
     assert "“up to 1,500” to “closer to 12,000” troops" in page
     assert "7.2×" in page
     assert "<polyline" in response.content.decode()
+
+
+def test_the_list_shows_each_claims_derived_row_as_its_figures_give_it(client, seeded):
+    """Issue 28: a page of the list read and summarised every figure of its twenty
+    claims (4,617 for three dense ones). Derive now keeps each claim's row with its
+    summary; a claim not derived since (a database migrated before it) has its row
+    computed from its figures, and both read the same, sorted every way."""
+    from django.core.cache import cache
+
+    pages = [reverse("claims:list") + f"?sort={sort}" for sort in ("latest", "title")]
+    derived = [client.get(page).content.decode() for page in pages]
+    assert Claim.objects.visible().filter(list_row__isnull=True).count() == 0
+
+    Claim.objects.update(list_row=None)  # as migration 0032 leaves them
+    cache.clear()
+    computed = [client.get(page).content.decode() for page in pages]
+
+    assert computed == derived
+    assert "“up to 1,500” to “closer to 12,000” troops" in text_of(derived[0])
+
+
+def test_the_lists_row_follows_a_new_figure_and_a_retraction(client):
+    claim = ClaimFactory(unit="troops")
+    stated(claim, "1,000", 2)
+    first = stated(claim, "1,200", 3)
+    url = reverse("claims:list")
+    assert "“1,000” to “1,200” troops" in text(client.get(url))
+
+    services.assertion_retract(assertion=first, reason="Misread.", user=None)
+
+    assert "“1,000” troops" in text(client.get(url))
 
 
 def test_filters_combine(client, seeded):
@@ -533,6 +568,44 @@ def test_source_filter_matches_part_of_a_name_in_any_case(client):
 
     for response in (by_part, by_alias):
         assert [row.claim.title for row in response.context["rows"]] == ["Theirs"]
+
+
+def test_a_source_filter_naming_many_sources_finds_each_ones_claims(
+    client, monkeypatch
+):
+    """Up to NAMED_IDS sources named are looked for by their ids, and up to
+    NAMED_CLAIMS of their claims by theirs; more, by a subquery: either way, the
+    claims of every source named, an alias's and a merged source's old slug's
+    included."""
+    from django.core.cache import cache
+
+    from claims import filters
+    from sources import services as source_services
+    from sources.models import SourceAlias
+
+    hur = SourceFactory(name="Ukrainian military intelligence")
+    SourceAlias.objects.create(source=hur, name="HUR")
+    navy = SourceFactory(name="Ukrainian navy")
+    gone = SourceFactory(name="General Staff", slug="general-staff")
+    staff = SourceFactory(name="Armed Forces staff")
+    source_services.source_merge(source=gone, into=staff, reason="Duplicate.")
+    for title, source in (("Intel", hur), ("Navy", navy), ("Staff", staff)):
+        stated(ClaimFactory(title=title), "3,000", 2, source=source)
+    stated(ClaimFactory(title="Other"), "3,000", 2)
+
+    def titles(value):
+        cache.clear()  # each time through the filter, not the cached page
+        response = client.get(
+            reverse("claims:list"), {"source": value, "sort": "title"}
+        )
+        return [row.claim.title for row in response.context["rows"]]
+
+    for sources, claims in ((100, 1_000), (100, 0), (1, 1_000)):
+        monkeypatch.setattr(filters, "NAMED_IDS", sources)
+        monkeypatch.setattr(filters, "NAMED_CLAIMS", claims)
+        assert titles("ukrainian") == ["Intel", "Navy"]
+        assert titles("hur") == ["Intel"]
+        assert titles("general-staff") == ["Staff"]
 
 
 def test_a_search_of_thousands_of_words_uses_ten_and_says_so(client, seeded):
