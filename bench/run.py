@@ -469,11 +469,14 @@ def recreate(url: str) -> None:
 
 
 def analyze() -> None:
-    """Refresh the planner's statistics after the bulk loads, as autovacuum would."""
+    """Vacuum and refresh the planner's statistics after the bulk loads, as
+    autovacuum would (the bench's server may run without it): without the vacuum,
+    the search indexes keep their pending lists and the planner reads every name
+    for a trigram match (docs/performance.md, "Uncached pages and search")."""
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        cursor.execute("VACUUM (ANALYZE)")
 
 
 def timed(function, *args, **kwargs) -> float:
