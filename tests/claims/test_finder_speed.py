@@ -213,10 +213,33 @@ def test_the_quote_rule_answers_as_with_every_figure_read_first(pair):
     every = [
         found.figure for found in PlainFinder(quote).found(tight=False)
     ]  # all read before any is compared, as before issue 26
-    states = any(rules.same_reading(reading, candidate) for candidate in every)
+    states = any(finder.same_reading(reading, candidate) for candidate in every)
     exempt = not quote.strip()  # a figure without a quote is exempt
 
     assert (rules.figure_quote_problem(figure, quote) == "") == (states or exempt)
+
+
+@given(TEXTS, st.data())
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+def test_a_text_states_a_figure_when_one_of_the_figures_found_reads_as_it(text, data):
+    every = [found.figure for found in PlainFinder(text).found(tight=False)]
+    wanted = data.draw(
+        st.sampled_from([*every, parse_figure("3,000"), parse_figure("several")])
+    )
+
+    assert finder.states_figure(text, wanted) == any(
+        finder.same_reading(wanted, candidate) for candidate in every
+    )
+
+
+def test_a_seed_document_states_each_figure_found_in_it_and_no_other():
+    for line in seed_texts():
+        every = [found.figure for found in PlainFinder(line).found(tight=False)]
+        for wanted in every:
+            assert finder.states_figure(line, wanted), line
+        assert finder.states_figure(line, parse_figure("123,457")) == any(
+            finder.same_reading(parse_figure("123,457"), other) for other in every
+        )
 
 
 PATHOLOGICAL = {

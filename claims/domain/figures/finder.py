@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from claims.domain.figures import lexicon
 from claims.domain.figures.grammar import parse_figure
@@ -198,6 +198,7 @@ _PARSER_WORDS = frozenset(
         "sub", "super", "sym", "th", "three", "times", "to", "up", "word", "x", "z",
     }
 )  # fmt: skip
+_DIGIT_RUN = re.compile(r"\d+")
 # A chunk that is a number and nothing else: digits and signs, no letters.
 _PLAIN_NUMBER = re.compile(r"[^A-Za-z]*[0-9][^A-Za-z]*")
 _EDGE = "\"'“”‘’()[]«»"
@@ -209,12 +210,12 @@ def find_figures(text: str) -> list[Found]:
     return list(_Finder(text or "").found(tight=True))
 
 
-def figure_readings(text: str) -> Iterator[Figure]:
-    """Yield the readings of the figures `text` states, in order: find_figures
-    without the work of narrowing each span to its fewest words (for the quote
-    rule, which needs the spans only to name them in a refusal). Each is read as
-    it is asked for, so that the rule stops reading at the first that matches."""
-    return (found.figure for found in _Finder(text or "").found(tight=False))
+def states_figure(text: str, figure: Figure) -> bool:
+    """Return whether `text` states `figure`: whether one of the figures that
+    find_figures finds in it reads as `figure` does (same_reading). For the quote
+    rule, which reads every quote of an import: the spans are not narrowed to
+    their fewest words, and the reading stops at the first figure that matches."""
+    return _Finder(text or "").states(figure)
 
 
 class _Finder:
@@ -287,7 +288,11 @@ class _Finder:
                 core = self.text[self.chunks[first][0] : self.chunks[last][1]]
                 figure = _parsed(core)
                 if figure is not None and core != words:
-                    figure = replace(figure, text=words)
+                    # As parse_figure gives it: the words read, inert ones too.
+                    figure = Figure(
+                        words, figure.kind, figure.low, figure.high,
+                        figure.value, figure.qualifier, figure.currency,
+                    )  # fmt: skip
         self.readings[words] = figure
         return figure
 
@@ -311,8 +316,7 @@ class _Finder:
         while i < len(anchors):
             best = None
             for j in range(min(len(anchors), i + LONGEST_RUN) - 1, i - 1, -1):
-                gaps = (anchors[k + 1] - anchors[k] - 1 for k in range(i, j))
-                if any(gap > GAP for gap in gaps):
+                if not self._near(i, j):
                     continue
                 best = self._widest(anchors[i], anchors[j], i, j, tight=tight)
                 if best is not None:
@@ -321,6 +325,48 @@ class _Finder:
             if best is not None:
                 yield best
             i += 1
+
+    def _near(self, i: int, j: int) -> bool:
+        """Return whether anchors i..j lie close enough to make one figure."""
+        anchors = self.anchors
+        return all(anchors[k + 1] - anchors[k] - 1 <= GAP for k in range(i, j))
+
+    def states(self, wanted: Figure) -> bool:
+        """Return whether one of the figures found(tight=False) yields reads as
+        `wanted` does, reading as few windows as it can.
+
+        Which anchors make one figure depends only on the figures of two or more
+        anchors: an anchor that joins none is a figure of its own whether or not
+        its window reads. So those are found first, in order, as found() does, and
+        the figures of single anchors after, the likeliest first (an anchor whose
+        digits the wanted figure has): the same figures, in another order."""
+        reading = _reading(wanted)
+        anchors, alone = self.anchors, []
+        i = 0
+        while i < len(anchors):
+            for j in range(min(len(anchors), i + LONGEST_RUN) - 1, i, -1):
+                if not self._near(i, j):
+                    continue
+                best = self._widest(anchors[i], anchors[j], i, j, tight=False)
+                if best is not None:
+                    if _reading(best.figure) == reading:
+                        return True
+                    i = j
+                    break
+            else:
+                alone.append(i)
+            i += 1
+        digits = set(_DIGIT_RUN.findall(wanted.text.replace(",", "")))
+        alone.sort(key=lambda i: not digits & set(self._digits(anchors[i])))
+        for i in alone:
+            best = self._widest(anchors[i], anchors[i], i, i, tight=False)
+            if best is not None and _reading(best.figure) == reading:
+                return True
+        return False
+
+    def _digits(self, chunk: int) -> list[str]:
+        start, end = self.chunks[chunk]
+        return _DIGIT_RUN.findall(self.text[start:end].replace(",", ""))
 
     def _widest(
         self, first: int, last: int, i: int, j: int, *, tight: bool
