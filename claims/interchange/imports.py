@@ -41,7 +41,7 @@ BATCH = 5000
 
 # An import matches each row's source and relay by name several times (sources
 # pass, checks, write): each distinct name is normalised once.
-name_key = lru_cache(maxsize=65_536)(_name_key)
+name_key = lru_cache(maxsize=4096)(_name_key)
 
 # The CSV column that each new parent row's fields come from, to name in errors.
 TOPIC_COLUMNS = {"name": "topic"}

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from claims.domain import rules
 from claims.domain.figures import finder, numbers
 from claims.domain.figures.grammar import _Reading, parse_figure
-from claims.domain.figures.result import FigureError
+from claims.domain.figures.result import Figure, FigureError
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = sorted(
@@ -163,6 +163,44 @@ def test_the_parser_passes_over_only_tokens_that_start_no_quantity(text):
     for i, key in enumerate(reading.keys):
         if key != "#" and key not in numbers._STARTS and i not in reading.named:
             assert reading._quantity_at(i) is None, (text, i, key)
+
+
+BARE = st.one_of(
+    st.integers(min_value=0, max_value=10**15 - 1).map(str),
+    st.integers(min_value=0, max_value=10**15 - 1).map("{:,}".format),
+    st.from_regex(r"\A[0-9][0-9,]{0,20}\.?\Z"),
+).flatmap(lambda number: st.sampled_from([number, number + "."]))
+
+
+@given(BARE)
+@settings(max_examples=500)
+@example("0")
+@example("0.")
+@example("007")
+@example("1,000,000,000,000")
+@example("999,999,999,999,999")
+@example("1,000,000,000,000,000")
+@example("74,706.")
+def test_a_bare_whole_number_reads_as_the_parser_reads_it(number):
+    def whole(text):
+        try:
+            return _Reading(text).figure()
+        except FigureError as error:
+            return error.code
+
+    expected = whole(number)
+    try:
+        got = parse_figure(number)
+    except FigureError as error:
+        got = error.code
+
+    assert got == expected
+    if isinstance(got, Figure):
+        assert (str(got.low), str(got.high), str(got.value)) == (
+            str(expected.low),
+            str(expected.high),
+            str(expected.value),
+        )
 
 
 def _literal_words(path: Path) -> set[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, localcontext
 from functools import lru_cache
@@ -77,9 +78,20 @@ def parse_figure(text: str) -> Figure:
 READINGS_KEPT = 4096
 
 
+# A whole number and nothing else ("3,000", "74706", "12." at a sentence's end), of at
+# most 15 digits (below MAX_FIGURE): an exact figure, read without the parser. Most
+# figures of an import are written so, and so are most windows of a quote that the
+# finder reads once its words that say nothing are set aside.
+_BARE = re.compile(r"(0|[1-9]\d{0,2}(?:,\d{3}){1,4}|[1-9]\d{0,14})\.?")
+
+
 @lru_cache(maxsize=READINGS_KEPT)
 def _read(text: str) -> Figure | tuple[str, str]:
     """Return the Figure `text` states, or the message and code of its refusal."""
+    bare = _BARE.fullmatch(text)
+    if bare is not None:  # as _Reading reads it (tests/claims/test_finder_speed.py)
+        value = Decimal(bare.group(1).replace(",", ""))
+        return Figure(text=text, kind=EXACT, low=value, high=value, value=value)
     try:
         # Exact arithmetic: a 200-character figure fits well within 600 digits.
         with localcontext(prec=600):
