@@ -182,6 +182,10 @@ class _Importer:
             if count % 1000 == 0:
                 self.report(rows_checked=count)
         self.report(rows_checked=len(self.rows))
+        # The keys that found repeated and recorded rows served the checks only: a
+        # key for each row of the file, let go before the write and derive, where
+        # a worker's memory peaks (issue 26).
+        self.seen, self.present, self.retractions = set(), set(), set()
         if self.errors:
             raise ImportFailed(self.errors)
         self.summary.readings = self.rows.head[:PREVIEW_ROWS]

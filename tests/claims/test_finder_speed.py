@@ -8,6 +8,7 @@ generated text and on the real phrasings of the seed documents. Pure: no databas
 import ast
 import re
 import time
+from decimal import localcontext
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from claims.domain import rules
-from claims.domain.figures import finder, numbers
+from claims.domain.figures import finder, grammar, numbers
 from claims.domain.figures.grammar import _Reading, parse_figure
 from claims.domain.figures.result import Figure, FigureError
 
@@ -182,24 +183,54 @@ BARE = st.one_of(
 @example("1,000,000,000,000,000")
 @example("74,706.")
 def test_a_bare_whole_number_reads_as_the_parser_reads_it(number):
-    def whole(text):
-        try:
-            return _Reading(text).figure()
-        except FigureError as error:
-            return error.code
-
-    expected = whole(number)
-    try:
-        got = parse_figure(number)
-    except FigureError as error:
-        got = error.code
+    got, expected = grammar._read.__wrapped__(number), whole_reading(number)
 
     assert got == expected
     if isinstance(got, Figure):
-        assert (str(got.low), str(got.high), str(got.value)) == (
-            str(expected.low),
-            str(expected.high),
-            str(expected.value),
+        assert repr(got) == repr(expected)
+
+
+def whole_reading(text):
+    """Return what the parser reads in `text` when it tokenises it whole."""
+    try:
+        with localcontext(prec=600):
+            return _Reading(text).figure()
+    except FigureError as error:
+        return error.message, error.code
+
+
+QUALIFIERS = sorted(
+    {
+        text
+        for _, _, text in grammar._PREFIXES
+        if re.fullmatch(r"[a-z]+( [a-z]+)*", text)
+    }
+)
+
+
+@given(
+    st.sampled_from(QUALIFIERS),
+    st.sampled_from(["", "the ", "some ", "officials ", "a ", "of "]),
+    BARE,
+)
+@settings(max_examples=1500, suppress_health_check=[HealthCheck.too_slow])
+@example("up to", "", "65,037.")
+@example("just over", "", "999,999,999,999,999")
+@example("more than", "", "0")
+def test_a_qualified_whole_number_reads_as_the_parser_reads_it(qualifier, filler, n):
+    text = f"{qualifier} {filler}{n}"
+
+    got, expected = grammar._read.__wrapped__(text), whole_reading(text)
+
+    assert got == expected
+    if isinstance(got, Figure):
+        assert repr(got) == repr(expected)
+
+
+def test_every_plain_qualifier_is_read_without_the_parser():
+    for qualifier in QUALIFIERS:
+        assert grammar._qualified_reading(
+            f"{qualifier} 3,000", qualifier + " ", "3,000", ""
         )
 
 
