@@ -38,12 +38,19 @@ NUMBERS = [
     "12th", "F-16", "T-90M", "½", "1e6", "300,000", "3 000", "2-3", "1/2",
 ]  # fmt: skip
 INERT = ["says", "Row", "troops", "Kursk", "officials", "were", "report"]
+# Words that open or close a skipped span: ages, references, times, phones, names.
+SKIPPING = [
+    "age", "aged", "years", "old", "year-old", "tel", "Phone", "fax", "unit",
+    "brigade", "strong", "page", "pp.", "§", "#", "No.", "section", "in", "since",
+    "mid", "the", "pm", "a.m.", "o'clock", "Hwasong", "F", "th", "st", "Jan.",
+]  # fmt: skip
 SIGNS = ["-", "–", "(", ")", ",", ".", "$", "+", "/", ":", "~", "±", "%", "*", "'"]
 OTHER = ["명이", "тис", "\u200b", "ﬁ", "¨", "№", "\u202e", "é", "³", "\u00a0"]
 PIECES = st.one_of(
     st.sampled_from(NUMBERS),
     st.sampled_from(sorted(finder._PARSER_WORDS)),
     st.sampled_from(INERT),
+    st.sampled_from(SKIPPING),
     st.sampled_from(SIGNS),
     st.sampled_from(OTHER),
 )
