@@ -194,15 +194,19 @@ def table(result: dict) -> list[str]:
     ]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """Add the options of this benchmark (and bench/imports_side_by_side.py)."""
     parser.add_argument(
         "--database", default=os.environ.get("BENCH_DATABASE_URL", DATABASE)
     )
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--days", type=int, default=16_000)
     parser.add_argument("--json", type=Path, help="also write the figures here")
-    args = parser.parse_args()
+    return parser
+
+
+def main() -> None:
+    args = add_arguments(argparse.ArgumentParser(description=__doc__)).parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "claimtracker.settings")
     os.environ.setdefault("DJANGO_DEBUG", "1")
     import django

@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal
 
 from claims.domain import dates, figures, vocabulary
-from claims.domain.figures.finder import figure_readings, find_figures, same_reading
+from claims.domain.figures.finder import find_figures, states_figure
 from sources import text as source_text
 
 MESSAGES = {
@@ -148,11 +148,7 @@ def figure_quote_problem(
             wanted = fold(figure).casefold()
             if any(wanted in fold(text).casefold() for text in texts):
                 return ""
-    if reading is not None and any(
-        same_reading(reading, candidate)
-        for text in texts
-        for candidate in figure_readings(text)
-    ):
+    if reading is not None and any(states_figure(text, reading) for text in texts):
         return ""
     # Refused: name what the quote says, each passage in its fewest words.
     found = [candidate.text for text in texts for candidate in find_figures(text)]

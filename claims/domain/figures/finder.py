@@ -15,11 +15,14 @@ figure_quote_problem) compares a figure with what this finds in its quote.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
+from claims.domain.figures import lexicon
 from claims.domain.figures.grammar import parse_figure
 from claims.domain.figures.lexicon import (
     MAGNITUDES,
+    MAX_LENGTH,
     PLURAL_MAGNITUDES,
     PLURAL_TERMS,
     TENS,
@@ -59,7 +62,7 @@ SKIPPED = {
         rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:\s*,?\s*{_YEAR})?{_END}",
         rf"\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:\s*,?\s*{_YEAR})?{_END}",
         rf"\b{_MONTH}\s+{_YEAR}{_END}",
-        r"\b\d{1,4}([/.-])\d{1,2}\1\d{2,4}\b",
+        r"\b\d{1,4}(?P<separator>[/.-])\d{1,2}(?P=separator)\d{2,4}\b",
     ],
     "time": [
         r"\b\d{1,2}[:.]\d{2}(?:\s*(?:am|pm|a\.m\.|p\.m\.|hrs|h)\b)?",
@@ -83,12 +86,13 @@ SKIPPED = {
         r"\d[\d,.]*\s*(?:%|‰|per\s?cent|percent|pct|percentage\s+points?)",
     ],
     "reference": [
-        r"(?:\b(?:pp?|pages?|sections?|sect|sec|para(?:graph)?s?|chapters?|ch|"
+        r"\b(?:pp?|pages?|sections?|sect|sec|para(?:graph)?s?|chapters?|ch|"
         r"articles?|art|tables?|figs?|figures?|annex|appendix|footnotes?|notes?|"
         r"lines?|items?|no|nos|vol|volume|issue|resolution|rule|clause|room|"
         r"flight|route|highway|district|building|decree|law|question|version|"
-        r"phase|stage|session|sector|block|mk|model|series|number)\.?|[§¶#])"
+        r"phase|stage|session|sector|block|mk|model|series|number)\.?"
         r"\s*\d+(?:\s*[-–]\s*\d+)?",
+        r"[§¶#]\s*\d+(?:\s*[-–]\s*\d+)?",
         r"\[\d+\]",  # footnote marks
         # A formation's number, not its strength: "Unit 29155", not "a brigade
         # 3,000 strong".
@@ -107,10 +111,47 @@ SKIPPED = {
         r"\b\d+(?:st|nd|rd|th)\b",  # ordinals: the 3rd Army
     ],
 }
-_SKIPPED = re.compile(
-    "|".join(f"(?:{pattern})" for patterns in SKIPPED.values() for pattern in patterns),
-    re.IGNORECASE,
-)
+
+
+def _first_character(pattern: str) -> str:
+    """Return what a pattern of SKIPPED starts with: a digit, a letter at the start
+    of a word, or another character (a space, a bracket, a sign)."""
+    if pattern.startswith((r"\b\d", r"\d", r"\b(?:1[89]")):
+        return "digit"
+    if re.match(r"\\b(?:\(\?:)?(?:[a-z]|\[\^\\W\\d_\])", pattern):
+        return "letter"
+    if pattern.startswith((r"(?<=[^\W\d_])\s", r"\(", r"\[", "[§¶#]", r"\+")):
+        return "other"
+    raise ValueError(f"{pattern}: say which character this pattern starts with")
+
+
+def _skipped_pattern(patterns: list[str]) -> re.Pattern:
+    """Return one pattern that finds what any of `patterns` finds, as their plain
+    alternation would, but faster: the alternatives are grouped by the character
+    they start with, behind a guard on that character, so that at most places in
+    a text one test rules out a whole group (a quote's numbers were mostly the
+    time of this search). The groups' characters do not overlap and each keeps its
+    patterns' order, so at any place the same patterns are tried in the same order
+    (tests/claims/test_finder_speed.py compares the two)."""
+    groups: dict[str, list[str]] = {"digit": [], "letter": [], "other": []}
+    for pattern in patterns:
+        groups[_first_character(pattern)].append(pattern)
+
+    def alternation(items):
+        return "|".join(f"(?:{item})" for item in items)
+
+    # Each letter pattern opens with \b, said once for the group.
+    letters = [pattern.removeprefix(r"\b") for pattern in groups["letter"]]
+    guarded = (
+        rf"(?=\d)(?:{alternation(groups['digit'])})"
+        rf"|\b(?=[^\W\d_])(?:{alternation(letters)})"
+        rf"|(?=[\s(\[§¶#+])(?:{alternation(groups['other'])})"
+    )
+    return re.compile(guarded, re.IGNORECASE)
+
+
+_SKIPPED_PATTERNS = [pattern for patterns in SKIPPED.values() for pattern in patterns]
+_SKIPPED = _skipped_pattern(_SKIPPED_PATTERNS)
 _NUMBER_WORDS = frozenset(
     (*UNITS, *TENS, *MAGNITUDES, *PLURAL_MAGNITUDES, *ZERO_WORDS)
     + tuple(word for term in PLURAL_TERMS for word in term.split() if len(word) > 2)
@@ -126,20 +167,55 @@ _NON_LATIN = re.compile(r"[^\W\d_A-Za-z\u00C0-\u024F\u1E00-\u1EFF]")
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u00ad\u061c\u200b-\u200f"
                        r"\u202a-\u202e\u2060-\u2069\ufeff]")  # fmt: skip
 _CHUNK = re.compile(r"\S+")
+
+
+def _words_of(value) -> set[str]:
+    """Return the words in a table of lexicon.py: its strings, keys and phrases."""
+    if isinstance(value, str):
+        return {word.lower() for word in _WORD.findall(value)}
+    if isinstance(value, dict):
+        return _words_of(list(value)) | _words_of(list(value.values()))
+    if isinstance(value, (tuple, list, set, frozenset)):
+        return set().union(*(_words_of(item) for item in value))
+    return set()
+
+
+# Every word the figure parser compares with anything: the words of lexicon.py's
+# tables, and those grammar.py and numbers.py name themselves
+# (tests/claims/test_finder_speed.py checks that none is missing). A chunk of a
+# quote that is one other word, in plain letters ("says", "troops"), is inert: the
+# parser reads it as nothing but a word between others.
+_PARSER_WORDS = frozenset(
+    set().union(
+        *(_words_of(getattr(lexicon, name)) for name in dir(lexicon) if name.isupper())
+    )
+    | {
+        "a", "above", "an", "and", "approx", "b", "below", "between", "c", "cc",
+        "cent", "cf", "couple", "cs", "d", "dozen", "e", "f", "fold", "fraction",
+        "from", "half", "hundred", "in", "mar", "march", "may", "mil", "mille", "nd",
+        "nfkc", "num", "of", "one", "or", "out", "pct", "per", "percent",
+        "percentage", "quarter", "quarters", "rd", "s", "score", "single", "st",
+        "sub", "super", "sym", "th", "three", "times", "to", "up", "word", "x", "z",
+    }
+)  # fmt: skip
+_DIGIT_RUN = re.compile(r"\d+")
+# A chunk that is a number and nothing else: digits and signs, no letters.
+_PLAIN_NUMBER = re.compile(r"[^A-Za-z]*[0-9][^A-Za-z]*")
 _EDGE = "\"'“”‘’()[]«»"
 _TRAILING = ".,;:!?" + _EDGE
 
 
 def find_figures(text: str) -> list[Found]:
     """Return the figures `text` states, in order, each with its span and reading."""
-    return _Finder(text or "").found(tight=True)
+    return list(_Finder(text or "").found(tight=True))
 
 
-def figure_readings(text: str) -> list[Figure]:
-    """Return the readings of the figures `text` states, in order: find_figures
-    without the work of narrowing each span to its fewest words (for the quote
-    rule, which needs the spans only to name them in a refusal)."""
-    return [found.figure for found in _Finder(text or "").found(tight=False)]
+def states_figure(text: str, figure: Figure) -> bool:
+    """Return whether `text` states `figure`: whether one of the figures that
+    find_figures finds in it reads as `figure` does (same_reading). For the quote
+    rule, which reads every quote of an import: the spans are not narrowed to
+    their fewest words, and the reading stops at the first figure that matches."""
+    return _Finder(text or "").states(figure)
 
 
 class _Finder:
@@ -155,6 +231,15 @@ class _Finder:
             i
             for i, (start, end) in enumerate(self.chunks)
             if not self.blocked[i] and self._is_number(text[start:end])
+        ]
+        words = [text[start:end] for start, end in self.chunks]
+        self.inert = [
+            word.isascii() and word.isalpha() and word.lower() not in _PARSER_WORDS
+            for word in words
+        ]
+        self.plain = [
+            word.isascii() and _PLAIN_NUMBER.fullmatch(word) is not None
+            for word in words
         ]
         self.readings: dict[str, Figure | None] = {}
 
@@ -180,33 +265,108 @@ class _Finder:
         return any(word.lower() in _NUMBER_WORDS for word in _WORD.findall(chunk))
 
     def read(self, first: int, last: int) -> Figure | None:
-        """Return the reading of chunks first..last, or None if it cannot be read."""
-        words = self.text[self.chunks[first][0] : self.chunks[last][1]]
-        if words not in self.readings:
-            try:
-                self.readings[words] = parse_figure(words)
-            except FigureError:
-                self.readings[words] = None
-        return self.readings[words]
+        """Return the reading of chunks first..last, or None if it cannot be read.
 
-    def found(self, *, tight: bool) -> list[Found]:
-        result = []
+        It is parse_figure's reading of those words, found with less work (most of
+        the finder's time was parsing): words longer than a figure are not read; a
+        window with an inert word between two plain numbers ("0 says 74,706") holds
+        two numbers that make no range, so it does not read; and inert words at
+        either end of a window change nothing in its reading, so only the words
+        between them are parsed (tests/claims/test_finder_speed.py compares each
+        with parse_figure)."""
+        words = self.text[self.chunks[first][0] : self.chunks[last][1]]
+        if words in self.readings:
+            return self.readings[words]
+        figure = None
+        if len(words) <= MAX_LENGTH and not self._parted(first, last):
+            inert = self.inert
+            while first <= last and inert[first]:
+                first += 1
+            while last >= first and inert[last]:
+                last -= 1
+            if first <= last:
+                core = self.text[self.chunks[first][0] : self.chunks[last][1]]
+                figure = _parsed(core)
+                if figure is not None and core != words:
+                    # As parse_figure gives it: the words read, inert ones too.
+                    figure = Figure(
+                        words, figure.kind, figure.low, figure.high,
+                        figure.value, figure.qualifier, figure.currency,
+                    )  # fmt: skip
+        self.readings[words] = figure
+        return figure
+
+    def _parted(self, first: int, last: int) -> bool:
+        """Return whether chunks first..last hold a plain number, then an inert
+        word, then a plain number: two quantities with a word between them that
+        joins no range, which parse_figure always refuses."""
+        number = word = False
+        for k in range(first, last + 1):
+            if self.plain[k]:
+                if word:
+                    return True
+                number = True
+            elif number and self.inert[k]:
+                word = True
+        return False
+
+    def found(self, *, tight: bool) -> Iterator[Found]:
         i = 0
         anchors = self.anchors
         while i < len(anchors):
             best = None
             for j in range(min(len(anchors), i + LONGEST_RUN) - 1, i - 1, -1):
-                gaps = (anchors[k + 1] - anchors[k] - 1 for k in range(i, j))
-                if any(gap > GAP for gap in gaps):
+                if not self._near(i, j):
                     continue
                 best = self._widest(anchors[i], anchors[j], i, j, tight=tight)
                 if best is not None:
                     i = j
                     break
             if best is not None:
-                result.append(best)
+                yield best
             i += 1
-        return result
+
+    def _near(self, i: int, j: int) -> bool:
+        """Return whether anchors i..j lie close enough to make one figure."""
+        anchors = self.anchors
+        return all(anchors[k + 1] - anchors[k] - 1 <= GAP for k in range(i, j))
+
+    def states(self, wanted: Figure) -> bool:
+        """Return whether one of the figures found(tight=False) yields reads as
+        `wanted` does, reading as few windows as it can.
+
+        Which anchors make one figure depends only on the figures of two or more
+        anchors: an anchor that joins none is a figure of its own whether or not
+        its window reads. So those are found first, in order, as found() does, and
+        the figures of single anchors after, the likeliest first (an anchor whose
+        digits the wanted figure has): the same figures, in another order."""
+        reading = _reading(wanted)
+        anchors, alone = self.anchors, []
+        i = 0
+        while i < len(anchors):
+            for j in range(min(len(anchors), i + LONGEST_RUN) - 1, i, -1):
+                if not self._near(i, j):
+                    continue
+                best = self._widest(anchors[i], anchors[j], i, j, tight=False)
+                if best is not None:
+                    if _reading(best.figure) == reading:
+                        return True
+                    i = j
+                    break
+            else:
+                alone.append(i)
+            i += 1
+        digits = set(_DIGIT_RUN.findall(wanted.text.replace(",", "")))
+        alone.sort(key=lambda i: not digits & set(self._digits(anchors[i])))
+        for i in alone:
+            best = self._widest(anchors[i], anchors[i], i, i, tight=False)
+            if best is not None and _reading(best.figure) == reading:
+                return True
+        return False
+
+    def _digits(self, chunk: int) -> list[str]:
+        start, end = self.chunks[chunk]
+        return _DIGIT_RUN.findall(self.text[start:end].replace(",", ""))
 
     def _widest(
         self, first: int, last: int, i: int, j: int, *, tight: bool

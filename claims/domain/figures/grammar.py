@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, localcontext
 from functools import lru_cache
@@ -77,13 +78,58 @@ def parse_figure(text: str) -> Figure:
 READINGS_KEPT = 4096
 
 
+# A whole number and nothing else ("3,000", "74706", "12." at a sentence's end), of at
+# most 15 digits (below MAX_FIGURE): an exact figure, read without the parser. Most
+# figures of an import are written so, and so are most windows of a quote that the
+# finder reads once its words that say nothing are set aside.
+_NUMBER = r"(0|[1-9]\d{0,2}(?:,\d{3}){1,4}|[1-9]\d{0,14})"
+_BARE = re.compile(rf"{_NUMBER}\.?")
+# The same after a qualifier in plain words ("up to 1,500", "about 3,000."): read by
+# the parser's own _single, without tokenising the text again.
+_QUALIFIED = re.compile(rf"((?:[a-z]+ )+){_NUMBER}(\.?)")
+
+
 @lru_cache(maxsize=READINGS_KEPT)
 def _read(text: str) -> Figure | tuple[str, str]:
     """Return the Figure `text` states, or the message and code of its refusal."""
+    bare = _BARE.fullmatch(text)
+    if bare is not None:  # as _Reading reads it (tests/claims/test_finder_speed.py)
+        value = Decimal(bare.group(1).replace(",", ""))
+        return Figure(text=text, kind=EXACT, low=value, high=value, value=value)
+    qualified = _QUALIFIED.fullmatch(text)
+    if qualified is not None:
+        reading = _qualified_reading(text, *qualified.groups())
+        if reading is not None:
+            return reading
     try:
         # Exact arithmetic: a 200-character figure fits well within 600 digits.
         with localcontext(prec=600):
             return _Reading(text).figure()
+    except FigureError as error:
+        return error.message, error.code
+
+
+def _qualified_reading(
+    text: str, words: str, number: str, point: str
+) -> Figure | tuple[str, str] | None:
+    """Return what _read returns for a qualifier in plain words before a bare whole
+    number, or None when the words are not exactly one qualifier (the parser then
+    reads the text). Such a text holds nothing the parser refuses before it reads
+    its one quantity (tests/claims/test_finder_speed.py checks every qualifier), so
+    the parser's _single reads it from its keys alone."""
+    keys = words.split()
+    kind, phrase, start = _Reading._prefix(keys)
+    if not kind or start != 0 or phrase != " ".join(keys):
+        return None
+    reading = _Reading.__new__(_Reading)
+    reading.original = text
+    reading.quoted = f"“{text.strip()}”"
+    reading.keys = [*keys, "#", *(["."] if point else [])]
+    value = Decimal(number.replace(",", ""))
+    quantity = _Quantity(len(keys), len(keys) + 1, value, value, base=value)
+    try:
+        with localcontext(prec=600):
+            return reading._single(quantity)
     except FigureError as error:
         return error.message, error.code
 
@@ -264,7 +310,8 @@ class _Reading(_NumberReading):
 
     # -- qualifiers
 
-    def _prefix(self, keys: list[str]) -> tuple[str, str, int]:
+    @staticmethod
+    def _prefix(keys: list[str]) -> tuple[str, str, int]:
         """Return the qualifier kind and words ending `keys`, and where they start."""
         end = len(keys)
         while True:
