@@ -123,6 +123,11 @@ class Marker:
 
     @property
     def box(self) -> Box:
+        half, top, bottom = self.extent()
+        return Box(Decimal(self.x[:-1]), self.dx, half, top, bottom)
+
+    def extent(self) -> tuple[int, int, int]:
+        """Return the box's half width and its top and bottom, in pixels."""
         half = HALF_WIDTH[self.shape]
         if self.shape in ("bar", "band"):
             top, bottom = self.y_high - 1, self.y_low + 1
@@ -133,7 +138,7 @@ class Marker:
         else:
             top, bottom = self.y - half, self.y + half
         pad = HIGHLIGHT_PAD if self.highlighted else 0
-        return Box(Decimal(self.x[:-1]), self.dx, half + pad, top - pad, bottom + pad)
+        return half + pad, top - pad, bottom + pad
 
     @property
     def x_mid(self) -> str:
@@ -215,11 +220,11 @@ def _place(candidates: list[Marker], rank: dict[int, int]) -> list[Marker]:
     where there is no room, so no marker strays from its date."""
     dense = len(candidates) > SPREAD_LIMIT
     placed: list[Marker] = []
-    # Placed boxes filed by the bands of height they reach: a box is checked only
-    # against those sharing a band with it, since boxes apart in height never
+    # Placed footprints filed by the bands of height they reach: a box is checked
+    # only against those sharing a band with it, since boxes apart in height never
     # overlap. The same markers are placed as when checking every box, in a
     # fraction of the time for a claim of thousands of figures (issue 28).
-    rows: dict[int, list[Box]] = {}
+    rows: dict[int, list[_Footprint]] = {}
     for marker in sorted(candidates, key=lambda m: rank[m.point_id]):
         may_move = not dense or rank[marker.point_id] < 2 * 10**9
         # Room for the stroke and a visible gap, not only the glyph itself.
@@ -228,27 +233,66 @@ def _place(candidates: list[Marker], rank: dict[int, int]) -> list[Marker]:
         if may_move:
             for n in range(1, MAX_SPREAD + 1):
                 offsets += [n * step, -n * step]
+        half, top, bottom = marker.extent()
+        x = int(Decimal(marker.x[:-1]) * 100)  # hundredths of a percent: exact
+        bands = range(top // BAND, max(top, bottom - 1) // BAND + 1)
+        near = [rows.get(band, ()) for band in bands]
         for dx in offsets:
-            moved = replace(marker, dx=dx)
-            box = moved.box
-            bands = range(box.top // BAND, max(box.top, box.bottom - 1) // BAND + 1)
-            near = {id(b): b for band in bands for b in rows.get(band, ())}
-            if not _inside(box) or any(box.overlaps(b) for b in near.values()):
+            footprint = _footprint(x, dx, half, top, bottom)
+            if not _fits(footprint) or any(
+                _clash(footprint, f) for placed_here in near for f in placed_here
+            ):
                 continue
-            placed.append(moved)
+            placed.append(replace(marker, dx=dx) if dx else marker)
             for band in bands:
-                rows.setdefault(band, []).append(box)
+                rows.setdefault(band, []).append(footprint)
             break
     return sorted(placed, key=lambda m: (Decimal(m.x[:-1]), m.dx, m.point_id))
 
 
-def _inside(box: Box) -> bool:
-    if box.top < PLOT_TOP - ARROW or box.bottom > PLOT_BOTTOM + ARROW:
+# A box as _place compares it: top, bottom, and its left and right ends at
+# MIN_WIDTH and at MAX_WIDTH in ten-thousandths of a pixel, whole numbers, so that
+# each comparison is exact and Box's own (Decimal) comparisons give the same answer.
+_Footprint = tuple[int, int, int, int, int, int]
+_SCALE = 10_000
+# PLOT_RIGHT at each width, in the same units.
+_RIGHT_EDGES = (int(PLOT_RIGHT * MIN_WIDTH * 100), int(PLOT_RIGHT * MAX_WIDTH * 100))
+
+
+def _footprint(x: int, dx: int, half: int, top: int, bottom: int) -> _Footprint:
+    """Return the footprint of a box at `x` hundredths of a percent, moved `dx`
+    pixels (Box.left and Box.right, scaled)."""
+    low, high = (dx - half) * _SCALE, (dx + half) * _SCALE
+    narrow, wide = x * MIN_WIDTH, x * MAX_WIDTH
+    return (top, bottom, narrow + low, narrow + high, wide + low, wide + high)
+
+
+def _fits(f: _Footprint) -> bool:
+    """Return whether the box of footprint `f` stays inside the plot at every
+    width: left of PLOT_RIGHT, and no further above or below it than an arrow."""
+    if f[0] < PLOT_TOP - ARROW or f[1] > PLOT_BOTTOM + ARROW:
         return False
-    return all(
-        box.left(width) >= 0 and box.right(width) <= PLOT_RIGHT * width / 100
-        for width in (MIN_WIDTH, MAX_WIDTH)
+    return (
+        f[2] >= 0 and f[3] <= _RIGHT_EDGES[0] and f[4] >= 0 and f[5] <= _RIGHT_EDGES[1]
     )
+
+
+def _clash(a: _Footprint, b: _Footprint) -> bool:
+    """Return Box.overlaps for two footprints: they overlap in height, and in width
+    at one end of MIN_WIDTH…MAX_WIDTH or, their order flipping, in between."""
+    if a[1] <= b[0] or b[1] <= a[0]:
+        return False
+    if a[3] <= b[2]:
+        narrow = -1
+    elif b[3] <= a[2]:
+        narrow = 1
+    else:
+        return True
+    if a[5] <= b[4]:
+        return narrow != -1
+    if b[5] <= a[4]:
+        return narrow != 1
+    return True
 
 
 def _marker(p, mark, axis, end, y_of, styles, highlighted) -> Marker:
@@ -266,8 +310,8 @@ def _marker(p, mark, axis, end, y_of, styles, highlighted) -> Marker:
         y_low, y_high = y + 3, y - 3
     return Marker(
         shape=shape,
-        x=f"{axis.x(start):.2f}%",
-        x_end=f"{axis.x(min(stop, end)):.2f}%",
+        x=axis.percent(start),
+        x_end=axis.percent(min(stop, end)),
         y=y,
         y_low=y_low,
         y_high=y_high,
