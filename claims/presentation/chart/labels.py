@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from claims.domain.dates import MONTH, YEAR
 from claims.domain.divergence import Point
@@ -128,17 +128,7 @@ class Marker:
 
     def extent(self) -> tuple[int, int, int]:
         """Return the box's half width and its top and bottom, in pixels."""
-        half = HALF_WIDTH[self.shape]
-        if self.shape in ("bar", "band"):
-            top, bottom = self.y_high - 1, self.y_low + 1
-        elif self.shape == "up":
-            top, bottom = self.y - ARROW, self.y + 1
-        elif self.shape == "down":
-            top, bottom = self.y - 1, self.y + ARROW
-        else:
-            top, bottom = self.y - half, self.y + half
-        pad = HIGHLIGHT_PAD if self.highlighted else 0
-        return half + pad, top - pad, bottom + pad
+        return _extent(self.shape, self.y, self.y_low, self.y_high, self.highlighted)
 
     @property
     def x_mid(self) -> str:
@@ -169,6 +159,39 @@ class Marker:
     def box_height(self) -> int:
         box = self.box
         return box.bottom - box.top
+
+
+def _extent(
+    shape: str, y: int, y_low: int, y_high: int, highlighted: bool
+) -> tuple[int, int, int]:
+    """Return the half width and the top and bottom of a marker's box, in pixels."""
+    half = HALF_WIDTH[shape]
+    if shape in ("bar", "band"):
+        top, bottom = y_high - 1, y_low + 1
+    elif shape == "up":
+        top, bottom = y - ARROW, y + 1
+    elif shape == "down":
+        top, bottom = y - 1, y + ARROW
+    else:
+        top, bottom = y - half, y + half
+    pad = HIGHLIGHT_PAD if highlighted else 0
+    return half + pad, top - pad, bottom + pad
+
+
+class Draft(NamedTuple):
+    """A marker before it is placed: a dense chart places about a hundred of a
+    thousand, so only those become Markers (issue 28)."""
+
+    shape: str
+    x: str
+    x_end: str
+    y: int
+    y_low: int
+    y_high: int
+    colour: str
+    point_id: int
+    spans_period: bool
+    highlighted: bool
 
 
 def short_name(name: str) -> str:
@@ -213,7 +236,7 @@ def _priority(changes: list[Point], highlight: frozenset[int]) -> dict[int, int]
     return rank
 
 
-def _place(candidates: list[Marker], rank: dict[int, int]) -> list[Marker]:
+def _place(candidates: list[Draft], rank: dict[int, int]) -> list[Marker]:
     """Return the markers that fit without overlapping, spread sideways where two
     would share a spot; in date order. In a dense chart only the markers that must
     stay (highlighted, each source's latest) are moved; the others are left out
@@ -233,7 +256,9 @@ def _place(candidates: list[Marker], rank: dict[int, int]) -> list[Marker]:
         if may_move:
             for n in range(1, MAX_SPREAD + 1):
                 offsets += [n * step, -n * step]
-        half, top, bottom = marker.extent()
+        half, top, bottom = _extent(
+            marker.shape, marker.y, marker.y_low, marker.y_high, marker.highlighted
+        )
         x = int(Decimal(marker.x[:-1]) * 100)  # hundredths of a percent: exact
         bands = range(top // BAND, max(top, bottom - 1) // BAND + 1)
         near = [rows.get(band, ()) for band in bands]
@@ -243,7 +268,7 @@ def _place(candidates: list[Marker], rank: dict[int, int]) -> list[Marker]:
                 _clash(footprint, f) for placed_here in near for f in placed_here
             ):
                 continue
-            placed.append(replace(marker, dx=dx) if dx else marker)
+            placed.append(Marker(**marker._asdict(), title="", dx=dx))
             for band in bands:
                 rows.setdefault(band, []).append(footprint)
             break
@@ -295,7 +320,7 @@ def _clash(a: _Footprint, b: _Footprint) -> bool:
     return True
 
 
-def _marker(p, mark, axis, end, y_of, styles, highlighted) -> Marker:
+def _draft(p, mark, axis, end, y_of, styles, highlighted) -> Draft:
     start, stop = period(p.stated_on, mark.precision)
     level = p.level if p.level is not None else (p.low or p.high or Decimal(0))
     shape = SHAPES.get(p.kind, "dot")
@@ -308,18 +333,18 @@ def _marker(p, mark, axis, end, y_of, styles, highlighted) -> Marker:
     y_high = y_of(p.high) if p.high is not None else y
     if shape in ("bar", "band") and y_low - y_high < 6:  # keep a thin interval visible
         y_low, y_high = y + 3, y - 3
-    return Marker(
-        shape=shape,
-        x=axis.percent(start),
-        x_end=axis.percent(min(stop, end)),
-        y=y,
-        y_low=y_low,
-        y_high=y_high,
-        colour=styles[p.source_id][0],
-        title="",  # titled once placed (titled): most of a dense chart's are not
-        point_id=p.id,
-        spans_period=mark.precision in (MONTH, YEAR),
-        highlighted=highlighted,
+    # Untitled: only placed markers are titled (titled).
+    return Draft(
+        shape,
+        axis.percent(start),
+        axis.percent(min(stop, end)),
+        y,
+        y_low,
+        y_high,
+        styles[p.source_id][0],
+        p.id,
+        mark.precision in (MONTH, YEAR),
+        highlighted,
     )
 
 
