@@ -264,9 +264,7 @@ def _place(candidates: list[Draft], rank: dict[int, int]) -> list[Marker]:
         near = [rows.get(band, ()) for band in bands]
         for dx in offsets:
             footprint = _footprint(x, dx, half, top, bottom)
-            if not _fits(footprint) or any(
-                _clash(footprint, f) for placed_here in near for f in placed_here
-            ):
+            if not _fits(footprint) or _clashes(footprint, near):
                 continue
             placed.append(Marker(**marker._asdict(), title="", dx=dx))
             for band in bands:
@@ -302,22 +300,25 @@ def _fits(f: _Footprint) -> bool:
     )
 
 
-def _clash(a: _Footprint, b: _Footprint) -> bool:
-    """Return Box.overlaps for two footprints: they overlap in height, and in width
-    at one end of MIN_WIDTH…MAX_WIDTH or, their order flipping, in between."""
-    if a[1] <= b[0] or b[1] <= a[0]:
-        return False
-    if a[3] <= b[2]:
-        narrow = -1
-    elif b[3] <= a[2]:
-        narrow = 1
-    else:
-        return True
-    if a[5] <= b[4]:
-        return narrow != -1
-    if b[5] <= a[4]:
-        return narrow != 1
-    return True
+def _clashes(a: _Footprint, near: list) -> bool:
+    """Return whether footprint `a` overlaps any in the lists `near` (Box.overlaps):
+    in height, and in width at one end of MIN_WIDTH…MAX_WIDTH or, their order
+    flipping, in between. Written out in one loop: a dense chart makes thousands
+    of these comparisons (issue 28)."""
+    top, bottom, left, right, wide_left, wide_right = a
+    for placed_here in near:
+        for b_top, b_bottom, b_left, b_right, b_wide_left, b_wide_right in placed_here:
+            if bottom <= b_top or b_bottom <= top:
+                continue
+            if right <= b_left:  # left of it at MIN_WIDTH: still left at MAX_WIDTH?
+                if wide_right > b_wide_left:
+                    return True
+            elif b_right <= left:  # right of it: still right?
+                if b_wide_right > wide_left:
+                    return True
+            else:
+                return True
+    return False
 
 
 def _draft(p, mark, axis, end, y_of, styles, highlighted) -> Draft:
