@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
@@ -62,7 +63,7 @@ class ClaimPage:
     retracted: tuple[Assertion, ...] = ()  # struck through, with reason and date
     linked_data: dict | None = None  # schema.org JSON-LD for search engines
 
-    @property
+    @cached_property  # the page reads it three times
     def described(self) -> wording.Description:
         """Every sentence the page shows about the figures
         (claims/domain/wording.py)."""
