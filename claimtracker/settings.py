@@ -147,7 +147,10 @@ TEMPLATES = [
             ],
             # The readers' template tags live with the reader pages (claims/reader/),
             # not in an app-level templatetags package.
-            "libraries": {"claims_tags": "claims.reader.templatetags"},
+            "libraries": {
+                "claims_tags": "claims.reader.templatetags",
+                "chart_tags": "claims.reader.chart_tags",
+            },
         },
     },
 ]

@@ -46,15 +46,15 @@ PAGES = [
     # The claims' rows are kept on them (Claim.list_row): their figures are not read.
     ("claim list", lambda ctx: reverse("claims:list") + "?sort=spread", 6),
     ("claim list, default order", lambda ctx: reverse("claims:list"), 6),
-    # The evidence of the page's figures (translations, files) included, and its
-    # retracted figures, shown struck through. Its figures are read as values for
-    # the comparison and the chart, then as rows those the page shows.
-    ("claim page", lambda ctx: ctx["busy"].get_absolute_url(), 7),
+    # The evidence of the page's figures (translations, files) included. Its
+    # figures are read as values for the comparison and the chart, then as rows
+    # those the page shows, with its retracted figures (shown struck through).
+    ("claim page", lambda ctx: ctx["busy"].get_absolute_url(), 6),
     ("claim page of the seed", troops, 8),
     (
         "claim page as of a date",
         lambda ctx: ctx["busy"].get_absolute_url() + "?as_of=2024-10-15",
-        7,
+        6,
     ),
     ("source list", lambda ctx: reverse("sources:list"), 6),
     # A page of the source's figures: their count, the page's ids, then its rows.

@@ -6,7 +6,7 @@ import calendar
 import math
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -105,6 +105,14 @@ class DateAxis:
     first: date
     end: date
     window_start: date | None = None  # the busy period; earlier dates are squeezed
+    # Each date's share, worked out once: a claim of thousands of figures asks for
+    # the same few hundred dates again and again (issue 28).
+    _shares: dict[date, Decimal] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    _percents: dict[date, str] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @classmethod
     def fit(
@@ -127,6 +135,12 @@ class DateAxis:
 
     def share(self, day: date) -> Decimal:
         """Return where `day` falls on the axis: 0 at the first date, 1 at the end."""
+        known = self._shares.get(day)
+        if known is None:
+            known = self._shares[day] = self._share(day)
+        return known
+
+    def _share(self, day: date) -> Decimal:
         day = min(max(day, self.first), self.end)
         if self.window_start is None:
             return Decimal((day - self.first).days) / Decimal(
@@ -144,6 +158,13 @@ class DateAxis:
     def x(self, day: date) -> Decimal:
         """Return the percent of the chart's width at `day`."""
         return X_START + (X_END - X_START) * self.share(day)
+
+    def percent(self, day: date) -> str:
+        """Return `x` as an SVG length to two places: "12.34%"."""
+        known = self._percents.get(day)
+        if known is None:
+            known = self._percents[day] = f"{self.x(day):.2f}%"
+        return known
 
 
 def _unit_x(axis: DateAxis, day: date) -> Decimal:

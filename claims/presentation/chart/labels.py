@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from claims.domain.dates import MONTH, YEAR
 from claims.domain.divergence import Point
@@ -123,17 +123,12 @@ class Marker:
 
     @property
     def box(self) -> Box:
-        half = HALF_WIDTH[self.shape]
-        if self.shape in ("bar", "band"):
-            top, bottom = self.y_high - 1, self.y_low + 1
-        elif self.shape == "up":
-            top, bottom = self.y - ARROW, self.y + 1
-        elif self.shape == "down":
-            top, bottom = self.y - 1, self.y + ARROW
-        else:
-            top, bottom = self.y - half, self.y + half
-        pad = HIGHLIGHT_PAD if self.highlighted else 0
-        return Box(Decimal(self.x[:-1]), self.dx, half + pad, top - pad, bottom + pad)
+        half, top, bottom = self.extent()
+        return Box(Decimal(self.x[:-1]), self.dx, half, top, bottom)
+
+    def extent(self) -> tuple[int, int, int]:
+        """Return the box's half width and its top and bottom, in pixels."""
+        return _extent(self.shape, self.y, self.y_low, self.y_high, self.highlighted)
 
     @property
     def x_mid(self) -> str:
@@ -164,6 +159,39 @@ class Marker:
     def box_height(self) -> int:
         box = self.box
         return box.bottom - box.top
+
+
+def _extent(
+    shape: str, y: int, y_low: int, y_high: int, highlighted: bool
+) -> tuple[int, int, int]:
+    """Return the half width and the top and bottom of a marker's box, in pixels."""
+    half = HALF_WIDTH[shape]
+    if shape in ("bar", "band"):
+        top, bottom = y_high - 1, y_low + 1
+    elif shape == "up":
+        top, bottom = y - ARROW, y + 1
+    elif shape == "down":
+        top, bottom = y - 1, y + ARROW
+    else:
+        top, bottom = y - half, y + half
+    pad = HIGHLIGHT_PAD if highlighted else 0
+    return half + pad, top - pad, bottom + pad
+
+
+class Draft(NamedTuple):
+    """A marker before it is placed: a dense chart places about a hundred of a
+    thousand, so only those become Markers (issue 28)."""
+
+    shape: str
+    x: str
+    x_end: str
+    y: int
+    y_low: int
+    y_high: int
+    colour: str
+    point_id: int
+    spans_period: bool
+    highlighted: bool
 
 
 def short_name(name: str) -> str:
@@ -208,18 +236,18 @@ def _priority(changes: list[Point], highlight: frozenset[int]) -> dict[int, int]
     return rank
 
 
-def _place(candidates: list[Marker], rank: dict[int, int]) -> list[Marker]:
+def _place(candidates: list[Draft], rank: dict[int, int]) -> list[Marker]:
     """Return the markers that fit without overlapping, spread sideways where two
     would share a spot; in date order. In a dense chart only the markers that must
     stay (highlighted, each source's latest) are moved; the others are left out
     where there is no room, so no marker strays from its date."""
     dense = len(candidates) > SPREAD_LIMIT
     placed: list[Marker] = []
-    # Placed boxes filed by the bands of height they reach: a box is checked only
-    # against those sharing a band with it, since boxes apart in height never
+    # Placed footprints filed by the bands of height they reach: a box is checked
+    # only against those sharing a band with it, since boxes apart in height never
     # overlap. The same markers are placed as when checking every box, in a
     # fraction of the time for a claim of thousands of figures (issue 28).
-    rows: dict[int, list[Box]] = {}
+    rows: dict[int, list[_Footprint]] = {}
     for marker in sorted(candidates, key=lambda m: rank[m.point_id]):
         may_move = not dense or rank[marker.point_id] < 2 * 10**9
         # Room for the stroke and a visible gap, not only the glyph itself.
@@ -228,30 +256,72 @@ def _place(candidates: list[Marker], rank: dict[int, int]) -> list[Marker]:
         if may_move:
             for n in range(1, MAX_SPREAD + 1):
                 offsets += [n * step, -n * step]
+        half, top, bottom = _extent(
+            marker.shape, marker.y, marker.y_low, marker.y_high, marker.highlighted
+        )
+        x = int(Decimal(marker.x[:-1]) * 100)  # hundredths of a percent: exact
+        bands = range(top // BAND, max(top, bottom - 1) // BAND + 1)
+        near = [rows.get(band, ()) for band in bands]
         for dx in offsets:
-            moved = replace(marker, dx=dx)
-            box = moved.box
-            bands = range(box.top // BAND, max(box.top, box.bottom - 1) // BAND + 1)
-            near = {id(b): b for band in bands for b in rows.get(band, ())}
-            if not _inside(box) or any(box.overlaps(b) for b in near.values()):
+            footprint = _footprint(x, dx, half, top, bottom)
+            if not _fits(footprint) or _clashes(footprint, near):
                 continue
-            placed.append(moved)
+            placed.append(Marker(**marker._asdict(), title="", dx=dx))
             for band in bands:
-                rows.setdefault(band, []).append(box)
+                rows.setdefault(band, []).append(footprint)
             break
     return sorted(placed, key=lambda m: (Decimal(m.x[:-1]), m.dx, m.point_id))
 
 
-def _inside(box: Box) -> bool:
-    if box.top < PLOT_TOP - ARROW or box.bottom > PLOT_BOTTOM + ARROW:
+# A box as _place compares it: top, bottom, and its left and right ends at
+# MIN_WIDTH and at MAX_WIDTH in ten-thousandths of a pixel, whole numbers, so that
+# each comparison is exact and Box's own (Decimal) comparisons give the same answer.
+_Footprint = tuple[int, int, int, int, int, int]
+_SCALE = 10_000
+# PLOT_RIGHT at each width, in the same units.
+_RIGHT_EDGES = (int(PLOT_RIGHT * MIN_WIDTH * 100), int(PLOT_RIGHT * MAX_WIDTH * 100))
+
+
+def _footprint(x: int, dx: int, half: int, top: int, bottom: int) -> _Footprint:
+    """Return the footprint of a box at `x` hundredths of a percent, moved `dx`
+    pixels (Box.left and Box.right, scaled)."""
+    low, high = (dx - half) * _SCALE, (dx + half) * _SCALE
+    narrow, wide = x * MIN_WIDTH, x * MAX_WIDTH
+    return (top, bottom, narrow + low, narrow + high, wide + low, wide + high)
+
+
+def _fits(f: _Footprint) -> bool:
+    """Return whether the box of footprint `f` stays inside the plot at every
+    width: left of PLOT_RIGHT, and no further above or below it than an arrow."""
+    if f[0] < PLOT_TOP - ARROW or f[1] > PLOT_BOTTOM + ARROW:
         return False
-    return all(
-        box.left(width) >= 0 and box.right(width) <= PLOT_RIGHT * width / 100
-        for width in (MIN_WIDTH, MAX_WIDTH)
+    return (
+        f[2] >= 0 and f[3] <= _RIGHT_EDGES[0] and f[4] >= 0 and f[5] <= _RIGHT_EDGES[1]
     )
 
 
-def _marker(p, mark, axis, end, y_of, styles, highlighted) -> Marker:
+def _clashes(a: _Footprint, near: list) -> bool:
+    """Return whether footprint `a` overlaps any in the lists `near` (Box.overlaps):
+    in height, and in width at one end of MIN_WIDTH…MAX_WIDTH or, their order
+    flipping, in between. Written out in one loop: a dense chart makes thousands
+    of these comparisons (issue 28)."""
+    top, bottom, left, right, wide_left, wide_right = a
+    for placed_here in near:
+        for b_top, b_bottom, b_left, b_right, b_wide_left, b_wide_right in placed_here:
+            if bottom <= b_top or b_bottom <= top:
+                continue
+            if right <= b_left:  # left of it at MIN_WIDTH: still left at MAX_WIDTH?
+                if wide_right > b_wide_left:
+                    return True
+            elif b_right <= left:  # right of it: still right?
+                if b_wide_right > wide_left:
+                    return True
+            else:
+                return True
+    return False
+
+
+def _draft(p, mark, axis, end, y_of, styles, highlighted) -> Draft:
     start, stop = period(p.stated_on, mark.precision)
     level = p.level if p.level is not None else (p.low or p.high or Decimal(0))
     shape = SHAPES.get(p.kind, "dot")
@@ -264,18 +334,18 @@ def _marker(p, mark, axis, end, y_of, styles, highlighted) -> Marker:
     y_high = y_of(p.high) if p.high is not None else y
     if shape in ("bar", "band") and y_low - y_high < 6:  # keep a thin interval visible
         y_low, y_high = y + 3, y - 3
-    return Marker(
-        shape=shape,
-        x=f"{axis.x(start):.2f}%",
-        x_end=f"{axis.x(min(stop, end)):.2f}%",
-        y=y,
-        y_low=y_low,
-        y_high=y_high,
-        colour=styles[p.source_id][0],
-        title="",  # titled once placed (titled): most of a dense chart's are not
-        point_id=p.id,
-        spans_period=mark.precision in (MONTH, YEAR),
-        highlighted=highlighted,
+    # Untitled: only placed markers are titled (titled).
+    return Draft(
+        shape,
+        axis.percent(start),
+        axis.percent(min(stop, end)),
+        y,
+        y_low,
+        y_high,
+        styles[p.source_id][0],
+        p.id,
+        mark.precision in (MONTH, YEAR),
+        highlighted,
     )
 
 

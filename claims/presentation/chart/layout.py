@@ -41,7 +41,7 @@ from claims.presentation.chart.labels import (
     RANGE,
     Marker,
     _changes,
-    _marker,
+    _draft,
     _place,
     _priority,
     _spread_labels,
@@ -276,7 +276,7 @@ def layout_timeline(
     changes = _changes(points, highlight)
     chart.figure_count = len(changes)
     candidates = [
-        _marker(p, by_id[p.id], axis, end, y_of, styles, p.id in highlight)
+        _draft(p, by_id[p.id], axis, end, y_of, styles, p.id in highlight)
         for p in changes
     ]
     placed = _place(candidates, _priority(changes, highlight))
