@@ -358,23 +358,46 @@ def rows_insert(model, rows: list, *, user, reason: str, batch_size: int = 5000)
     then the rows and their history rows are streamed, a batch at a time (issue 26:
     Django's multi-row INSERT prepared every value of every row in Python, and was
     a third of an import's time). Elsewhere, simple_history's bulk_create_with_history
-    writes the same rows."""
+    writes the same rows.
+
+    A row is a `model` instance, or a plain object (a SimpleNamespace) holding the
+    fields' values by attname, as the import writes them without building a model
+    row for each (issue 26); a field it lacks takes its default, as a model row's
+    would, and its key is set on it."""
     if not rows:
         return rows
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    if not isinstance(rows[0], models.Model):
+        _defaults_given(fields, rows)
     if connection.vendor != "postgresql":
+        instances = rows
+        if not isinstance(rows[0], models.Model):
+            instances = [
+                model(**{f.attname: getattr(row, f.attname) for f in fields})
+                for row in rows
+            ]
         bulk_create_with_history(
-            rows,
+            instances,
             model,
             batch_size=batch_size,
             default_user=user,
             default_change_reason=reason,
         )
+        if instances is not rows:
+            for row, instance in zip(rows, instances, strict=True):
+                row.pk = instance.pk
+                setattr(row, model._meta.pk.attname, instance.pk)
         return rows
     history = model.history.model
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     tracked = [f.attname for f in history.tracked_fields]
     now = timezone.now()
     default_user = getattr(user, "pk", None)
+    stamped = [
+        f
+        for f in fields
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    ]
+    plain, pk_name = not isinstance(rows[0], models.Model), model._meta.pk.attname
     with connection.cursor() as cursor:
         for start in range(0, len(rows), batch_size):
             batch = rows[start : start + batch_size]
@@ -385,13 +408,13 @@ def rows_insert(model, rows: list, *, user, reason: str, batch_size: int = 5000)
             )
             for row, (key,) in zip(batch, cursor.fetchall(), strict=True):
                 row.pk = key
-                for field in fields:
-                    if getattr(field, "auto_now", False) or (
-                        getattr(field, "auto_now_add", False)
-                        and getattr(row, field.attname) is None
-                    ):
+                for field in stamped:
+                    if field.auto_now or getattr(row, field.attname) is None:
                         setattr(row, field.attname, now)
-                row._state.adding, row._state.db = False, connection.alias
+                if plain:
+                    setattr(row, pk_name, key)
+                else:
+                    row._state.adding, row._state.db = False, connection.alias
             _copy(
                 cursor,
                 model._meta.db_table,
@@ -421,6 +444,19 @@ def rows_insert(model, rows: list, *, user, reason: str, batch_size: int = 5000)
                 ),
             )
     return rows
+
+
+def _defaults_given(fields: list, rows: list) -> None:
+    """Give each plain row (rows_insert) the default of each field it lacks, as
+    a model row's constructor does."""
+    constant = {f.attname: f.get_default() for f in fields if not callable(f.default)}
+    called = [f for f in fields if callable(f.default)]
+    for row in rows:
+        given = vars(row)
+        given.update(constant | given)
+        for field in called:
+            if field.attname not in given:
+                given[field.attname] = field.get_default()
 
 
 def _copy(cursor, table: str, columns: list[str], values) -> None:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from operator import attrgetter
 from typing import BinaryIO
 
 from claims.domain import dates, figures, rules, vocabulary
@@ -161,10 +162,11 @@ class Row:
         """Pickle a row as its fields' values, in order: the import's Spool reads
         each row back once a pass, and a slotted dataclass's own way (a state read
         back field by field) took twice as long."""
-        return (Row, tuple(getattr(self, name) for name in _ROW_FIELDS))
+        return (Row, _row_values(self))
 
 
 _ROW_FIELDS = tuple(item.name for item in fields(Row))
+_row_values = attrgetter(*_ROW_FIELDS)
 
 
 @dataclass
@@ -240,8 +242,7 @@ def read(
                     )
                 )
                 continue
-            raw = dict(zip(header, values, strict=True))
-            row = _read_row(line, raw, kinds, checked_urls, result)
+            row = _read_row(line, header, values, kinds, checked_urls, result)
             if row is not None:
                 result.rows.append(row)
     except csv.Error as error:
@@ -323,35 +324,51 @@ def _check_header(header: list[str], result: Reading) -> bool:
     return not (unknown or missing or repeated)
 
 
+# The values of a row that gives none, copied for each row: most columns of most
+# rows are empty.
+_EMPTY = dict.fromkeys(COLUMNS, "")
+# Long texts, unique to their row: not interned.
+_UNIQUE = frozenset(("quote", "translation"))
+# A file repeats its names (claims, sources, titles) down its rows: each distinct
+# one is checked once.
+_name_problem = lru_cache(maxsize=4096)(validators.text_problem)
+_language_problem = lru_cache(maxsize=256)(rules.language_problem)
+
+
 def _read_row(
-    line: int, raw: dict, kinds: set[str], checked_urls: set[str], result: Reading
+    line: int,
+    header: list[str],
+    cells: list[str],
+    kinds: set[str],
+    checked_urls: set[str],
+    result: Reading,
 ) -> Row | None:
-    # A value that repeats down the file (a claim, a source, a URL) is held once for
-    # all its rows (sys.intern), so that a file's rows cost memory for what is new
-    # in each.
-    values = {}
-    for name in COLUMNS:
-        value = raw.get(name) or ""
-        if value:  # most columns of most rows are empty
-            value = sys.intern(restore(value).strip())
-        values[name] = value
-    values["quote"] = restore(raw.get("quote") or "").strip()
-    values["translation"] = restore(raw.get("translation") or "").strip()
     errors: list[RowError] = []
 
     def fail(column: str, message: str) -> None:
         errors.append(RowError(line, column, message))
 
-    for name, value in raw.items():
-        if value and "\x00" in value:  # PostgreSQL cannot store it in text
-            fail(name, "holds a NUL character (U+0000); remove it")
-    if errors:
+    if "\x00" in "".join(cells):  # PostgreSQL cannot store it in text
+        for name, value in zip(header, cells, strict=True):
+            if "\x00" in value:
+                fail(name, "holds a NUL character (U+0000); remove it")
         result.errors.extend(errors)
         return None
+    # A value that repeats down the file (a claim, a source, a URL) is held once for
+    # all its rows (sys.intern), so that a file's rows cost memory for what is new
+    # in each.
+    values = _EMPTY.copy()
+    for name, value in zip(header, cells, strict=True):
+        if value:  # most columns of most rows are empty
+            if value[0] == "'":
+                value = restore(value)
+            value = value.strip()
+            values[name] = value if name in _UNIQUE else sys.intern(value)
     for name in NAMES:
-        problem = validators.text_problem(values[name])
-        if problem:
-            fail(name, problem)
+        if values[name]:
+            problem = _name_problem(values[name])
+            if problem:
+                fail(name, problem)
     for name in MUST_HAVE_VALUE:
         if not values[name]:
             fail(name, "is empty")
@@ -522,8 +539,8 @@ def _read_evidence(values: dict, fail) -> dict:
         ("quote_language", language),
         ("translation_language", values["translation_language"]),
     ):
-        if tag and rules.language_problem(tag):
-            fail(name, rules.language_problem(tag))
+        if tag and _language_problem(tag):
+            fail(name, _language_problem(tag))
     translation = {}
     if values["translation"]:
         if not values["translation_language"]:

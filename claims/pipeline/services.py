@@ -313,7 +313,10 @@ def assertions_bulk_create(
     as they are written, so that no more than one batch is held at once; then
     `claim_ids` names every claim they may touch, all locked before the first batch
     is written, in one order, as a single list's are (no deadlock with a merge).
-    `on_batch(written)` and `before_derive()`, if given, hear how far it has come."""
+    `on_batch(written)` and `before_derive()`, if given, hear how far it has come.
+    An assertion is a model row or a plain one holding its fields' values by attname
+    (sources/services.py rows_insert), as the import writes them; the plain ones
+    also hold their `claim`, `source` and `relayed_by`, named in errors."""
     if isinstance(assertions, list):
         rows = assertions
         claim_ids = {a.claim_id for a in rows}
@@ -342,7 +345,8 @@ def assertions_bulk_create(
 
 def assertions_normalise(assertions: list[Assertion], *, documents=None) -> None:
     """Apply the one normaliser (claims/domain/rules.py) to many new assertions in
-    memory, as assertion_save does to one: for the import and the bench. An
+    memory (model rows, or plain ones with the same attributes), as assertion_save
+    does to one: for the import and the bench. An
     unreadable figure raises ValidationError naming it."""
     for assertion in assertions:
         document = assertion.document
@@ -403,13 +407,20 @@ def translation_delete(*, translation: Translation, user=None) -> None:
 
 
 @transaction.atomic
-def translations_bulk_create(*, translations: list[Translation]) -> list[Translation]:
+def translations_bulk_create(
+    *, translations: list[Translation], claim_ids: set[int] | None = None
+) -> list[Translation]:
     """Insert many translations of new assertions (an import's), already checked:
-    their assertions' claims are derived by assertions_bulk_create."""
+    their assertions' claims are derived by assertions_bulk_create. Translations
+    that name their assertions by key (the import's, whose assertions were written
+    as plain rows) come with `claim_ids`, the claims of those assertions."""
     for translation in translations:
-        translation.assertion_id = translation.assertion.pk
+        if translation.assertion_id is None:
+            translation.assertion_id = translation.assertion.pk
+    if claim_ids is None:
+        claim_ids = {t.assertion.claim_id for t in translations}
     Translation.objects.bulk_create(translations, batch_size=5000)
-    derive.apply(derive.Change.of(shown={t.assertion.claim_id for t in translations}))
+    derive.apply(derive.Change.of(shown=claim_ids))
     return translations
 
 

@@ -195,6 +195,44 @@ def test_hand_set_interpretation_survives_the_import():
     assert assertion.is_overridden
 
 
+def test_read_and_hand_set_figures_in_one_file_are_written_with_their_history(
+    researcher,
+):
+    # The write takes each row's values as they are (no model row is built for
+    # it): a hand-set row after a read one keeps its own, and each has its history.
+    plain = row(figure="about 12,000", stated_on="2024-10-28") + ",,,"
+    hand_set = row() + ",range,9000,11000"
+    data = csv_of(plain, hand_set, header=HEADER + ",kind,low,high")
+
+    assertions_import(data=data, user=researcher)
+
+    read, set_by_hand = Assertion.objects.order_by("stated_on")
+    assert (read.kind, read.low, read.high, read.value) == (
+        "approximate",
+        Decimal("10800"),
+        Decimal("13200"),
+        Decimal("12000"),
+    )
+    assert (set_by_hand.kind, set_by_hand.low, set_by_hand.high) == (
+        "range",
+        9000,
+        11000,
+    )
+    assert set_by_hand.is_overridden and set_by_hand.value is None
+    for assertion in (read, set_by_hand):
+        (history,) = assertion.history.all()
+        assert history.history_type == "+"
+        assert history.history_user == researcher
+        assert history.history_change_reason == "Imported from CSV"
+        assert (history.kind, history.low, history.high, history.value) == (
+            assertion.kind,
+            assertion.low,
+            assertion.high,
+            assertion.value,
+        )
+        assert assertion.created_by == researcher
+
+
 def test_hand_set_bounds_that_do_not_fit_the_kind_are_refused():
     data = csv_of(GOOD).replace(HEADER, HEADER + ",kind,low,high")
     data = data.replace("2024-10-29\n", "2024-10-29,at_least,9000,11000\n")
