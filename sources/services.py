@@ -185,14 +185,24 @@ def name_lock(model, name: str) -> None:
     or source at once make one row: the second waits here, then finds the first's.
     PostgreSQL takes a transaction-level advisory lock on the model and the name's
     hash; SQLite's write transactions already run one at a time (settings:
-    IMMEDIATE). Call it inside the save's transaction, before looking the name up."""
+    IMMEDIATE). Call it inside the save's transaction, before looking the name up.
+    A save that creates several names takes them with names_lock, all at once."""
+    names_lock(model, [name])
+
+
+def names_lock(model, names) -> None:
+    """name_lock for each of `names`, taken in the order of their keys and before
+    the save writes anything: two saves naming the same new sources in another
+    order (or one taking a name while it holds a row the other waits for) would
+    otherwise each hold what the other waits for, and PostgreSQL fails one."""
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_advisory_xact_lock(hashtext(%s), hashtext(%s))",
-            [model._meta.label_lower, name_key(name)],
-        )
+        for key in sorted({name_key(name) for name in names}):
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(hashtext(%s), hashtext(%s))",
+                [model._meta.label_lower, key],
+            )
 
 
 def merge_lock(model, *, pks) -> list:

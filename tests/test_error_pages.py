@@ -65,6 +65,26 @@ def test_a_reader_query_past_the_statement_timeout_gets_a_503(settings):
 
 @pytest.mark.postgresql
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_connection_not_kept_leaves_a_readers_request_at_its_default(settings):
+    """Behind PgBouncer in transaction mode (DJANGO_CONN_MAX_AGE=0, as
+    docs/operations.md says) the server connection goes on to PgBouncer's next
+    client when the request ends: a worker's import, the admin's merge. The
+    readers' timeout was left on it, and their long statements were cancelled
+    after the readers' few seconds."""
+    from django.db import connection
+
+    client, default = timeout_client(settings)
+    kept = connection.settings_dict["CONN_MAX_AGE"]
+    connection.settings_dict["CONN_MAX_AGE"] = 0
+    try:
+        assert client.get("/timeout/").content.decode() == "700ms"
+        assert statement_timeout() == default  # what the next client finds
+    finally:
+        connection.settings_dict["CONN_MAX_AGE"] = kept
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_readers_timeout_holds_for_readers_only(settings):
     """A kept connection keeps the readers' timeout from one reader's request to
     the next (set once, not twice a request), and goes back to its default for the
@@ -73,12 +93,7 @@ def test_the_readers_timeout_holds_for_readers_only(settings):
     from django.db import connection
 
     assert connection.vendor == "postgresql"  # SQLite has no statement timeout
-    settings.ROOT_URLCONF = "tests.urls_failing"
-    settings.CLAIMTRACKER_READER_STATEMENT_TIMEOUT_MS = 700
-    client = Client(raise_request_exception=False)
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW statement_timeout")
-        default = cursor.fetchone()[0]
+    client, default = timeout_client(settings)
 
     def seen(method="get", path="/timeout/") -> str:
         return getattr(client, method)(path).content.decode()
@@ -117,3 +132,19 @@ def test_the_400_page_carries_the_content_security_policy(db):
 
     assert response.status_code == 400
     assert "default-src 'self'" in response["Content-Security-Policy"]
+
+
+def timeout_client(settings):
+    """A reader's client of tests/urls_failing.py's pages, under a 700 ms readers'
+    timeout, and the connection's default timeout (PostgreSQL)."""
+    settings.ROOT_URLCONF = "tests.urls_failing"
+    settings.CLAIMTRACKER_READER_STATEMENT_TIMEOUT_MS = 700
+    return Client(raise_request_exception=False), statement_timeout()
+
+
+def statement_timeout() -> str:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        return cursor.fetchone()[0]

@@ -167,6 +167,7 @@ def _save(request, document, claim_form, rows) -> list[Assertion] | None:
     refusal, put the service's messages on the row and field they name."""
     try:
         with transaction.atomic():
+            _names_lock(claim_form, rows)
             _keep_pasted_text(request, document)
             claim = claim_form.cleaned_data["claim"] or _new_claim(
                 claim_form, request.user
@@ -211,6 +212,26 @@ def _save(request, document, claim_form, rows) -> list[Assertion] | None:
     return saved
 
 
+def _names_lock(claim_form, rows) -> None:
+    """Take the name locks of the new claim and the new sources the save names
+    (sources.services.name_lock), the claim's first and the sources' in one order,
+    before it writes or locks any row. Without the claim's, a save could look
+    before another's commit and pick its free slug after it: two claims of one
+    title, with slugs x and x-2. Taken row by row instead, two saves naming the
+    same two new sources in either order each held one and waited for the other
+    (or for the claim row the other's first figure locked): a 500."""
+    if not claim_form.cleaned_data["claim"]:
+        source_services.name_lock(Claim, claim_form.cleaned_data["new_title"])
+    source_services.names_lock(
+        Source,
+        [
+            names.match_name(form.cleaned_data["new_source"])
+            for form in rows
+            if not form.cleaned_data["source"]
+        ],
+    )
+
+
 def _new_claim(claim_form, user) -> Claim:
     """The claim the row names as new: one claim per title (ignoring case), even
     when several people save the same new title at once. The first save creates it;
@@ -221,9 +242,6 @@ def _new_claim(claim_form, user) -> Claim:
     at a time."""
     data = claim_form.cleaned_data
     title = data["new_title"]
-    # Without it, a save could look before another's commit and pick its free slug
-    # after it: two claims of one title, with slugs x and x-2.
-    source_services.name_lock(Claim, title)
     for _attempt in range(5):
         existing = _claim_titled(title)
         if existing is not None:
@@ -270,7 +288,6 @@ def _new_source(data, new_sources: dict, user) -> Source:
     name = names.match_name(data["new_source"])
     key = names.name_key(name)
     if key not in new_sources:
-        source_services.name_lock(Source, name)
         existing = Source.objects.matching(name).first()
         new_sources[key] = existing or source_services.source_save(
             source=Source(

@@ -101,8 +101,10 @@ class Query:
 
 def parse_query(raw: str) -> Query:
     """Return the terms of `raw`: at most MAX_TERMS, from at most MAX_CHARS; text in
-    straight or curly double quotes is one term, a phrase."""
-    raw = " ".join((raw or "").split())
+    straight or curly double quotes is one term, a phrase. A NUL character
+    separates words, as a space does: PostgreSQL's text holds none, and refused the
+    whole search (a 500)."""
+    raw = " ".join((raw or "").replace("\x00", " ").split())
     was_cut = len(raw) > MAX_CHARS
     found = []
     for match in _PHRASE.finditer(raw[:MAX_CHARS]):

@@ -14,9 +14,12 @@ requests on one connection sets it once, not twice a request (a SET and a reset 
 two round trips: a tenth of a cached page's cost). Any other request (the admin, a
 POST) first puts the connection back to its default, as does the end of a streamed
 download, whose rows are fetched after the view returns; the download's size is
-bounded by CLAIMTRACKER_EXPORT_MAX_ROWS instead. Inside a transaction (the tests'),
-where a rollback would undo a SET behind the connection's back, the request sets the
-timeout and resets it after, as before.
+bounded by CLAIMTRACKER_EXPORT_MAX_ROWS instead. A connection not kept
+(DJANGO_CONN_MAX_AGE=0, as behind PgBouncer) is put back at the end of each
+reader's request too: PgBouncer hands the server connection under it to its next
+client, which would otherwise run under the readers' timeout. Inside a
+transaction (the tests'), where a rollback would undo a SET behind the connection's
+back, the request sets the timeout and resets it after, as before.
 
 SQLite has no statement timeout: there the setting does nothing (documented).
 """
@@ -58,6 +61,12 @@ def _pooled() -> bool:
     """Whether connections come from a pool (CLAIMTRACKER_DB_POOL), where the next
     one may be one another thread set."""
     return "pool" in connection.settings_dict.get("OPTIONS", {})
+
+
+def _kept() -> bool:
+    """Whether the connection outlives the request in this process: kept
+    (CONN_MAX_AGE) or pooled, so that the next request here finds its setting."""
+    return connection.settings_dict.get("CONN_MAX_AGE") != 0 or _pooled()
 
 
 def _set(statement: str) -> None:
@@ -124,8 +133,12 @@ class StatementTimeoutMiddleware:
         except BaseException:
             _reset()
             raise
-        if response.streaming:
-            _reset()  # its rows are fetched after this returns
+        if response.streaming or not _kept():
+            # A download's rows are fetched after this returns; a connection not
+            # kept (CONN_MAX_AGE=0: behind PgBouncer, whose server connection
+            # goes next to another client, a worker's or the admin's) is left at
+            # its default.
+            _reset()
         return response
 
     def _for_this_request(self, request, milliseconds: int):

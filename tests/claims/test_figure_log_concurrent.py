@@ -108,3 +108,38 @@ def saved_at_once(clients, saves, document) -> list[int]:
     for thread in threads:
         thread.join()
     return statuses
+
+
+def test_simultaneous_saves_naming_two_new_sources_in_either_order_both_succeed():
+    """Two researchers log the same two new sources at once, one listing them
+    "Alpha, Beta" and the other "Beta, Alpha". Each save took a source's name lock
+    as it reached its row, so the first held Alpha and waited for Beta while the
+    second held Beta and waited for Alpha: PostgreSQL broke the deadlock by failing
+    one save with a 500."""
+    document = DocumentFactory(title="October update", text=TEXT)
+    claim = ClaimFactory(title=TITLE, unit="troops")
+    names = ["Alpha Agency", "Beta Ministry"]
+    for attempt in range(3):
+        clients = [researcher_client(f"writer{attempt}-{k}") for k in range(2)]
+        saves = [
+            rows(
+                *(
+                    {
+                        "new_source": f"{name} {attempt}",
+                        "new_source_kind": "military",
+                        "figure": "3,000",
+                        "quote": "estimate was 3,000",
+                        "stated_on": f"2024-10-{10 + 2 * attempt + k}",
+                    }
+                    for name in (names if k == 0 else names[::-1])
+                ),
+                save="Save",
+                claim=claim.pk,
+            )
+            for k in range(2)
+        ]
+
+        assert saved_at_once(clients, saves, document) == [302, 302]
+        for name in names:
+            source = Source.objects.get(name=f"{name} {attempt}")
+            assert Assertion.objects.filter(source=source).count() == 2

@@ -118,6 +118,14 @@ def test_a_huge_query_is_cut_and_the_page_says_so(
     assert "Searched for the first 10 words" in response.content.decode()
 
 
+def test_a_search_with_a_nul_character_finds_what_its_words_find(client, seeded):
+    """A NUL (%00 in the address) made PostgreSQL refuse the search: a 500."""
+    response = search_page(client, "Pentagon\x00")
+
+    assert response.status_code == 200
+    assert "Pentagon" in response.content.decode()
+
+
 def test_search_escapes_what_it_echoes(client):
     page = search_page(client, '<script>alert("x")</script>').content.decode()
 
