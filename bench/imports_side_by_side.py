@@ -1,6 +1,6 @@
 """Time bench/imports.py's steps for two checkouts, step by step, one after the other.
 
-    .venv/bin/python bench/imports_side_by_side.py --base /work/main --rows 100000
+    .venv/bin/python bench/imports_side_by_side.py --base ../claimtracker-before --rows 100000
 
 On a shared machine a before-and-after pair measured minutes apart mostly measures
 the neighbours. This runs each step (preview, import, the job, the data set) for
