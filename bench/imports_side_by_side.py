@@ -1,6 +1,9 @@
 """Time bench/imports.py's steps for two checkouts, step by step, one after the other.
 
-    .venv/bin/python bench/imports_side_by_side.py --base ../claimtracker-before --rows 100000
+    .venv/bin/python bench/imports_side_by_side.py --base ../before --rows 100000
+
+(`--base`: a checkout of the code before the change, e.g. a git worktree beside this
+one with a link to this virtualenv.)
 
 On a shared machine a before-and-after pair measured minutes apart mostly measures
 the neighbours. This runs each step (preview, import, the job, the data set) for
