@@ -242,28 +242,38 @@ def _new_claim(claim_form, user) -> Claim:
     at a time."""
     data = claim_form.cleaned_data
     title = data["new_title"]
-    for _attempt in range(5):
-        existing = _claim_titled(title)
-        if existing is not None:
-            return existing
-        claim = Claim(
+    return _found_or_created(
+        lambda: _claim_titled(title),
+        lambda: Claim(
             title=title,
             slug=_free_slug(Claim, title),
             unit=data["new_unit"],
             topic=data["new_topic"],
-        )
+        ),
+        lambda claim: services.claim_save(claim=claim, user=user),
+        busy="Others are saving claims with this title at this moment; save again.",
+    )
+
+
+def _found_or_created(find, build, save, *, busy: str):
+    """Return the row `find` finds, or save the one `build` makes. Two new rows may
+    pick one free slug at once (two names that slugify alike take different name
+    locks): the second waits for the first, gets an IntegrityError in its
+    savepoint, and looks again, choosing the next free slug."""
+    for _attempt in range(5):
+        existing = find()
+        if existing is not None:
+            return existing
         try:
             with transaction.atomic():  # a savepoint, in the save's transaction
-                return services.claim_save(claim=claim, user=user)
+                return save(build())
         except IntegrityError:
             continue  # another save took the slug a moment ago: look again
         except ValidationError as error:
             if set(getattr(error, "error_dict", {})) != {"slug"}:
                 raise
             continue  # the slug was taken since _free_slug looked: look again
-    raise ValidationError(
-        "Others are saving claims with this title at this moment; save again."
-    )
+    raise ValidationError(busy)
 
 
 def _claim_titled(title: str) -> Claim | None:
@@ -288,12 +298,13 @@ def _new_source(data, new_sources: dict, user) -> Source:
     name = names.match_name(data["new_source"])
     key = names.name_key(name)
     if key not in new_sources:
-        existing = Source.objects.matching(name).first()
-        new_sources[key] = existing or source_services.source_save(
-            source=Source(
+        new_sources[key] = _found_or_created(
+            lambda: Source.objects.matching(name).first(),
+            lambda: Source(
                 name=name, slug=_free_slug(Source, name), kind=data["new_source_kind"]
             ),
-            user=user,
+            lambda source: source_services.source_save(source=source, user=user),
+            busy="Others are saving sources with this name at this moment; save again.",
         )
     return new_sources[key]
 

@@ -143,3 +143,33 @@ def test_simultaneous_saves_naming_two_new_sources_in_either_order_both_succeed(
         for name in names:
             source = Source.objects.get(name=f"{name} {attempt}")
             assert Assertion.objects.filter(source=source).count() == 2
+
+
+def test_simultaneous_saves_naming_new_sources_that_slugify_alike_make_both():
+    """ "Foo Bar" and "Foo-Bar" are two names, so two name locks, but one slug: the
+    second save to insert it waits, finds it taken, and takes the next one. It got
+    a 500 (IntegrityError) before."""
+    document = DocumentFactory(title="October update", text=TEXT)
+    claim = ClaimFactory(title=TITLE, unit="troops")
+    clients = [researcher_client(f"writer{k}") for k in range(2)]
+    saves = [
+        rows(
+            {
+                "new_source": name,
+                "new_source_kind": "military",
+                "figure": "3,000",
+                "quote": "estimate was 3,000",
+            },
+            save="Save",
+            claim=claim.pk,
+        )
+        for name in ("Eastern Group", "Eastern-Group")
+    ]
+
+    assert saved_at_once(clients, saves, document) == [302, 302]
+    made = Source.objects.filter(name__in=["Eastern Group", "Eastern-Group"])
+    assert sorted(made.values_list("slug", flat=True)) == [
+        "eastern-group",
+        "eastern-group-2",
+    ]
+    assert Assertion.objects.filter(claim=claim).count() == 2
