@@ -179,22 +179,17 @@ def merge_reason(reason: str) -> str:
     return reason
 
 
-def name_lock(model, name: str) -> None:
-    """Hold, until the transaction ends, the right to create a `model` row named
-    `name` (its key: any case, any spacing), so that two saves naming one new claim
-    or source at once make one row: the second waits here, then finds the first's.
-    PostgreSQL takes a transaction-level advisory lock on the model and the name's
-    hash; SQLite's write transactions already run one at a time (settings:
-    IMMEDIATE). Call it inside the save's transaction, before looking the name up.
-    A save that creates several names takes them with names_lock, all at once."""
-    names_lock(model, [name])
-
-
 def names_lock(model, names) -> None:
-    """name_lock for each of `names`, taken in the order of their keys and before
-    the save writes anything: two saves naming the same new sources in another
-    order (or one taking a name while it holds a row the other waits for) would
-    otherwise each hold what the other waits for, and PostgreSQL fails one."""
+    """Hold, until the transaction ends, the right to create `model` rows with these
+    names (each by its key: any case, any spacing), so that two saves naming one new
+    claim or source at once make one row: the second waits here, then finds the
+    first's. The locks are taken in the order of their keys, before the save writes
+    anything: two saves naming the same new sources in another order (or one taking
+    a name while it holds a row the other waits for) would otherwise each hold what
+    the other waits for, and PostgreSQL fails one. PostgreSQL takes transaction-level
+    advisory locks on the model and each name's hash; SQLite's write transactions
+    already run one at a time (settings: IMMEDIATE). Call it inside the save's
+    transaction, before looking the names up."""
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:

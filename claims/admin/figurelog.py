@@ -214,18 +214,18 @@ def _save(request, document, claim_form, rows) -> list[Assertion] | None:
 
 def _names_lock(claim_form, rows) -> None:
     """Take the name locks of the new claim and the new sources the save names
-    (sources.services.name_lock), the claim's first and the sources' in one order,
+    (sources.services.names_lock), the claim's first and the sources' in one order,
     before it writes or locks any row. Without the claim's, a save could look
     before another's commit and pick its free slug after it: two claims of one
     title, with slugs x and x-2. Taken row by row instead, two saves naming the
     same two new sources in either order each held one and waited for the other
     (or for the claim row the other's first figure locked): a 500."""
     if not claim_form.cleaned_data["claim"]:
-        source_services.name_lock(Claim, claim_form.cleaned_data["new_title"])
+        source_services.names_lock(Claim, [claim_form.cleaned_data["new_title"]])
     source_services.names_lock(
         Source,
         [
-            names.match_name(form.cleaned_data["new_source"])
+            form.cleaned_data["new_source"]
             for form in rows
             if not form.cleaned_data["source"]
         ],
@@ -236,7 +236,7 @@ def _new_claim(claim_form, user) -> Claim:
     """The claim the row names as new: one claim per title (ignoring case), even
     when several people save the same new title at once. The first save creates it;
     the others find it. On PostgreSQL the saves take turns on the title's name lock
-    (sources.services.name_lock), so each looks after the one before committed; the
+    (sources.services.names_lock), so each looks after the one before committed; the
     unique slug still settles a save that names the title without the lock (an
     IntegrityError in its savepoint, then it looks again). SQLite's writers run one
     at a time."""

@@ -2,7 +2,7 @@
 new claim, over real database connections (claims/admin/figurelog.py, _new_claim):
 every save succeeds and there is one claim, holding every figure. Before, two got a
 500 (duplicate slug) and the others made duplicate claims (issue 28). The same for a
-new source (sources.services.name_lock)."""
+new source (sources.services.names_lock)."""
 
 import threading
 
