@@ -85,6 +85,7 @@ def test_a_researcher_finds_keeps_edits_drops_and_saves_figures_the_claim_page_s
 
     # The rows hold the candidates, each figure marked in the text beside them.
     rows = page.locator("fieldset.figure-row")
+    rows.first.wait_for()  # the answer to the click, not the page before it
     assert rows.count() == 4
     assert [
         rows.nth(n).locator(f'[name="form-{n}-figure"]').input_value() for n in range(4)
