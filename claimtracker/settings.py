@@ -150,6 +150,7 @@ TEMPLATES = [
             "libraries": {
                 "claims_tags": "claims.reader.templatetags",
                 "chart_tags": "claims.reader.chart_tags",
+                "figure_tags": "claims.reader.figure_tags",
             },
         },
     },

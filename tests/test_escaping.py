@@ -1,13 +1,16 @@
 """Markup typed into any text field is shown as text everywhere: reader pages, the
 chart, the review and admin pages, feeds, JSON-LD, the API and the downloads."""
 
+import datetime
 import json
 
 import pytest
 from django.urls import reverse
 
 from claims.interchange import csvformat
-from claims.models import Assertion, Discrepancy
+from claims.models import Assertion, Discrepancy, Translation
+from claims.pipeline import services
+from sources.models import Source
 from tests.factories import PAYLOAD, SCRIPT, TAG
 from tests.support.permissions import GET_MATRIX, PUBLIC, client_for
 
@@ -73,6 +76,54 @@ def test_the_chart_labels_carry_the_names_as_text(client, hostile):
 
     assert "Agency 1 &lt;script&gt;" in chart
     assert SCRIPT not in chart
+
+
+def test_the_figure_lists_evidence_carries_markup_as_text(client, hostile, editor):
+    """The every-figure list is written in Python (claims/reader/figure_tags.py):
+    each of its values is escaped there, the locator, the translation and its
+    translator, the relaying source and the editors' reason included."""
+    first = hostile.assertions.order_by("stated_on").first()
+    relay = Source.objects.create(name=f"Relay {PAYLOAD}", slug="relay", kind="media")
+    figure = services.assertion_create(
+        claim=hostile,
+        source=first.source,
+        relayed_by=relay,
+        document=first.document,
+        stated_on=datetime.date(2024, 10, 15),
+        figure="2,000",
+        quote=f"{PAYLOAD} 2,000",
+        quote_language="uk",
+        locator=f"p. 4 {PAYLOAD}",
+    )
+    services.translation_save(
+        translation=Translation(
+            assertion=figure,
+            language="en",
+            text=f"Translated {PAYLOAD} 2,000",
+            method="machine",
+            translated_by=f"Engine {PAYLOAD}",
+        )
+    )
+    services.assertion_set_aside(
+        assertion=figure, reason=f"Other scope {PAYLOAD}", user=editor
+    )
+
+    page = body_of(client.get(hostile.get_absolute_url()))
+    listed = page[page.index('id="all-heading"') :]
+    item = listed[listed.index(f'id="assertion-{figure.pk}"') :]
+    item = item[: item.index("</li>")]
+
+    for raw in RAW:
+        assert raw not in item
+    for shown in (
+        "relayed by Relay &lt;script&gt;",
+        "(machine, Engine &lt;script&gt;",
+        "Translated &lt;script&gt;",
+        "Other scope &lt;script&gt;",
+        "p. 4 &lt;script&gt;",
+        "Report &lt;script&gt;",
+    ):
+        assert shown in item, shown
 
 
 def test_json_ld_cannot_close_its_script_element(client, hostile):
