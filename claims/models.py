@@ -516,6 +516,14 @@ class Assertion(Versioned):
                 ),
                 name="assertion_on_record_idx",
             ),
+            # "A claim's retracted figures": every claim page lists them, struck
+            # through; few are retracted, and this finds them without reading the
+            # claim's other figures or every retracted one (issue 28).
+            models.Index(
+                fields=["claim", "stated_on"],
+                condition=Q(status=AssertionStatus.RETRACTED),
+                name="assertion_retracted_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

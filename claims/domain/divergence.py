@@ -62,6 +62,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 
 # The stored values of the figure kinds and date precisions, the editors' judgements,
 # a claim's statuses and the default threshold: claims/domain/vocabulary.py. Those
@@ -128,7 +129,7 @@ class Point:
             as_of is None or self.set_aside_on <= as_of
         )
 
-    @property
+    @cached_property  # a dense claim's comparison and chart ask thousands of times
     def sort_key(self) -> Decimal | None:
         """Return an internal number to order and draw this point by; never a figure.
 

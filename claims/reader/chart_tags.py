@@ -27,6 +27,53 @@ def chart_bands(series) -> str:
 
 
 @register.simple_tag
+def chart_lines(series) -> str:
+    """Return each source's carried-forward bands and step line, one source a
+    line."""
+    parts = []
+    for s in series:
+        parts.append(chart_bands(s))
+        if s.path:
+            dash = f' stroke-dasharray="{escape(s.dash)}"' if s.dash else ""
+            parts.append(
+                f'<path d="{escape(s.path)}" fill="none" stroke="{escape(s.colour)}"'
+                f' stroke-width="2" vector-effect="non-scaling-stroke"{dash}/>'
+            )
+        parts.append("\n")
+    # Safe: every value is escaped, the rest is our own markup.
+    return mark_safe("".join(parts))
+
+
+@register.simple_tag
+def chart_labels(timeline) -> str:
+    """Return each source's end label with its leader line from its line's end,
+    one source a line."""
+    x_end, leader_x = escape(timeline.x_end), escape(timeline.leader_x)
+    label_x, line_height = escape(timeline.label_x), escape(timeline.line_height)
+    parts = []
+    for s in timeline.series:
+        if s.label_lines:
+            colour = escape(s.colour)
+            dash = f' stroke-dasharray="{escape(s.dash)}"' if s.dash else ""
+            parts.append(
+                f'<line x1="{x_end}" y1="{s.end_y:d}" x2="{leader_x}"'
+                f' y2="{s.label_mid:d}" stroke="{colour}" stroke-width="2"{dash}/>'
+                f'<text x="{label_x}" y="{s.label_y:d}" fill="#1a1d21">'
+            )
+            for index, (line, is_name) in enumerate(s.label_lines):
+                parts.append(
+                    f'<tspan x="{label_x}"'
+                    + (f' dy="{line_height}"' if index else "")
+                    + (' font-weight="600"' if is_name else "")
+                    + f">{escape(line)}</tspan>"
+                )
+            parts.append("</text>")
+        parts.append("\n")
+    # Safe: every value is escaped, the rest is our own markup.
+    return mark_safe("".join(parts))
+
+
+@register.simple_tag
 def chart_markers(markers, standalone=False) -> str:
     """Return the markers, each with its tooltip, linked to its figure's row on the
     page (not in the standalone file), one a line."""

@@ -111,15 +111,15 @@ def claim_page(
     cost, not thousands of objects (issue 28)."""
     rows = _point_rows(claim, as_of)
     points = [point_from_values(row) for row in rows]
-    # Joined to what the page shows of them only: their claim is this one, and the
-    # pair's documents are not shown. Planning the twelve-table join of with_pair
+    # Joined to what the page shows of them only: their claim is this one, the
+    # pair's documents are not shown, and as of a date no pair is shown, only the
+    # judgements' editors are read. Planning the twelve-table join of with_pair
     # cost five times running it (issue 28).
+    shown_of_pair = ("assertion_low__source", "assertion_high__source", "favoured")
     on_record = list(
         Discrepancy.objects.live()
         .filter(claim=claim)
-        .select_related(
-            "assertion_low__source", "assertion_high__source", "favoured", "judged_by"
-        )
+        .select_related("judged_by", *(() if as_of else shown_of_pair))
     )
     for discrepancy in on_record:
         discrepancy.claim = claim

@@ -223,12 +223,13 @@ def _priority(changes: list[Point], highlight: frozenset[int]) -> dict[int, int]
         latest[p.source_id] = p.id
         earliest.setdefault(p.source_id, p.id)
     rank = {}
+    latest_ids, earliest_ids = set(latest.values()), set(earliest.values())
     for index, p in enumerate(reversed(changes)):
         if p.id in highlight:
             tier = 0
-        elif p.id in latest.values():
+        elif p.id in latest_ids:
             tier = 1
-        elif p.id in earliest.values():
+        elif p.id in earliest_ids:
             tier = 2
         else:
             tier = 3
@@ -248,6 +249,7 @@ def _place(candidates: list[Draft], rank: dict[int, int]) -> list[Marker]:
     # overlap. The same markers are placed as when checking every box, in a
     # fraction of the time for a claim of thousands of figures (issue 28).
     rows: dict[int, list[_Footprint]] = {}
+    hundredths: dict[str, int] = {}  # each x, parsed once: a few hundred dates
     for marker in sorted(candidates, key=lambda m: rank[m.point_id]):
         may_move = not dense or rank[marker.point_id] < 2 * 10**9
         # Room for the stroke and a visible gap, not only the glyph itself.
@@ -259,7 +261,9 @@ def _place(candidates: list[Draft], rank: dict[int, int]) -> list[Marker]:
         half, top, bottom = _extent(
             marker.shape, marker.y, marker.y_low, marker.y_high, marker.highlighted
         )
-        x = int(Decimal(marker.x[:-1]) * 100)  # hundredths of a percent: exact
+        x = hundredths.get(marker.x)
+        if x is None:  # hundredths of a percent: exact
+            x = hundredths[marker.x] = int(Decimal(marker.x[:-1]) * 100)
         bands = range(top // BAND, max(top, bottom - 1) // BAND + 1)
         near = [rows.get(band, ()) for band in bands]
         for dx in offsets:
@@ -325,13 +329,15 @@ def _draft(p, mark, axis, end, y_of, styles, highlighted) -> Draft:
     start, stop = period(p.stated_on, mark.precision)
     level = p.level if p.level is not None else (p.low or p.high or Decimal(0))
     shape = SHAPES.get(p.kind, "dot")
-    y = y_of(level)
-    if shape == "up" and p.low is not None:
-        y = y_of(p.low)
-    elif shape == "down" and p.high is not None:
-        y = y_of(p.high)
-    y_low = y_of(p.low) if p.low is not None else y
-    y_high = y_of(p.high) if p.high is not None else y
+    low, high = p.low, p.high
+    y = at_level = y_of(level)
+    if shape == "up" and low is not None:
+        y = y_of(low)
+    elif shape == "down" and high is not None:
+        y = y_of(high)
+    # An exact figure's bounds are its value: their y is worked out once.
+    y_low = y if low is None else at_level if low == level else y_of(low)
+    y_high = y if high is None else at_level if high == level else y_of(high)
     if shape in ("bar", "band") and y_low - y_high < 6:  # keep a thin interval visible
         y_low, y_high = y + 3, y - 3
     # Untitled: only placed markers are titled (titled).

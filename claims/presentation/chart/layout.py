@@ -304,6 +304,17 @@ def _series(points, set_aside, axis, y_of, styles, names, end) -> list[Series]:
     by_source: dict[int, list[Point]] = {}
     for p in points:
         by_source.setdefault(p.source_id, []).append(p)
+    # Each date's place on the line and its text, worked out once: a dense claim's
+    # thousand steps fall on a few hundred dates (issue 28).
+    places: dict[date, tuple[Decimal, str]] = {}
+
+    def place(day: date) -> tuple[Decimal, str]:
+        known = places.get(day)
+        if known is None:
+            x = _unit_x(axis, day)
+            known = places[day] = (x, _n(x))
+        return known
+
     drafts = []
     for source, chain in by_source.items():
         drawn = [p for p in chain if p.id not in set_aside]
@@ -316,8 +327,8 @@ def _series(points, set_aside, axis, y_of, styles, names, end) -> list[Series]:
             if here.id in set_aside:
                 previous_y = None
                 continue
-            x1 = _unit_x(axis, here.stated_on)
-            x2 = _unit_x(axis, there.stated_on if there else end)
+            x1, x1_text = place(here.stated_on)
+            x2, x2_text = place(there.stated_on if there else end)
             if (
                 here.kind in (RANGE, QUALITATIVE)
                 and here.low is not None
@@ -325,17 +336,17 @@ def _series(points, set_aside, axis, y_of, styles, names, end) -> list[Series]:
             ):
                 top, bottom = y_of(here.high), y_of(here.low)
                 if x2 > x1:
-                    bands.append(Band(_n(x1), _n(x2 - x1), top, max(bottom - top, 2)))
+                    bands.append(Band(x1_text, _n(x2 - x1), top, max(bottom - top, 2)))
                 previous_y = None
                 continue
             level = here.level if here.level is not None else Decimal(0)
             y = y_of(level)
             if previous_y is None:
-                path.append(f"M{_n(x1)} {y}")
+                path.append(f"M{x1_text} {y}")
             elif y != previous_y:
                 path.append(f"V{y}")
             if x2 > x1:
-                path.append(f"H{_n(x2)}")
+                path.append(f"H{x2_text}")
             previous_y = y
         latest = drawn[-1]
         mark = names[source]
