@@ -288,14 +288,28 @@ class Summary:
         return self.status in (UNDER_REVIEW, EXPLAINED, RESOLVED)
 
 
+class _Visible(list):
+    """Points visible() returned: none retracted, none stated after `as_of`, in
+    the order they were stated. A summary asks again of them six times, and a
+    claim of thousands of figures sorted them each time (issue 28)."""
+
+    def __init__(self, points: Iterable[Point], as_of: date | None):
+        super().__init__(points)
+        self.as_of = as_of
+
+
 def visible(points: Iterable[Point], as_of: date | None = None) -> list[Point]:
     """Return the points that count as of `as_of`, in the order they were stated."""
+    if isinstance(points, _Visible) and (
+        as_of is None or (points.as_of is not None and points.as_of <= as_of)
+    ):
+        return points
     kept = [
         p
         for p in points
         if not p.is_retracted and (as_of is None or p.stated_on <= as_of)
     ]
-    return sorted(kept, key=lambda p: (p.stated_on, p.id))
+    return _Visible(sorted(kept, key=lambda p: (p.stated_on, p.id)), as_of)
 
 
 def current_estimates(
@@ -325,7 +339,7 @@ def summarise(
     everyone = current_estimates(seen)
     set_aside = [p for p in everyone if p.is_set_aside(as_of)]
     estimates = [p for p in everyone if not p.is_set_aside(as_of)]
-    counted = [p for p in seen if not p.is_set_aside(as_of)]
+    counted = _Visible((p for p in seen if not p.is_set_aside(as_of)), as_of)
     if as_of is not None and judged:
         judged = {
             pair: j
@@ -462,7 +476,9 @@ def evolution(points: Iterable[Point], as_of: date | None = None) -> list[Step]:
     a figure that is its source's current one is never dropped as a repeat; and it
     ends at the current range of estimates the summary gives. Figures set aside by
     the editors take no part."""
-    seen = [p for p in visible(points, as_of) if not p.is_set_aside(as_of)]
+    seen = _Visible(
+        (p for p in visible(points, as_of) if not p.is_set_aside(as_of)), as_of
+    )
     estimates = current_estimates(seen)
     current = {p.id for p in estimates}
     steps: list[list[Point]] = []  # the figures of each step
