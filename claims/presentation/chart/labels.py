@@ -237,13 +237,14 @@ def _priority(changes: list[Point], highlight: frozenset[int]) -> dict[int, int]
     return rank
 
 
-def _place(candidates: list[Draft], rank: dict[int, int]) -> list[Marker]:
+def _place(candidates: list[Draft], rank: dict[int, int]) -> list[tuple[Draft, int]]:
     """Return the markers that fit without overlapping, spread sideways where two
     would share a spot; in date order. In a dense chart only the markers that must
     stay (highlighted, each source's latest) are moved; the others are left out
-    where there is no room, so no marker strays from its date."""
+    where there is no room, so no marker strays from its date. Each comes with the
+    pixels it was moved (`marker`: the Marker it becomes)."""
     dense = len(candidates) > SPREAD_LIMIT
-    placed: list[Marker] = []
+    placed: list[tuple[int, int, int, Draft]] = []  # x, dx, id: their order
     # Placed footprints filed by the bands of height they reach: a box is checked
     # only against those sharing a band with it, since boxes apart in height never
     # overlap. The same markers are placed as when checking every box, in a
@@ -270,11 +271,11 @@ def _place(candidates: list[Draft], rank: dict[int, int]) -> list[Marker]:
             footprint = _footprint(x, dx, half, top, bottom)
             if not _fits(footprint) or _clashes(footprint, near):
                 continue
-            placed.append(Marker(**marker._asdict(), title="", dx=dx))
+            placed.append((x, dx, marker.point_id, marker))
             for band in bands:
                 rows.setdefault(band, []).append(footprint)
             break
-    return sorted(placed, key=lambda m: (Decimal(m.x[:-1]), m.dx, m.point_id))
+    return [(draft, dx) for _, dx, _, draft in sorted(placed, key=lambda m: m[:3])]
 
 
 # A box as _place compares it: top, bottom, and its left and right ends at
@@ -340,7 +341,7 @@ def _draft(p, mark, axis, end, y_of, styles, highlighted) -> Draft:
     y_high = y if high is None else at_level if high == level else y_of(high)
     if shape in ("bar", "band") and y_low - y_high < 6:  # keep a thin interval visible
         y_low, y_high = y + 3, y - 3
-    # Untitled: only placed markers are titled (titled).
+    # Untitled: only placed markers are made and titled (marker).
     return Draft(
         shape,
         axis.percent(start),
@@ -355,12 +356,12 @@ def _draft(p, mark, axis, end, y_of, styles, highlighted) -> Draft:
     )
 
 
-def titled(marker: Marker, mark: Mark) -> Marker:
-    """Return the placed `marker` with its tooltip: who stated what, when, and the
-    quote. Only placed markers are titled: a dense chart of a thousand changes
-    places about a hundred (issue 28)."""
+def marker(draft: Draft, dx: int, mark: Mark) -> Marker:
+    """Return the placed `draft`, moved `dx` pixels, with its tooltip: who stated
+    what, when, and the quote. Only placed markers are made and titled: a dense
+    chart of a thousand changes places about a hundred (issue 28)."""
     start, _ = period(mark.point.stated_on, mark.precision)
-    return replace(marker, title=_title(mark, start))
+    return Marker(**draft._asdict(), title=_title(mark, start), dx=dx)
 
 
 def _spread_labels(drafts: list[Series], gap: int = 4) -> list[Series]:

@@ -45,8 +45,8 @@ from claims.presentation.chart.labels import (
     _place,
     _priority,
     _spread_labels,
+    marker,
     short_name,
-    titled,
     wrap,
 )
 
@@ -280,7 +280,7 @@ def layout_timeline(
         for p in changes
     ]
     placed = _place(candidates, _priority(changes, highlight))
-    chart.markers = [titled(m, by_id[m.point_id]) for m in placed]
+    chart.markers = [marker(d, dx, by_id[d.point_id]) for d, dx in placed]
     chart.marker_count = len(chart.markers)
 
     names = {m.point.source_id: m for m in marks}
