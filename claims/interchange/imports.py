@@ -196,6 +196,8 @@ class _Importer:
             if count % 1000 == 0:
                 self.report(rows_checked=count)
         self.report(rows_checked=len(self.rows))
+        if self.quotes is not None:
+            self.quotes.close()  # its helpers end with the checks, before the write
         # The keys that found repeated and recorded rows served the checks only: a
         # key for each row of the file, let go before the write and derive, where
         # a worker's memory peaks (issue 26).

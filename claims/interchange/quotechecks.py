@@ -16,7 +16,10 @@ Pure Python: the pool's processes import the rules (claims/domain), not Django.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import pickle
+import threading
+import time
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 
@@ -29,6 +32,20 @@ LEAST = 1000
 # waits for the oldest batch's answer, so that a large file's quotes are not all
 # held in memory at once.
 IN_FLIGHT_BYTES = 8 << 20
+# How often a helper looks whether the import's process is still there.
+WATCH_SECONDS = 0.5
+
+
+def _watch(parent: int) -> None:
+    """End this helper once the import's process has gone (killed, say): a pool's
+    helpers otherwise wait for work that never comes, each holding its memory."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(WATCH_SECONDS)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def _problems(payload: bytes) -> list[tuple[int, str]]:
@@ -137,10 +154,14 @@ class QuoteChecks:
             self._pool = ProcessPoolExecutor(
                 max_workers=self.processes,
                 mp_context=multiprocessing.get_context("spawn"),
+                initializer=_watch,
+                initargs=(os.getpid(),),
             )
         return self._pool
 
     def close(self) -> None:
+        """End the helpers; rows asked about afterwards are checked by the caller."""
+        self._broken = True
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None

@@ -4,6 +4,10 @@ same errors, in the same order, as a check in the import's one process."""
 import io
 import os
 import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 
@@ -153,3 +157,47 @@ def test_rows_of_a_pool_that_broke_are_checked_in_the_imports_own_process():
 
     assert first == serial_answers(rows[:BATCH])
     assert rest == [None] * (len(rows) - BATCH)
+
+
+HELPERS_OF_A_KILLED_IMPORT = """
+import time
+from types import SimpleNamespace
+from claims.domain.figures import parse_figure
+from claims.interchange.quotechecks import QuoteChecks
+
+row = SimpleNamespace(figure=parse_figure("1,000"), quote="They said 1,000.",
+                      translation="", quote_match_confirmed="")
+checks = QuoteChecks(processes=2)
+checks.add(0, [row] * 1000)
+checks.problem(0)
+print(*checks._pool._processes, flush=True)
+time.sleep(60)
+"""
+
+
+def running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state not in ("Z", "X")
+
+
+def test_the_helpers_end_when_the_import_is_killed():
+    importer = subprocess.Popen(
+        [sys.executable, "-c", HELPERS_OF_A_KILLED_IMPORT],
+        cwd=Path(__file__).resolve().parents[2],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        helpers = [int(pid) for pid in importer.stdout.readline().split()]
+        assert helpers and all(running(pid) for pid in helpers)
+    finally:
+        importer.kill()
+        importer.wait()
+    deadline = time.monotonic() + 10
+    while any(running(pid) for pid in helpers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+
+    assert not any(running(pid) for pid in helpers)
