@@ -87,8 +87,9 @@ class QuoteChecks:
         self._pool: ProcessPoolExecutor | None = None
         self._broken = processes < 1
         # Each batch sent, in order: its first place, its end, its future (None:
-        # checked in the import's process) and its payload's size.
-        self._sent: deque[tuple[int, int, Future | None, int]] = deque()
+        # checked in the import's process; a dict: its answers, known already)
+        # and its payload's size.
+        self._sent: deque[tuple[int, int, Future | dict | None, int]] = deque()
         self._in_flight = 0
         self._answers: deque[tuple[int, int, dict | None]] = deque()
 
@@ -97,21 +98,22 @@ class QuoteChecks:
         if self._broken or (self._pool is None and len(rows) < self.least):
             self._sent.append((first, end, None, 0))
             return
-        payload = pickle.dumps(
-            [
-                (
-                    first + k,
-                    row.figure.text,
-                    row.quote,
-                    (row.translation,) if row.translation else (),
-                    row.quote_match_confirmed,
-                    row.figure,
-                )
-                for k, row in enumerate(rows)
-                if _checked(row)
-            ],
-            protocol=pickle.HIGHEST_PROTOCOL,
-        )
+        items = [
+            (
+                first + k,
+                row.figure.text,
+                row.quote,
+                (row.translation,) if row.translation else (),
+                row.quote_match_confirmed,
+                row.figure,
+            )
+            for k, row in enumerate(rows)
+            if _checked(row)
+        ]
+        if not items:  # no quote to read (a data set's rows): every answer is ""
+            self._sent.append((first, end, {}, 0))
+            return
+        payload = pickle.dumps(items, protocol=pickle.HIGHEST_PROTOCOL)
         while self._sent and self._in_flight + len(payload) > IN_FLIGHT_BYTES:
             self._settle()
         try:
@@ -138,8 +140,8 @@ class QuoteChecks:
     def _settle(self) -> None:
         """Wait for the oldest batch's answers and keep them."""
         first, end, future, size = self._sent.popleft()
-        found = None
-        if future is not None:
+        found = future if isinstance(future, dict) else None
+        if isinstance(future, Future):
             self._in_flight -= size
             try:
                 found = dict(future.result())

@@ -201,3 +201,18 @@ def test_the_helpers_end_when_the_import_is_killed():
         time.sleep(0.1)
 
     assert not any(running(pid) for pid in helpers)
+
+
+def test_rows_without_quotes_start_no_process():
+    rows = read_rows(
+        csv_of(*(row(figure=f"{n + 1:,}", quote="") for n in range(3_000)))
+    )
+
+    with QuoteChecks(processes=2) as checks:
+        for first in range(0, len(rows), BATCH):
+            checks.add(first, rows[first : first + BATCH])
+        answers = [checks.problem(place) for place in range(len(rows))]
+        started = checks._pool is not None
+
+    assert answers == [""] * len(rows)
+    assert not started
