@@ -375,6 +375,16 @@ CLAIMTRACKER_IMPORT_MAX_ROWS = int(
     os.environ.get("CLAIMTRACKER_IMPORT_MAX_ROWS", "200000")
 )
 CLAIMTRACKER_IMPORT_MAX_MB = int(os.environ.get("CLAIMTRACKER_IMPORT_MAX_MB", "200"))
+# The processes an import (and its preview) starts to check its rows' quotes while
+# it reads and checks the rest (claims/interchange/quotechecks.py); 0 checks them
+# in the import's own process. One for each core but the import's own, at most
+# two: the quote rule was half of an import's checks (issue 26), and each process
+# holds about 23 MB. On two cores one helper did as well as two.
+CLAIMTRACKER_IMPORT_PROCESSES = int(
+    os.environ.get(
+        "CLAIMTRACKER_IMPORT_PROCESSES", str(max(0, min(2, (os.cpu_count() or 1) - 1)))
+    )
+)
 
 # Uploaded import files. No URL serves this folder: only the workers read it.
 MEDIA_ROOT = Path(os.environ.get("CLAIMTRACKER_MEDIA_ROOT", BASE_DIR / "media"))

@@ -178,13 +178,16 @@ def assertion_problems(
     translations: tuple[str, ...] | list[str] = (),
     quote_match_confirmed: str = "",
     reading: figures.Figure | None = None,
+    figure_problem: str | None = None,
 ) -> dict:
     """Check the rules that reach beyond one field of an assertion.
 
     A row that no longer `counts` (retracted) is kept on record as it was: the
     rules that tie it to its document (evidence, date, quote) no longer apply, so
     a stranded figure can always be retracted. Given its `figure`, the figure must
-    be what its quote (or a translation) says (figure_quote_problem)."""
+    be what its quote (or a translation) says (figure_quote_problem); a caller that
+    has its answer already (an import checks its quotes in other processes:
+    claims/interchange/quotechecks.py) gives it as `figure_problem`."""
     problems = date_problems("stated_on", stated_on, today=today)
     if not counts:
         published_on, document_text = None, ""
@@ -212,13 +215,15 @@ def assertion_problems(
     if relayed_by_id is not None and relayed_by_id == source_id:
         problems["relayed_by"] = MESSAGES["self_relay"]
     if counts and figure is not None and not {"figure", "quote"} & set(problems):
-        problem = figure_quote_problem(
-            figure,
-            quote,
-            translations=translations,
-            confirmed=quote_match_confirmed,
-            reading=reading,
-        )
+        problem = figure_problem
+        if problem is None:
+            problem = figure_quote_problem(
+                figure,
+                quote,
+                translations=translations,
+                confirmed=quote_match_confirmed,
+                reading=reading,
+            )
         if problem:
             problems["figure"] = problem
     return problems

@@ -28,6 +28,7 @@ from django.utils.text import slugify
 
 from claims.domain import rules
 from claims.interchange import csvformat
+from claims.interchange.quotechecks import QuoteChecks
 from claims.interchange.spool import Spool
 from claims.jobs.locks import ImportBusy, import_turn
 from claims.models import Assertion, Claim, Topic, Translation
@@ -117,7 +118,10 @@ def assertions_import(
     (claims/jobs/tasks.py)."""
     report = progress or _silent
     report(phase="checking each row's values")
-    with Spool() as rows:
+    # Each batch of rows read goes to other processes for the quote rule
+    # (quotechecks.py), which answer while this one reads and checks the rest.
+    quotes = QuoteChecks(processes=settings.CLAIMTRACKER_IMPORT_PROCESSES)
+    with quotes, Spool(on_batch=quotes.add) as rows:
         # The row limit is applied while reading: past it the rest is never parsed.
         # The rows go to disk as they are read (spool.py): an import holds its
         # file's names, not its rows.
@@ -128,10 +132,12 @@ def assertions_import(
             max_rows=settings.CLAIMTRACKER_IMPORT_MAX_ROWS,
             rows=rows,
         )
-        return _checked_and_written(reading, user, dry_run, report, job_id, wait)
+        return _checked_and_written(
+            reading, user, dry_run, report, job_id, wait, quotes
+        )
 
 
-def _checked_and_written(reading, user, dry_run, report, job_id, wait):
+def _checked_and_written(reading, user, dry_run, report, job_id, wait, quotes):
     read = len(reading.rows) + len(reading.errors)
     report(rows_checked=read, rows_total=read)
     if reading.errors:
@@ -142,7 +148,7 @@ def _checked_and_written(reading, user, dry_run, report, job_id, wait):
         # would write, in memory: it writes nothing, so it needs no turn and no
         # transaction.
         report(phase=CHECKING, rows_checked=0)
-        _Importer(reading.rows, summary, user, report).run()
+        _Importer(reading.rows, summary, user, report, quotes).run()
         return summary
     report(phase="waiting for its turn (imports run one at a time)")
     with import_turn(user, job_id=job_id, wait=wait):
@@ -155,14 +161,22 @@ def _checked_and_written(reading, user, dry_run, report, job_id, wait):
             )
         report(phase=phase)
         with transaction.atomic():
-            _Importer(reading.rows, summary, user, report).run()
+            _Importer(reading.rows, summary, user, report, quotes).run()
     return summary
 
 
 class _Importer:
-    def __init__(self, rows: Spool, summary: ImportSummary, user, report=_silent):
+    def __init__(
+        self,
+        rows: Spool,
+        summary: ImportSummary,
+        user,
+        report=_silent,
+        quotes: QuoteChecks | None = None,
+    ):
         self.rows, self.summary, self.user = rows, summary, user
         self.report = report
+        self.quotes = quotes
         self.errors: list[csvformat.RowError] = []
         self.today = timezone.localdate()
 
@@ -178,10 +192,12 @@ class _Importer:
         self.written = bytearray()
         for count, row in enumerate(self.rows, start=1):
             source = self._found_source(row.source)
-            self.written.append(self._plan(row, source) is not None)
+            self.written.append(self._plan(row, source, count - 1) is not None)
             if count % 1000 == 0:
                 self.report(rows_checked=count)
         self.report(rows_checked=len(self.rows))
+        if self.quotes is not None:
+            self.quotes.close()  # its helpers end with the checks, before the write
         # The keys that found repeated and recorded rows served the checks only: a
         # key for each row of the file, let go before the write and derive, where
         # a worker's memory peaks (issue 26).
@@ -352,7 +368,7 @@ class _Importer:
                     self._fail(row, columns.get(name, name), message)
         return obj
 
-    def _plan(self, row: csvformat.Row, source: Source | None):
+    def _plan(self, row: csvformat.Row, source: Source | None, place: int):
         topic = self.topics.get(row.topic.lower()) or self.new_topics.get(
             row.topic.lower()
         )
@@ -390,6 +406,7 @@ class _Importer:
             translations=[row.translation] if row.translation else [],
             quote_match_confirmed=row.quote_match_confirmed,
             reading=row.figure,
+            figure_problem=self.quotes.problem(place) if self.quotes else None,
         )
         problems |= rules.date_problems(
             "document_published_on", row.document_published_on, today=self.today

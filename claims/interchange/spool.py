@@ -25,10 +25,11 @@ class Spool:
 
     `append`, `clear`, `len` and iteration, as a list's; `head` holds the first
     `kept` rows as appended. Iterate it again for each pass; close it (or use it
-    as a context manager) to remove its file."""
+    as a context manager) to remove its file. `on_batch`, if given, is called with
+    each batch as it goes to disk, in order, and the place of its first row."""
 
-    def __init__(self, *, batch: int = BATCH, kept: int = KEPT):
-        self.batch, self.kept = batch, kept
+    def __init__(self, *, batch: int = BATCH, kept: int = KEPT, on_batch=None):
+        self.batch, self.kept, self.on_batch = batch, kept, on_batch
         self.head: list[Any] = []
         self._file = tempfile.TemporaryFile(prefix="claimtracker-import-")
         self._pending: list[Any] = []
@@ -65,6 +66,8 @@ class Spool:
 
     def _flush(self) -> None:
         if self._pending:
+            if self.on_batch is not None:
+                self.on_batch(self._count - len(self._pending), self._pending)
             self._file.seek(0, 2)
             pickle.dump(self._pending, self._file, protocol=pickle.HIGHEST_PROTOCOL)
             self._pending = []
