@@ -62,23 +62,25 @@ def point_from_assertion(assertion: Assertion) -> divergence.Point:
     )
 
 
-def point_from_values(row: dict) -> divergence.Point:
-    """Return the divergence Point of a published assertion's POINT_FIELDS values."""
+def point_from_values(row) -> divergence.Point:
+    """Return the divergence Point of a published assertion's POINT_FIELDS values,
+    read as a named row (`values_list(*POINT_FIELDS, named=True)`: a claim of
+    thousands of figures makes no dict for each)."""
     return divergence.Point(
-        id=row["id"],
-        source_id=row["source_id"],
-        stated_on=row["stated_on"],
-        kind=row["kind"],
-        low=row["low"],
-        high=row["high"],
-        value=row["value"],
-        figure=row["figure"],
-        origin_id=row["source__parent_id"],
-        document_id=row["document_id"],
-        precision=row["date_precision"],
-        source_name=row["source__name"],
-        set_aside_on=_day(row.get("set_aside_at")),
-        set_aside_reason=row.get("set_aside_reason") or "",
+        id=row.id,
+        source_id=row.source_id,
+        stated_on=row.stated_on,
+        kind=row.kind,
+        low=row.low,
+        high=row.high,
+        value=row.value,
+        figure=row.figure,
+        origin_id=row.source__parent_id,
+        document_id=row.document_id,
+        precision=row.date_precision,
+        source_name=row.source__name,
+        set_aside_on=_day(row.set_aside_at),
+        set_aside_reason=row.set_aside_reason or "",
     )
 
 
@@ -203,20 +205,20 @@ def timeline_marks(assertions: list[Assertion]) -> list[chart.Mark]:
 
 
 def marks_from_values(
-    rows: list[dict], points: list[divergence.Point] | None = None
+    rows: list, points: list[divergence.Point] | None = None
 ) -> list[chart.Mark]:
     """Return the chart marks of published assertions' POINT_FIELDS and quote
-    values, in the order given: the chart of a claim of thousands of figures
-    without a row object for each. `points`, the rows' points when already made
-    (point_from_values), are not made again."""
+    values (named rows), in the order given: the chart of a claim of thousands of
+    figures without a row object for each. `points`, the rows' points when already
+    made (point_from_values), are not made again."""
     if points is None:
         points = [point_from_values(row) for row in rows]
     return [
         chart.Mark(
             point=point,
-            source_name=row["source__name"],
-            precision=row["date_precision"],
-            quote=row["quote"],
+            source_name=row.source__name,
+            precision=row.date_precision,
+            quote=row.quote,
         )
         for row, point in zip(rows, points, strict=True)
     ]

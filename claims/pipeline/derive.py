@@ -291,15 +291,15 @@ def _refresh_batch(claim_ids: list[int]) -> Detection:
         Assertion.objects.published()
         .filter(claim_id__in=claim_ids)
         .order_by()
-        .values(*selectors.POINT_FIELDS, "quote")
+        .values_list(*selectors.POINT_FIELDS, "quote", named=True)
         # Read as they come, not held whole: an import's claims may hold long quotes.
         .iterator(chunk_size=2000)
     )
     quotes: set[str] = set()  # quotes repeat (a figure relayed, restated)
     for row in rows:
-        names[row["source_id"]] = row["source__name"]
-        points[row["claim_id"]].append(selectors.point_from_values(row))
-        quotes.add(row["quote"])
+        names[row.source_id] = row.source__name
+        points[row.claim_id].append(selectors.point_from_values(row))
+        quotes.add(row.quote)
     words = set().union(*map(spelling.words_of, quotes))
     on_record: dict[int, list[Discrepancy]] = defaultdict(list)
     for d in (

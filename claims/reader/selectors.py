@@ -132,7 +132,7 @@ def claim_page(
     replaced = divergence.previous_estimates(points)
     current = [*summary.estimates, *summary.set_aside]
     dated = sorted(current, key=lambda p: (p.stated_on, p.id))
-    listed = Paginator([row["id"] for row in rows], FIGURES_PER_PAGE)
+    listed = Paginator([row.id for row in rows], FIGURES_PER_PAGE)
     page = listed.get_page(figures or listed.num_pages)
     needed = {
         *page.object_list,
@@ -218,15 +218,16 @@ def claim_page(
     )
 
 
-def _point_rows(claim: Claim, as_of: date | None) -> list[dict]:
+def _point_rows(claim: Claim, as_of: date | None) -> list:
     """Return the values of the claim's published figures stated by `as_of`, in
-    date order: what the comparison and the chart read (POINT_FIELDS and quote)."""
+    date order, as named rows: what the comparison and the chart read (POINT_FIELDS
+    and quote)."""
     rows = (
         Assertion.objects.published()
         .for_claim(claim)
         .filter(**({"stated_on__lte": as_of} if as_of else {}))
         .chronological()
-        .values(*POINT_FIELDS, "quote")
+        .values_list(*POINT_FIELDS, "quote", named=True)
     )
     # Each figure's source joined by its key: a claim's figures come from a few
     # dozen sources, and hashing all of them (12,000 at 1.2 million figures) took
@@ -264,10 +265,10 @@ def _points_by_claim(claims: list[Claim]) -> dict[int, list[divergence.Point]]:
         Assertion.objects.published()
         .filter(claim__in=claims)
         .order_by()
-        .values(*POINT_FIELDS)
+        .values_list(*POINT_FIELDS, named=True)
     )
     for row in rows:
-        by_claim[row["claim_id"]].append(point_from_values(row))
+        by_claim[row.claim_id].append(point_from_values(row))
     return by_claim
 
 
@@ -400,10 +401,10 @@ def source_page(source: Source, *, figures: object = None) -> SourcePage:
             )
             .exclude(source=source)
             .order_by("claim_id", "stated_on", "id")
-            .values(*POINT_FIELDS)
+            .values_list(*POINT_FIELDS, named=True)
         )
         for row in rows:
-            others[row["claim_id"]].append(point_from_values(row))
+            others[row.claim_id].append(point_from_values(row))
     groups: dict[int, tuple[Claim, list[SourceRow]]] = {}
     sweep: dict[int, tuple[int, dict]] = {}  # claim: (next index, latest by source)
     for assertion in shown:
@@ -452,7 +453,7 @@ def disagreements(limit: int = HOME_DISAGREEMENTS) -> list[ClaimRow]:
         Claim.objects.visible()
         .with_related()
         .filter(reaching)
-        .order_by("-spread_ratio", "title")
+        .order_by("-spread_ratio", "title", "pk")
     )
     # Read in batches: a dismissed claim is rare, so the first batch nearly always
     # fills the list.
