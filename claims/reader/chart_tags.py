@@ -6,8 +6,9 @@ for byte; every value from the data is escaped.
 """
 
 from django import template
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
+
+from claims.reader.templatetags import escaped as escape
 
 register = template.Library()
 

@@ -13,11 +13,10 @@ from __future__ import annotations
 
 from django import template
 from django.utils import dateformat
-from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
 
-from claims.reader.templatetags import reading, stated, visible_controls
+from claims.reader.templatetags import escaped, reading, stated, visible_controls
 
 register = template.Library()
 
@@ -58,7 +57,7 @@ def _date(value, format: str) -> str:
 
 def _e(value) -> str:
     """Return `value` as the template wrote a variable: text, escaped unless safe."""
-    return conditional_escape(value)
+    return escaped(value)
 
 
 class _Writer:

@@ -1,5 +1,6 @@
 """Filters that show figures and dates the way readers should read them."""
 
+import html
 import json
 import re
 from datetime import timedelta
@@ -39,6 +40,15 @@ def plain_controls(text) -> str:
         f"[{_CONTROL_MARKS[ord(char)]}]" if ord(char) in _CONTROL_MARKS else char
         for char in ("" if text is None else str(text))
     )
+
+
+def escaped(value) -> str:
+    """Return `value` as a template writes a variable: escaped, unless it is safe
+    markup already (conditional_escape's answer, as plain text), for markup written
+    in Python. Django's escape goes through a wrapper for lazy text that cost more
+    than the escaping on a chart of a thousand values (issue 28)."""
+    safe = getattr(value, "__html__", None)
+    return safe() if safe is not None else html.escape(str(value))
 
 
 @register.filter(needs_autoescape=True)
