@@ -2,8 +2,11 @@
 
 import pytest
 from django.template import Context, Template
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
 
-from claims.reader.templatetags import visible_controls
+from claims.reader.templatetags import escaped, visible_controls
 
 
 @pytest.mark.parametrize(
@@ -38,12 +41,6 @@ def test_the_quote_is_escaped_around_the_marks():
 def test_escaped_writes_values_as_the_templates_autoescape_does():
     """Markup written in Python (figure_tags, chart_tags) escapes each value as the
     template engine's autoescape did: conditional_escape, as plain text."""
-    from django.utils.html import conditional_escape
-    from django.utils.safestring import mark_safe
-    from django.utils.translation import gettext_lazy
-
-    from claims.reader.templatetags import escaped
-
     for value in (
         "<script>alert('x')</script> & \"q\"",
         mark_safe("<b>ours</b>"),
