@@ -237,45 +237,59 @@ def _priority(changes: list[Point], highlight: frozenset[int]) -> dict[int, int]
     return rank
 
 
-def _place(candidates: list[Draft], rank: dict[int, int]) -> list[tuple[Draft, int]]:
-    """Return the markers that fit without overlapping, spread sideways where two
-    would share a spot; in date order. In a dense chart only the markers that must
-    stay (highlighted, each source's latest) are moved; the others are left out
-    where there is no room, so no marker strays from its date. Each comes with the
-    pixels it was moved (`marker`: the Marker it becomes)."""
-    dense = len(candidates) > SPREAD_LIMIT
-    placed: list[tuple[int, int, int, Draft]] = []  # x, dx, id: their order
+def _place(
+    changes: list[Point], rank: dict[int, int], draft, y_of, percent
+) -> list[tuple[Draft, int]]:
+    """Return the drafts (`draft`: a change's Draft) of the markers that fit without
+    overlapping, spread sideways where two would share a spot; in date order. In a
+    dense chart only the markers that must stay (highlighted, each source's latest)
+    are moved; the others are left out where there is no room, so no marker strays
+    from its date. Each comes with the pixels it was moved (`marker`: the Marker it
+    becomes). A marker that may not move is drafted only when placed: a dense chart
+    places about a hundred of a thousand (issue 28); its box needs only its heights
+    (`y_of`) and its date's place (`percent`)."""
+    dense = len(changes) > SPREAD_LIMIT
+    placed: list[tuple[int, int, int, Draft | None, Point]] = []  # x, dx, id: order
     # Placed footprints filed by the bands of height they reach: a box is checked
     # only against those sharing a band with it, since boxes apart in height never
     # overlap. The same markers are placed as when checking every box, in a
     # fraction of the time for a claim of thousands of figures (issue 28).
     rows: dict[int, list[_Footprint]] = {}
     hundredths: dict[str, int] = {}  # each x, parsed once: a few hundred dates
-    for marker in sorted(candidates, key=lambda m: rank[m.point_id]):
-        may_move = not dense or rank[marker.point_id] < 2 * 10**9
+    for p in sorted(changes, key=lambda p: rank[p.id]):
+        may_move = not dense or rank[p.id] < 2 * 10**9
+        if may_move:
+            drafted = draft(p)
+            shape, y, y_low, y_high = drafted[0], drafted[3], drafted[4], drafted[5]
+            x_text, highlighted = drafted.x, drafted.highlighted
+        else:  # neither highlighted (the first tier) nor moved
+            drafted, highlighted = None, False
+            shape, y, y_low, y_high = _heights(p, y_of)
+            x_text = percent(p.stated_on)  # a date's period starts at the date
         # Room for the stroke and a visible gap, not only the glyph itself.
-        step = 2 * HALF_WIDTH[marker.shape] + 7
+        step = 2 * HALF_WIDTH[shape] + 7
         offsets = [0]
         if may_move:
             for n in range(1, MAX_SPREAD + 1):
                 offsets += [n * step, -n * step]
-        half, top, bottom = _extent(
-            marker.shape, marker.y, marker.y_low, marker.y_high, marker.highlighted
-        )
-        x = hundredths.get(marker.x)
+        half, top, bottom = _extent(shape, y, y_low, y_high, highlighted)
+        x = hundredths.get(x_text)
         if x is None:  # hundredths of a percent: exact
-            x = hundredths[marker.x] = int(Decimal(marker.x[:-1]) * 100)
+            x = hundredths[x_text] = int(Decimal(x_text[:-1]) * 100)
         bands = range(top // BAND, max(top, bottom - 1) // BAND + 1)
         near = [rows.get(band, ()) for band in bands]
         for dx in offsets:
             footprint = _footprint(x, dx, half, top, bottom)
             if not _fits(footprint) or _clashes(footprint, near):
                 continue
-            placed.append((x, dx, marker.point_id, marker))
+            placed.append((x, dx, p.id, drafted, p))
             for band in bands:
                 rows.setdefault(band, []).append(footprint)
             break
-    return [(draft, dx) for _, dx, _, draft in sorted(placed, key=lambda m: m[:3])]
+    return [
+        (drafted or draft(p), dx)
+        for _, dx, _, drafted, p in sorted(placed, key=lambda m: m[:3])
+    ]
 
 
 # A box as _place compares it: top, bottom, and its left and right ends at
@@ -326,8 +340,9 @@ def _clashes(a: _Footprint, near: list) -> bool:
     return False
 
 
-def _draft(p, mark, axis, end, y_of, styles, highlighted) -> Draft:
-    start, stop = period(p.stated_on, mark.precision)
+def _heights(p, y_of) -> tuple[str, int, int, int]:
+    """Return a change's marker shape and its y, and its interval's low and high
+    ends, in pixels."""
     level = p.level if p.level is not None else (p.low or p.high or Decimal(0))
     shape = SHAPES.get(p.kind, "dot")
     low, high = p.low, p.high
@@ -341,6 +356,12 @@ def _draft(p, mark, axis, end, y_of, styles, highlighted) -> Draft:
     y_high = y if high is None else at_level if high == level else y_of(high)
     if shape in ("bar", "band") and y_low - y_high < 6:  # keep a thin interval visible
         y_low, y_high = y + 3, y - 3
+    return shape, y, y_low, y_high
+
+
+def _draft(p, mark, axis, end, y_of, styles, highlighted) -> Draft:
+    start, stop = period(p.stated_on, mark.precision)
+    shape, y, y_low, y_high = _heights(p, y_of)
     # Untitled: only placed markers are made and titled (marker).
     return Draft(
         shape,

@@ -275,11 +275,11 @@ def layout_timeline(
 
     changes = _changes(points, highlight)
     chart.figure_count = len(changes)
-    candidates = [
-        _draft(p, by_id[p.id], axis, end, y_of, styles, p.id in highlight)
-        for p in changes
-    ]
-    placed = _place(candidates, _priority(changes, highlight))
+
+    def draft(p: Point):
+        return _draft(p, by_id[p.id], axis, end, y_of, styles, p.id in highlight)
+
+    placed = _place(changes, _priority(changes, highlight), draft, y_of, axis.percent)
     chart.markers = [marker(d, dx, by_id[d.point_id]) for d, dx in placed]
     chart.marker_count = len(chart.markers)
 
