@@ -129,6 +129,24 @@ def test_the_as_of_view_counts_a_figure_set_aside_later():
     assert after.spread_ratio is None and [p.id for p in after.set_aside] == [1]
 
 
+def test_the_as_of_view_tells_the_evolution_with_a_figure_set_aside_later():
+    """As of a date before the setting aside, the figure counts: the evolution ends
+    at the range of estimates the summary gives, the set-aside one included."""
+    points = [
+        divergence.Point(1, 1, datetime.date(2024, 11, 5), "at_most", None, D(500),
+                         D(500), "no more than 500",
+                         set_aside_on=datetime.date(2024, 11, 6)),
+        divergence.Point(2, 2, datetime.date(2024, 11, 1), "range", D(11_000),
+                         D(12_000), None, "11,000–12,000"),
+    ]  # fmt: skip
+
+    before = divergence.summarise(points, as_of=datetime.date(2024, 11, 5))
+
+    told = [p.figure for step in before.evolution for p in step.points]
+    assert "no more than 500" in told
+    assert before.evolution[-1].figures == (before.lowest, before.highest)
+
+
 # Every surface marks a set-aside figure rather than present it as an estimate.
 
 
