@@ -11,7 +11,9 @@ from decimal import Decimal as D
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from claims.domain import divergence
 from claims.models import Assertion, Discrepancy
@@ -215,6 +217,27 @@ def test_the_claim_page_marks_the_figure_and_leaves_it_off_the_chart(
     assert f'href="#assertion-{rybar.pk}"' not in chart
     assert "no more than 500" not in chart
     assert row.index("Set aside by the editors for this claim on") < row.index("</li>")
+
+
+def test_the_as_of_view_marks_a_figure_set_aside_from_that_day_where_the_site_is(
+    client, rybar_set_aside
+):
+    """The day a figure was set aside is the site's (TIME_ZONE), as the comparison
+    counts it: the mark shows from that day on, never the day before."""
+    claim, _, rybar = rybar_set_aside
+    at = rybar.set_aside_at
+    # A zone whose day is not UTC's at this moment.
+    zone = "Pacific/Kiritimati" if at.hour >= 10 else "Etc/GMT+12"
+    with override_settings(TIME_ZONE=zone):
+        day = timezone.localdate(at)
+        before, on = (
+            client.get(f"{claim.get_absolute_url()}?as_of={d:%Y-%m-%d}").content
+            for d in (day - datetime.timedelta(days=1), day)
+        )
+
+    assert day != at.date()
+    assert b"Set aside by the editors" not in before
+    assert b"Set aside by the editors for this claim on" in on
 
 
 def test_the_as_of_view_before_the_set_aside_shows_no_mark(client, rybar_set_aside):
