@@ -19,7 +19,10 @@ DATE_RANGE = "Give a date from 1 Jan 1800 to today ({today})."
 # right-to-left names and quotes need them.
 CONTROLS = frozenset(map(chr, (*range(0x00, 0x20), 0x7F)))
 BIDI_CONTROLS = frozenset(map(chr, (*range(0x202A, 0x202F), *range(0x2066, 0x206A))))
-REFUSED = CONTROLS | BIDI_CONTROLS
+# The noncharacters U+FFFE and U+FFFF are no text at all, and XML forbids them:
+# a name holding one made the chart download a file no SVG reader opens.
+NONCHARACTERS = frozenset("\ufffe\uffff")
+REFUSED = CONTROLS | BIDI_CONTROLS | NONCHARACTERS
 MULTILINE_ALLOWED = frozenset("\t\n\r")
 
 
@@ -42,6 +45,8 @@ def text_problem(text: str, *, multiline: bool = False) -> str:
             kind = (
                 "the direction control"
                 if char in BIDI_CONTROLS
+                else "the noncharacter"
+                if char in NONCHARACTERS
                 else "the invisible control character"
             )
             return (

@@ -3,6 +3,7 @@ chart, the review and admin pages, feeds, JSON-LD, the API and the downloads."""
 
 import datetime
 import json
+from xml.etree import ElementTree
 
 import pytest
 from django.urls import reverse
@@ -124,6 +125,29 @@ def test_the_figure_lists_evidence_carries_markup_as_text(client, hostile, edito
         "Report &lt;script&gt;",
     ):
         assert shown in item, shown
+
+
+def test_the_chart_download_and_feed_stay_well_formed_xml_whatever_a_quote_holds(
+    client, hostile
+):
+    """A quote is kept verbatim, so it may hold a character XML forbids (U+FFFE,
+    U+FFFF): the downloaded chart and the claim's feed show it as a mark, and stay
+    files an SVG or feed reader opens."""
+    source = hostile.assertions.order_by("stated_on").first().source
+    quoted = {"quote": f"{PAYLOAD} 2,000 \ufffe\uffff", "quote_language": "en"}
+    day = datetime.date(2024, 10, 12)
+    services.assertion_create(
+        claim=hostile, source=source, stated_on=day, figure="2,000", **quoted
+    )
+
+    svg = client.get(reverse("claims:chart", args=[hostile.slug])).content
+    feed = client.get(reverse("feeds:claim", args=[hostile.slug]))
+
+    chart = ElementTree.fromstring(svg)
+    titles = [t.text for t in chart.iter("{http://www.w3.org/2000/svg}title")]
+    assert any("2,000 [U+FFFE][U+FFFF]" in (title or "") for title in titles)
+    entries = ElementTree.fromstring(body_of(feed).encode())
+    assert "[U+FFFE]" in ElementTree.tostring(entries, encoding="unicode")
 
 
 def test_json_ld_cannot_close_its_script_element(client, hostile):

@@ -380,7 +380,7 @@ def summarise(
         judgement=judgement,
         first_reported=seen[0] if seen else None,
         latest=seen[-1] if seen else None,
-        evolution=tuple(evolution(counted)) if history else (),
+        evolution=tuple(evolution(counted, as_of)) if history else (),
         revisions=tuple(revisions(seen)) if history else (),
         set_aside=tuple(set_aside),
     )

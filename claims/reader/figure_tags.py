@@ -14,7 +14,7 @@ from __future__ import annotations
 from django import template
 from django.utils import dateformat
 from django.utils.safestring import mark_safe
-from django.utils.timezone import template_localtime
+from django.utils.timezone import localdate, template_localtime
 
 from claims.reader.templatetags import escaped, reading, stated, visible_controls
 
@@ -182,9 +182,11 @@ class _Writer:
 
 
 def _set_aside(assertion, as_of) -> str:
-    """Return the editors' setting aside of the figure, if it stood on `as_of`."""
+    """Return the editors' setting aside of the figure, if it stood on `as_of`: from
+    the day it was set aside in the site's time zone, the day the comparison counts
+    it from (claims/selectors.py)."""
     when = assertion.set_aside_at
-    if not when or (as_of and when.date() > as_of):
+    if not when or (as_of and localdate(when) > as_of):
         return ""
     return (
         '<p class="set-aside">Set aside by the editors for this claim on '

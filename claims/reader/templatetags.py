@@ -21,6 +21,8 @@ DECIMAL = re.compile(r"-?\d+\.\d+")
 
 
 # Characters a quote keeps as stored but must never obey: shown as their names.
+# The noncharacters U+FFFE and U+FFFF too: XML forbids them, and a feed holding one
+# is a file no feed reader opens.
 _CONTROL_MARKS = {
     **{code: f"U+{code:04X}" for code in (*range(0x00, 0x09), 0x0B, 0x0C)},
     **{code: f"U+{code:04X}" for code in (*range(0x0E, 0x20), 0x7F)},
@@ -28,6 +30,7 @@ _CONTROL_MARKS = {
         code: f"U+{code:04X}"
         for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))
     },
+    **{code: f"U+{code:04X}" for code in (0xFFFE, 0xFFFF)},
 }
 
 _CONTROLS = re.compile("[" + "".join(map(chr, _CONTROL_MARKS)) + "]")

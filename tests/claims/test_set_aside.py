@@ -11,7 +11,9 @@ from decimal import Decimal as D
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from claims.domain import divergence
 from claims.models import Assertion, Discrepancy
@@ -129,6 +131,24 @@ def test_the_as_of_view_counts_a_figure_set_aside_later():
     assert after.spread_ratio is None and [p.id for p in after.set_aside] == [1]
 
 
+def test_the_as_of_view_tells_the_evolution_with_a_figure_set_aside_later():
+    """As of a date before the setting aside, the figure counts: the evolution ends
+    at the range of estimates the summary gives, the set-aside one included."""
+    points = [
+        divergence.Point(1, 1, datetime.date(2024, 11, 5), "at_most", None, D(500),
+                         D(500), "no more than 500",
+                         set_aside_on=datetime.date(2024, 11, 6)),
+        divergence.Point(2, 2, datetime.date(2024, 11, 1), "range", D(11_000),
+                         D(12_000), None, "11,000–12,000"),
+    ]  # fmt: skip
+
+    before = divergence.summarise(points, as_of=datetime.date(2024, 11, 5))
+
+    told = [p.figure for step in before.evolution for p in step.points]
+    assert "no more than 500" in told
+    assert before.evolution[-1].figures == (before.lowest, before.highest)
+
+
 # Every surface marks a set-aside figure rather than present it as an estimate.
 
 
@@ -197,6 +217,27 @@ def test_the_claim_page_marks_the_figure_and_leaves_it_off_the_chart(
     assert f'href="#assertion-{rybar.pk}"' not in chart
     assert "no more than 500" not in chart
     assert row.index("Set aside by the editors for this claim on") < row.index("</li>")
+
+
+def test_the_as_of_view_marks_a_figure_set_aside_from_that_day_where_the_site_is(
+    client, rybar_set_aside
+):
+    """The day a figure was set aside is the site's (TIME_ZONE), as the comparison
+    counts it: the mark shows from that day on, never the day before."""
+    claim, _, rybar = rybar_set_aside
+    at = rybar.set_aside_at
+    # A zone whose day is not UTC's at this moment.
+    zone = "Pacific/Kiritimati" if at.hour >= 10 else "Etc/GMT+12"
+    with override_settings(TIME_ZONE=zone):
+        day = timezone.localdate(at)
+        before, on = (
+            client.get(f"{claim.get_absolute_url()}?as_of={d:%Y-%m-%d}").content
+            for d in (day - datetime.timedelta(days=1), day)
+        )
+
+    assert day != at.date()
+    assert b"Set aside by the editors" not in before
+    assert b"Set aside by the editors for this claim on" in on
 
 
 def test_the_as_of_view_before_the_set_aside_shows_no_mark(client, rybar_set_aside):

@@ -15,7 +15,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.mark.parametrize(
     "text",
-    ["a\x00b", "tab\tin a name", "line\nbreak", "\x1b[31m", "\u202eevil", "x\u2069"],
+    [
+        *("a\x00b", "tab\tin a name", "line\nbreak", "\x1b[31m", "\u202eevil"),
+        *("x\u2069", "x\ufffe", "x\uffff"),
+    ],
 )
 def test_names_refuse_control_and_direction_override_characters(text):
     assert f"U+{ord(next(c for c in text if c in validators.REFUSED)):04X}" in (

@@ -450,11 +450,15 @@ def _plain(value: Decimal) -> str:
     return f"{value:,f}"
 
 
-# Control and direction-override characters in a quote are shown as marks in a
-# marker's title, never obeyed (U+200E/U+200F, which right-to-left text needs, stay).
+# Control and direction-override characters (and the noncharacters U+FFFE and
+# U+FFFF) in a quote are shown as marks in a marker's title, never obeyed
+# (U+200E/U+200F, which right-to-left text needs, stay).
 _SHOWN_CONTROLS = {
     code: f"[U+{code:04X}]"
-    for code in (*range(0x20), 0x7F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))
+    for code in (
+        *(*range(0x20), 0x7F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)),
+        *(0xFFFE, 0xFFFF),  # no text: XML forbids them (the chart download)
+    )
     if code not in (0x09, 0x0A)
 }
 
