@@ -11,6 +11,8 @@ template's `{% ifchanged %}` did.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django import template
 from django.utils import dateformat
 from django.utils.safestring import mark_safe
@@ -70,6 +72,16 @@ class _Writer:
         self.cites: dict[int, str] = {}
         self.grades: dict[tuple, str] = {}
         self.kinds: dict[str, str] = {}
+        self.days: dict[tuple, str] = {}
+
+    def day(self, moment, format: str) -> str:
+        """Return `_date(moment, format)` for a format of the day alone (no time):
+        retracted figures are often retracted on one day."""
+        local = template_localtime(moment)
+        key = (local.date() if isinstance(local, datetime) else local, format)
+        if key not in self.days:
+            self.days[key] = dateformat.format(local, format)
+        return self.days[key]
 
     def head(self, assertion) -> str:
         """Return the opening of a figure's head: its date and source."""
@@ -157,7 +169,8 @@ class _Writer:
     def retracted(self, assertion) -> str:
         when = assertion.retracted_at
         on = (
-            f' on <time datetime="{_date(when, "Y-m-d")}">{_date(when, "j M Y")}</time>'
+            f' on <time datetime="{self.day(when, "Y-m-d")}">'
+            f"{self.day(when, 'j M Y')}</time>"
             if when
             else ""
         )

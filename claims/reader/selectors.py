@@ -152,7 +152,7 @@ def claim_page(
     # Every row is the claim's: it is set on them here, not joined to each.
     rows_shown = (
         (Assertion.objects.filter(pk__in=needed) | retracted_query)
-        .select_related("source__parent", "document__publisher", "relayed_by")
+        .select_related("source", "document__publisher", "relayed_by")
         .order_by()
     )
     # Joined by their keys, one row at a time, as source_page's: the planner,
