@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
 from claims.domain.dates import DAY
 from claims.domain.divergence import Point, visible
@@ -85,9 +86,9 @@ UNIT_NAMES = {
 }
 
 
-@dataclass(frozen=True)
-class Mark:
-    """One assertion to draw, with what its label and tooltip say."""
+class Mark(NamedTuple):
+    """One assertion to draw, with what its label and tooltip say. A tuple: a
+    claim's chart is given one for each of its thousands of figures (issue 28)."""
 
     point: Point
     source_name: str
