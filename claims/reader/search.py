@@ -244,14 +244,13 @@ def planned_with(**settings: str):
         return
     connection.ensure_connection()
     raw = connection.connection
-    for name, value in settings.items():
-        raw.execute(f"SET {name} = {value}")
+    # One round trip each way: statements without parameters may share one.
+    raw.execute("; ".join(f"SET {name} = {value}" for name, value in settings.items()))
     try:
         yield
     finally:
         try:
-            for name in settings:
-                raw.execute(f"RESET {name}")
+            raw.execute("; ".join(f"RESET {name}" for name in settings))
         except Exception:  # psycopg's own errors: the raw connection
             # In a transaction that failed, its rollback undoes the settings;
             # otherwise the connection cannot be trusted: a new one next time.
