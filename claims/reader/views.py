@@ -1,6 +1,6 @@
 """Reader pages: no account needed, published assertions only."""
 
-from django.db.models import Count, Prefetch, Q, prefetch_related_objects
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.urls import reverse
 from django.views.generic import DetailView, TemplateView
@@ -133,14 +133,6 @@ class ClaimDetailView(MergedRedirectMixin, LimitedMixin, ReaderCacheMixin, Detai
             figures=self.request.GET.get("figures"),
         )
         context["figures"] = context["page"].figures
-        # The evidence of the page's figures only: translations and archived files,
-        # as lists (to_attr): a related manager per figure cost more than the
-        # queries (issue 28).
-        prefetch_related_objects(
-            list(context["figures"].object_list),
-            Prefetch("translations", to_attr="translation_list"),
-            Prefetch("document__files", to_attr="file_list"),
-        )
         query = self.request.GET.urlencode()
         context["chart_download_url"] = reverse(
             "claims:chart", args=[self.object.slug]
