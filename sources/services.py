@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from operator import attrgetter
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -403,6 +404,10 @@ def rows_insert(model, rows: list, *, user, reason: str, batch_size: int = 5000)
         if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
     ]
     plain, pk_name = not isinstance(rows[0], models.Model), model._meta.pk.attname
+    # A row's values in the order of the COPY's columns, read by one C call a row
+    # rather than a getattr a field (issue 26: a tenth of an import's time).
+    values = _values_getter(["pk", *(f.attname for f in fields)])
+    tracked_values = _values_getter(tracked)
     with connection.cursor() as cursor:
         for start in range(0, len(rows), batch_size):
             batch = rows[start : start + batch_size]
@@ -424,7 +429,7 @@ def rows_insert(model, rows: list, *, user, reason: str, batch_size: int = 5000)
                 cursor,
                 model._meta.db_table,
                 [model._meta.pk.column, *(f.column for f in fields)],
-                ([row.pk, *(getattr(row, f.attname) for f in fields)] for row in batch),
+                map(values, batch),
             )
             _copy(
                 cursor,
@@ -437,18 +442,27 @@ def rows_insert(model, rows: list, *, user, reason: str, batch_size: int = 5000)
                     "history_user_id",
                 ],
                 (
-                    [
-                        *(getattr(row, name) for name in tracked),
+                    (
+                        *tracked_values(row),
                         now,
                         getattr(row, "_change_reason", "") or reason,
                         "+",
                         getattr(getattr(row, "_history_user", None), "pk", None)
                         or default_user,
-                    ]
+                    )
                     for row in batch
                 ),
             )
     return rows
+
+
+def _values_getter(names: list[str]):
+    """Return a function that gives an object's attributes `names` as a tuple, in
+    order (operator.attrgetter, which gives a lone attribute bare)."""
+    if len(names) == 1:
+        (name,) = names
+        return lambda row: (getattr(row, name),)
+    return attrgetter(*names)
 
 
 def _defaults_given(fields: list, rows: list) -> None:

@@ -234,6 +234,44 @@ def test_a_qualified_whole_number_reads_as_the_parser_reads_it(qualifier, filler
         assert repr(got) == repr(expected)
 
 
+WHOLE = st.one_of(
+    st.integers(min_value=0, max_value=10**15 - 1).map(str),
+    st.integers(min_value=0, max_value=10**15 - 1).map("{:,}".format),
+    st.integers(min_value=0, max_value=10**6).map(str),
+    st.integers(min_value=0, max_value=10**6).map("{:,}".format),
+)
+
+
+@given(WHOLE, st.sampled_from(["-", "–"]), WHOLE, st.sampled_from(["", "."]))
+@settings(max_examples=1500, suppress_health_check=[HealthCheck.too_slow])
+@example("74,706", "–", "76,000", "")
+@example("200", "-", "300,000", "")
+@example("10", "-", "12,000", "")
+@example("2", "–", "300,000", ".")
+@example("5", "–", "3", "")
+@example("0", "-", "0", "")
+@example("12,000", "-", "3", "")
+@example("999,999,999,999,999", "–", "999,999,999,999,999", ".")
+def test_a_dashed_range_of_whole_numbers_reads_as_the_parser_reads_it(
+    first, dash, second, point
+):
+    text = f"{first}{dash}{second}{point}"
+
+    got, expected = grammar._read.__wrapped__(text), whole_reading(text)
+
+    assert got == expected
+    if isinstance(got, Figure):
+        assert repr(got) == repr(expected)
+
+
+def test_a_dashed_range_of_whole_numbers_is_read_without_the_parser():
+    assert grammar._range_reading("74,706–76,000", "74,706", "76,000")
+    assert grammar._range_reading("10–12", "10", "12")
+    # Left to the parser: shared thousands, and a reversed range's refusal.
+    assert grammar._range_reading("200-300,000", "200", "300,000") is None
+    assert grammar._range_reading("5–3", "5", "3") is None
+
+
 def test_every_plain_qualifier_is_read_without_the_parser():
     for qualifier in QUALIFIERS:
         assert grammar._qualified_reading(

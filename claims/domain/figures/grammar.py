@@ -87,6 +87,10 @@ _BARE = re.compile(rf"{_NUMBER}\.?")
 # The same after a qualifier in plain words ("up to 1,500", "about 3,000."): read by
 # the parser's own _single, without tokenising the text again.
 _QUALIFIED = re.compile(rf"((?:[a-z]+ )+){_NUMBER}(\.?)")
+# Two such numbers joined by a hyphen or an en dash ("74,706–76,000"): a range, read
+# without the parser when nothing in it is for the parser to decide
+# (_range_reading).
+_DASHED = re.compile(rf"{_NUMBER}[-–]{_NUMBER}\.?")
 
 
 @lru_cache(maxsize=READINGS_KEPT)
@@ -96,6 +100,11 @@ def _read(text: str) -> Figure | tuple[str, str]:
     if bare is not None:  # as _Reading reads it (tests/claims/test_finder_speed.py)
         value = Decimal(bare.group(1).replace(",", ""))
         return Figure(text=text, kind=EXACT, low=value, high=value, value=value)
+    dashed = _DASHED.fullmatch(text)
+    if dashed is not None:
+        reading = _range_reading(text, *dashed.groups())
+        if reading is not None:
+            return reading
     qualified = _QUALIFIED.fullmatch(text)
     if qualified is not None:
         reading = _qualified_reading(text, *qualified.groups())
@@ -107,6 +116,22 @@ def _read(text: str) -> Figure | tuple[str, str]:
             return _Reading(text).figure()
     except FigureError as error:
         return error.message, error.code
+
+
+def _range_reading(text: str, first: str, second: str) -> Figure | None:
+    """Return the range the parser reads in two bare whole numbers joined by a dash,
+    or None where the parser must read them: when the second number's thousands may
+    belong to the first too ("200-300,000", _shared_low: a first number written
+    without separators before one written with them), and when the range is
+    reversed (refused, with the parser's message). Both numbers are below
+    MAX_FIGURE and whole, so check_bound and _tidy leave them as they are
+    (tests/claims/test_finder_speed.py checks this against the parser)."""
+    if "," in second and "," not in first:
+        return None
+    low, high = Decimal(first.replace(",", "")), Decimal(second.replace(",", ""))
+    if low > high:
+        return None
+    return Figure(text=text, kind=RANGE, low=low, high=high, qualifier="-")
 
 
 def _qualified_reading(
@@ -121,11 +146,16 @@ def _qualified_reading(
     kind, phrase, start = _Reading._prefix(keys)
     if not kind or start != 0 or phrase != " ".join(keys):
         return None
+    value = Decimal(number.replace(",", ""))
+    if kind in (AT_LEAST, AT_MOST):
+        # A bound ("at least 3,000"): what _single makes of it, whose checks and
+        # tidying leave a whole number below MAX_FIGURE as it is.
+        low, high = (value, None) if kind == AT_LEAST else (None, value)
+        return Figure(text, kind, low, high, value, qualifier=phrase)
     reading = _Reading.__new__(_Reading)
     reading.original = text
     reading.quoted = f"“{text.strip()}”"
     reading.keys = [*keys, "#", *(["."] if point else [])]
-    value = Decimal(number.replace(",", ""))
     quantity = _Quantity(len(keys), len(keys) + 1, value, value, base=value)
     try:
         with localcontext(prec=600):
