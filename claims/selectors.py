@@ -164,7 +164,7 @@ def judgement_map(
             intervals=None,
             note=d.note,
             editor=editor,
-            judged_on=d.judged_at.date() if d.judged_at else None,
+            judged_on=_day(d.judged_at),
             favoured_id=d.favoured_id,
         )
     return found

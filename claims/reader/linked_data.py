@@ -1,6 +1,7 @@
 """A claim as schema.org JSON-LD."""
 
 from django.urls import reverse
+from django.utils import timezone
 
 from claims.domain.wording import stated_value
 from claims.models import Claim
@@ -64,7 +65,7 @@ def linked_data(claim: Claim, assertions, summary, site: str) -> dict:
             part["correction"] = {
                 "@type": "CorrectionComment",
                 "text": a.set_aside_reason,
-                "datePublished": a.set_aside_at.date().isoformat(),
+                "datePublished": timezone.localdate(a.set_aside_at).isoformat(),
             }
         if a.document:
             part["appearance"] = {

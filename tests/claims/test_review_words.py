@@ -3,11 +3,14 @@ review" only while a discrepancy is pending in the queue, neutral words in the a
 view, a queue whose states and filters agree, and judgements that name the favoured
 figure and change it without reopening."""
 
-from datetime import date
+import re
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from claims.domain import divergence, wording
 from claims.models import Discrepancy
@@ -151,3 +154,41 @@ def test_resolving_again_for_the_same_figure_is_refused(kursk, editor):  # noqa:
         )
 
     assert "already resolved in favour of this estimate" in str(raised.value)
+
+
+@pytest.mark.django_db
+def test_the_as_of_view_counts_a_judgement_from_its_day_where_the_site_is(
+    kursk,  # noqa: F811
+    editor,
+    client,
+):
+    """A judgement's day is the site's (TIME_ZONE), as a set-aside's is: the as-of
+    view of that day shows it, the day before does not."""
+    claim, figures = kursk
+    note = "The Pentagon's count is the better sourced."
+    judged = review_services.discrepancy_judge(
+        discrepancy=Discrepancy.objects.pending().get(claim=claim),
+        state="resolved",
+        note=note,
+        favoured=figures["Pentagon"],
+        user=editor,
+    )
+    at = judged.judged_at
+    # A zone whose day is not UTC's at this moment.
+    zone = "Pacific/Kiritimati" if at.hour >= 10 else "Etc/GMT+12"
+    with override_settings(TIME_ZONE=zone):
+        day = timezone.localdate(at)
+        before, on = (
+            client.get(f"{claim.get_absolute_url()}?as_of={d:%Y-%m-%d}").content
+            for d in (day - timedelta(days=1), day)
+        )
+
+    def status(page: bytes) -> str:
+        return re.search(r'<p class="status[^>]*>(.*?)</p>', page.decode(), re.S)[1]
+
+    assert day != at.date()
+    # Before its day the judged pair is still the widest conflict; from its day the
+    # judgement counts, and the status names the next pair.
+    assert "(Pentagon) are 22.0 times apart" in status(before)
+    assert "(Pentagon)" not in status(on)
+    assert "“closer to 12,000” (HUR)" in status(on)

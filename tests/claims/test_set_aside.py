@@ -205,6 +205,22 @@ def test_the_linked_data_marks_a_set_aside_figure(client, rybar_set_aside):
     assert "creativeWorkStatus" not in parts["between 11,000 and 12,000"]
 
 
+def test_the_linked_data_dates_a_set_aside_on_the_sites_day(client, rybar_set_aside):
+    """The correction's date is the day the figure was set aside where the site is
+    (TIME_ZONE), as the page and the as-of view count it."""
+    claim, _, rybar = rybar_set_aside
+    at = rybar.set_aside_at
+    zone = "Pacific/Kiritimati" if at.hour >= 10 else "Etc/GMT+12"
+    with override_settings(TIME_ZONE=zone):
+        page = client.get(claim.get_absolute_url()).content.decode()
+        day = timezone.localdate(at)
+    found = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    parts = {p["about"]["description"]: p for p in json.loads(found[1])["hasPart"]}
+
+    assert day != at.date()
+    assert parts["no more than 500"]["correction"]["datePublished"] == day.isoformat()
+
+
 def test_the_claim_page_marks_the_figure_and_leaves_it_off_the_chart(
     client, rybar_set_aside
 ):
