@@ -17,6 +17,7 @@ from claims.models import Discrepancy
 from claims.review import services as review_services
 from claims.review.forms import JudgementForm
 from tests.support.points import TROOP_NAMES, TROOPS
+from tests.support.zones import zone_of_another_day
 
 ON_29_OCT = date(2024, 10, 29)
 
@@ -174,8 +175,7 @@ def test_the_as_of_view_counts_a_judgement_from_its_day_where_the_site_is(
         user=editor,
     )
     at = judged.judged_at
-    # A zone whose day is not UTC's at this moment.
-    zone = "Pacific/Kiritimati" if at.hour >= 10 else "Etc/GMT+12"
+    zone = zone_of_another_day(at)
     with override_settings(TIME_ZONE=zone):
         day = timezone.localdate(at)
         before, on = (

@@ -20,6 +20,7 @@ from claims.models import Assertion, Discrepancy
 from claims.pipeline import services
 from claims.review import services as review_services
 from claims.selectors import claim_state
+from tests.support.zones import zone_of_another_day
 
 pytestmark = pytest.mark.django_db
 
@@ -210,7 +211,7 @@ def test_the_linked_data_dates_a_set_aside_on_the_sites_day(client, rybar_set_as
     (TIME_ZONE), as the page and the as-of view count it."""
     claim, _, rybar = rybar_set_aside
     at = rybar.set_aside_at
-    zone = "Pacific/Kiritimati" if at.hour >= 10 else "Etc/GMT+12"
+    zone = zone_of_another_day(at)
     with override_settings(TIME_ZONE=zone):
         page = client.get(claim.get_absolute_url()).content.decode()
         day = timezone.localdate(at)
@@ -242,8 +243,7 @@ def test_the_as_of_view_marks_a_figure_set_aside_from_that_day_where_the_site_is
     counts it: the mark shows from that day on, never the day before."""
     claim, _, rybar = rybar_set_aside
     at = rybar.set_aside_at
-    # A zone whose day is not UTC's at this moment.
-    zone = "Pacific/Kiritimati" if at.hour >= 10 else "Etc/GMT+12"
+    zone = zone_of_another_day(at)
     with override_settings(TIME_ZONE=zone):
         day = timezone.localdate(at)
         before, on = (
