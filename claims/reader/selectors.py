@@ -364,6 +364,23 @@ def claim_list_rows(claims: list[Claim]) -> list[ClaimRow]:
     ]
 
 
+def published_totals(sources: list[Source]) -> list[Source]:
+    """Give each of `sources` (a page of the source list) its count of published
+    figures as `published_total`, from one query of theirs only: counting every
+    source's figures to sort and page the list read every figure (1.1 s at 351,629
+    figures, issue 28)."""
+    totals = dict(
+        Assertion.objects.published()
+        .filter(source__in=[s.pk for s in sources])
+        .order_by()
+        .values_list("source")
+        .annotate(total=Count("pk"))
+    )
+    for source in sources:
+        source.published_total = totals.get(source.pk, 0)
+    return sources
+
+
 @dataclass(frozen=True)
 class SourceRow:
     """One assertion by a source, against the other sources' estimates at the time."""

@@ -1,6 +1,5 @@
 """Reader pages: no account needed, published assertions only."""
 
-from django.db.models import Count, Q
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.urls import reverse
 from django.views.generic import DetailView, TemplateView
@@ -10,7 +9,7 @@ from claims import selectors as shared_selectors
 from claims.filters import ClaimFilter
 from claims.http_cache import Stamp, claim_stamp, source_stamp, sources_stamp
 from claims.limits import LimitedMixin
-from claims.models import Assertion, Claim
+from claims.models import Claim
 from claims.pagination import CappedPaginator
 from claims.reader import search, selectors
 from claims.reader.caching import ReaderCacheMixin
@@ -173,17 +172,15 @@ class SourceListView(ReaderCacheMixin, FilterView):
     paginate_by = 50
 
     def get_queryset(self):
-        return (
-            Source.objects.current()
-            .select_related("parent")
-            .annotate(
-                published_total=Count(
-                    "assertions",
-                    filter=Q(assertions__status=Assertion.Status.PUBLISHED),
-                )
-            )
-            .order_by("name")
-        )
+        return Source.objects.current().select_related("parent").order_by("name")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # The figures of the page's sources are counted, not every source's.
+        page = context["page_obj"]
+        page.object_list = selectors.published_totals(list(page.object_list))
+        context["object_list"] = page.object_list
+        return context
 
     def cache_stamp(self) -> Stamp:
         # Figure counts move with claims; a source with no figures with its own edits.
