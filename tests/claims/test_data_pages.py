@@ -99,6 +99,32 @@ def test_atom_feeds_list_new_figures(client, seeded):
     assert "The Pentagon now believes" in claim
 
 
+def test_each_feed_lists_the_newest_recorded_figures_first_fifty_at_most(client):
+    """A figure recorded last comes first, however old the date it was stated on;
+    the site's, a topic's and a claim's feeds alike keep the newest 50."""
+    claim = ClaimFactory()
+    other = ClaimFactory(topic=claim.topic)
+    elsewhere = ClaimFactory()
+    for n in range(50):
+        stated(claim, f"{1000 + n:,}", 2 + n % 20)
+    stated(other, "7,777", 20)
+    stated(elsewhere, "8,888", 21)
+    stated(claim, "1,111", 1)  # recorded last, stated first
+
+    def figures(name, *args) -> list[str]:
+        feed = client.get(reverse(name, args=args)).content.decode()
+        return re.findall(r"<title>[^<]*: ([\d,]+) \(", feed)
+
+    site = figures("feeds:all")
+    topic = figures("feeds:topic", claim.topic.slug)
+    own = figures("feeds:claim", claim.slug)
+
+    assert site[:3] == ["1,111", "8,888", "7,777"] and len(site) == 50
+    assert topic[:3] == ["1,111", "7,777", "1,049"] and len(topic) == 50
+    assert own[:3] == ["1,111", "1,049", "1,048"] and len(own) == 50
+    assert own[-1] == "1,001"
+
+
 def test_feeds_hide_drafts(client):
     claim = ClaimFactory()
     stated(claim, "3,000", 2)
