@@ -13,7 +13,9 @@ running site keeps them. Issue 28's budget holds for each group: median ≤ 50 m
 The groups: searches drawn from the data's words, rare words, nonsense, phrases and
 the longest query the box accepts; the claim list with filters; a source page (the
 source with the most published figures); the as-of view of a busy claim (the claim
-with the most figures, as known half-way through its dates).
+with the most figures, as known half-way through its dates); the source list (its
+first and last pages, one kind); the feeds (the site's, the busy claim's topic's
+and its own).
 """
 
 from __future__ import annotations
@@ -85,6 +87,17 @@ def page_groups() -> dict[str, list[str]]:
         f"Source page ({busiest['figures']:,} figures)": [source.get_absolute_url()],
         f"As-of view of the busiest claim ({claim.assertion_count:,} figures)": [
             f"{claim.get_absolute_url()}?as_of={day}"
+        ],
+        # Lists and feeds whose cost must follow the page, not the data's size.
+        "Source list": [
+            "/sources/",
+            "/sources/?page=last",
+            "/sources/?kind=government",
+        ],
+        "Feeds": [
+            "/feeds/",
+            f"/feeds/topics/{topic}/",
+            f"/feeds/claims/{claim.slug}/",
         ],
     }
 
