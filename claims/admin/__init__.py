@@ -1,6 +1,7 @@
 from django import forms as django_forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Count, Exists, OuterRef
@@ -341,6 +342,24 @@ class SourceWithMergeAdmin(MergeActionMixin, SourceAdmin):
         )
 
 
+class _ClaimChangeList(ChangeList):
+    """The claim list, its page's figures counted: counting every claim's figures
+    to show a page of them read every figure (0.8 s at 351,629 figures), and the
+    claim autocomplete of the figure form did as much at each keystroke."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        self.result_list = list(self.result_list)
+        totals = dict(
+            Assertion.objects.filter(claim__in=[c.pk for c in self.result_list])
+            .order_by()
+            .values_list("claim")
+            .annotate(total=Count("pk"))
+        )
+        for claim in self.result_list:
+            claim.assertion_total = totals.get(claim.pk, 0)
+
+
 @admin.register(Claim)
 class ClaimAdmin(MergeActionMixin, AssertionFormsetMixin, VersionedAdmin):
     form = ClaimForm
@@ -359,15 +378,8 @@ class ClaimAdmin(MergeActionMixin, AssertionFormsetMixin, VersionedAdmin):
         ("Review", {"fields": ["discrepancy_ratio", "seen_version"]}),
     ]
 
-    def get_queryset(self, request):
-        # A grouped query drops the model's default order; the autocomplete's pages
-        # need one.
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(assertion_total=Count("assertions"))
-            .order_by(*Claim._meta.ordering)
-        )
+    def get_changelist(self, request, **kwargs):
+        return _ClaimChangeList
 
     def service_save(self, request, obj):
         services.claim_save(claim=obj, user=request.user)
@@ -375,8 +387,10 @@ class ClaimAdmin(MergeActionMixin, AssertionFormsetMixin, VersionedAdmin):
     def service_delete(self, request, obj):
         services.claim_delete(claim=obj, user=request.user)
 
-    @admin.display(description="assertions", ordering="assertion_total")
+    @admin.display(description="assertions")
     def assertion_count(self, claim):
+        # Every figure of the claim, drafts and retracted ones included
+        # (_ClaimChangeList); the stored assertion_count counts published ones.
         return claim.assertion_total
 
     @admin.action(description="Merge two selected claims", permissions=["merge"])
@@ -502,6 +516,12 @@ class AssertionAdmin(VersionedAdmin):
         NeedsAttentionFilter,
     ]
     list_select_related = ["claim", "source", "document"]
+    # Newest recorded first, read down the primary key: sorting every figure by
+    # its date to show the first 100 took 0.8 s at 351,629 figures (a column's
+    # header still sorts by it). No date hierarchy: its years were read from
+    # every figure at each visit; the "stated on" filter narrows by date.
+    ordering = ["-pk"]
+    show_full_result_count = False
     search_fields = [
         "figure",
         "quote",
@@ -510,7 +530,6 @@ class AssertionAdmin(VersionedAdmin):
         "claim__title",
     ]
     autocomplete_fields = ["claim", "source", "relayed_by", "document"]
-    date_hierarchy = "stated_on"
     readonly_fields = [
         "attention",
         "interpretation",
