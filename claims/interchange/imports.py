@@ -38,6 +38,8 @@ from sources.models import Document, Source, SourceAlias, SourceKind
 from sources.names import name_key as _name_key
 
 BATCH = 5000
+# The rows a preview normalises at a time, as it checks them.
+NORMALISED = 1000
 
 
 # An import matches each row's source and relay by name several times (sources
@@ -119,9 +121,17 @@ def assertions_import(
     report = progress or _silent
     report(phase="checking each row's values")
     # Each batch of rows read goes to other processes for the quote rule
-    # (quotechecks.py), which answer while this one reads and checks the rest.
+    # (quotechecks.py), which answer while this one reads and checks the rest; and
+    # its names are noted (_Names), so that no pass over the rows is needed for
+    # them.
     quotes = QuoteChecks(processes=settings.CLAIMTRACKER_IMPORT_PROCESSES)
-    with quotes, Spool(on_batch=quotes.add) as rows:
+    names = _Names()
+
+    def on_batch(first: int, batch: list) -> None:
+        quotes.add(first, batch)
+        names.add(batch)
+
+    with quotes, Spool(on_batch=on_batch) as rows:
         # The row limit is applied while reading: past it the rest is never parsed.
         # The rows go to disk as they are read (spool.py): an import holds its
         # file's names, not its rows.
@@ -132,12 +142,54 @@ def assertions_import(
             max_rows=settings.CLAIMTRACKER_IMPORT_MAX_ROWS,
             rows=rows,
         )
+        rows.flush()  # the last rows read: their names, and to the helpers
         return _checked_and_written(
-            reading, user, dry_run, report, job_id, wait, quotes
+            reading, names, user, dry_run, report, job_id, wait, quotes
         )
 
 
-def _checked_and_written(reading, user, dry_run, report, job_id, wait, quotes):
+class _Names:
+    """The names a file's rows give (topics, claims, sources, relays, documents'
+    URLs and titles, each as it is matched) and the kinds they give each document,
+    with the lines that give each kind: noted a batch at a time as the rows are
+    read (the Spool's `on_batch`), not in a pass of their own over the spooled
+    rows (issue 26)."""
+
+    def __init__(self):
+        self.topics: set[str] = set()
+        self.claims: set[str] = set()
+        self.sources: set[str] = set()
+        self.relays: set[str] = set()
+        self.urls: set[str] = set()
+        self.titles: set[str] = set()
+        self.documents: set[str] = set()
+        self.kinds_given: dict[str, dict[str, list[int]]] = {}
+
+    def add(self, rows: list[csvformat.Row]) -> None:
+        """Note the names of `rows`, the next rows of the file in its order."""
+        topics, claims, sources = self.topics, self.claims, self.sources
+        for row in rows:
+            topics.add(row.topic.lower())
+            claims.add(row.claim.lower())
+            sources.add(name_key(row.source))
+            if row.relayed_by:
+                self.relays.add(name_key(row.relayed_by))
+            if row.document_url:
+                self.urls.add(row.document_url)
+            if row.document_title:
+                self.titles.add(row.document_title.lower())
+            if row.document_url or row.document_title:
+                self.documents.add(_document_key(row))
+            if row.document_kind:
+                lines = self.kinds_given.setdefault(_document_key(row), {})
+                lines.setdefault(row.document_kind, []).append(row.line)
+
+
+def _document_key(row) -> str:
+    return row.document_url or row.document_title.lower()
+
+
+def _checked_and_written(reading, names, user, dry_run, report, job_id, wait, quotes):
     read = len(reading.rows) + len(reading.errors)
     report(rows_checked=read, rows_total=read)
     if reading.errors:
@@ -148,7 +200,7 @@ def _checked_and_written(reading, user, dry_run, report, job_id, wait, quotes):
         # would write, in memory: it writes nothing, so it needs no turn and no
         # transaction.
         report(phase=CHECKING, rows_checked=0)
-        _Importer(reading.rows, summary, user, report, quotes).run()
+        _Importer(reading.rows, names, summary, user, report, quotes).run()
         return summary
     report(phase="waiting for its turn (imports run one at a time)")
     with import_turn(user, job_id=job_id, wait=wait):
@@ -161,7 +213,7 @@ def _checked_and_written(reading, user, dry_run, report, job_id, wait, quotes):
             )
         report(phase=phase)
         with transaction.atomic():
-            _Importer(reading.rows, summary, user, report, quotes).run()
+            _Importer(reading.rows, names, summary, user, report, quotes).run()
     return summary
 
 
@@ -169,33 +221,59 @@ class _Importer:
     def __init__(
         self,
         rows: Spool,
+        names: _Names,
         summary: ImportSummary,
         user,
         report=_silent,
         quotes: QuoteChecks | None = None,
     ):
         self.rows, self.summary, self.user = rows, summary, user
+        self.named = {
+            "topics": names.topics,
+            "claims": names.claims,
+            "sources": names.sources,
+            "relays": names.relays,
+            "urls": names.urls,
+            "titles": names.titles,
+            "documents": names.documents,
+        }
+        self.kinds_given = names.kinds_given
         self.report = report
         self.quotes = quotes
         self.errors: list[csvformat.RowError] = []
         self.today = timezone.localdate()
 
     def run(self) -> None:
-        self._gather()
         self._load_existing()
         self._check_document_kinds()
         # Sources first, so a relay may name a source that a later row introduces.
         for row in self.rows:
             self._source(row, row.source, "source", row.source_kind)
-        # Which rows are written (1) or not (0: already recorded, or repeated), by
-        # their place in the file; their parents are found again when written.
+        # The import notes which rows it writes (1) or not (0: already recorded, or
+        # repeated), by their place in the file, and finds their parents again when
+        # it writes them. The preview, which writes nothing, applies the one
+        # normaliser to each row to write as it checks it, a batch at a time, in
+        # the same pass (issue 26: a pass of its own read every row back again).
         self.written = bytearray()
+        dry_run = self.summary.dry_run
+        planned, pending = 0, []
         for count, row in enumerate(self.rows, start=1):
             source = self._found_source(row.source)
-            self.written.append(self._plan(row, source, count - 1) is not None)
+            plan = self._plan(row, source, count - 1)
+            if not dry_run:
+                self.written.append(plan is not None)
+            elif plan is not None:
+                planned += 1
+                if not self.errors:  # a refused file is not normalised
+                    pending.append(plan)
+                    if len(pending) >= NORMALISED:
+                        self._normalise(pending)
+                        pending = []
             if count % 1000 == 0:
                 self.report(rows_checked=count)
         self.report(rows_checked=len(self.rows))
+        if pending and not self.errors:
+            self._normalise(pending)
         if self.quotes is not None:
             self.quotes.close()  # its helpers end with the checks, before the write
         # The keys that found repeated and recorded rows served the checks only: a
@@ -209,43 +287,15 @@ class _Importer:
             "claims": [claim.title for claim in self.new_claims.values()],
             "sources": [source.name for source in self.new_sources.values()],
         }
-        plans = self._plans()
         self._count_parents()
-        if self.summary.dry_run:
-            self.summary.created["assertions"] = self._normalised(plans)
+        if dry_run:
+            self.summary.created["assertions"] = planned
             return
         self.report(phase="writing topics, claims, sources and documents")
         self._create_parents()
-        self._create_assertions(plans)
+        self._create_assertions(self._plans())
 
     # Resolution, before any write.
-
-    def _gather(self) -> None:
-        """Note, in one pass over the rows, the names they give (topics, claims,
-        sources, relays, documents) and the kinds they give each document."""
-        named = {
-            name: set()
-            for name in ("topics", "claims", "sources", "relays", "urls", "titles")
-        }
-        documents: set[str] = set()
-        given: dict[str, dict[str, list[int]]] = {}
-        for row in self.rows:
-            named["topics"].add(row.topic.lower())
-            named["claims"].add(row.claim.lower())
-            named["sources"].add(name_key(row.source))
-            if row.relayed_by:
-                named["relays"].add(name_key(row.relayed_by))
-            if row.document_url:
-                named["urls"].add(row.document_url)
-            if row.document_title:
-                named["titles"].add(row.document_title.lower())
-            if row.document_url or row.document_title:
-                documents.add(self._document_key(row))
-            if row.document_kind:
-                lines = given.setdefault(self._document_key(row), {})
-                lines.setdefault(row.document_kind, []).append(row.line)
-        self.named = {**named, "documents": documents}
-        self.kinds_given = given
 
     def _load_existing(self) -> None:
         # Sources are found as SourceQuerySet.matching finds them (sources/names.py,
@@ -306,9 +356,6 @@ class _Importer:
         self.new_claims: dict[str, Claim] = {}
         self.new_sources: dict[str, Source] = {}
         self.new_documents: dict[str, Document] = {}
-
-    def _document_key(self, row) -> str:
-        return row.document_url or row.document_title.lower()
 
     def _check_document_kinds(self) -> None:
         """Refuse rows that give one document two kinds (naming their lines), or a
@@ -617,30 +664,25 @@ class _Importer:
             translated.extend(pairs)
             yield assertions
 
-    def _normalised(self, plans) -> int:
-        """Apply the one normaliser to each row the write would add, as the write
-        does (what it would check besides the rules), and return how many there
-        are. A preview builds no model rows for it: the normaliser reads only
-        these values, and building 100,000 assertions was a fifth of a preview."""
-        count = 0
-        plans = iter(plans)
-        while batch := list(itertools.islice(plans, BATCH)):
-            services.assertions_normalise(
-                [
-                    SimpleNamespace(
-                        figure=row.figure.text,
-                        is_overridden=row.is_overridden,
-                        stated_on=row.stated_on,
-                        date_precision=row.date_precision,
-                        quote=row.quote,
-                        document=document,
-                        parsed=row.figure,
-                    )
-                    for row, _claim, _source, _relay, document in batch
-                ]
-            )
-            count += len(batch)
-        return count
+    def _normalise(self, plans: list) -> None:
+        """Apply the one normaliser to the rows of `plans`, rows the write would
+        add, as the write does (what it would check besides the rules). A preview
+        builds no model rows for it: the normaliser reads only these values, and
+        building 100,000 assertions was a fifth of a preview."""
+        services.assertions_normalise(
+            [
+                SimpleNamespace(
+                    figure=row.figure.text,
+                    is_overridden=row.is_overridden,
+                    stated_on=row.stated_on,
+                    date_precision=row.date_precision,
+                    quote=row.quote,
+                    document=document,
+                    parsed=row.figure,
+                )
+                for row, _claim, _source, _relay, document in plans
+            ]
+        )
 
     def _create_assertions(self, plans) -> None:
         now = timezone.now()

@@ -26,7 +26,10 @@ class Spool:
     `append`, `clear`, `len` and iteration, as a list's; `head` holds the first
     `kept` rows as appended. Iterate it again for each pass; close it (or use it
     as a context manager) to remove its file. `on_batch`, if given, is called with
-    each batch as it goes to disk, in order, and the place of its first row."""
+    each batch as it goes to disk, in order, and the place of its first row;
+    `flush` sends the last rows appended to disk (and to `on_batch`) at once,
+    rather than at the next pass, so that what watches the batches has seen every
+    row once the file has been read."""
 
     def __init__(self, *, batch: int = BATCH, kept: int = KEPT, on_batch=None):
         self.batch, self.kept, self.on_batch = batch, kept, on_batch
@@ -41,7 +44,7 @@ class Spool:
         self._pending.append(row)
         self._count += 1
         if len(self._pending) >= self.batch:
-            self._flush()
+            self.flush()
 
     def clear(self) -> None:
         self.head, self._pending, self._count = [], [], 0
@@ -52,7 +55,7 @@ class Spool:
         return self._count
 
     def __iter__(self) -> Iterator[Any]:
-        self._flush()
+        self.flush()
         self._file.seek(0)
         while True:
             try:
@@ -64,7 +67,8 @@ class Spool:
             # A loop over another pass of this spool may have moved the file.
             self._file.seek(position)
 
-    def _flush(self) -> None:
+    def flush(self) -> None:
+        """Write the rows appended since the last batch went to disk."""
         if self._pending:
             if self.on_batch is not None:
                 self.on_batch(self._count - len(self._pending), self._pending)

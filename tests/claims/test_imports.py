@@ -13,7 +13,7 @@ from claims.models import Assertion, Claim, Discrepancy, Topic
 from claims.pipeline import services
 from claims.selectors import claim_state
 from sources.models import Document, Source
-from tests.factories import SourceAliasFactory, SourceFactory
+from tests.factories import DocumentFactory, SourceAliasFactory, SourceFactory
 from tests.support.imports import (
     GOOD,
     HEADER,
@@ -621,3 +621,62 @@ def test_a_relay_may_name_a_source_that_a_much_later_row_introduces():
     relayed = Assertion.objects.get(relayed_by__isnull=False)
     assert (relayed.figure, relayed.relayed_by.name) == ("1", "Late Agency")
     assert Source.objects.filter(name="Late Agency").count() == 1
+
+
+def late_names_file(last_row: str) -> str:
+    """Return 2,500 rows (more than the Spool writes to disk at a time, so the
+    last rows are in its last, partial batch) ending with `last_row`."""
+    rows = [row(source=f"Source {n % 40}", figure=f"{n + 1:,}") for n in range(2_499)]
+    return csv_of(*rows, last_row)
+
+
+def test_names_first_given_in_the_last_row_are_found_and_counted_alike():
+    recorded = SourceFactory(name="Oryx")
+    data = late_names_file(
+        row(
+            claim="A claim named last",
+            topic="A topic named last",
+            source="ORYX",  # recorded: matched, not made again
+            source_kind="",
+            document_title="A report named last",
+            document_url="https://example.org/last",
+            figure="2,500",
+        )
+    )
+
+    preview = assertions_import(data=data, dry_run=True)
+    summary = assertions_import(data=data)
+
+    assert preview.lines() == [
+        line.replace("created", "would create") for line in summary.lines()
+    ]
+    assert (summary.created, summary.skipped["sources"]) == (
+        {"topics": 2, "claims": 2, "sources": 40, "documents": 2, "assertions": 2_500},
+        1,
+    )
+    assert "A claim named last" in preview.new_names["claims"]
+    assert "ORYX" not in preview.new_names["sources"]
+    last = Assertion.objects.get(figure="2,500")
+    assert (last.claim.title, last.source, last.document.title) == (
+        "A claim named last",
+        recorded,
+        "A report named last",
+    )
+
+
+def test_a_document_given_another_kind_in_the_last_row_is_refused_by_the_preview():
+    DocumentFactory(title="Commentary", url="https://example.org/c", kind="article")
+    rows = [
+        row(source=f"Source {n % 40}", figure=f"{n + 1:,}") + "," for n in range(2_499)
+    ]
+    data = csv_of(*rows, row(figure="2,500") + ",dataset").replace(
+        HEADER, HEADER + ",document_kind", 1
+    )
+
+    with pytest.raises(ImportFailed) as raised:
+        assertions_import(data=data, dry_run=True)
+
+    assert [str(error) for error in raised.value.errors] == [
+        "line 2501, column document_kind: the document “Commentary” is recorded "
+        "as article; line 2501 gives dataset"
+    ]

@@ -156,7 +156,32 @@ def test_rows_of_a_pool_that_broke_are_checked_in_the_imports_own_process():
         rest = [checks.problem(place) for place in range(BATCH, len(rows))]
 
     assert first == serial_answers(rows[:BATCH])
-    assert rest == [None] * (len(rows) - BATCH)
+    # Each later row is left to the import's checks (None), or was checked in the
+    # import's process before the pool was seen to be broken (the rule's answer).
+    expected = serial_answers(rows[BATCH:])
+    assert all(
+        answer is None or answer == rule
+        for answer, rule in zip(rest, expected, strict=True)
+    )
+
+
+def test_batches_no_helper_has_started_are_checked_by_the_import_itself():
+    # One helper, six batches, asked for at once: the helper starts up while the
+    # import checks batches from the back rather than wait for the first answer.
+    rows = read_rows(hostile_file(6 * BATCH))
+
+    with QuoteChecks(processes=1) as checks:
+        for first in range(0, len(rows), BATCH):
+            checks.add(first, rows[first : first + BATCH])
+        answers = [checks.problem(place) for place in range(len(rows))]
+        taken = list(checks._taken[:6])
+
+    assert answers == serial_answers(rows)
+    assert all(taken), "each batch taken by one side"
+    by_import = [n for n, mark in enumerate(taken) if mark == n + 1]
+    by_helper = [n for n, mark in enumerate(taken) if mark == -(n + 1)]
+    assert sorted(by_import + by_helper) == list(range(6))
+    assert by_import and by_import[-1] == 5, "the import takes from the back"
 
 
 HELPERS_OF_A_KILLED_IMPORT = """
