@@ -15,6 +15,7 @@ from contextlib import nullcontext
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 
@@ -81,11 +82,11 @@ class LatestAssertionsFeed(Feed):
             f"{escape(interval(item))} {escape(item.claim.unit)}."
         )
         if _is_retracted(item):
-            day = item.retracted_at
+            day = timezone.localdate(item.retracted_at) if item.retracted_at else None
             when = f" on {day.day} {day:%b %Y}" if day else ""
             text = f"Retracted{when}: {escape(item.retraction_reason)} {text}"
         elif item.set_aside_at:
-            day = item.set_aside_at
+            day = timezone.localdate(item.set_aside_at)  # the site's day
             text = (
                 f"Set aside by the editors for this claim on {day.day} {day:%b %Y}: "
                 f"{escape(item.set_aside_reason)} It is not compared with the other "

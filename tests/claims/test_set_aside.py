@@ -193,6 +193,17 @@ def test_the_feed_titles_a_set_aside_figure_so_with_the_reason(client, rybar_set
     assert '<category term="set-aside"/>' in feed
 
 
+def test_the_feed_dates_a_set_aside_on_the_sites_day(client, rybar_set_aside):
+    claim, _, rybar = rybar_set_aside
+    at = rybar.set_aside_at
+    with override_settings(TIME_ZONE=zone_of_another_day(at)):
+        day = timezone.localdate(at)
+        feed = client.get(reverse("feeds:claim", args=[claim.slug])).content.decode()
+
+    assert day != at.date()
+    assert f"for this claim on {day.day} {day:%b %Y}:" in feed
+
+
 def test_the_linked_data_marks_a_set_aside_figure(client, rybar_set_aside):
     claim, _, _ = rybar_set_aside
 
