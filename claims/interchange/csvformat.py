@@ -24,6 +24,8 @@ from functools import lru_cache
 from operator import attrgetter
 from typing import BinaryIO
 
+from django.utils import timezone
+
 from claims.domain import dates, figures, rules, vocabulary
 from sources import validators
 
@@ -482,8 +484,11 @@ def _read_standing(values: dict, stated_on: date | None, fail) -> dict:
             except ValueError as error:
                 fail(name, str(error))
                 continue
-            if stated_on is not None and times[name].date() < stated_on:
-                fail(name, f"is before the figure was stated ({stated_on})")
+            # The site's day, as its pages say it (a time's own offset may differ).
+            day = timezone.localdate(times[name])
+            if stated_on is not None and day < stated_on:
+                site = "" if day == times[name].date() else f": the site's day is {day}"
+                fail(name, f"is before the figure was stated ({stated_on}){site}")
             if times[name] > datetime.now(UTC):
                 fail(name, "is in the future")
     reason = values["retraction_reason"]

@@ -6,11 +6,14 @@ import io
 from datetime import UTC, datetime
 
 import pytest
+from django.test import override_settings
+from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
 from claims.interchange import csvformat
 from tests.support.imports import STANDING_HEADER, csv_of, standing_row
+from tests.support.zones import zone_of_another_day
 
 
 @pytest.mark.parametrize(
@@ -180,4 +183,36 @@ def test_a_byte_that_is_not_utf8_past_the_first_chunk_names_its_line():
     assert [str(error) for error in reading.errors] == [
         f"line {lines + 2}: the file is not UTF-8 (byte 0xe9); save it as UTF-8 "
         "and try again"
+    ]
+
+
+def test_a_set_aside_on_the_stated_day_in_the_sites_time_zone_is_read():
+    # Stated on 29 October; set aside at 20:00 UTC on the 28th, which is already
+    # the 29th in the site's time zone, the day its pages say it was set aside.
+    at = datetime(2024, 10, 28, 20, 0, tzinfo=UTC)
+    with override_settings(TIME_ZONE=zone_of_another_day(at)):
+        reading = read_standing(
+            {"set_aside_reason": "A different scope.", "set_aside_at": at.isoformat()}
+        )
+        day = timezone.localdate(at)
+
+    assert str(day) == "2024-10-29"
+    assert [str(e) for e in reading.errors] == []
+    assert reading.rows[0].set_aside_at == at
+
+
+def test_a_set_aside_before_the_stated_day_in_the_sites_time_zone_is_refused():
+    # Stated on 29 October; set aside at 06:00 UTC on the 29th, which is still the
+    # 28th in the site's time zone: its pages would say it was set aside the day
+    # before it was stated.
+    at = datetime(2024, 10, 29, 6, 0, tzinfo=UTC)
+    with override_settings(TIME_ZONE=zone_of_another_day(at)):
+        reading = read_standing(
+            {"set_aside_reason": "A different scope.", "set_aside_at": at.isoformat()}
+        )
+
+    assert not reading.rows
+    assert [str(e) for e in reading.errors] == [
+        "line 2, column set_aside_at: is before the figure was stated (2024-10-29): "
+        "the site's day is 2024-10-28"
     ]

@@ -264,6 +264,52 @@ def test_a_dashed_range_of_whole_numbers_reads_as_the_parser_reads_it(
         assert repr(got) == repr(expected)
 
 
+# Figures as agencies and ministries write them, near the shortcuts' patterns but
+# not always in them: spaced and unicode dashes and minus signs, European and
+# spaced thousands, dates, leading zeros, digits of other scripts, trailing marks.
+WRITTEN = [
+    "10,000-12,000", "10 000–12 000", "10,000 - 12,000", "10,000 – 12,000",
+    "1,000-2,000", "1,000 - 2,000", "12-15", "12 - 15", "1—2", "1‐2", "1‑2",
+    "1.500", "10.000", "3,000-strong", "2024-10-25", "2024-10", "2023-2024",
+    "-5", "−5", "10.-12", "1-2-3", "5-3", "10,000-12", "200-300,000",
+    "at least 3,000.", "up to 1,500 troops", "about 3,000,", "more than 10,000+",
+    "at least 12,", "About 3,000", "at  least 3,000", "at least 3,000\n",
+    "007", "007-010", "0-0", "0,000", "2 000 000", "10\u00a0000",
+    "10\u202f000–12\u202f000", "١٢٣", "1٢٣", "１２", "1-١٢", "up to ٣",
+    "999,999,999,999,999", "999,999,999,999,999-1,000,000,000,000,000",
+    "1,000,000,000,000,000", "1000000000000000", "3,000..", "3,000 .",
+]  # fmt: skip
+NEAR = "0123456789,,--–—.  \u00a0\u202f١٢０\u2212+"
+
+
+@pytest.mark.parametrize("text", WRITTEN)
+def test_a_figure_as_written_reads_as_the_parser_reads_it(text):
+    got, expected = grammar._read.__wrapped__(text), whole_reading(text)
+
+    assert got == expected
+    assert repr(got) == repr(expected)
+
+
+@given(
+    st.one_of(
+        st.text(alphabet=NEAR, max_size=25),
+        st.tuples(st.sampled_from(QUALIFIERS), st.text(alphabet=NEAR, max_size=20)).map(
+            " ".join
+        ),
+        st.tuples(
+            st.integers(0, 3000), st.sampled_from(["-", "–", " - ", ",", "-0"]),
+            st.integers(0, 10**16),
+        ).map(lambda parts: "".join(map(str, parts))),
+    )
+)  # fmt: skip
+@settings(max_examples=1000, suppress_health_check=[HealthCheck.too_slow])
+def test_a_near_miss_of_the_shortcuts_reads_as_the_parser_reads_it(text):
+    got, expected = grammar._read.__wrapped__(text), whole_reading(text)
+
+    assert got == expected
+    assert repr(got) == repr(expected)
+
+
 def test_a_dashed_range_of_whole_numbers_is_read_without_the_parser():
     assert grammar._range_reading("74,706–76,000", "74,706", "76,000")
     assert grammar._range_reading("10–12", "10", "12")

@@ -380,3 +380,22 @@ def test_hostile_queries_get_suggestions_safely_in_bounded_queries(
     page = response.content.decode()
     assert response.status_code == 200
     assert "<script>frist" not in page and "<script>first" not in page
+
+
+def test_a_query_after_an_error_under_planner_settings_is_planned_as_usual(db):
+    """A page that fails inside planned_with (a view's own error, in no transaction
+    of its own to roll the settings back) leaves the connection's next query, in
+    the same request or the next, planned as usual."""
+    from django.db import connection
+
+    from claims.models import Claim
+
+    with pytest.raises(KeyError):
+        with search.planned_with(enable_hashjoin="off"):
+            list(Claim.objects.all())
+            {}["a figure the page expected"]
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW enable_hashjoin")
+            assert cursor.fetchone()[0] == "on"

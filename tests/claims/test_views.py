@@ -480,6 +480,38 @@ def test_source_page_shows_a_hundred_figures_a_page_each_compared(client):
     ) in second
 
 
+# The planner's settings the source page reads its figures' ids under.
+PLANNED = (
+    "enable_hashjoin",
+    "enable_mergejoin",
+    "enable_incremental_sort",
+    "max_parallel_workers_per_gather",
+)
+
+
+def planner_settings() -> dict:
+    """The planner's settings a query on this connection runs under (PostgreSQL)."""
+    with connection.cursor() as cursor:
+        found = {}
+        for name in PLANNED:
+            cursor.execute(f"SHOW {name}")
+            found[name] = cursor.fetchone()[0]
+    return found
+
+
+def test_queries_after_the_source_page_are_planned_as_usual(client):
+    source = SourceFactory(name="Ministry of Defence")
+    claim = dense_claim_of(source, 3)
+    before = planner_settings() if connection.vendor == "postgresql" else None
+
+    page = text(client.get(source.get_absolute_url()))
+
+    assert claim.title in page
+    if connection.vendor == "postgresql":
+        assert before["enable_hashjoin"] == "on"
+        assert planner_settings() == before
+
+
 # Home
 
 
