@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -129,6 +129,22 @@ class ClaimState:
     estimates: list[Assertion]  # each source's current figure, highest first
     # Current figures the editors set aside for the claim: listed, never compared.
     set_aside: list[Assertion] = field(default_factory=list)
+
+
+def figures_counted(rows: list, figures, key: str, *, into: str) -> list:
+    """Set on each of `rows` (a page of claims or sources) its count of `figures`
+    (a queryset of assertions) whose `key` ("claim", "source") is that row, as the
+    attribute `into`, from one query of the page's keys: a list's cost follows its
+    page, not every row's figures (issue 28)."""
+    totals = dict(
+        figures.filter(**{f"{key}__in": [row.pk for row in rows]})
+        .order_by()
+        .values_list(key)
+        .annotate(total=Count("pk"))
+    )
+    for row in rows:
+        setattr(row, into, totals.get(row.pk, 0))
+    return rows
 
 
 def judgements(claim: Claim) -> dict[tuple[int, int], divergence.Judgement]:

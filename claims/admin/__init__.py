@@ -4,7 +4,7 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Exists, OuterRef
 from django.forms import Textarea, TextInput
 from django.http import HttpResponse
 from django.shortcuts import redirect
@@ -27,7 +27,7 @@ from claims.jobs.admin import import_preview_start  # and registers JobAdmin
 from claims.models import Assertion, Claim, Discrepancy, Topic, Translation
 from claims.pipeline import services
 from claims.review import services as review_services
-from claims.selectors import claim_merge_plan, source_merge_plan
+from claims.selectors import claim_merge_plan, figures_counted, source_merge_plan
 from sources import archive
 from sources import services as source_services
 from sources.admin import (
@@ -349,15 +349,12 @@ class _ClaimChangeList(ChangeList):
 
     def get_results(self, request):
         super().get_results(request)
-        self.result_list = list(self.result_list)
-        totals = dict(
-            Assertion.objects.filter(claim__in=[c.pk for c in self.result_list])
-            .order_by()
-            .values_list("claim")
-            .annotate(total=Count("pk"))
+        self.result_list = figures_counted(
+            list(self.result_list),
+            Assertion.objects.all(),
+            "claim",
+            into="assertion_total",
         )
-        for claim in self.result_list:
-            claim.assertion_total = totals.get(claim.pk, 0)
 
 
 @admin.register(Claim)

@@ -20,7 +20,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 
 from claims.models import Assertion, Claim, Topic
-from claims.reader import search
+from claims.reader import search, selectors
 from claims.reader.templatetags import (
     interval,
     plain_controls,
@@ -62,11 +62,7 @@ class LatestAssertionsFeed(Feed):
         )
         with planned:
             ids = list(newest)
-        # Then the rows, joined to what the feed shows by their keys, one at a time
-        # (as the source page's): the planner would hash every source and document.
-        with search.planned_without("enable_hashjoin", "enable_mergejoin"):
-            by_id = Assertion.objects.with_related().in_bulk(ids)
-        return [by_id[pk] for pk in ids]
+        return selectors.assertions_shown(ids)
 
     def item_title(self, item: Assertion) -> str:
         title = plain_controls(f"{item.source}: {item.figure} ({item.claim.title})")

@@ -364,21 +364,14 @@ def claim_list_rows(claims: list[Claim]) -> list[ClaimRow]:
     ]
 
 
-def published_totals(sources: list[Source]) -> list[Source]:
-    """Give each of `sources` (a page of the source list) its count of published
-    figures as `published_total`, from one query of theirs only: counting every
-    source's figures to sort and page the list read every figure (1.1 s at 351,629
-    figures, issue 28)."""
-    totals = dict(
-        Assertion.objects.published()
-        .filter(source__in=[s.pk for s in sources])
-        .order_by()
-        .values_list("source")
-        .annotate(total=Count("pk"))
-    )
-    for source in sources:
-        source.published_total = totals.get(source.pk, 0)
-    return sources
+def assertions_shown(ids: list[int]) -> list[Assertion]:
+    """Return the assertions of `ids`, in that order, with what a page shows of
+    them, joined by their keys one row at a time: the planner, expecting more rows
+    than a page has, would read every claim, source and document into hashes (26 ms
+    where the keys take 3 ms at 48,000 claims)."""
+    with search.planned_without("enable_hashjoin", "enable_mergejoin"):
+        by_id = Assertion.objects.with_related().in_bulk(ids)
+    return [by_id[pk] for pk in ids]
 
 
 @dataclass(frozen=True)
@@ -426,14 +419,12 @@ def source_page(source: Source, *, figures: object = None) -> SourcePage:
         .values_list("pk", flat=True)
     )
     page = Paginator(own, FIGURES_PER_PAGE).get_page(figures)
-    # Joined by their keys, one row at a time: the planner, expecting more rows
-    # than a source has, would read every claim, source and document into hashes
-    # (26 ms where the keys take 3 ms at 48,000 claims). Nor may it walk every
-    # claim in title order looking for the source's figures, expecting them spread
-    # evenly (an incremental sort): the dense source's 1,631 figures are on one
-    # claim, which that walk reached after 11,000 claims (212 ms; 1.4 ms from the
-    # source's own rows, sorted). One process: starting a parallel worker costs
-    # more than the sort.
+    # The page's ids from the source's own rows, sorted. Not by walking every claim
+    # in title order looking for the source's figures, which the planner, expecting
+    # them spread evenly, would do (an incremental sort): the dense source's 1,631
+    # figures are on one claim, which that walk reached after 11,000 claims
+    # (212 ms; 1.4 ms sorted). One process: starting a parallel worker costs more
+    # than the sort.
     with search.planned_with(
         enable_hashjoin="off",
         enable_mergejoin="off",
@@ -441,8 +432,7 @@ def source_page(source: Source, *, figures: object = None) -> SourcePage:
         max_parallel_workers_per_gather="0",
     ):
         ids = list(page.object_list)
-        by_id = Assertion.objects.with_related().in_bulk(ids)
-    shown = [by_id[pk] for pk in ids]
+    shown = assertions_shown(ids)
     page.object_list = shown
     others: dict[int, list[divergence.Point]] = defaultdict(list)
     if shown:

@@ -9,7 +9,7 @@ from claims import selectors as shared_selectors
 from claims.filters import ClaimFilter
 from claims.http_cache import Stamp, claim_stamp, source_stamp, sources_stamp
 from claims.limits import LimitedMixin
-from claims.models import Claim
+from claims.models import Assertion, Claim
 from claims.pagination import CappedPaginator
 from claims.reader import search, selectors
 from claims.reader.caching import ReaderCacheMixin
@@ -178,7 +178,12 @@ class SourceListView(ReaderCacheMixin, FilterView):
         context = super().get_context_data(**kwargs)
         # The figures of the page's sources are counted, not every source's.
         page = context["page_obj"]
-        page.object_list = selectors.published_totals(list(page.object_list))
+        page.object_list = shared_selectors.figures_counted(
+            list(page.object_list),
+            Assertion.objects.published(),
+            "source",
+            into="published_total",
+        )
         context["object_list"] = page.object_list
         return context
 
