@@ -12,8 +12,10 @@ once (summary and discrepancy).
 
 from __future__ import annotations
 
+import gc
 import itertools
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import lru_cache
@@ -40,6 +42,9 @@ from sources.names import name_key as _name_key
 BATCH = 5000
 # The rows a preview normalises at a time, as it checks them.
 NORMALISED = 1000
+# While an import runs, the cyclic garbage collector's youngest generation is
+# collected after this many new objects rather than Python's 700 (issue 26).
+COLLECT_AFTER = 20_000
 
 
 # An import matches each row's source and relay by name several times (sources
@@ -131,7 +136,7 @@ def assertions_import(
         quotes.add(first, batch)
         names.add(batch)
 
-    with quotes, Spool(on_batch=on_batch) as rows:
+    with fewer_collections(), quotes, Spool(on_batch=on_batch) as rows:
         # The row limit is applied while reading: past it the rest is never parsed.
         # The rows go to disk as they are read (spool.py): an import holds its
         # file's names, not its rows.
@@ -146,6 +151,26 @@ def assertions_import(
         return _checked_and_written(
             reading, names, user, dry_run, report, job_id, wait, quotes
         )
+
+
+@contextmanager
+def fewer_collections(after: int = COLLECT_AFTER):
+    """Collect cyclic garbage less often inside the block: after `after` new
+    objects rather than Python's 700; then as before.
+
+    An import makes millions of objects, most of them freed as soon as they are
+    used (the rows read, their figures, the COPY's values), and keeps a few
+    hundred thousand for its length (the keys that find repeated rows, the
+    claims' figures being derived). At 700, Python ran 2,400 collections during
+    an import of 100,000 rows, each reading the objects kept, for 2.2 s of its
+    15 s of CPU; at 20,000, 0.2 s, and its peak memory did not move (issue 26).
+    Nothing is left uncollected: the collections come later, not never."""
+    before = gc.get_threshold()
+    gc.set_threshold(after, *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 class _Names:

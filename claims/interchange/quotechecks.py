@@ -23,6 +23,7 @@ Pure Python: the pool's processes import the rules (claims/domain), not Django.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import pickle
@@ -47,6 +48,10 @@ WATCH_SECONDS = 0.5
 # to have more batches than places, a batch could be checked twice (wasted work,
 # the same answers), never not at all.
 SLOTS = 1 << 16
+# In a helper, the cyclic garbage collector's youngest generation is collected
+# after this many new objects rather than Python's 700, as in the import's own
+# process (imports.py, `fewer_collections`): a helper lives only for the checks.
+COLLECT_AFTER = 20_000
 
 # In a helper: the table of who took which batch, shared with the import.
 _taken = None
@@ -58,6 +63,7 @@ def _started_helper(parent: int, taken) -> None:
     work that never comes, each holding its memory."""
     global _taken
     _taken = taken
+    gc.set_threshold(COLLECT_AFTER, *gc.get_threshold()[1:])
 
     def watch() -> None:
         while os.getppid() == parent:

@@ -40,6 +40,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from claims import selectors
+from claims.concurrency import EditConflict
 from claims.domain import dates, divergence, rules, spelling
 from claims.models import (
     CLAIM_SUMMARY_FIELDS,
@@ -303,10 +304,17 @@ def _refresh_batch(claim_ids: list[int]) -> Detection:
     words = set().union(*map(spelling.words_of, quotes))
     on_record: dict[int, list[Discrepancy]] = defaultdict(list)
     for d in (
-        Discrepancy.objects.live().select_for_update().filter(claim_id__in=claim_ids)
+        Discrepancy.objects.live()
+        .select_for_update(of=("self",))
+        # A superseded one's reason names its figures and their sources: read
+        # with it, not a query each (issue 26: an import's claims supersede
+        # hundreds).
+        .select_related("assertion_low__source", "assertion_high__source")
+        .filter(claim_id__in=claim_ids)
     ):
         on_record[d.claim_id].append(d)
     result, created, moved = Detection(), [], []
+    changed: list[Discrepancy] = []  # superseded, or their pair's reading moved
     for claim_id, claim in claims.items():
         claim_points = points[claim_id]
         standing = on_record[claim_id]
@@ -329,10 +337,10 @@ def _refresh_batch(claim_ids: list[int]) -> Detection:
         claim.list_row = selectors.list_row(claim_points, summary).stored
         if stored != [getattr(claim, name) for name in CLAIM_SUMMARY_FIELDS]:
             moved.append(claim)
-        _retire_judged(claim, standing, summary, claim_points, names, result)
+        _retire_judged(claim, standing, summary, claim_points, names, result, changed)
         pending = next((d for d in standing if d.is_pending), None)
         new = _detect(
-            claim, pending, summary.open_conflict, claim_points, names, result
+            claim, pending, summary.open_conflict, claim_points, names, result, changed
         )
         if new is not None:
             created.append(new)
@@ -341,6 +349,8 @@ def _refresh_batch(claim_ids: list[int]) -> Detection:
     Claim.objects.filter(pk__in=list(claims)).update(updated_at=timezone.now())
     _summaries_write(moved)
     quote_words_record(words=words)
+    # Before the new ones: a claim's pending discrepancy makes way for its next.
+    _discrepancies_save(changed)
     if created:
         # Derived here, not typed in: the database's named constraints guard these
         # rows, where full_clean would cost a query per constraint on every claim.
@@ -372,6 +382,49 @@ def _summaries_write(claims: list[Claim]) -> None:
         cursor.executemany(statement, rows)
 
 
+def _discrepancies_save(discrepancies: list[Discrepancy]) -> None:
+    """Save the discrepancies detection changed, as each one's save() would
+    (Versioned: its version goes up by one, and a row no longer at the version
+    read raises EditConflict; a history row each, with its reason), in a few
+    statements: one UPDATE a row, sent as one batch, then their history rows in
+    one insert, in the order given (issue 26: an import's claims supersede
+    hundreds, each save three statements)."""
+    if not discrepancies:
+        return
+    fields = [f for f in Discrepancy._meta.concrete_fields if not f.primary_key]
+    quote = connection.ops.quote_name
+    version = Discrepancy._meta.get_field("version")
+    statement = "UPDATE {} SET {} WHERE {} = %s AND {} = %s".format(
+        quote(Discrepancy._meta.db_table),
+        ", ".join(f"{quote(f.column)} = %s" for f in fields),
+        quote(Discrepancy._meta.pk.column),
+        quote(version.column),
+    )
+    seen = [d.version for d in discrepancies]
+    for discrepancy in discrepancies:
+        discrepancy.version += 1
+    rows = [
+        # pre_save, as save() does: the time of a field that stamps each save.
+        [f.get_db_prep_save(f.pre_save(d, False), connection) for f in fields]
+        + [d.pk, before]
+        for d, before in zip(discrepancies, seen, strict=True)
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(statement, rows)
+        claimed = cursor.rowcount
+    if claimed != len(discrepancies):
+        stored = dict(
+            Discrepancy._base_manager.filter(
+                pk__in=[d.pk for d in discrepancies]
+            ).values_list("pk", "version")
+        )
+        for discrepancy, before in zip(discrepancies, seen, strict=True):
+            if stored.get(discrepancy.pk) != discrepancy.version:
+                discrepancy.version = before
+                raise EditConflict(discrepancy, before)
+    Discrepancy.history.bulk_history_create(discrepancies, update=True)
+
+
 WORDS_READ = 900  # words looked up in one query (under SQLite's 999 parameters)
 
 
@@ -393,10 +446,12 @@ def quote_words_record(*, words: set[str]) -> None:
         )
 
 
-def _detect(claim, live, conflict, points, names, result) -> Discrepancy | None:
+def _detect(
+    claim, live, conflict, points, names, result, changed
+) -> Discrepancy | None:
     """Update or supersede the claim's pending discrepancy (`live`) to match
     `conflict`, the summary's open discrepancy; return a new, unsaved discrepancy
-    when one must open."""
+    when one must open. A discrepancy changed is added to `changed`, to save."""
 
     def describe(low, high, ratio, since) -> str:
         return (
@@ -419,13 +474,13 @@ def _detect(claim, live, conflict, points, names, result) -> Discrepancy | None:
         if (live.spread_ratio, live.arose_on, live.involves_vague_term) != now:
             live.spread_ratio, live.arose_on, live.involves_vague_term = now
             live._change_reason = f"Spread now {conflict.ratio}×"
-            live.save()
+            changed.append(live)
             result.updated.append(
                 describe(conflict.low, conflict.high, conflict.ratio, conflict.arose_on)
             )
         return None
     if live is not None:
-        _supersede(claim, live, points, conflict, names, result)
+        _supersede(claim, live, points, conflict, names, result, changed)
     if conflict is None:
         return None
     result.created.append(
@@ -441,7 +496,7 @@ def _detect(claim, live, conflict, points, names, result) -> Discrepancy | None:
     )
 
 
-def _retire_judged(claim, standing, summary, points, names, result) -> None:
+def _retire_judged(claim, standing, summary, points, names, result, changed) -> None:
     """Supersede the judged discrepancies one of whose figures is no longer its
     source's current estimate; the others stay on record, and detection has moved
     past their pairs (divergence.summarise skips judged pairs)."""
@@ -452,7 +507,7 @@ def _retire_judged(claim, standing, summary, points, names, result) -> None:
             continue
         if {judged.assertion_low_id, judged.assertion_high_id} <= current:
             continue
-        _supersede(claim, judged, points, None, names, result)
+        _supersede(claim, judged, points, None, names, result, changed)
 
 
 def pending_make_way(*, discrepancy: Discrepancy) -> None:
@@ -474,14 +529,15 @@ def pending_make_way(*, discrepancy: Discrepancy) -> None:
         other.save()
 
 
-def _supersede(claim, discrepancy, points, conflict, names, result) -> None:
+def _supersede(claim, discrepancy, points, conflict, names, result, changed) -> None:
+    """Mark `discrepancy` superseded, saying why, and add it to `changed`."""
     discrepancy.state = Discrepancy.State.SUPERSEDED
     discrepancy.superseded_at = timezone.now()
     discrepancy.superseded_reason = _supersession_reason(
         discrepancy, points, conflict, names
     )
     discrepancy._change_reason = f"Superseded: {discrepancy.superseded_reason}"
-    discrepancy.save()
+    changed.append(discrepancy)
     low, high = discrepancy.assertion_low, discrepancy.assertion_high
     result.closed.append(
         f"{claim}: “{low.figure}” vs “{high.figure}”, {discrepancy.superseded_reason}"

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
 
+from claims.concurrency import EditConflict
 from claims.models import CLAIM_SUMMARY_FIELDS, Claim, Discrepancy
 from claims.pipeline import derive, services
 from claims.review import services as review_services
@@ -194,6 +195,40 @@ def test_a_wider_conflict_supersedes_the_old_and_opens_a_new_one(conflict):
     new = live(claim)
     assert old.superseded_reason.startswith("The widest conflict is now “1,000”")
     assert (new.assertion_low, new.assertion_high) == (low, wider)
+
+
+def test_a_superseded_discrepancy_takes_the_next_version_and_one_history_row(
+    conflict,
+):
+    claim, low, high = conflict
+    before = live(claim)
+    rows = before.history.count()
+
+    stated(claim, "50,000", 9)
+
+    after = Discrepancy.objects.get(pk=before.pk)
+    assert after.version == before.version + 1
+    assert after.updated_at > before.updated_at
+    assert after.history.count() == rows + 1
+    latest = after.history.latest()
+    assert (latest.state, latest.version) == ("superseded", after.version)
+    assert latest.superseded_reason == after.superseded_reason
+    assert latest.history_change_reason == f"Superseded: {after.superseded_reason}"
+
+
+def test_detection_does_not_overwrite_a_discrepancy_saved_since_it_was_read(
+    conflict,
+):
+    claim, low, high = conflict
+    read = live(claim)
+    Discrepancy.objects.filter(pk=read.pk).update(note="Saved meanwhile", version=5)
+    read.state = Discrepancy.State.SUPERSEDED
+
+    with pytest.raises(EditConflict), transaction.atomic():
+        derive._discrepancies_save([read])
+
+    stored = Discrepancy.objects.get(pk=read.pk)
+    assert (stored.state, stored.note, stored.version) == ("open", "Saved meanwhile", 5)
 
 
 def test_one_pending_discrepancy_per_claim_in_the_database(conflict):
