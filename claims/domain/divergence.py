@@ -62,7 +62,6 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from functools import cached_property
 
 # The stored values of the figure kinds and date precisions, the editors' judgements,
 # a claim's statuses and the default threshold: claims/domain/vocabulary.py. Those
@@ -102,6 +101,26 @@ TWO_PLACES = Decimal("0.01")
 Interval = tuple[Decimal | None, Decimal | None]
 
 
+class _computed_once:  # noqa: N801 (a decorator, named as functools' are)
+    """functools.cached_property without its lock: Python 3.11's takes a lock on
+    every first read, a third of the time of making a point (issue 26: derive
+    makes one per figure of each claim it reads). The value goes in the
+    instance's __dict__, which later reads find first, as cached_property's does."""
+
+    def __init__(self, function):
+        self.function, self.name = function, function.__name__
+        self.__doc__ = function.__doc__
+
+    def __set_name__(self, owner, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.function(instance)
+        return value
+
+
 @dataclass(frozen=True)
 class Point:
     """One assertion as the divergence rules see it."""
@@ -129,7 +148,7 @@ class Point:
             as_of is None or self.set_aside_on <= as_of
         )
 
-    @cached_property  # a dense claim's comparison and chart ask thousands of times
+    @_computed_once  # a dense claim's comparison and chart ask thousands of times
     def sort_key(self) -> Decimal | None:
         """Return an internal number to order and draw this point by; never a figure.
 

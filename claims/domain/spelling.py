@@ -23,6 +23,13 @@ def words_of(text: str) -> set[str]:
     return {w for w in _WORD.findall(text.lower()) if len(w) <= MAX_WORD}
 
 
+def words_of_all(texts: Iterable[str]) -> set[str]:
+    """Return the words of all `texts`, as words_of each and together, read in one
+    pass: a line break ends a word, so none runs from one text into the next
+    (derive reads a batch's quotes at once; issue 26)."""
+    return words_of("\n".join(texts))
+
+
 def _ratio(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, a, b).ratio()
 

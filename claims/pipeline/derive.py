@@ -301,7 +301,7 @@ def _refresh_batch(claim_ids: list[int]) -> Detection:
         names[row.source_id] = row.source__name
         points[row.claim_id].append(selectors.point_from_values(row))
         quotes.add(row.quote)
-    words = set().union(*map(spelling.words_of, quotes))
+    words = spelling.words_of_all(quotes)
     on_record: dict[int, list[Discrepancy]] = defaultdict(list)
     for d in (
         Discrepancy.objects.live()

@@ -32,3 +32,17 @@ def test_nothing_is_suggested_when_every_word_is_known_or_has_nothing_close():
 
 def test_among_equally_close_words_the_first_in_alphabetical_order():
     assert spelling.closest("cart", ["cast", "card"]) == "card"
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        [],
+        [""],
+        ["Row 12 says about 3,000.", "Troops crossed", "crossed the border"],
+        ["ends in wor", "ds here", "İstanbul ŞEHİR straße", "x_y", "ab", "abc"],
+        ["a" * 41, "b" * 40 + "\nthen", "tab\tseparated\rcarriage"],
+    ],
+)
+def test_the_words_of_many_texts_are_the_words_of_each(texts):
+    assert spelling.words_of_all(texts) == set().union(*map(spelling.words_of, texts))
