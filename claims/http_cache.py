@@ -27,7 +27,7 @@ from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.db import connection
 from django.db.models import Max
-from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, QueryDict
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.dateparse import parse_datetime
@@ -204,6 +204,42 @@ def address_hash(request: HttpRequest) -> str:
     return hashlib.sha256(address.encode()).hexdigest()
 
 
+# The longest value of a query parameter a cached page keeps (a search's 200
+# characters and the one that tells the page it was cut).
+MAX_VALUE = 256
+
+
+def kept_query(query: QueryDict, names) -> QueryDict:
+    """Return `query` with only the parameters `names`, each once, its whitespace
+    collapsed and cut to MAX_VALUE, empty ones left out (in the order given; the
+    cache key sorts them): what the page reads, so that the cache keeps one copy
+    per page a reader can see."""
+    kept = QueryDict(mutable=True)
+    wanted = set(names)
+    for name in dict.fromkeys(query):
+        if name not in wanted:
+            continue
+        value = " ".join((query.get(name) or "").split())[:MAX_VALUE]
+        if value:
+            kept[name] = value
+    kept._mutable = False
+    return kept
+
+
+def keep_only(request: HttpRequest, names) -> None:
+    """Leave `request` only the query parameters `names`, normalised (kept_query),
+    in its GET and in its query string, which links to the page itself are built
+    from (pagination, og:url): what a visitor made up reaches neither the page nor
+    the cache key."""
+    request.GET = kept_query(request.GET, names)
+    request.META["QUERY_STRING"] = request.GET.urlencode()
+
+
+def page_cache_key(kind: str, stamp: str, request: HttpRequest) -> str:
+    """Return the cache key of a reader page as of `stamp`."""
+    return f"{kind}:{stamp}:{address_hash(request)}"
+
+
 def etag(stamp: Stamp, request: HttpRequest) -> str:
     """Return the weak ETag of the response to `request` as of `stamp`. Weak: it
     names what the page shows, and gzip changes the bytes, not the meaning."""
@@ -265,6 +301,8 @@ def conditional(stamp_of):
             stamp = stamp_of(request, **kwargs)
             if stamp is None:
                 return view(request, *args, **kwargs)
+            # Kept for the view, which may key its own cache on it (the API).
+            request.claimtracker_stamp = stamp
             answer = not_modified(request, stamp)
             if answer is not None:
                 return answer

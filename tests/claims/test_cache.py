@@ -123,6 +123,17 @@ def test_unknown_parameters_and_fake_cookies_share_the_cached_page(
     assert len(cache._cache) == entries
 
 
+def test_the_first_visitors_made_up_parameters_are_not_in_the_cached_page(
+    client, claim
+):
+    """The page's own address (og:url) is built from the query string: the first
+    visitor's made-up parameters would have been kept in the page everyone then got."""
+    first = page(client, claim, scale="log", utm_source="newsletter", ref="<b>x</b>")
+
+    assert "utm_source" not in first and "newsletter" not in first
+    assert "scale=log" in first  # a parameter the page reads stays in its address
+
+
 def test_the_scheme_comes_from_a_trusted_proxy_only(client, claim, settings):
     """Issue 28: `X-Forwarded-Proto: https` from anyone primed https links in the
     page served to http readers. With no trusted proxy (the default) it is
