@@ -148,7 +148,7 @@ def figures_counted(rows: list, figures, key: str, *, into: str) -> list:
     return rows
 
 
-def search_terms(text: str) -> list[str]:
+def admin_terms(text: str) -> list[str]:
     """Return the terms of an admin search as Django's admin splits them: by
     spaces, a quoted phrase ("first batch") one term."""
     terms = []
@@ -172,7 +172,7 @@ def figures_searched(figures, text: str):
     make with DISTINCT, which took 4.7 s at 1.2 million figures for one word
     (count and page); read this way, one pass over the figures with no join and
     no DISTINCT (docs/researchers.md, "Logging figures")."""
-    for term in search_terms(text):
+    for term in admin_terms(text):
         named = Source.objects.filter(
             Q(name__icontains=term) | Q(aliases__name__icontains=term)
         ).values("pk")
