@@ -135,13 +135,7 @@ class Point:
 
         The value of an exact or approximate figure, the bound of "at least" and "at
         most", and the middle of a range or vague term (which no source stated)."""
-        if self.kind in (EXACT, APPROXIMATE) and self.value is not None:
-            return self.value
-        if self.kind == AT_LEAST or self.high is None:
-            return self.low
-        if self.kind == AT_MOST or self.low is None:
-            return self.high
-        return (self.low + self.high) / 2
+        return _sort_key(self.kind, self.low, self.high, self.value)
 
     @property
     def level(self) -> Decimal | None:
@@ -159,6 +153,62 @@ class Point:
     @property
     def origin(self) -> int:
         return self.origin_id if self.origin_id is not None else self.source_id
+
+
+def _sort_key(kind: str, low, high, value) -> Decimal | None:
+    if kind in (EXACT, APPROXIMATE) and value is not None:
+        return value
+    if kind == AT_LEAST or high is None:
+        return low
+    if kind == AT_MOST or low is None:
+        return high
+    return (low + high) / 2
+
+
+_new = object.__new__
+
+
+def published_point(
+    id: int,
+    source_id: int,
+    stated_on: date,
+    kind: str,
+    low: Decimal | None,
+    high: Decimal | None,
+    value: Decimal | None,
+    figure: str,
+    origin_id: int | None,
+    document_id: int | None,
+    precision: str,
+    source_name: str,
+    set_aside_on: date | None,
+    set_aside_reason: str,
+) -> Point:
+    """Return the Point of a published (not retracted) figure, as Point(...) with
+    these fields would, its sort_key worked out. Made without the frozen
+    dataclass's __init__, which sets each of its fifteen fields through
+    object.__setattr__: a dense claim's page makes a Point of each of thousands
+    of figures (issue 28)."""
+    point = _new(Point)
+    vars(point).update(
+        id=id,
+        source_id=source_id,
+        stated_on=stated_on,
+        kind=kind,
+        low=low,
+        high=high,
+        value=value,
+        figure=figure,
+        origin_id=origin_id,
+        document_id=document_id,
+        is_retracted=False,
+        precision=precision,
+        source_name=source_name,
+        set_aside_on=set_aside_on,
+        set_aside_reason=set_aside_reason,
+        sort_key=_sort_key(kind, low, high, value),
+    )
+    return point
 
 
 @dataclass(frozen=True)

@@ -262,9 +262,10 @@ def layout_timeline(
     axis = DateAxis.fit(first, end, [p.stated_on for p in points], full_range)
     chart.is_fitted = axis.window_start is not None
     chart.full_range = full_range
-    chart.fittable = (
-        chart.is_fitted
-        or DateAxis.fit(first, end, [p.stated_on for p in points], False).window_start
+    # Fitted with full_range off, the axis is the one just made.
+    chart.fittable = chart.is_fitted or (
+        full_range
+        and DateAxis.fit(first, end, [p.stated_on for p in points], False).window_start
         is not None
     )
     if chart.is_fitted:
