@@ -533,6 +533,9 @@ def evolution(points: Iterable[Point], as_of: date | None = None) -> list[Step]:
     current = {p.id for p in estimates}
     steps: list[list[Point]] = []  # the figures of each step
     spans: list[tuple[Decimal, Decimal]] = []  # each step's internal span, for repeats
+    # What each span reaches within EVOLUTION_TOLERANCE (_reach), worked out when
+    # the span changes: each figure of a dense claim is checked against every step.
+    reaches: list[tuple[Decimal, Decimal]] = []
     for point in seen:
         key = point.sort_key
         if key is None or (point.is_vague and steps):
@@ -543,15 +546,17 @@ def evolution(points: Iterable[Point], as_of: date | None = None) -> list[Step]:
             last is not None
             and (point.stated_on - last[0].stated_on).days <= SPREAD_WINDOW_DAYS
             and all(p.source_id != point.source_id for p in last)
-            and (keep or not any(_close(span, key) for span in spans[:-1]))
+            and (keep or not _repeats(reaches[:-1], key))
         )
         if joins:
             last.append(point)
             low, high = spans[-1]
             spans[-1] = (min(low, key), max(high, key))
-        elif keep or not any(_close(span, key) for span in spans):
+            reaches[-1] = _reach(spans[-1])
+        elif keep or not _repeats(reaches, key):
             steps.append([point])
             spans.append((key, key))
+            reaches.append(_reach(spans[-1]))
     result = [_step(figures) for figures in steps]
     end = _current_range(estimates)
     if end is not None and (
@@ -583,7 +588,11 @@ def revisions(points: Iterable[Point], as_of: date | None = None) -> list[Revisi
     found = []
     for point in visible(points, as_of):
         before = previous.get(point.source_id)
-        if before is not None and before.interval != point.interval:
+        # The intervals compared as they stand (Point.interval): a dense claim
+        # has thousands (issue 28).
+        if before is not None and (
+            before.low != point.low or before.high != point.high
+        ):
             found.append(Revision(point.source_id, before, point))
         previous[point.source_id] = point
     return found
@@ -771,9 +780,15 @@ def _step(figures: list[Point]) -> Step:
     )
 
 
-def _close(span: tuple[Decimal, Decimal], key: Decimal) -> bool:
+def _reach(span: tuple[Decimal, Decimal]) -> tuple[Decimal, Decimal]:
+    """Return the numbers a step's span repeats: within EVOLUTION_TOLERANCE."""
     low, high = span
-    return low / EVOLUTION_TOLERANCE <= key <= high * EVOLUTION_TOLERANCE
+    return low / EVOLUTION_TOLERANCE, high * EVOLUTION_TOLERANCE
+
+
+def _repeats(reaches: list[tuple[Decimal, Decimal]], key: Decimal) -> bool:
+    """Return whether `key` lies within any of `reaches` (_reach): a repeat."""
+    return any(low <= key <= high for low, high in reaches)
 
 
 def _order(point: Point) -> tuple:

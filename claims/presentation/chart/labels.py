@@ -272,8 +272,8 @@ def _place(
             for n in range(1, MAX_SPREAD + 1):
                 offsets += [n * step, -n * step]
         else:  # neither highlighted (the first tier) nor moved
-            drafted, highlighted, offsets = None, False, _IN_PLACE
-            shape, y, y_low, y_high = _heights(p, y_of)
+            drafted, offsets = None, _IN_PLACE
+            shape, half, top, bottom = _box(p, y_of)
             x = on_day.get(p.stated_on)
             if x is None:  # a date's period starts at the date
                 x_text = percent(p.stated_on)
@@ -281,7 +281,8 @@ def _place(
                 if x is None:
                     x = hundredths[x_text] = int(Decimal(x_text[:-1]) * 100)
                 on_day[p.stated_on] = x
-        half, top, bottom = _extent(shape, y, y_low, y_high, highlighted)
+        if drafted is not None:
+            half, top, bottom = _extent(shape, y, y_low, y_high, highlighted)
         bands = range(top // BAND, max(top, bottom - 1) // BAND + 1)
         near = [rows[band] for band in bands if band in rows]
         for dx in offsets:
@@ -347,6 +348,27 @@ def _clashes(a: _Footprint, near: list) -> bool:
             else:
                 return True
     return False
+
+
+def _box(p, y_of) -> tuple[str, int, int, int]:
+    """Return a change's marker shape and its box's half width, top and bottom, not
+    highlighted (_heights, then _extent): a marker's interval only for the shapes
+    that draw it, bars and bands. A dense chart sizes the box of each of its
+    thousand changes to place about a hundred (issue 28)."""
+    shape = SHAPES.get(p.kind, "dot")
+    if shape in ("bar", "band"):
+        _, y, y_low, y_high = _heights(p, y_of)
+        return shape, HALF_WIDTH[shape], y_high - 1, y_low + 1
+    level = p.level if p.level is not None else (p.low or p.high or Decimal(0))
+    if shape == "up":
+        y = y_of(p.low if p.low is not None else level)
+        return shape, HALF_WIDTH[shape], y - ARROW, y + 1
+    if shape == "down":
+        y = y_of(p.high if p.high is not None else level)
+        return shape, HALF_WIDTH[shape], y - 1, y + ARROW
+    y = y_of(level)
+    half = HALF_WIDTH[shape]
+    return shape, half, y - half, y + half
 
 
 def _heights(p, y_of) -> tuple[str, int, int, int]:
