@@ -58,6 +58,7 @@ claims/domain/wording.py.
 from __future__ import annotations
 
 import heapq
+from operator import attrgetter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -338,6 +339,9 @@ class Summary:
         return self.status in (UNDER_REVIEW, EXPLAINED, RESOLVED)
 
 
+_DATED = attrgetter("stated_on", "id")  # the order points were stated in
+
+
 class _Visible(list):
     """Points visible() returned: none retracted, none stated after `as_of`, in
     the order they were stated. A summary asks again of them six times, and a
@@ -359,7 +363,7 @@ def visible(points: Iterable[Point], as_of: date | None = None) -> list[Point]:
         for p in points
         if not p.is_retracted and (as_of is None or p.stated_on <= as_of)
     ]
-    return _Visible(sorted(kept, key=lambda p: (p.stated_on, p.id)), as_of)
+    return _Visible(sorted(kept, key=_DATED), as_of)
 
 
 def current_estimates(
