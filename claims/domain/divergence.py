@@ -58,12 +58,12 @@ claims/domain/wording.py.
 from __future__ import annotations
 
 import heapq
-from operator import attrgetter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
+from operator import attrgetter
 
 # The stored values of the figure kinds and date precisions, the editors' judgements,
 # a claim's statuses and the default threshold: claims/domain/vocabulary.py. Those
