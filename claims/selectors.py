@@ -67,21 +67,21 @@ def point_from_values(row) -> divergence.Point:
     """Return the divergence Point of a published assertion's POINT_FIELDS values,
     read as a named row (`values_list(*POINT_FIELDS, named=True)`: a claim of
     thousands of figures makes no dict for each)."""
-    return divergence.Point(
-        id=row.id,
-        source_id=row.source_id,
-        stated_on=row.stated_on,
-        kind=row.kind,
-        low=row.low,
-        high=row.high,
-        value=row.value,
-        figure=row.figure,
-        origin_id=row.source__parent_id,
-        document_id=row.document_id,
-        precision=row.date_precision,
-        source_name=row.source__name,
-        set_aside_on=_day(row.set_aside_at),
-        set_aside_reason=row.set_aside_reason or "",
+    return divergence.published_point(
+        row.id,
+        row.source_id,
+        row.stated_on,
+        row.kind,
+        row.low,
+        row.high,
+        row.value,
+        row.figure,
+        row.source__parent_id,
+        row.document_id,
+        row.date_precision,
+        row.source__name,
+        _day(row.set_aside_at),
+        row.set_aside_reason or "",
     )
 
 
