@@ -23,6 +23,7 @@ from claims.admin.forms import (
     RetractForm,
 )
 from claims.concurrency import EditConflict
+from claims.filters import sources_named
 from claims.jobs.admin import import_preview_start  # and registers JobAdmin
 from claims.models import Assertion, Claim, Discrepancy, Topic, Translation
 from claims.pipeline import services
@@ -441,6 +442,43 @@ class TopicListFilter(admin.SimpleListFilter):
         return queryset.filter(claim__topic=value)
 
 
+class SourceFilter(admin.SimpleListFilter):
+    """The figures of the sources a name finds: a slug, or part of a name or an
+    alias, as the reader's claim list reads it (claims.filters.sources_named).
+    Typed, not chosen: a link for every source with figures was 8,201 links, 750 KB
+    and 0.9 s a visit at 1.2 million figures."""
+
+    title = "source"
+    parameter_name = "source"
+    template = "admin/claims/source_filter.html"
+
+    def lookups(self, request, model_admin):
+        return ()
+
+    def has_output(self):
+        return True
+
+    def queryset(self, request, queryset):
+        value = " ".join(str(self.value() or "").split())[:200]
+        if not value:
+            return queryset
+        return queryset.filter(source__in=sources_named(value))
+
+    def choices(self, changelist):
+        # The form keeps every other parameter of the list (its filters, search
+        # and order); a new filter starts at the first page.
+        yield {
+            "parameter": self.parameter_name,
+            "value": self.value() or "",
+            "kept": [
+                (name, value)
+                for name, value in changelist.params.items()
+                if name != self.parameter_name
+            ],
+            "all": changelist.get_query_string(remove=[self.parameter_name]),
+        }
+
+
 def titled(title: str, filter_class):
     """Return `filter_class` with its own title: two filters on fields both called
     “kind” would otherwise both read “By kind”."""
@@ -508,7 +546,7 @@ class AssertionAdmin(VersionedAdmin):
     list_display_links = ["stated_on", "figure"]
     list_filter = [
         TopicListFilter,
-        ("source", admin.RelatedOnlyFieldListFilter),
+        SourceFilter,
         ("source__kind", titled("source kind", admin.ChoicesFieldListFilter)),
         ("kind", titled("figure kind", admin.ChoicesFieldListFilter)),
         "status",
