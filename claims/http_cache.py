@@ -26,7 +26,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.db import connection
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, QueryDict
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
@@ -34,7 +34,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date
 
 from claims.models import Claim
-from sources.models import Source
+from sources.models import Source, SourceAlias
 
 CONDITIONAL_METHODS = {"GET", "HEAD"}
 
@@ -128,11 +128,19 @@ def claim_stamp(slug: str) -> Stamp | None:
     return changed and Stamp(f"claim:{changed.isoformat()}", changed)
 
 
+def _newest_edit(*histories) -> datetime | None:
+    """Return the newest moment among the `histories` (querysets of history rows,
+    of one model each): a query each."""
+    return _latest(
+        *(rows.aggregate(latest=Max("history_date"))["latest"] for rows in histories)
+    )
+
+
 def sources_stamp() -> Stamp:
-    """Return the site's stamp with the last edit of any source (a source with no
-    figures moves no claim's stamp). Two queries."""
+    """Return the site's stamp with the last edit of any source or alias (a source
+    with no figures moves no claim's stamp). Three queries."""
     site = site_stamp()
-    edited = Source.history.aggregate(latest=Max("history_date"))["latest"]
+    edited = _newest_edit(Source.history.all(), SourceAlias.history.all())
     return Stamp(
         f"{site.key}:sources:{edited.isoformat() if edited else ''}",
         _latest(site.changed_at, edited),
@@ -140,14 +148,19 @@ def sources_stamp() -> Stamp:
 
 
 def source_stamp(slug: str) -> Stamp:
-    """Return the site's stamp with the source's own last edit (an alias, a note).
-    Two queries."""
+    """Return the site's stamp with the last edit of what the source's page shows
+    besides its figures: the source, its parent, its parts (any source that ever
+    was one) and its aliases (any that ever was). Three queries."""
     site = site_stamp()
-    edited = (
-        Source.history.filter(slug=slug)
-        .order_by("-history_date")
-        .values_list("history_date", flat=True)
-        .first()
+    edited = _newest_edit(
+        Source.history.filter(
+            Q(slug=slug)
+            | Q(id__in=Source.objects.filter(slug=slug).values("parent_id"))
+            | Q(id__in=Source.history.filter(parent__slug=slug).values("id"))
+        ),
+        SourceAlias.history.filter(
+            id__in=SourceAlias.history.filter(source__slug=slug).values("id")
+        ),
     )
     return Stamp(
         f"{site.key}:source:{edited.isoformat() if edited else ''}",

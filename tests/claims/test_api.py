@@ -11,7 +11,13 @@ from claims.models import Assertion, Discrepancy
 from claims.pipeline import services
 from claims.review import services as review_services
 from sources import services as source_services
-from tests.factories import ClaimFactory, DocumentFactory, stated
+from tests.factories import (
+    ClaimFactory,
+    DocumentFactory,
+    SourceAliasFactory,
+    SourceFactory,
+    stated,
+)
 from tests.support.fuzz import examples
 
 pytestmark = pytest.mark.django_db
@@ -315,3 +321,20 @@ def test_made_up_parameters_neither_fill_the_cache_nor_reach_the_links(
     with django_assert_max_num_queries(1):
         spaced = client.get("/api/assertions/", {"page_size": " 2 "})
     assert spaced.json() == first.json()
+
+
+def test_an_alias_of_a_source_without_figures_shows_at_once(client, seeded):
+    """An alias moves no claim's stamp when its source has no figures: the
+    sources' stamp reads the aliases' edits too, or the list kept its old copy."""
+    lonely = SourceFactory(name="Lonely press office")
+
+    def row():
+        found = results(client, "/api/sources/", q="Lonely press")
+        return [(r["name"], r["aliases"]) for r in found]
+
+    assert row() == [("Lonely press office", [])]
+    SourceAliasFactory(source=lonely, name="LPO")
+    assert row() == [("Lonely press office", ["LPO"])]
+    assert [r["name"] for r in results(client, "/api/sources/", q="LPO")] == [
+        "Lonely press office"
+    ]
