@@ -459,7 +459,8 @@ class SourceFilter(admin.SimpleListFilter):
         return True
 
     def queryset(self, request, queryset):
-        value = " ".join(str(self.value() or "").split())[:200]
+        # A NUL separates words, as a space does: PostgreSQL's text holds none.
+        value = " ".join(str(self.value() or "").replace("\x00", " ").split())[:200]
         if not value:
             return queryset
         return queryset.filter(source__in=sources_named(value))
