@@ -26,15 +26,15 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.db import connection
-from django.db.models import Max
-from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.db.models import Max, Q
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, QueryDict
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date
 
 from claims.models import Claim
-from sources.models import Source
+from sources.models import Source, SourceAlias
 
 CONDITIONAL_METHODS = {"GET", "HEAD"}
 
@@ -128,11 +128,19 @@ def claim_stamp(slug: str) -> Stamp | None:
     return changed and Stamp(f"claim:{changed.isoformat()}", changed)
 
 
+def _newest_edit(*histories) -> datetime | None:
+    """Return the newest moment among the `histories` (querysets of history rows,
+    of one model each): a query each."""
+    return _latest(
+        *(rows.aggregate(latest=Max("history_date"))["latest"] for rows in histories)
+    )
+
+
 def sources_stamp() -> Stamp:
-    """Return the site's stamp with the last edit of any source (a source with no
-    figures moves no claim's stamp). Two queries."""
+    """Return the site's stamp with the last edit of any source or alias (a source
+    with no figures moves no claim's stamp). Three queries."""
     site = site_stamp()
-    edited = Source.history.aggregate(latest=Max("history_date"))["latest"]
+    edited = _newest_edit(Source.history.all(), SourceAlias.history.all())
     return Stamp(
         f"{site.key}:sources:{edited.isoformat() if edited else ''}",
         _latest(site.changed_at, edited),
@@ -140,14 +148,19 @@ def sources_stamp() -> Stamp:
 
 
 def source_stamp(slug: str) -> Stamp:
-    """Return the site's stamp with the source's own last edit (an alias, a note).
-    Two queries."""
+    """Return the site's stamp with the last edit of what the source's page shows
+    besides its figures: the source, its parent, its parts (any source that ever
+    was one) and its aliases (any that ever was). Three queries."""
     site = site_stamp()
-    edited = (
-        Source.history.filter(slug=slug)
-        .order_by("-history_date")
-        .values_list("history_date", flat=True)
-        .first()
+    edited = _newest_edit(
+        Source.history.filter(
+            Q(slug=slug)
+            | Q(id__in=Source.objects.filter(slug=slug).values("parent_id"))
+            | Q(id__in=Source.history.filter(parent__slug=slug).values("id"))
+        ),
+        SourceAlias.history.filter(
+            id__in=SourceAlias.history.filter(source__slug=slug).values("id")
+        ),
     )
     return Stamp(
         f"{site.key}:source:{edited.isoformat() if edited else ''}",
@@ -202,6 +215,42 @@ def address_hash(request: HttpRequest) -> str:
     query = urlencode(sorted(request.GET.lists()), doseq=True)
     address = "\n".join([request.scheme, request.get_host(), request.path, query])
     return hashlib.sha256(address.encode()).hexdigest()
+
+
+# The longest value of a query parameter a cached page keeps (a search's 200
+# characters and the one that tells the page it was cut).
+MAX_VALUE = 256
+
+
+def kept_query(query: QueryDict, names) -> QueryDict:
+    """Return `query` with only the parameters `names`, each once, its whitespace
+    collapsed and cut to MAX_VALUE, empty ones left out (in the order given; the
+    cache key sorts them): what the page reads, so that the cache keeps one copy
+    per page a reader can see."""
+    kept = QueryDict(mutable=True)
+    wanted = set(names)
+    for name in dict.fromkeys(query):
+        if name not in wanted:
+            continue
+        value = " ".join((query.get(name) or "").split())[:MAX_VALUE]
+        if value:
+            kept[name] = value
+    kept._mutable = False
+    return kept
+
+
+def keep_only(request: HttpRequest, names) -> None:
+    """Leave `request` only the query parameters `names`, normalised (kept_query),
+    in its GET and in its query string, which links to the page itself are built
+    from (pagination, og:url): what a visitor made up reaches neither the page nor
+    the cache key."""
+    request.GET = kept_query(request.GET, names)
+    request.META["QUERY_STRING"] = request.GET.urlencode()
+
+
+def page_cache_key(kind: str, stamp: str, request: HttpRequest) -> str:
+    """Return the cache key of a reader page as of `stamp`."""
+    return f"{kind}:{stamp}:{address_hash(request)}"
 
 
 def etag(stamp: Stamp, request: HttpRequest) -> str:
@@ -265,6 +314,8 @@ def conditional(stamp_of):
             stamp = stamp_of(request, **kwargs)
             if stamp is None:
                 return view(request, *args, **kwargs)
+            # Kept for the view, which may key its own cache on it (the API).
+            request.claimtracker_stamp = stamp
             answer = not_modified(request, stamp)
             if answer is not None:
                 return answer

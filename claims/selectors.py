@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import smart_split, unescape_string_literal
 
 from claims.domain import divergence, merging, wording
 from claims.models import Assertion, Claim, Discrepancy
@@ -66,21 +67,21 @@ def point_from_values(row) -> divergence.Point:
     """Return the divergence Point of a published assertion's POINT_FIELDS values,
     read as a named row (`values_list(*POINT_FIELDS, named=True)`: a claim of
     thousands of figures makes no dict for each)."""
-    return divergence.Point(
-        id=row.id,
-        source_id=row.source_id,
-        stated_on=row.stated_on,
-        kind=row.kind,
-        low=row.low,
-        high=row.high,
-        value=row.value,
-        figure=row.figure,
-        origin_id=row.source__parent_id,
-        document_id=row.document_id,
-        precision=row.date_precision,
-        source_name=row.source__name,
-        set_aside_on=_day(row.set_aside_at),
-        set_aside_reason=row.set_aside_reason or "",
+    return divergence.published_point(
+        row.id,
+        row.source_id,
+        row.stated_on,
+        row.kind,
+        row.low,
+        row.high,
+        row.value,
+        row.figure,
+        row.source__parent_id,
+        row.document_id,
+        row.date_precision,
+        row.source__name,
+        _day(row.set_aside_at),
+        row.set_aside_reason or "",
     )
 
 
@@ -145,6 +146,44 @@ def figures_counted(rows: list, figures, key: str, *, into: str) -> list:
     for row in rows:
         setattr(row, into, totals.get(row.pk, 0))
     return rows
+
+
+def admin_terms(text: str) -> list[str]:
+    """Return the terms of an admin search as Django's admin splits them: by
+    spaces, a quoted phrase ("first batch") one term."""
+    terms = []
+    for bit in smart_split(text):
+        if bit.startswith(('"', "'")) and bit[0] == bit[-1] and len(bit) > 1:
+            bit = unescape_string_literal(bit)
+        if bit:
+            terms.append(bit)
+    return terms
+
+
+def figures_searched(figures, text: str):
+    """Return the `figures` (a queryset of assertions) that the admin's search
+    `text` finds: each term in the figure or its quote, or in the name of its
+    source or of one of the source's aliases, or in its claim's title (any case,
+    any part), as the admin's search_fields would.
+
+    The names and titles are looked up in their own tables, and the figures by
+    their source's and claim's keys: the admin joins every figure to its source,
+    its claim and each of the source's aliases, then drops the copies the aliases
+    make with DISTINCT, which took 4.7 s at 1.2 million figures for one word
+    (count and page); read this way, one pass over the figures with no join and
+    no DISTINCT (docs/researchers.md, "Logging figures")."""
+    for term in admin_terms(text):
+        named = Source.objects.filter(
+            Q(name__icontains=term) | Q(aliases__name__icontains=term)
+        ).values("pk")
+        titled = Claim.objects.filter(title__icontains=term).values("pk")
+        figures = figures.filter(
+            Q(figure__icontains=term)
+            | Q(quote__icontains=term)
+            | Q(source__in=named)
+            | Q(claim__in=titled)
+        )
+    return figures
 
 
 def judgements(claim: Claim) -> dict[tuple[int, int], divergence.Judgement]:

@@ -71,6 +71,11 @@ class SafeParametersMixin:
         if cut:
             messages.warning(request, SEARCH_CUT)
             search_term = bounded
+        return self.search_results(request, queryset, search_term)
+
+    def search_results(self, request, queryset, search_term):
+        """The search of a bounded `search_term`: search_fields', as Django's
+        admin reads them, unless an admin reads them its own way."""
         return super().get_search_results(request, queryset, search_term)
 
     def get_changeform_initial_data(self, request):

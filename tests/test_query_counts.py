@@ -56,16 +56,17 @@ PAGES = [
         lambda ctx: ctx["busy"].get_absolute_url() + "?as_of=2024-10-15",
         6,
     ),
-    ("source list", lambda ctx: reverse("sources:list"), 6),
+    # Three of them the change stamp (sources_stamp: claims, sources, aliases).
+    ("source list", lambda ctx: reverse("sources:list"), 7),
     # A page of the source's figures: their count, the page's ids, then its rows.
-    ("source page", lambda ctx: ctx["source"].get_absolute_url(), 9),
+    ("source page", lambda ctx: ctx["source"].get_absolute_url(), 10),
     # The change stamp, the newest figures' keys, then their rows.
     ("feed", lambda ctx: reverse("feeds:all"), 3),
     ("API claims", lambda ctx: "/api/claims/", 3),
     # Two of them the evidence: translations, files.
     ("API assertions", lambda ctx: "/api/assertions/", 4),
-    # Two of them the change stamp (sources_stamp).
-    ("API sources", lambda ctx: "/api/sources/", 5),
+    # Three of them the change stamp (sources_stamp).
+    ("API sources", lambda ctx: "/api/sources/", 6),
     # Two of them the estimates' evidence.
     ("API claim", lambda ctx: f"/api/claims/{TROOPS}/", 6),
     ("download", lambda ctx: reverse("claims:list-export", args=["csv"]), 4),

@@ -23,11 +23,17 @@ from claims.admin.forms import (
     RetractForm,
 )
 from claims.concurrency import EditConflict
+from claims.filters import sources_named
 from claims.jobs.admin import import_preview_start  # and registers JobAdmin
 from claims.models import Assertion, Claim, Discrepancy, Topic, Translation
 from claims.pipeline import services
 from claims.review import services as review_services
-from claims.selectors import claim_merge_plan, figures_counted, source_merge_plan
+from claims.selectors import (
+    claim_merge_plan,
+    figures_counted,
+    figures_searched,
+    source_merge_plan,
+)
 from sources import archive
 from sources import services as source_services
 from sources.admin import (
@@ -436,6 +442,44 @@ class TopicListFilter(admin.SimpleListFilter):
         return queryset.filter(claim__topic=value)
 
 
+class SourceFilter(admin.SimpleListFilter):
+    """The figures of the sources a name finds: a slug, or part of a name or an
+    alias, as the reader's claim list reads it (claims.filters.sources_named).
+    Typed, not chosen: a link for every source with figures was 8,201 links, 750 KB
+    and 0.9 s a visit at 1.2 million figures."""
+
+    title = "source"
+    parameter_name = "source"
+    template = "admin/claims/source_filter.html"
+
+    def lookups(self, request, model_admin):
+        return ()
+
+    def has_output(self):
+        return True
+
+    def queryset(self, request, queryset):
+        # A NUL separates words, as a space does: PostgreSQL's text holds none.
+        value = " ".join(str(self.value() or "").replace("\x00", " ").split())[:200]
+        if not value:
+            return queryset
+        return queryset.filter(source__in=sources_named(value))
+
+    def choices(self, changelist):
+        # The form keeps every other parameter of the list (its filters, search
+        # and order); a new filter starts at the first page.
+        yield {
+            "parameter": self.parameter_name,
+            "value": self.value() or "",
+            "kept": [
+                (name, value)
+                for name, value in changelist.params.items()
+                if name != self.parameter_name
+            ],
+            "all": changelist.get_query_string(remove=[self.parameter_name]),
+        }
+
+
 def titled(title: str, filter_class):
     """Return `filter_class` with its own title: two filters on fields both called
     “kind” would otherwise both read “By kind”."""
@@ -503,7 +547,7 @@ class AssertionAdmin(VersionedAdmin):
     list_display_links = ["stated_on", "figure"]
     list_filter = [
         TopicListFilter,
-        ("source", admin.RelatedOnlyFieldListFilter),
+        SourceFilter,
         ("source__kind", titled("source kind", admin.ChoicesFieldListFilter)),
         ("kind", titled("figure kind", admin.ChoicesFieldListFilter)),
         "status",
@@ -519,6 +563,7 @@ class AssertionAdmin(VersionedAdmin):
     # every figure at each visit; the "stated on" filter narrows by date.
     ordering = ["-pk"]
     show_full_result_count = False
+    # What the search box looks in; get_search_results reads them without joins.
     search_fields = [
         "figure",
         "quote",
@@ -526,6 +571,10 @@ class AssertionAdmin(VersionedAdmin):
         "source__aliases__name",
         "claim__title",
     ]
+    search_help_text = (
+        "Each word in the figure, the quote, the source's name or aliases, or the "
+        "claim's title; a phrase in quotes as one."
+    )
     autocomplete_fields = ["claim", "source", "relayed_by", "document"]
     readonly_fields = [
         "attention",
@@ -614,6 +663,13 @@ class AssertionAdmin(VersionedAdmin):
     ]
 
     change_list_template = "admin/claims/assertion/change_list.html"
+
+    def search_results(self, request, queryset, search_term):
+        """search_fields' matches, read without joining the figures to every
+        source alias (figures_searched): no copies, so no DISTINCT."""
+        if not search_term.strip():
+            return queryset, False
+        return figures_searched(queryset, search_term), False
 
     def get_urls(self):
         return [

@@ -1,17 +1,25 @@
 """The read-only JSON API: GET only, for anyone; drafts and unpublished notes never
 appear (every queryset goes through the published/visible methods)."""
 
+from django.core.cache import cache
 from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponsePermanentRedirect
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
+from rest_framework.response import Response
 
 from claims import selectors
 from claims.api import serializers
 from claims.api.pagination import NewestFirst
 from claims.domain import vocabulary
 from claims.filters import AssertionFilter, ClaimFilter
-from claims.http_cache import conditional, site_stamp_of, sources_stamp
+from claims.http_cache import (
+    conditional,
+    keep_only,
+    page_cache_key,
+    site_stamp_of,
+    sources_stamp,
+)
 from claims.models import Assertion, Claim, Discrepancy
 from sources.filters import SourceFilter
 from sources.models import Source
@@ -32,15 +40,55 @@ class MergedRedirectMixin:
 
 
 class ConditionalMixin:
-    """Answer conditional GETs from the change stamp (claims/http_cache.py)
-    before
-    any query of the answer runs; `stamp_of` says which stamp."""
+    """Answer conditional GETs from the change stamp (claims/http_cache.py) before
+    any query of the answer runs; `stamp_of` says which stamp. Keep each answer in
+    the shared cache under that stamp and its address, as the reader pages are
+    (claims/reader/caching.py): a list or a record is built once a change, not once
+    a request (50 figures with their claim, source and evidence cost about 30 ms to
+    serialise). A write moves the stamp (derive), so no answer outlives what it
+    shows. The throttles run before the cache is read (DRF's `initial`), so a cached
+    answer counts against a client's limit like any other.
+
+    Only the parameters a view reads reach it, each once and normalised (kept_query):
+    made-up ones can neither fill the cache nor ride along in the answer's links."""
 
     stamp_of = staticmethod(site_stamp_of)
+    cache_seconds = 24 * 60 * 60
+    # What every list and record reads besides its filters: the page it is on.
+    PAGE_PARAMS = ("format", "cursor", "page", "page_size")
+
+    def kept_params(self) -> tuple[str, ...]:
+        filters = getattr(self, "filterset_class", None)
+        names = (
+            filters.base_filters if filters else getattr(self, "filterset_fields", ())
+        )
+        return (*names, *self.PAGE_PARAMS)
 
     def dispatch(self, request, *args, **kwargs):
+        keep_only(request, self.kept_params())
         view = conditional(self.stamp_of)(super().dispatch)
         return view(request, *args, **kwargs)
+
+    def list(self, request, *args, **kwargs):
+        return self._kept(super().list, request, *args, **kwargs)
+
+    def retrieve(self, request, *args, **kwargs):
+        return self._kept(super().retrieve, request, *args, **kwargs)
+
+    def _kept(self, answer, request, *args, **kwargs):
+        """Return the cached data of this answer as of its stamp, else build it and
+        keep it (what a Response holds: the renderer writes it at each request)."""
+        stamp = getattr(request, "claimtracker_stamp", None)
+        if stamp is None:  # not a conditional method
+            return answer(request, *args, **kwargs)
+        key = page_cache_key(f"api-{self.basename}", stamp.key, request)
+        data = cache.get(key)
+        if data is not None:
+            return Response(data)
+        response = answer(request, *args, **kwargs)
+        if response.status_code == 200:
+            cache.set(key, response.data, self.cache_seconds)
+        return response
 
 
 @extend_schema_view(

@@ -62,6 +62,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
+from operator import attrgetter
 
 # The stored values of the figure kinds and date precisions, the editors' judgements,
 # a claim's statuses and the default threshold: claims/domain/vocabulary.py. Those
@@ -101,26 +103,6 @@ TWO_PLACES = Decimal("0.01")
 Interval = tuple[Decimal | None, Decimal | None]
 
 
-class _computed_once:  # noqa: N801 (a decorator, named as functools' are)
-    """functools.cached_property without its lock: Python 3.11's takes a lock on
-    every first read, a third of the time of making a point (issue 26: derive
-    makes one per figure of each claim it reads). The value goes in the
-    instance's __dict__, which later reads find first, as cached_property's does."""
-
-    def __init__(self, function):
-        self.function, self.name = function, function.__name__
-        self.__doc__ = function.__doc__
-
-    def __set_name__(self, owner, name: str) -> None:
-        self.name = name
-
-    def __get__(self, instance, owner=None):
-        if instance is None:
-            return self
-        value = instance.__dict__[self.name] = self.function(instance)
-        return value
-
-
 @dataclass(frozen=True)
 class Point:
     """One assertion as the divergence rules see it."""
@@ -148,19 +130,13 @@ class Point:
             as_of is None or self.set_aside_on <= as_of
         )
 
-    @_computed_once  # a dense claim's comparison and chart ask thousands of times
+    @cached_property  # a dense claim's comparison and chart ask thousands of times
     def sort_key(self) -> Decimal | None:
         """Return an internal number to order and draw this point by; never a figure.
 
         The value of an exact or approximate figure, the bound of "at least" and "at
         most", and the middle of a range or vague term (which no source stated)."""
-        if self.kind in (EXACT, APPROXIMATE) and self.value is not None:
-            return self.value
-        if self.kind == AT_LEAST or self.high is None:
-            return self.low
-        if self.kind == AT_MOST or self.low is None:
-            return self.high
-        return (self.low + self.high) / 2
+        return _sort_key(self.kind, self.low, self.high, self.value)
 
     @property
     def level(self) -> Decimal | None:
@@ -178,6 +154,62 @@ class Point:
     @property
     def origin(self) -> int:
         return self.origin_id if self.origin_id is not None else self.source_id
+
+
+def _sort_key(kind: str, low, high, value) -> Decimal | None:
+    if kind in (EXACT, APPROXIMATE) and value is not None:
+        return value
+    if kind == AT_LEAST or high is None:
+        return low
+    if kind == AT_MOST or low is None:
+        return high
+    return (low + high) / 2
+
+
+_new = object.__new__
+
+
+def published_point(
+    id: int,
+    source_id: int,
+    stated_on: date,
+    kind: str,
+    low: Decimal | None,
+    high: Decimal | None,
+    value: Decimal | None,
+    figure: str,
+    origin_id: int | None,
+    document_id: int | None,
+    precision: str,
+    source_name: str,
+    set_aside_on: date | None,
+    set_aside_reason: str,
+) -> Point:
+    """Return the Point of a published (not retracted) figure, as Point(...) with
+    these fields would, its sort_key worked out. Made without the frozen
+    dataclass's __init__, which sets each of its fifteen fields through
+    object.__setattr__: a dense claim's page makes a Point of each of thousands
+    of figures (issue 28)."""
+    point = _new(Point)
+    vars(point).update(
+        id=id,
+        source_id=source_id,
+        stated_on=stated_on,
+        kind=kind,
+        low=low,
+        high=high,
+        value=value,
+        figure=figure,
+        origin_id=origin_id,
+        document_id=document_id,
+        is_retracted=False,
+        precision=precision,
+        source_name=source_name,
+        set_aside_on=set_aside_on,
+        set_aside_reason=set_aside_reason,
+        sort_key=_sort_key(kind, low, high, value),
+    )
+    return point
 
 
 @dataclass(frozen=True)
@@ -307,6 +339,9 @@ class Summary:
         return self.status in (UNDER_REVIEW, EXPLAINED, RESOLVED)
 
 
+_DATED = attrgetter("stated_on", "id")  # the order points were stated in
+
+
 class _Visible(list):
     """Points visible() returned: none retracted, none stated after `as_of`, in
     the order they were stated. A summary asks again of them six times, and a
@@ -328,7 +363,7 @@ def visible(points: Iterable[Point], as_of: date | None = None) -> list[Point]:
         for p in points
         if not p.is_retracted and (as_of is None or p.stated_on <= as_of)
     ]
-    return _Visible(sorted(kept, key=lambda p: (p.stated_on, p.id)), as_of)
+    return _Visible(sorted(kept, key=_DATED), as_of)
 
 
 def current_estimates(
@@ -502,6 +537,9 @@ def evolution(points: Iterable[Point], as_of: date | None = None) -> list[Step]:
     current = {p.id for p in estimates}
     steps: list[list[Point]] = []  # the figures of each step
     spans: list[tuple[Decimal, Decimal]] = []  # each step's internal span, for repeats
+    # What each span reaches within EVOLUTION_TOLERANCE (_reach), worked out when
+    # the span changes: each figure of a dense claim is checked against every step.
+    reaches: list[tuple[Decimal, Decimal]] = []
     for point in seen:
         key = point.sort_key
         if key is None or (point.is_vague and steps):
@@ -512,15 +550,17 @@ def evolution(points: Iterable[Point], as_of: date | None = None) -> list[Step]:
             last is not None
             and (point.stated_on - last[0].stated_on).days <= SPREAD_WINDOW_DAYS
             and all(p.source_id != point.source_id for p in last)
-            and (keep or not any(_close(span, key) for span in spans[:-1]))
+            and (keep or not _repeats(reaches[:-1], key))
         )
         if joins:
             last.append(point)
             low, high = spans[-1]
             spans[-1] = (min(low, key), max(high, key))
-        elif keep or not any(_close(span, key) for span in spans):
+            reaches[-1] = _reach(spans[-1])
+        elif keep or not _repeats(reaches, key):
             steps.append([point])
             spans.append((key, key))
+            reaches.append(_reach(spans[-1]))
     result = [_step(figures) for figures in steps]
     end = _current_range(estimates)
     if end is not None and (
@@ -552,7 +592,11 @@ def revisions(points: Iterable[Point], as_of: date | None = None) -> list[Revisi
     found = []
     for point in visible(points, as_of):
         before = previous.get(point.source_id)
-        if before is not None and before.interval != point.interval:
+        # The intervals compared as they stand (Point.interval): a dense claim
+        # has thousands (issue 28).
+        if before is not None and (
+            before.low != point.low or before.high != point.high
+        ):
             found.append(Revision(point.source_id, before, point))
         previous[point.source_id] = point
     return found
@@ -740,9 +784,15 @@ def _step(figures: list[Point]) -> Step:
     )
 
 
-def _close(span: tuple[Decimal, Decimal], key: Decimal) -> bool:
+def _reach(span: tuple[Decimal, Decimal]) -> tuple[Decimal, Decimal]:
+    """Return the numbers a step's span repeats: within EVOLUTION_TOLERANCE."""
     low, high = span
-    return low / EVOLUTION_TOLERANCE <= key <= high * EVOLUTION_TOLERANCE
+    return low / EVOLUTION_TOLERANCE, high * EVOLUTION_TOLERANCE
+
+
+def _repeats(reaches: list[tuple[Decimal, Decimal]], key: Decimal) -> bool:
+    """Return whether `key` lies within any of `reaches` (_reach): a repeat."""
+    return any(low <= key <= high for low, high in reaches)
 
 
 def _order(point: Point) -> tuple:

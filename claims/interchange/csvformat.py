@@ -4,7 +4,8 @@ writing them back. Pure logic: resolving names to database rows is claims/import
 One row per assertion, UTF-8, a header row; the order of columns is free, unknown
 columns are refused. `stated_on` is YYYY-MM-DD, YYYY-MM (month precision) or YYYY.
 `retracted_at` and `set_aside_at` are ISO 8601 times with their offset
-(2024-11-06T09:30:00+00:00), or a date (then midnight UTC).
+(2024-11-06T09:30:00+00:00), or a date (then the start of that day on the site's
+clock, TIME_ZONE).
 """
 
 from __future__ import annotations
@@ -512,7 +513,9 @@ def _read_standing(values: dict, stated_on: date | None, fail) -> dict:
 
 
 def parse_time(text: str) -> datetime:
-    """Return an ISO 8601 time with its offset, or a date as midnight UTC."""
+    """Return an ISO 8601 time with its offset, or a date as the start of that day
+    in the site's time zone (TIME_ZONE): the day the pages then give it. Read as
+    midnight UTC, a date was the day before west of Greenwich."""
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
@@ -523,7 +526,7 @@ def parse_time(text: str) -> datetime:
     if moment.tzinfo is None:
         if len(text) > len("2024-11-06"):
             raise ValueError(f"“{text}” has no offset: add +00:00 for UTC")
-        moment = moment.replace(tzinfo=UTC)
+        moment = moment.replace(tzinfo=timezone.get_current_timezone())
     return moment
 
 

@@ -2,15 +2,16 @@
 with HTTP validators from the same stamp (claims/http_cache.py)."""
 
 from django.core.cache import cache
-from django.http import HttpResponse, QueryDict
+from django.http import HttpResponse
 
 from claims.http_cache import (
     CONDITIONAL_METHODS,
     Stamp,
-    address_hash,
     has_session,
+    keep_only,
     keep_private,
     not_modified,
+    page_cache_key,
     site_stamp,
     validate_publicly,
 )
@@ -22,33 +23,6 @@ KEPT_HEADERS = ("Content-Type", "Content-Disposition")
 def site_changed_at() -> str:
     """Return when anything readers see last changed, as a cache-key part."""
     return site_stamp().key
-
-
-# The longest value of a query parameter a cached page keeps (a search's 200
-# characters and the one that tells the page it was cut).
-MAX_VALUE = 256
-
-
-def kept_query(query: QueryDict, names) -> QueryDict:
-    """Return `query` with only the parameters `names`, each once, its whitespace
-    collapsed and cut to MAX_VALUE, empty ones left out (in the order given; the
-    cache key sorts them): what the page reads, so that the cache keeps one copy
-    per page a reader can see."""
-    kept = QueryDict(mutable=True)
-    wanted = set(names)
-    for name in dict.fromkeys(query):
-        if name not in wanted:
-            continue
-        value = " ".join((query.get(name) or "").split())[:MAX_VALUE]
-        if value:
-            kept[name] = value
-    kept._mutable = False
-    return kept
-
-
-def page_cache_key(kind: str, stamp: str, request) -> str:
-    """Return the cache key of a reader page as of `stamp`."""
-    return f"{kind}:{stamp}:{address_hash(request)}"
 
 
 class ReaderCacheMixin:
@@ -78,7 +52,7 @@ class ReaderCacheMixin:
             return super().dispatch(request, *args, **kwargs)
         if has_session(request):
             return keep_private(super().dispatch(request, *args, **kwargs))
-        request.GET = kept_query(request.GET, self.kept_params())
+        keep_only(request, self.kept_params())
         stamp = self.cache_stamp()
         if stamp is None:
             return super().dispatch(request, *args, **kwargs)

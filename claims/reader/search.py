@@ -244,13 +244,25 @@ def planned_with(**settings: str):
         return
     connection.ensure_connection()
     raw = connection.connection
+    # What an enclosing planned_with set, restored on the way out rather than
+    # reset: a block inside another that sets the same name would otherwise end
+    # the outer one's setting early.
+    active: dict[str, str] = getattr(raw, "claimtracker_planner", {})
+    outer = {name: active.get(name) for name in settings}
     # One round trip each way: statements without parameters may share one.
     raw.execute("; ".join(f"SET {name} = {value}" for name, value in settings.items()))
+    raw.claimtracker_planner = {**active, **settings}
     try:
         yield
     finally:
+        raw.claimtracker_planner = active
         try:
-            raw.execute("; ".join(f"RESET {name}" for name in settings))
+            raw.execute(
+                "; ".join(
+                    f"RESET {name}" if value is None else f"SET {name} = {value}"
+                    for name, value in outer.items()
+                )
+            )
         except Exception:  # psycopg's own errors: the raw connection
             # In a transaction that failed, its rollback undoes the settings;
             # otherwise the connection cannot be trusted: a new one next time.

@@ -109,7 +109,23 @@ def claim_page(
     page of the list, each source's latest figure and the one it replaced) are read
     as rows, in one query, so a claim of thousands of figures costs what its points
     cost, not thousands of objects (issue 28)."""
-    rows = _point_rows(claim, as_of)
+    # Every statement joined by keys, one row at a time (_point_rows, and the rows
+    # shown as source_page's): the planner, expecting more rows than a claim or
+    # a page has, read every source into hashes. Set once for the page's
+    # statements, two round trips rather than four; the others read by key.
+    with search.planned_without("enable_hashjoin", "enable_mergejoin"):
+        return _claim_page(
+            claim,
+            as_of=as_of,
+            scale=scale,
+            full_range=full_range,
+            site=site,
+            figures=figures,
+        )
+
+
+def _claim_page(claim, *, as_of, scale, full_range, site, figures) -> ClaimPage:
+    rows = list(_point_query(claim, as_of))
     points = [point_from_values(row) for row in rows]
     # Joined to what the page shows of them only: their claim is this one, the
     # pair's documents are not shown, and as of a date no pair is shown, only the
@@ -155,15 +171,12 @@ def claim_page(
         .select_related("source", "document__publisher", "relayed_by")
         .order_by()
     )
-    # Joined by their keys, one row at a time, as source_page's: the planner,
-    # expecting more rows than a page has, read every source into hashes.
-    with search.planned_without("enable_hashjoin", "enable_mergejoin"):
-        for row in rows_shown:
-            row.claim = claim
-            if row.status == Assertion.Status.RETRACTED:
-                retracted_by_id.append(row)
-            else:
-                by_id[row.pk] = row
+    for row in rows_shown:
+        row.claim = claim
+        if row.status == Assertion.Status.RETRACTED:
+            retracted_by_id.append(row)
+        else:
+            by_id[row.pk] = row
     retracted = tuple(sorted(retracted_by_id, key=lambda a: (a.stated_on, a.pk)))
     page.object_list = [by_id[pk] for pk in page.object_list]
     _load_evidence(page.object_list)
@@ -248,18 +261,22 @@ def _point_rows(claim: Claim, as_of: date | None) -> list:
     """Return the values of the claim's published figures stated by `as_of`, in
     date order, as named rows: what the comparison and the chart read (POINT_FIELDS
     and quote)."""
-    rows = (
+    # Each figure's source joined by its key: a claim's figures come from a few
+    # dozen sources, and hashing all of them (12,000 at 1.2 million figures) took
+    # three times the rest of the statement (issue 28).
+    with search.planned_without("enable_hashjoin", "enable_mergejoin"):
+        return list(_point_query(claim, as_of))
+
+
+def _point_query(claim: Claim, as_of: date | None):
+    """Return the query of _point_rows, to run planned as it says."""
+    return (
         Assertion.objects.published()
         .for_claim(claim)
         .filter(**({"stated_on__lte": as_of} if as_of else {}))
         .chronological()
         .values_list(*POINT_FIELDS, "quote", named=True)
     )
-    # Each figure's source joined by its key: a claim's figures come from a few
-    # dozen sources, and hashing all of them (12,000 at 1.2 million figures) took
-    # three times the rest of the statement (issue 28).
-    with search.planned_without("enable_hashjoin", "enable_mergejoin"):
-        return list(rows)
 
 
 def _pair(discrepancy) -> frozenset[int]:

@@ -10,7 +10,14 @@ from hypothesis import HealthCheck, settings
 from claims.models import Assertion, Discrepancy
 from claims.pipeline import services
 from claims.review import services as review_services
-from tests.factories import ClaimFactory, stated
+from sources import services as source_services
+from tests.factories import (
+    ClaimFactory,
+    DocumentFactory,
+    SourceAliasFactory,
+    SourceFactory,
+    stated,
+)
 from tests.support.fuzz import examples
 
 pytestmark = pytest.mark.django_db
@@ -246,3 +253,88 @@ def test_api_fuzz_finds_no_server_error(case, seeded, in_process_requests):
     response = case.call()
 
     assert response.status_code < 500, (case.path, case.query, response.text[:500])
+
+
+def test_an_answer_is_built_once_a_change_and_a_write_shows_at_once(
+    client, django_assert_max_num_queries
+):
+    claim = ClaimFactory()
+    first = stated(claim, "3,000", 2)
+    url = f"/api/assertions/?claim={claim.slug}"
+    assert [row["figure"] for row in client.get(url).json()["results"]] == ["3,000"]
+
+    # Kept under the site's stamp: asked again, only the stamp is read.
+    with django_assert_max_num_queries(1):
+        again = client.get(url)
+    assert [row["figure"] for row in again.json()["results"]] == ["3,000"]
+
+    # Each write moves the stamp, so the next answer shows it.
+    stated(claim, "12,000", 9)
+    assert [row["figure"] for row in client.get(url).json()["results"]] == [
+        "12,000",
+        "3,000",
+    ]
+    services.assertion_retract(assertion=first, reason="Misread the briefing.")
+    rows = {row["figure"]: row for row in client.get(url).json()["results"]}
+    assert rows["3,000"]["status"] == "retracted"
+    assert rows["3,000"]["retraction_reason"] == "Misread the briefing."
+    detail = client.get(f"/api/claims/{claim.slug}/").json()
+    assert [e["figure"] for e in detail["current_estimates"]] == ["12,000"]
+
+
+def test_a_renamed_source_or_retitled_document_shows_at_once(client):
+    """Each list is kept under the stamp of what it shows: a source's or a
+    document's edit moves it as a figure's does (derive)."""
+    claim = ClaimFactory()
+    figure = stated(claim, "3,000", 2, document=DocumentFactory(title="Briefing"))
+    source, document = figure.source, figure.document
+    assertions = f"/api/assertions/?claim={claim.slug}"
+    assert source.name in {row["name"] for row in results(client, "/api/sources/")}
+    assert results(client, assertions)[0]["document"]["title"] == "Briefing"
+
+    source.name = "Ministry of Defence of Ukraine"
+    source_services.source_save(source=source, reason="Its full name.")
+    document.title = "Briefing of 2 October"
+    source_services.document_save(document=document, reason="Its date.")
+
+    names = {row["name"] for row in results(client, "/api/sources/")}
+    assert "Ministry of Defence of Ukraine" in names
+    row = results(client, assertions)[0]
+    assert row["source_name"] == "Ministry of Defence of Ukraine"
+    assert row["document"]["title"] == "Briefing of 2 October"
+
+
+def test_made_up_parameters_neither_fill_the_cache_nor_reach_the_links(
+    client, seeded, django_assert_max_num_queries
+):
+    first = client.get("/api/assertions/", {"page_size": 2, "utm_source": "x"})
+    assert first.status_code == 200
+    assert "utm_source" not in first.json()["next"]
+    assert "page_size=2" in first.json()["next"]
+
+    # Another made-up value is the same answer, from the cache; so is a filter's
+    # value with its spaces collapsed.
+    for junk in ("<script>alert(1)</script>", "y" * 5000):
+        with django_assert_max_num_queries(1):
+            answer = client.get("/api/assertions/", {"page_size": 2, "junk": junk})
+        assert answer.json() == first.json()
+    with django_assert_max_num_queries(1):
+        spaced = client.get("/api/assertions/", {"page_size": " 2 "})
+    assert spaced.json() == first.json()
+
+
+def test_an_alias_of_a_source_without_figures_shows_at_once(client, seeded):
+    """An alias moves no claim's stamp when its source has no figures: the
+    sources' stamp reads the aliases' edits too, or the list kept its old copy."""
+    lonely = SourceFactory(name="Lonely press office")
+
+    def row():
+        found = results(client, "/api/sources/", q="Lonely press")
+        return [(r["name"], r["aliases"]) for r in found]
+
+    assert row() == [("Lonely press office", [])]
+    SourceAliasFactory(source=lonely, name="LPO")
+    assert row() == [("Lonely press office", ["LPO"])]
+    assert [r["name"] for r in results(client, "/api/sources/", q="LPO")] == [
+        "Lonely press office"
+    ]

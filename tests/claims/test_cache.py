@@ -6,7 +6,8 @@ from django.urls import reverse
 from claims.models import Assertion, Discrepancy
 from claims.pipeline import services
 from claims.review import services as review_services
-from tests.factories import ClaimFactory, SourceFactory, stated
+from sources import services as source_services
+from tests.factories import ClaimFactory, SourceAliasFactory, SourceFactory, stated
 
 pytestmark = pytest.mark.django_db
 
@@ -123,6 +124,17 @@ def test_unknown_parameters_and_fake_cookies_share_the_cached_page(
     assert len(cache._cache) == entries
 
 
+def test_the_first_visitors_made_up_parameters_are_not_in_the_cached_page(
+    client, claim
+):
+    """The page's own address (og:url) is built from the query string: the first
+    visitor's made-up parameters would have been kept in the page everyone then got."""
+    first = page(client, claim, scale="log", utm_source="newsletter", ref="<b>x</b>")
+
+    assert "utm_source" not in first and "newsletter" not in first
+    assert "scale=log" in first  # a parameter the page reads stays in its address
+
+
 def test_the_scheme_comes_from_a_trusted_proxy_only(client, claim, settings):
     """Issue 28: `X-Forwarded-Proto: https` from anyone primed https links in the
     page served to http readers. With no trusted proxy (the default) it is
@@ -144,3 +156,28 @@ def test_the_scheme_comes_from_a_trusted_proxy_only(client, claim, settings):
     )
     assert "https://testserver" in secure.content.decode()
     assert "https://testserver" not in page(client, claim)
+
+
+def test_a_source_page_shows_its_aliases_parent_and_parts_at_once(client, claim):
+    """A source with no figures moves no claim's stamp: its page is kept under its
+    own edits, those of its aliases, its parent and its parts (any it ever had)."""
+    parent = SourceFactory(name="Ministry of Defence")
+    part = SourceFactory(name="Press service of the Southern group")
+
+    def shows(source, text):
+        response = client.get(source.get_absolute_url())
+        assert response.status_code == 200
+        return text in response.content.decode()
+
+    assert not shows(parent, "Press service") and not shows(part, "Part of")
+    SourceAliasFactory(source=part, name="Southern press")
+    assert shows(part, "Southern press")
+    part.parent = parent
+    source_services.source_save(source=part, reason="Part of the ministry.")
+    assert shows(parent, "Press service") and shows(part, "Ministry of Defence")
+    parent.name = "Ministry of Defence of Ukraine"
+    source_services.source_save(source=parent, reason="Its full name.")
+    assert shows(part, "Ministry of Defence of Ukraine")
+    part.parent = None
+    source_services.source_save(source=part, reason="Independent now.")
+    assert not shows(parent, "Press service")

@@ -14,6 +14,7 @@ from claims.domain.divergence import Point
 from claims.domain.figures import parse_figure
 from claims.presentation.chart import (
     LABEL_WIDTH,
+    LINEAR,
     LOG,
     MAX_WIDTH,
     MID_WIDTH,
@@ -343,6 +344,23 @@ def test_generated_claims_keep_markers_apart_inside_the_plot(rows, scale):
     assert_no_overlaps(chart)
     assert_inside(chart)
     assert_labels_apart(chart)
+
+
+@pytest.mark.parametrize("scale", [LINEAR, LOG])
+@pytest.mark.parametrize(
+    "figure",
+    ["3,000", "about 3,000", "between 10,000 and 12,000", "several thousand",
+     "at least 3,000", "up to 1,500", "between 2,000 and 2,010", "0"],
+)  # fmt: skip
+def test_a_marker_left_in_place_takes_the_room_its_drawn_marker_takes(figure, scale):
+    from claims.presentation.chart.axes import _y_scale
+    from claims.presentation.chart.labels import _box, _extent, _heights
+
+    point = mark(1, 1, 28, figure).point
+    y_of, _ = _y_scale([Decimal(1), Decimal(20000)], scale)
+    shape, y, y_low, y_high = _heights(point, y_of)
+
+    assert _box(point, y_of) == (shape, *_extent(shape, y, y_low, y_high, False))
 
 
 @pytest.mark.parametrize("seed", range(5))

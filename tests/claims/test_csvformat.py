@@ -3,7 +3,7 @@
 database."""
 
 import io
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from django.test import override_settings
@@ -81,7 +81,21 @@ def test_an_empty_status_is_published_and_a_date_is_midnight_utc():
 
     (row,) = reading.rows
     assert row.status == "published"
-    assert row.set_aside_at == datetime(2024, 11, 6, tzinfo=UTC)
+    assert row.set_aside_at == datetime(2024, 11, 6, tzinfo=UTC)  # TIME_ZONE is UTC
+
+
+@pytest.mark.parametrize("zone", ["America/New_York", "Pacific/Kiritimati"])
+def test_a_date_is_the_start_of_that_day_on_the_sites_clock(zone):
+    """A bare date was read as midnight UTC: west of Greenwich that is the evening
+    before, so the pages said the figure was set aside the day before the one
+    typed, and a set-aside typed for the stated day was refused as before it."""
+    with override_settings(TIME_ZONE=zone):
+        reading = read_standing(
+            {"set_aside_reason": "A different scope.", "set_aside_at": "2024-10-29"}
+        )
+        assert [str(e) for e in reading.errors] == []
+        assert timezone.localdate(reading.rows[0].set_aside_at) == date(2024, 10, 29)
+        assert timezone.localtime(reading.rows[0].set_aside_at).hour == 0
 
 
 @pytest.mark.parametrize(

@@ -682,3 +682,41 @@ def test_open_discrepancy_of_1600_figures_reads_few_pairs():
     summary = summarise(points)
 
     assert summary.open_conflict.pair == (0, 1599)
+
+
+@pytest.mark.parametrize(
+    "kind, low, high, value",
+    [
+        ("exact", D(3000), D(3000), D(3000)),
+        ("approximate", D(2700), D(3300), D(3000)),
+        ("range", D(10000), D(12000), None),
+        ("qualitative", D(2000), D(9999), None),
+        ("at_least", D(3000), None, None),
+        ("at_most", None, D(1500), None),
+    ],
+)
+def test_a_published_point_made_from_its_values_is_the_point_of_its_fields(
+    kind, low, high, value
+):
+    fields = {
+        "id": 7,
+        "source_id": 2,
+        "stated_on": date(2024, 10, 28),
+        "kind": kind,
+        "low": low,
+        "high": high,
+        "value": value,
+        "figure": "as stated",
+        "origin_id": None,
+        "document_id": 4,
+        "precision": "month",
+        "source_name": "NIS",
+        "set_aside_on": date(2024, 11, 2),
+        "set_aside_reason": "Another scope.",
+    }
+    made = divergence.published_point(*fields.values())
+    point = divergence.Point(**fields)
+    assert made == point
+    assert hash(made) == hash(point)
+    assert made.sort_key == point.sort_key
+    assert made.is_set_aside(date(2024, 11, 2)) and not made.is_retracted

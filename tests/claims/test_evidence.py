@@ -358,15 +358,17 @@ def test_a_translation_by_a_person_or_machine_names_them(db):
         )
 
 
-def test_sixteen_thousand_daily_figures_from_one_data_file_import_and_round_trip(
-    db,
-):
-    data = synthetic.dataset_csv(days=16_000)
+def test_daily_figures_from_one_data_file_import_and_round_trip(db):
+    # Past a batch of every kind the import works in (spooled and checked 1,000
+    # rows at a time, written 5,000), the last of each partial: what a size
+    # changes. The 16,000 days of issue 26's data set are timed by `make bench`
+    # (bench/import_dataset.py), not here (25 s a leg).
+    data = synthetic.dataset_csv(days=5_500)
 
     summary = assertions_import(data=data)
     again = "".join(exports.csv_text(exports.exported_assertions()))
 
-    assert summary.created["assertions"] == 16_000
+    assert summary.created["assertions"] == 5_500
     document = Document.objects.get()
     assert document.kind == "dataset"
     assert not Assertion.objects.exclude(quote="").exists()

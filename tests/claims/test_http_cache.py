@@ -172,7 +172,8 @@ def test_a_new_figure_refreshes_lists_feeds_and_the_api(client, seeded, url):
         ("home", [], 1),  # the site's stamp
         ("claims:list", [], 1),
         ("feeds:all", [], 1),
-        ("sources:list", [], 2),  # the site's stamp, the sources' last edit
+        # The site's stamp, the sources' and the aliases' last edits.
+        ("sources:list", [], 3),
     ],
 )
 def test_a_304_costs_a_query_or_two(

@@ -6,6 +6,7 @@ import."""
 import os
 import subprocess
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.files.base import ContentFile
@@ -230,6 +231,21 @@ def test_a_running_job_is_asked_to_stop_from_its_page(researcher_client, researc
     assert job.phase == f"stopping: cancelled by {researcher}"
     assert b"asked to stop" in answer.content
     assert b'id="job-cancel-requested"' in answer.content
+
+
+def test_the_time_a_stop_was_asked_for_is_labelled_with_the_sites_zone(
+    researcher_client, settings
+):
+    """The page writes the time in the site's zone (TIME_ZONE): it said "UTC"
+    after a time written in another."""
+    settings.TIME_ZONE = "Asia/Tokyo"
+    job = job_of(JobKind.DETECT, JobStatus.RUNNING)
+
+    answer = researcher_client.post(cancel_url(job), follow=True)
+
+    job.refresh_from_db()
+    tokyo = job.cancel_requested_at.astimezone(ZoneInfo("Asia/Tokyo"))
+    assert f"at {tokyo:%H:%M:%S} JST:" in answer.content.decode()
 
 
 def test_only_who_may_start_a_job_may_cancel_it(editor_client):

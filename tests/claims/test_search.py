@@ -399,3 +399,28 @@ def test_a_query_after_an_error_under_planner_settings_is_planned_as_usual(db):
         with connection.cursor() as cursor:
             cursor.execute("SHOW enable_hashjoin")
             assert cursor.fetchone()[0] == "on"
+
+
+def test_a_planner_setting_set_again_inside_holds_until_the_outer_block_ends(db):
+    """A block under planner settings inside another that sets the same name
+    restores the outer block's value when it ends: it reset it, so the rest of
+    the outer block ran planned as usual."""
+    from django.db import connection
+
+    def setting(name):
+        with connection.cursor() as cursor:
+            cursor.execute(f"SHOW {name}")
+            return cursor.fetchone()[0]
+
+    if connection.vendor != "postgresql":
+        with search.planned_with(enable_hashjoin="off"):
+            with search.planned_without("enable_hashjoin"):
+                pass
+        return  # no planner settings on SQLite: the blocks only run their body
+    with search.planned_with(enable_hashjoin="off", jit="off"):
+        with search.planned_with(enable_hashjoin="off", enable_mergejoin="off"):
+            assert setting("enable_mergejoin") == "off"
+        assert setting("enable_hashjoin") == "off"  # the outer block's, still
+        assert setting("enable_mergejoin") == "on"
+        assert setting("jit") == "off"
+    assert (setting("enable_hashjoin"), setting("jit")) == ("on", "on")

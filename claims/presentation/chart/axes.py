@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import functools
 import math
 import unicodedata
 from collections.abc import Sequence
@@ -68,6 +69,9 @@ _WIDTHS = {
 }
 
 
+# Kept for the texts measured most: a chart measures its date labels again for
+# each step of ticks it tries, and its end labels' words (issue 28).
+@functools.lru_cache(maxsize=4096)
 def text_width(text: str, bold: bool = False) -> Decimal:
     """Return how many pixels `text` takes in 12 px sans-serif, erring wide: an
     accented letter as its base letter, a wide (East Asian) character as 12, any
@@ -203,6 +207,22 @@ def compact_number(value: Decimal | float | int) -> str:
 
 
 def _y_scale(values: Sequence[Decimal], scale: str):
+    """Return the y of a value (a function) and the y axis's ticks. Each value's y
+    is worked out once: a dense chart asks for each figure's several times
+    (issue 28)."""
+    y_of, ticks = _y_scale_of(values, scale)
+    known: dict = {}
+
+    def cached(value) -> int:
+        y = known.get(value)
+        if y is None:
+            y = known[value] = y_of(value)
+        return y
+
+    return cached, ticks
+
+
+def _y_scale_of(values: Sequence[Decimal], scale: str):
     top = max(values)
     if scale == LOG:
         positive = [v for v in values if v > 0] or [Decimal(1)]

@@ -256,31 +256,38 @@ def _place(
     # fraction of the time for a claim of thousands of figures (issue 28).
     rows: dict[int, list[_Footprint]] = {}
     hundredths: dict[str, int] = {}  # each x, parsed once: a few hundred dates
+    on_day: dict[date, int] = {}  # the same, by the date of a marker left in place
+    staying = 2 * 10**9  # the ranks of the tiers that may move are below it
     for p in sorted(changes, key=lambda p: rank[p.id]):
-        may_move = not dense or rank[p.id] < 2 * 10**9
-        if may_move:
+        if not dense or rank[p.id] < staying:
             drafted = draft(p)
             shape, y, y_low, y_high = drafted[0], drafted[3], drafted[4], drafted[5]
             x_text, highlighted = drafted.x, drafted.highlighted
-        else:  # neither highlighted (the first tier) nor moved
-            drafted, highlighted = None, False
-            shape, y, y_low, y_high = _heights(p, y_of)
-            x_text = percent(p.stated_on)  # a date's period starts at the date
-        # Room for the stroke and a visible gap, not only the glyph itself.
-        step = 2 * HALF_WIDTH[shape] + 7
-        offsets = [0]
-        if may_move:
+            x = hundredths.get(x_text)
+            if x is None:  # hundredths of a percent: exact
+                x = hundredths[x_text] = int(Decimal(x_text[:-1]) * 100)
+            # Room for the stroke and a visible gap, not only the glyph itself.
+            step = 2 * HALF_WIDTH[shape] + 7
+            offsets = [0]
             for n in range(1, MAX_SPREAD + 1):
                 offsets += [n * step, -n * step]
-        half, top, bottom = _extent(shape, y, y_low, y_high, highlighted)
-        x = hundredths.get(x_text)
-        if x is None:  # hundredths of a percent: exact
-            x = hundredths[x_text] = int(Decimal(x_text[:-1]) * 100)
+        else:  # neither highlighted (the first tier) nor moved
+            drafted, offsets = None, _IN_PLACE
+            shape, half, top, bottom = _box(p, y_of)
+            x = on_day.get(p.stated_on)
+            if x is None:  # a date's period starts at the date
+                x_text = percent(p.stated_on)
+                x = hundredths.get(x_text)
+                if x is None:
+                    x = hundredths[x_text] = int(Decimal(x_text[:-1]) * 100)
+                on_day[p.stated_on] = x
+        if drafted is not None:
+            half, top, bottom = _extent(shape, y, y_low, y_high, highlighted)
         bands = range(top // BAND, max(top, bottom - 1) // BAND + 1)
-        near = [rows.get(band, ()) for band in bands]
+        near = [rows[band] for band in bands if band in rows]
         for dx in offsets:
             footprint = _footprint(x, dx, half, top, bottom)
-            if not _fits(footprint) or _clashes(footprint, near):
+            if not _fits(footprint) or (near and _clashes(footprint, near)):
                 continue
             placed.append((x, dx, p.id, drafted, p))
             for band in bands:
@@ -290,6 +297,9 @@ def _place(
         (drafted or draft(p), dx)
         for _, dx, _, drafted, p in sorted(placed, key=lambda m: m[:3])
     ]
+
+
+_IN_PLACE = (0,)  # the offsets tried for a marker that may not move
 
 
 # A box as _place compares it: top, bottom, and its left and right ends at
@@ -338,6 +348,27 @@ def _clashes(a: _Footprint, near: list) -> bool:
             else:
                 return True
     return False
+
+
+def _box(p, y_of) -> tuple[str, int, int, int]:
+    """Return a change's marker shape and its box's half width, top and bottom, not
+    highlighted (_heights, then _extent): a marker's interval only for the shapes
+    that draw it, bars and bands. A dense chart sizes the box of each of its
+    thousand changes to place about a hundred (issue 28)."""
+    shape = SHAPES.get(p.kind, "dot")
+    if shape in ("bar", "band"):
+        _, y, y_low, y_high = _heights(p, y_of)
+        return shape, HALF_WIDTH[shape], y_high - 1, y_low + 1
+    level = p.level if p.level is not None else (p.low or p.high or Decimal(0))
+    if shape == "up":
+        y = y_of(p.low if p.low is not None else level)
+        return shape, HALF_WIDTH[shape], y - ARROW, y + 1
+    if shape == "down":
+        y = y_of(p.high if p.high is not None else level)
+        return shape, HALF_WIDTH[shape], y - 1, y + ARROW
+    y = y_of(level)
+    half = HALF_WIDTH[shape]
+    return shape, half, y - half, y + half
 
 
 def _heights(p, y_of) -> tuple[str, int, int, int]:

@@ -262,9 +262,10 @@ def layout_timeline(
     axis = DateAxis.fit(first, end, [p.stated_on for p in points], full_range)
     chart.is_fitted = axis.window_start is not None
     chart.full_range = full_range
-    chart.fittable = (
-        chart.is_fitted
-        or DateAxis.fit(first, end, [p.stated_on for p in points], False).window_start
+    # Fitted with full_range off, the axis is the one just made.
+    chart.fittable = chart.is_fitted or (
+        full_range
+        and DateAxis.fit(first, end, [p.stated_on for p in points], False).window_start
         is not None
     )
     if chart.is_fitted:
@@ -308,13 +309,9 @@ def _series(points, set_aside, axis, y_of, styles, names, end) -> list[Series]:
     # Each date's place on the line and its text, worked out once: a dense claim's
     # thousand steps fall on a few hundred dates (issue 28).
     places: dict[date, tuple[Decimal, str]] = {}
-
-    def place(day: date) -> tuple[Decimal, str]:
-        known = places.get(day)
-        if known is None:
-            x = _unit_x(axis, day)
-            known = places[day] = (x, _n(x))
-        return known
+    for day in {end, *(p.stated_on for p in points)}:
+        x = _unit_x(axis, day)
+        places[day] = (x, _n(x))
 
     drafts = []
     for source, chain in by_source.items():
@@ -328,8 +325,8 @@ def _series(points, set_aside, axis, y_of, styles, names, end) -> list[Series]:
             if here.id in set_aside:
                 previous_y = None
                 continue
-            x1, x1_text = place(here.stated_on)
-            x2, x2_text = place(there.stated_on if there else end)
+            x1, x1_text = places[here.stated_on]
+            x2, x2_text = places[there.stated_on if there else end]
             if (
                 here.kind in (RANGE, QUALITATIVE)
                 and here.low is not None
