@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from claims.concurrency import EditConflict
-from claims.models import CLAIM_SUMMARY_FIELDS, Claim, Discrepancy
+from claims.models import CLAIM_SUMMARY_FIELDS, Assertion, Claim, Discrepancy
 from claims.pipeline import derive, services
 from claims.review import services as review_services
 from tests.factories import ClaimFactory, SourceFactory, UserFactory, stated
@@ -111,6 +111,41 @@ def test_a_full_detection_over_many_batches_repairs_each_claim_as_alone(
     assert list(pairs) == [
         (claim.pk, f"{1_000 + n}", f"{9_000 + n}") for n, claim in enumerate(claims)
     ]
+
+
+def test_an_imports_new_claims_are_derived_in_batches_bounded_by_their_figures(
+    monkeypatch,
+):
+    """An import's new claims hold no stored count until derived: batched by that
+    count, 500 of them made one batch (a 200 MB file's 100,000 figures and their
+    quotes held at once, 750 MB). They are batched by their figures."""
+    from claims.interchange.imports import assertions_import
+    from tests.support.imports import csv_of, row
+
+    monkeypatch.setattr(derive, "REFRESH_ROWS", 6)
+    monkeypatch.setattr(derive, "REFRESH_SMALL", 0)
+    sizes = []
+    refresh = derive._refresh_batch
+
+    def counted(claim_ids):
+        sizes.append(
+            Assertion.objects.published().filter(claim_id__in=claim_ids).count()
+        )
+        return refresh(claim_ids)
+
+    monkeypatch.setattr(derive, "_refresh_batch", counted)
+    rows = [
+        row(claim=f"Claim {c}", source=f"Source {s}", figure=f"{s},000")
+        for c in range(4)
+        for s in range(1, 4)
+    ]
+
+    summary = assertions_import(data=csv_of(*rows))
+
+    assert summary.created["assertions"] == 12
+    assert sizes and max(sizes) <= 6  # two claims of three figures a batch
+    assert sum(sizes) == 12
+    assert set(Claim.objects.values_list("assertion_count", flat=True)) == {3}
 
 
 def test_saving_an_assertion_detects_at_once(conflict):

@@ -46,3 +46,14 @@ def test_among_equally_close_words_the_first_in_alphabetical_order():
 )
 def test_the_words_of_many_texts_are_the_words_of_each(texts):
     assert spelling.words_of_all(texts) == set().union(*map(spelling.words_of, texts))
+
+
+def test_the_words_of_texts_longer_than_one_pass_are_the_words_of_each(monkeypatch):
+    """Read a bounded number of characters at a time (a 200 MB import's quotes
+    were read in one pass: 1.6 GB), and still no word runs from one text into the
+    next across a pass's end."""
+    monkeypatch.setattr(spelling, "WORDS_PASS", 10)
+    texts = ["ends in wor", "ds here", "crossed the border", "Ab", "cd", "troops"] * 3
+
+    assert spelling.words_of_all(texts) == set().union(*map(spelling.words_of, texts))
+    assert "words" not in spelling.words_of_all(texts)
