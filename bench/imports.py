@@ -1,6 +1,6 @@
 """Imports side by side with the tools that only load: issue 26's import figures.
 
-    .venv/bin/python bench/imports.py --rows 100000          # about 5 minutes
+    .venv/bin/python bench/imports.py --rows 100000          # about 8 minutes
     .venv/bin/python bench/imports.py --rows 100000 --json out.json
 
 On scratch PostgreSQL databases (BENCH_DATABASE_URL's name with `_imports`, dropped
@@ -14,7 +14,9 @@ generated file of --rows rows (claims/interchange/synthetic.py):
   each a process of its own: wall time, CPU time and peak memory;
 - the same import as a background job, run by a real `db_worker`
   (bench/import_job.py): wall time, and the worker's CPU time and memory;
-- the 16,000 daily figures of one data set (bench/import_dataset.py's file).
+- the 16,000 daily figures of one data set (bench/import_dataset.py's file);
+- a 200 MB file (--big-rows rows, each quote padded to about 1 KB) as a job: the
+  worker's peak memory, issue 26's budget (bench/import_200mb.py).
 
 It prints a table and the import's time as a multiple of each loader's. `make
 bench` runs it once, after the pages (bench/run.py). sqlite-utils runs from the
@@ -45,6 +47,8 @@ DATABASE = "postgres://postgres@127.0.0.1:5432/claimtracker_bench"
 TOOLS_VENV = ROOT / "bench" / ".datasette-venv"
 TOOLS_REQUIREMENTS = ROOT / "bench" / "datasette-requirements.txt"
 IMPORT_BUDGET_S, DATASET_BUDGET_S, WORKER_BUDGET_MB = 20, 5, 200
+# Rows of the 200 MB file (1 KB quotes) whose job the worker's memory budget is for.
+BIG_ROWS = 200_000
 
 
 def tool(name: str) -> Path:
@@ -116,9 +120,10 @@ def sqlite_utils_seconds(path: Path, folder: str) -> float:
     return round(time.perf_counter() - started, 3)
 
 
-def measure(database: str, rows: int, days: int) -> dict:
+def measure(database: str, rows: int, days: int, big_rows: int = BIG_ROWS) -> dict:
     """Run every step on the scratch database beside `database`; return the
-    figures."""
+    figures. `big_rows` rows with 1 KB quotes make the 200 MB file."""
+    from import_200mb import padded_csv
     from import_job import job_import, recreate
 
     from claims.interchange.synthetic import dataset_csv, synthetic_csv_write
@@ -151,6 +156,14 @@ def measure(database: str, rows: int, days: int) -> dict:
             "rows": days,
             **run([*manage, "import_assertions", str(data), "-v0"], env),
         }
+        if big_rows:
+            # The worker's memory for a 200 MB file (issue 26), as
+            # bench/import_200mb.py measures it: the rows' quotes padded to 1 KB.
+            raw, big = Path(folder) / "raw.csv", Path(folder) / "big.csv"
+            synthetic_csv_write(path=raw, count=big_rows, seed=11)
+            padded_csv(raw, big)
+            raw.unlink()
+            result["big_job"] = job_import(url, big, folder)
     result["load_end"] = os.getloadavg()[0]
     return result
 
@@ -188,6 +201,17 @@ def table(result: dict) -> list[str]:
         f"| {dataset['rows']:,} daily figures of one data set | {dataset['seconds']} "
         f"s | {dataset['cpu_s']} s | {dataset['peak_mb']} MB | "
         f"{verdict(dataset['seconds'], DATASET_BUDGET_S, 's')} |",
+        *(
+            [
+                f"| a {big['megabytes']:.0f} MB file (1 KB quotes) as a job | "
+                f"{big['seconds']} s | {big['cpu_s']} s (worker) | worker: "
+                f"{big['start_mb']} MB at the start, {big['peak_mb']} MB at its "
+                f"peak, {big['after_mb']} MB after | peak "
+                f"{verdict(big['peak_mb'], WORKER_BUDGET_MB, 'MB')} |"
+            ]
+            if (big := result.get("big_job"))
+            else []
+        ),
         "",
         f"The import takes {imported['seconds'] / max(copy, 0.001):,.0f}× `COPY`'s "
         f"time and {imported['seconds'] / max(loaded, 0.001):,.1f}× sqlite-utils'.",
@@ -201,6 +225,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     )
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--days", type=int, default=16_000)
+    parser.add_argument(
+        "--big-rows",
+        type=int,
+        default=BIG_ROWS,
+        help="rows of the 200 MB file imported as a job for the worker's memory "
+        "(1 KB quotes; 0 leaves it out)",
+    )
     parser.add_argument("--json", type=Path, help="also write the figures here")
     return parser
 
@@ -212,7 +243,7 @@ def main() -> None:
     import django
 
     django.setup()
-    result = measure(args.database, args.rows, args.days)
+    result = measure(args.database, args.rows, args.days, args.big_rows)
     if args.json:
         args.json.write_text(json.dumps(result, indent=2) + "\n")
     print("\n".join(table(result)))  # noqa: T201

@@ -189,7 +189,10 @@ def main() -> None:
     # The import side by side with COPY and sqlite-utils, on a scratch database of
     # its own (bench/imports.py).
     results["imports"] = imports.measure(
-        args.database, round(IMPORT_ROWS * args.scale), round(DATASET_DAYS * args.scale)
+        args.database,
+        round(IMPORT_ROWS * args.scale),
+        round(DATASET_DAYS * args.scale),
+        round(imports.BIG_ROWS * args.scale),
     )
     results["load_end"] = load_average()
     results["finished"] = datetime.now(UTC).isoformat()
