@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
-from django.db import models
+from django.db import connection, models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -49,6 +49,48 @@ class Versioned(models.Model):
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
         super().save(*args, **kwargs)
+
+    @classmethod
+    def save_changed(cls, rows: list) -> None:
+        """Save `rows` (stored rows of this model, each read and changed) as save()
+        saves each: its version goes up by one, a row no longer at the version read
+        raises EditConflict, and a history row each, with its reason. In a few
+        statements: one UPDATE a row, sent as one batch, then their history rows in
+        one insert, in the order given (derive saves hundreds of discrepancies at
+        once: issue 26)."""
+        if not rows:
+            return
+        fields = [f for f in cls._meta.concrete_fields if not f.primary_key]
+        quote = connection.ops.quote_name
+        statement = "UPDATE {} SET {} WHERE {} = %s AND {} = %s".format(
+            quote(cls._meta.db_table),
+            ", ".join(f"{quote(f.column)} = %s" for f in fields),
+            quote(cls._meta.pk.column),
+            quote(cls._meta.get_field("version").column),
+        )
+        seen = [row.version for row in rows]
+        for row in rows:
+            row.version += 1
+        values = [
+            # pre_save, as save() does: the time of a field that stamps each save.
+            [f.get_db_prep_save(f.pre_save(row, False), connection) for f in fields]
+            + [row.pk, before]
+            for row, before in zip(rows, seen, strict=True)
+        ]
+        with connection.cursor() as cursor:
+            cursor.executemany(statement, values)
+            claimed = cursor.rowcount
+        if claimed != len(rows):
+            stored = dict(
+                cls._base_manager.filter(pk__in=[row.pk for row in rows]).values_list(
+                    "pk", "version"
+                )
+            )
+            for row, before in zip(rows, seen, strict=True):
+                if stored.get(row.pk) != row.version:
+                    row.version = before
+                    raise EditConflict(row, before)
+        cls.history.bulk_history_create(rows, update=True)
 
 
 class Topic(models.Model):

@@ -30,7 +30,7 @@ from django.utils.text import slugify
 
 from claims.domain import rules
 from claims.interchange import csvformat
-from claims.interchange.quotechecks import QuoteChecks
+from claims.interchange.quotechecks import COLLECT_AFTER, QuoteChecks
 from claims.interchange.spool import Spool
 from claims.jobs.locks import ImportBusy, import_turn
 from claims.models import Assertion, Claim, Topic, Translation
@@ -42,9 +42,6 @@ from sources.names import name_key as _name_key
 BATCH = 5000
 # The rows a preview normalises at a time, as it checks them.
 NORMALISED = 1000
-# While an import runs, the cyclic garbage collector's youngest generation is
-# collected after this many new objects rather than Python's 700 (issue 26).
-COLLECT_AFTER = 20_000
 
 
 # An import matches each row's source and relay by name several times (sources

@@ -48,9 +48,10 @@ WATCH_SECONDS = 0.5
 # to have more batches than places, a batch could be checked twice (wasted work,
 # the same answers), never not at all.
 SLOTS = 1 << 16
-# In a helper, the cyclic garbage collector's youngest generation is collected
-# after this many new objects rather than Python's 700, as in the import's own
-# process (imports.py, `fewer_collections`): a helper lives only for the checks.
+# While an import runs, in its own process (imports.py, `fewer_collections`) and in
+# its helpers, which live only for the checks, the cyclic garbage collector's
+# youngest generation is collected after this many new objects rather than
+# Python's 700 (issue 26).
 COLLECT_AFTER = 20_000
 
 # In a helper: the table of who took which batch, shared with the import.

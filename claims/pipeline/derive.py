@@ -40,7 +40,6 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from claims import selectors
-from claims.concurrency import EditConflict
 from claims.domain import dates, divergence, rules, spelling
 from claims.models import (
     CLAIM_SUMMARY_FIELDS,
@@ -359,7 +358,7 @@ def _refresh_batch(claim_ids: list[int]) -> Detection:
     _summaries_write(moved)
     quote_words_record(words=words)
     # Before the new ones: a claim's pending discrepancy makes way for its next.
-    _discrepancies_save(changed)
+    Discrepancy.save_changed(changed)
     if created:
         # Derived here, not typed in: the database's named constraints guard these
         # rows, where full_clean would cost a query per constraint on every claim.
@@ -389,49 +388,6 @@ def _summaries_write(claims: list[Claim]) -> None:
     ]
     with connection.cursor() as cursor:
         cursor.executemany(statement, rows)
-
-
-def _discrepancies_save(discrepancies: list[Discrepancy]) -> None:
-    """Save the discrepancies detection changed, as each one's save() would
-    (Versioned: its version goes up by one, and a row no longer at the version
-    read raises EditConflict; a history row each, with its reason), in a few
-    statements: one UPDATE a row, sent as one batch, then their history rows in
-    one insert, in the order given (issue 26: an import's claims supersede
-    hundreds, each save three statements)."""
-    if not discrepancies:
-        return
-    fields = [f for f in Discrepancy._meta.concrete_fields if not f.primary_key]
-    quote = connection.ops.quote_name
-    version = Discrepancy._meta.get_field("version")
-    statement = "UPDATE {} SET {} WHERE {} = %s AND {} = %s".format(
-        quote(Discrepancy._meta.db_table),
-        ", ".join(f"{quote(f.column)} = %s" for f in fields),
-        quote(Discrepancy._meta.pk.column),
-        quote(version.column),
-    )
-    seen = [d.version for d in discrepancies]
-    for discrepancy in discrepancies:
-        discrepancy.version += 1
-    rows = [
-        # pre_save, as save() does: the time of a field that stamps each save.
-        [f.get_db_prep_save(f.pre_save(d, False), connection) for f in fields]
-        + [d.pk, before]
-        for d, before in zip(discrepancies, seen, strict=True)
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(statement, rows)
-        claimed = cursor.rowcount
-    if claimed != len(discrepancies):
-        stored = dict(
-            Discrepancy._base_manager.filter(
-                pk__in=[d.pk for d in discrepancies]
-            ).values_list("pk", "version")
-        )
-        for discrepancy, before in zip(discrepancies, seen, strict=True):
-            if stored.get(discrepancy.pk) != discrepancy.version:
-                discrepancy.version = before
-                raise EditConflict(discrepancy, before)
-    Discrepancy.history.bulk_history_create(discrepancies, update=True)
 
 
 WORDS_READ = 900  # words looked up in one query (under SQLite's 999 parameters)

@@ -260,7 +260,7 @@ def test_detection_does_not_overwrite_a_discrepancy_saved_since_it_was_read(
     read.state = Discrepancy.State.SUPERSEDED
 
     with pytest.raises(EditConflict), transaction.atomic():
-        derive._discrepancies_save([read])
+        Discrepancy.save_changed([read])
 
     stored = Discrepancy.objects.get(pk=read.pk)
     assert (stored.state, stored.note, stored.version) == ("open", "Saved meanwhile", 5)
