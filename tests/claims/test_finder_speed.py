@@ -120,6 +120,8 @@ def test_every_pattern_of_skipped_spans_says_what_it_starts_with():
 @example("Row 0 says 74,706.")
 @example("officials 3,000 says between 10 and 12 thousand troops")
 @example("says 3½ million report")
+@example("Row 9999 says 74,706–80,000.")
+@example("3– says 5 and 10–12 troops 7–")
 def test_a_window_reads_as_parse_figure_reads_its_words(text):
     for found, first, last in windows(text):
         words = found.text[found.chunks[first][0] : found.chunks[last][1]]
@@ -316,6 +318,19 @@ def test_a_dashed_range_of_whole_numbers_is_read_without_the_parser():
     # Left to the parser: shared thousands, and a reversed range's refusal.
     assert grammar._range_reading("200-300,000", "200", "300,000") is None
     assert grammar._range_reading("5–3", "5", "3") is None
+
+
+def test_two_numbers_with_a_word_between_are_refused_without_the_parser():
+    # "Row 9999 says 74,706–80,000.": the en dash of a range keeps its chunk a
+    # plain number, so the window is refused before it is parsed; the figure
+    # alone still reads.
+    found = finder._Finder("Row 9999 says 74,706–80,000.")
+
+    assert found.plain == [False, True, False, True]
+    assert found._parted(1, 3)
+    assert found.read(1, 3) is None
+    assert found.read(2, 3) == parse_figure("says 74,706–80,000.")
+    assert finder._Finder("3 says 5€").plain == [True, False, False]  # not ASCII
 
 
 def test_every_plain_qualifier_is_read_without_the_parser():

@@ -140,10 +140,26 @@ def _skipped_pattern(patterns: list[str]) -> re.Pattern:
     def alternation(items):
         return "|".join(f"(?:{item})" for item in items)
 
+    def bounded(items):
+        """Return the alternation of `items` with each run of patterns that open
+        with \b behind one \b: inside a number, where there is no boundary, one
+        test rules out the run."""
+        parts, run = [], []
+        for item in [*items, None]:
+            if item is not None and item.startswith(r"\b"):
+                run.append(item.removeprefix(r"\b"))
+                continue
+            if run:
+                parts.append(rf"\b(?:{alternation(run)})")
+                run = []
+            if item is not None:
+                parts.append(f"(?:{item})")
+        return "|".join(parts)
+
     # Each letter pattern opens with \b, said once for the group.
     letters = [pattern.removeprefix(r"\b") for pattern in groups["letter"]]
     guarded = (
-        rf"(?=\d)(?:{alternation(groups['digit'])})"
+        rf"(?=\d)(?:{bounded(groups['digit'])})"
         rf"|\b(?=[^\W\d_])(?:{alternation(letters)})"
         rf"|(?=[\s(\[§¶#+])(?:{alternation(groups['other'])})"
     )
@@ -201,6 +217,16 @@ _PARSER_WORDS = frozenset(
 _DIGIT_RUN = re.compile(r"\d+")
 # A chunk that is a number and nothing else: digits and signs, no letters.
 _PLAIN_NUMBER = re.compile(r"[^A-Za-z]*[0-9][^A-Za-z]*")
+
+
+def _plain_number(word: str) -> bool:
+    """Return whether a chunk is a number and nothing else: digits and signs in
+    ASCII, the en dash of a range ("74,706–76,000") too."""
+    return (word.isascii() or word.replace("–", "").isascii()) and (
+        _PLAIN_NUMBER.fullmatch(word) is not None
+    )
+
+
 _EDGE = "\"'“”‘’()[]«»"
 _TRAILING = ".,;:!?" + _EDGE
 
@@ -224,23 +250,28 @@ class _Finder:
         # One character for one: the spans found stay those of the original text.
         text = _CONTROLS.sub(" ", _NON_LATIN.sub(" ", text))
         self.text = text
-        self.chunks = [(m.start(), m.end()) for m in _CHUNK.finditer(text)]
-        skipped = [(m.start(), m.end()) for m in _SKIPPED.finditer(text)]
-        self.blocked = self._blocked(self.chunks, skipped)
-        self.anchors = [
-            i
-            for i, (start, end) in enumerate(self.chunks)
-            if not self.blocked[i] and self._is_number(text[start:end])
-        ]
-        words = [text[start:end] for start, end in self.chunks]
-        self.inert = [
-            word.isascii() and word.isalpha() and word.lower() not in _PARSER_WORDS
-            for word in words
-        ]
-        self.plain = [
-            word.isascii() and _PLAIN_NUMBER.fullmatch(word) is not None
-            for word in words
-        ]
+        matches = list(_CHUNK.finditer(text))
+        self.chunks = chunks = [match.span() for match in matches]
+        skipped = [match.span() for match in _SKIPPED.finditer(text)]
+        self.blocked = blocked = self._blocked(chunks, skipped)
+        # Each chunk's kind in one pass, the commonest first: a word of plain
+        # letters is inert unless the parser reads it, and a number only if it is
+        # a number word; a chunk of digits and signs is a plain number.
+        self.anchors, self.inert, self.plain = anchors, inert, plain = [], [], []
+        for i, match in enumerate(matches):
+            word = match.group()
+            if word.isascii() and word.isalpha():
+                lowered = word.lower()
+                inert.append(lowered not in _PARSER_WORDS)
+                plain.append(False)
+                number = lowered in _NUMBER_WORDS
+            else:
+                inert.append(False)
+                is_plain = _plain_number(word)
+                plain.append(is_plain)
+                number = is_plain or self._is_number(word)
+            if number and not blocked[i]:
+                anchors.append(i)
         self.readings: dict[str, Figure | None] = {}
 
     def __iter__(self):
@@ -378,16 +409,22 @@ class _Finder:
             self.anchors[j + 1] - 1 if j + 1 < len(self.anchors) else len(self.chunks)
         )
         ceiling = min(ceiling, len(self.chunks) - 1)
-        starts = [
-            s
-            for s in range(max(floor, first - BEFORE), first + 1)
-            if not any(self.blocked[s:first])
-        ]
-        ends = [
-            e
-            for e in range(min(ceiling, last + AFTER), last - 1, -1)
-            if not any(self.blocked[last + 1 : e + 1])
-        ]
+        # A window reaches no blocked chunk beyond its anchors: it starts after
+        # the nearest blocked chunk before `first` and ends before the nearest
+        # after `last`.
+        blocked = self.blocked
+        lowest = max(floor, first - BEFORE)
+        for k in range(first - 1, lowest - 1, -1):
+            if blocked[k]:
+                lowest = k + 1
+                break
+        highest = min(ceiling, last + AFTER)
+        for k in range(last + 1, highest + 1):
+            if blocked[k]:
+                highest = k - 1
+                break
+        starts = range(lowest, first + 1)
+        ends = range(highest, last - 1, -1)
         for start in starts:
             for end in ends:
                 figure = self.read(start, end)
