@@ -404,6 +404,10 @@ class _Finder:
     ) -> Found | None:
         """Return the figure read from the widest window around chunks first..last
         that reads, tightened to the fewest words that read the same."""
+        if first < last and self._parted(first, last):
+            # Every window holds chunks first..last, so every window is parted
+            # too (_parted only grows true as a window widens): none reads.
+            return None
         floor = self.anchors[i - 1] + 1 if i > 0 else 0
         ceiling = (
             self.anchors[j + 1] - 1 if j + 1 < len(self.anchors) else len(self.chunks)
