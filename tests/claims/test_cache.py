@@ -181,3 +181,23 @@ def test_a_source_page_shows_its_aliases_parent_and_parts_at_once(client, claim)
     part.parent = None
     source_services.source_save(source=part, reason="Independent now.")
     assert not shows(parent, "Press service")
+
+
+def test_an_alias_moved_to_another_source_leaves_both_pages_at_once(client, claim):
+    """An alias given to another source moves off the first source's page and onto
+    the second's, neither kept from before the move."""
+    ministry = SourceFactory(name="Ministry of Defence")
+    staff = SourceFactory(name="General Staff")
+    alias = SourceAliasFactory(source=ministry, name="MoD press office")
+
+    def shows(source, text):
+        response = client.get(source.get_absolute_url())
+        assert response.status_code == 200
+        return text in response.content.decode()
+
+    assert shows(ministry, "MoD press office") and not shows(staff, "MoD press")
+    alias.source = staff
+    source_services.alias_save(alias=alias)
+
+    assert not shows(ministry, "MoD press office")
+    assert shows(staff, "MoD press office")
