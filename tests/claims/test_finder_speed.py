@@ -45,7 +45,7 @@ SKIPPING = [
     "mid", "the", "pm", "a.m.", "o'clock", "Hwasong", "F", "th", "st", "Jan.",
 ]  # fmt: skip
 SIGNS = ["-", "–", "(", ")", ",", ".", "$", "+", "/", ":", "~", "±", "%", "*", "'"]
-OTHER = ["명이", "тис", "\u200b", "ﬁ", "¨", "№", "\u202e", "é", "³", "\u00a0"]
+OTHER = ["명이", "тис", "\u200b", "ﬁ", "¨", "№", "\u202e", "é", "³", "\u00a0", "\x85"]
 PIECES = st.one_of(
     st.sampled_from(NUMBERS),
     st.sampled_from(sorted(finder._PARSER_WORDS)),
@@ -79,6 +79,10 @@ class PlainFinder(finder._Finder):
 
     def read(self, first, last):
         return plain_reading(self.text[self.chunks[first][0] : self.chunks[last][1]])
+
+    def _parted(self, first, last):
+        # No window is set aside unread, in read() or in _widest().
+        return False
 
 
 def spans(pattern, text):
@@ -122,6 +126,7 @@ def test_every_pattern_of_skipped_spans_says_what_it_starts_with():
 @example("says 3½ million report")
 @example("Row 9999 says 74,706–80,000.")
 @example("3– says 5 and 10–12 troops 7–")
+@example("says\x853")  # U+0085 splits chunks as a space does
 def test_a_window_reads_as_parse_figure_reads_its_words(text):
     for found, first, last in windows(text):
         words = found.text[found.chunks[first][0] : found.chunks[last][1]]
@@ -143,6 +148,7 @@ def test_a_window_longer_than_a_figure_is_not_read():
 
 @given(TEXTS)
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@example("says\x853")
 def test_the_figures_found_are_those_the_plain_finder_finds(text):
     assert list(finder._Finder(text).found(tight=True)) == list(
         PlainFinder(text).found(tight=True)

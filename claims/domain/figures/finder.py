@@ -178,9 +178,10 @@ _WORD = re.compile(r"[^\W\d_]+")
 # ("10,000명이", "11тис") leaves the number readable. The parser reads English words
 # only; a quote in another language is also checked against its translation.
 _NON_LATIN = re.compile(r"[^\W\d_A-Za-z\u00C0-\u024F\u1E00-\u1EFF]")
-# Control and formatting characters (direction overrides, zero-width spaces) read as
-# spaces too: the parser refuses them in a figure, but a quote keeps what was said.
-_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u00ad\u061c\u200b-\u200f"
+# Control and formatting characters (direction overrides, zero-width spaces, the
+# line break U+0085 that splits chunks as a space does) read as spaces too: the
+# parser refuses them in a figure, but a quote keeps what was said.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x85\u00ad\u061c\u200b-\u200f"
                        r"\u202a-\u202e\u2060-\u2069\ufeff]")  # fmt: skip
 _CHUNK = re.compile(r"\S+")
 
