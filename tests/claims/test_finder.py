@@ -158,6 +158,18 @@ def test_a_counter_glued_to_digits_in_another_script_leaves_the_number():
     assert (found.text, found.figure.low) == ("10,000", D(10_000))
 
 
+def test_a_line_break_from_a_legacy_encoding_reads_as_a_space():
+    # U+0085 (NEL) is the line break of text decoded from EBCDIC or a mislabelled
+    # Latin-1 file: the qualifier before it still belongs to the figure after it.
+    quote = "Officials said up to\x853,000 troops had crossed."
+
+    (found,) = find_figures(quote)
+
+    assert (found.text, found.figure.kind) == ("up to\x853,000", AT_MOST)
+    assert rules.figure_quote_problem("up to 3,000", quote) == ""
+    assert rules.figure_quote_problem("3,000", quote) != ""
+
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
