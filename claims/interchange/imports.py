@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import lru_cache
+from operator import attrgetter
 from types import SimpleNamespace
 from typing import BinaryIO
 
@@ -268,19 +269,21 @@ class _Importer:
     def run(self) -> None:
         self._load_existing()
         self._check_document_kinds()
-        # Sources first, so a relay may name a source that a later row introduces.
-        for row in self.rows:
-            self._source(row, row.source, "source", row.source_kind)
-        # The import notes which rows it writes (1) or not (0: already recorded, or
+        # One pass over the rows finds or makes each row's source, in the file's
+        # order, and checks the row (issue 26: sources had a pass of their own, so
+        # that a relay could name a source that a later row introduces; such a
+        # relay is now checked once the pass is over, _check_relays_ahead). The
+        # import notes which rows it writes (1) or not (0: already recorded, or
         # repeated), by their place in the file, and finds their parents again when
         # it writes them. The preview, which writes nothing, applies the one
         # normaliser to each row to write as it checks it, a batch at a time, in
         # the same pass (issue 26: a pass of its own read every row back again).
         self.written = bytearray()
+        self.relays_ahead: list[tuple[int, str]] = []
         dry_run = self.summary.dry_run
         planned, pending = 0, []
         for count, row in enumerate(self.rows, start=1):
-            source = self._found_source(row.source)
+            source = self._source(row, row.source, "source", row.source_kind)
             plan = self._plan(row, source, count - 1)
             if not dry_run:
                 self.written.append(plan is not None)
@@ -294,6 +297,7 @@ class _Importer:
             if count % 1000 == 0:
                 self.report(rows_checked=count)
         self.report(rows_checked=len(self.rows))
+        self._check_relays_ahead()
         if pending and not self.errors:
             self._normalise(pending)
         if self.quotes is not None:
@@ -303,6 +307,9 @@ class _Importer:
         # a worker's memory peaks (issue 26).
         self.seen, self.present, self.retractions = set(), set(), set()
         if self.errors:
+            # In the file's order, as the reader names them: a row's source, its
+            # document's kind and its relay are checked apart from its other values.
+            self.errors.sort(key=attrgetter("line"))
             raise ImportFailed(self.errors)
         self.summary.readings = self.rows.head[:PREVIEW_ROWS]
         self.summary.new_names = {
@@ -340,12 +347,19 @@ class _Importer:
             if merged.title.lower() in claim_titles:
                 self.claims.setdefault(merged.title.lower(), merged.merged_into)
         self.sources = {}
+        # One object for each recorded source, whether a row names it by its name
+        # or by an alias: a row relayed by its own source under another name is
+        # refused by comparing the two (_plan).
+        recorded = {}
         for source in Source.objects.current().only("pk", "name", "slug"):
+            recorded[source.pk] = source
             if name_key(source.name) in source_names:
                 self.sources[name_key(source.name)] = source
         for alias in SourceAlias.objects.select_related("source"):
             if name_key(alias.name) in source_names:
-                self.sources.setdefault(name_key(alias.name), alias.source)
+                self.sources.setdefault(
+                    name_key(alias.name), recorded.get(alias.source_id, alias.source)
+                )
         urls, titles = self.named["urls"], self.named["titles"]
         self.documents_by_url = {
             d.url: d for d in Document.objects.filter(url__in=urls) if d.url
@@ -455,8 +469,11 @@ class _Importer:
             self._fail(row, "unit", counted)
         relay = None
         if row.relayed_by:
-            relay = self._source(row, row.relayed_by, "relayed_by", "")
-            if relay is not None and relay is source:
+            relay = self._found_source(row.relayed_by)
+            if relay is None:
+                # Perhaps a source that a later row introduces: known at the end.
+                self.relays_ahead.append((row.line, row.relayed_by))
+            elif relay is source:
                 self._fail(row, "relayed_by", rules.MESSAGES["self_relay"])
         document = self._document(row)
         # The rules the model's clean() applies, on values already in memory.
@@ -522,6 +539,19 @@ class _Importer:
         self.seen.add(file_key)
         self.claims_written[id(claim)] = claim
         return row, claim, source, relay, document
+
+    def _check_relays_ahead(self) -> None:
+        """Refuse the relays that named no source when their row was checked and
+        name none now that every row's source is known. (Such a relay is not its
+        own row's source: that source was known when its row was checked.)"""
+        for line, name in self.relays_ahead:
+            if self._found_source(name) is None:
+                self.errors.append(
+                    csvformat.RowError(
+                        line, "relayed_by", f"no source named “{name}”; add it first"
+                    )
+                )
+        self.relays_ahead = []
 
     def _plans(self):
         """Yield the plan of each row to write, its parents found again by name:

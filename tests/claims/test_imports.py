@@ -623,6 +623,39 @@ def test_a_relay_may_name_a_source_that_a_much_later_row_introduces():
     assert Source.objects.filter(name="Late Agency").count() == 1
 
 
+def test_a_relay_to_a_source_that_later_rows_name_without_a_kind_is_refused():
+    # "Ghost Agency" is named as a source further down, but never with its kind,
+    # so it is never made: the relay on line 2 names no source, and the messages
+    # come in the file's order, whichever check found them.
+    rows = [
+        row(figure="1,000") + ",Ghost Agency",
+        row(source="Ghost Agency", source_kind="", figure="2,000") + ",",
+        row(unit="tanks", figure="3,000") + ",",
+    ]
+    data = csv_of(*rows).replace(HEADER, HEADER + ",relayed_by")
+
+    assert refused(data) == [
+        "line 2, column relayed_by: no source named “Ghost Agency”; add it first",
+        "line 3, column source_kind: “Ghost Agency” is a new source: give its "
+        "source_kind",
+        "line 4, column unit: “North Korean troops in Russia” is counted in troops, "
+        "not tanks",
+    ]
+
+
+def test_a_relay_to_its_own_rows_source_by_another_name_is_refused():
+    hur = SourceFactory(name="Ukrainian military intelligence (HUR)")
+    SourceAliasFactory(source=hur, name="GUR")
+    data = csv_of(
+        row(source="GUR", source_kind="", figure="1,000")
+        + ",Ukrainian military intelligence (HUR)"
+    ).replace(HEADER, HEADER + ",relayed_by")
+
+    assert refused(data) == [
+        f"line 2, column relayed_by: {rules.MESSAGES['self_relay']}"
+    ]
+
+
 def late_names_file(last_row: str) -> str:
     """Return 2,500 rows (more than the Spool writes to disk at a time, so the
     last rows are in its last, partial batch) ending with `last_row`."""
