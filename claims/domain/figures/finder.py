@@ -56,7 +56,11 @@ _MONTH = (
 )
 _END = r"(?![\d])(?![.,]\d)"
 _YEAR = r"(?:1[89]|20|21)\d{2}"
-# Spans that hold numbers but no count, each a pattern matched without case.
+# Spans that hold numbers but no count, each a pattern matched without case. A
+# possessive quantifier (`++`, `*+`) stands where giving back what it took could
+# never let the rest match (letters before a digit, digits before a letter or a
+# sign): the same spans, without trying every shorter run first
+# (tests/claims/test_finder_speed.py compares them with the plain quantifiers).
 SKIPPED = {
     "date": [
         rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:\s*,?\s*{_YEAR})?{_END}",
@@ -70,8 +74,8 @@ SKIPPED = {
     ],
     "age": [
         r"\bage[ds]?\s+(?:of\s+)?\d+(?:\s*(?:-|–|to|and)\s*\d+)?",
-        r"\b\d+(?:\s*(?:-|–|to)\s*\d+)?[\s-]+years?[\s-]+old\b",
-        r"\b\d+-year-olds?\b",
+        r"\b\d++(?:\s*(?:-|–|to)\s*\d++)?[\s-]+years?[\s-]+old\b",
+        r"\b\d++-year-olds?\b",
         r"(?<=[^\W\d_])\s*\(\d{1,2}\)",  # Kim (34)
     ],
     "year": [
@@ -83,7 +87,7 @@ SKIPPED = {
         rf"\b{_YEAR}\s*[-–/]\s*(?:{_YEAR}|\d{{2}}){_END}",  # 2022-2024, 2023–24
     ],
     "percentage": [
-        r"\d[\d,.]*\s*(?:%|‰|per\s?cent|percent|pct|percentage\s+points?)",
+        r"\d[\d,.]*+\s*(?:%|‰|per\s?cent|percent|pct|percentage\s+points?)",
     ],
     "reference": [
         r"\b(?:pp?|pages?|sections?|sect|sec|para(?:graph)?s?|chapters?|ch|"
@@ -106,9 +110,9 @@ SKIPPED = {
         r"\b(?:tel|phone|fax)[.:]?\s*[+\d][\d\s().-]{5,}",
     ],
     "name": [
-        r"\b[^\W\d_]+-\d+[^\W\d_]*\b",  # F-16, T-90M, PAC-3, F-35s, Hwasong-19
-        r"\b[^\W\d_]+\d+[^\W\d_]*\b",  # F35, G7, B52
-        r"\b\d+(?:st|nd|rd|th)\b",  # ordinals: the 3rd Army
+        r"\b[^\W\d_]++-\d++[^\W\d_]*+\b",  # F-16, T-90M, PAC-3, F-35s, Hwasong-19
+        r"\b[^\W\d_]++\d++[^\W\d_]*+\b",  # F35, G7, B52
+        r"\b\d++(?:st|nd|rd|th)\b",  # ordinals: the 3rd Army
     ],
 }
 
@@ -123,6 +127,12 @@ def _first_character(pattern: str) -> str:
     if pattern.startswith((r"(?<=[^\W\d_])\s", r"\(", r"\[", "[§¶#]", r"\+")):
         return "other"
     raise ValueError(f"{pattern}: say which character this pattern starts with")
+
+
+# What follows the start of a word where a letter pattern of SKIPPED can match:
+# the whole word (a keyword is followed by no letter), then a digit or a plus,
+# with at most a stop or a colon, spaces or hyphens, and "of" or "the" between.
+_LETTER_GUARD = r"[^\W\d_]++[.:]?[\s-]*(?:(?:of|the)\s+)?[+\d]"
 
 
 def _skipped_pattern(patterns: list[str]) -> re.Pattern:
@@ -156,11 +166,16 @@ def _skipped_pattern(patterns: list[str]) -> re.Pattern:
                 parts.append(f"(?:{item})")
         return "|".join(parts)
 
-    # Each letter pattern opens with \b, said once for the group.
+    # Each letter pattern opens with \b, said once for the group, and with a word
+    # that a digit follows, after at most a stop or a colon, spaces or hyphens,
+    # and "of" or "the" ("May 5", "p. 12", "aged 7", "tel: +44", "F-16", "age of
+    # 5", "in the 1990s"): one look ahead for that shape rules out the group at
+    # the start of every other word of a quote. `_LETTER_GUARD` names it, and
+    # every letter pattern is checked against it (test_finder_speed.py).
     letters = [pattern.removeprefix(r"\b") for pattern in groups["letter"]]
     guarded = (
         rf"(?=\d)(?:{bounded(groups['digit'])})"
-        rf"|\b(?=[^\W\d_])(?:{alternation(letters)})"
+        rf"|\b(?={_LETTER_GUARD})(?:{alternation(letters)})"
         rf"|(?=[\s(\[§¶#+])(?:{alternation(groups['other'])})"
     )
     return re.compile(guarded, re.IGNORECASE)
