@@ -264,6 +264,12 @@ QUALIFIERS = sorted(
 @example("up to", "", "65,037.")
 @example("just over", "", "999,999,999,999,999")
 @example("more than", "", "0")
+@example("about", "", "49,856")
+@example("nearly", "", "1,000.")
+@example("just over", "", "909,090,909,090,909")
+@example("about", "", "909,090,909,090,910")
+@example("about", "", "0")
+@example("a little over", "", "5")
 def test_a_qualified_whole_number_reads_as_the_parser_reads_it(qualifier, filler, n):
     text = f"{qualifier} {filler}{n}"
 
