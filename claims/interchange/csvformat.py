@@ -18,16 +18,16 @@ import re
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from operator import attrgetter
 from typing import BinaryIO
 
 from django.utils import timezone
 
 from claims.domain import dates, figures, rules, vocabulary
+from claims.interchange.rows import PUBLISHED, RETRACTED, Row
 from sources import validators
 
 REQUIRED = (
@@ -81,8 +81,6 @@ FIGURE_KINDS = figures.KINDS
 # source gave it, "machine: <tool>" for a machine translation, else the person's name.
 MACHINE_PREFIX = "machine:"
 RELIABILITY = ("A", "B", "C", "D", "E", "F")
-# The standings a row may have: drafts are never exported, so never imported.
-PUBLISHED, RETRACTED = "published", "retracted"
 STATUSES = (PUBLISHED, RETRACTED)
 PRECISIONS = dates.PRECISIONS
 # How much of a file is read at a time to check that it is UTF-8.
@@ -112,64 +110,6 @@ class RowError:
     def __str__(self) -> str:
         where = f"line {self.line}" + (f", column {self.column}" if self.column else "")
         return f"{where}: {self.message}"
-
-
-@dataclass(slots=True)
-class Row:
-    """One valid row, its values cleaned. Slotted: an import holds every row of its
-    file while it checks them, and a row's attribute dictionary was most of that."""
-
-    line: int
-    claim: str
-    unit: str
-    topic: str
-    source: str
-    source_kind: str
-    stated_on: date
-    date_precision: str
-    figure: figures.Figure
-    quote: str
-    document_title: str = ""
-    document_url: str = ""
-    document_published_on: date | None = None
-    reliability: str = ""
-    credibility: int | None = None
-    relayed_by: str = ""
-    # A hand-set interpretation, when the row's kind or bounds differ from the figure's.
-    kind: str = ""
-    low: Decimal | None = None
-    high: Decimal | None = None
-    # The evidence: the document's kind ("" when the row does not say), where in the
-    # document the figure is, the quote's language and an optional translation.
-    document_kind: str = ""
-    locator: str = ""
-    quote_language: str = "en"
-    translation: str = ""
-    translation_language: str = ""
-    translation_method: str = ""
-    translated_by: str = ""
-    quote_match_confirmed: str = ""
-    # Its standing: published or retracted (with why and when), and set aside by
-    # the editors (why and when) or not.
-    status: str = PUBLISHED
-    retraction_reason: str = ""
-    retracted_at: datetime | None = None
-    set_aside_reason: str = ""
-    set_aside_at: datetime | None = None
-
-    @property
-    def is_overridden(self) -> bool:
-        return bool(self.kind)
-
-    def __reduce__(self):
-        """Pickle a row as its fields' values, in order: the import's Spool reads
-        each row back once a pass, and a slotted dataclass's own way (a state read
-        back field by field) took twice as long."""
-        return (Row, _row_values(self))
-
-
-_ROW_FIELDS = tuple(item.name for item in fields(Row))
-_row_values = attrgetter(*_ROW_FIELDS)
 
 
 @dataclass

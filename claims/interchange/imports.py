@@ -130,8 +130,8 @@ def assertions_import(
     quotes = QuoteChecks(processes=settings.CLAIMTRACKER_IMPORT_PROCESSES)
     names = _Names()
 
-    def on_batch(first: int, batch: list) -> None:
-        quotes.add(first, batch)
+    def on_batch(first: int, batch: list, payload: bytes) -> None:
+        quotes.add(first, batch, payload)
         names.add(batch)
 
     with fewer_collections(), quotes, Spool(on_batch=on_batch) as rows:

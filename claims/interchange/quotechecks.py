@@ -3,7 +3,7 @@ reads and checks the rest (issue 26).
 
 Whether a row's quote states its figure (rules.figure_quote_problem) was half of
 an import's checks, and it reads nothing but the row: so, as the import's Spool
-writes each batch of rows to disk, the batch's figures and quotes go to a pool of
+writes each batch of rows to disk, the same pickled batch goes to a pool of
 processes, and the import asks for each row's answer, in order, when its checks
 reach the row. The answers are the rule's own, so the errors are those of a
 check in one process, in the same order; a row whose answer is not known (a small
@@ -18,7 +18,8 @@ time waiting). Who takes a batch is settled in a small table the processes share
 (`_taken`), so that each batch is checked once; a helper that finds its batch taken
 passes it over.
 
-Pure Python: the pool's processes import the rules (claims/domain), not Django.
+Pure Python: the pool's processes import the rules (claims/domain) and the rows
+(rows.py), not Django (pyproject.toml's import contracts hold it).
 """
 
 from __future__ import annotations
@@ -86,25 +87,29 @@ def _took(taken, number: int, mark: int) -> bool:
         return True
 
 
-def _helper_problems(number: int, payload: bytes) -> list[tuple[int, str]] | None:
-    """In a helper: return _problems(payload), or None when the import's process
-    took the batch first."""
+def _helper_problems(
+    number: int, first: int, payload: bytes
+) -> list[tuple[int, str]] | None:
+    """In a helper: return _problems(first, payload), or None when the import's
+    process took the batch first."""
     if _taken is not None and not _took(_taken, number, -(number + 1)):
         return None
-    return _problems(payload)
+    return _problems(first, payload)
 
 
-def _problems(payload: bytes) -> list[tuple[int, str]]:
-    """Return (place, message) for each row of a pickled batch whose quote does
-    not state its figure."""
+def _problems(first: int, payload: bytes) -> list[tuple[int, str]]:
+    """Return (place, message) for each row of a pickled batch, whose first row is
+    at `first`, whose quote does not state its figure."""
     found = []
-    for place, figure, quote, translations, confirmed, reading in pickle.loads(payload):
+    for place, row in enumerate(pickle.loads(payload), start=first):
+        if not _checked(row):
+            continue
         problem = rules.figure_quote_problem(
-            figure,
-            quote,
-            translations=translations,
-            confirmed=confirmed,
-            reading=reading,
+            row.figure.text,
+            row.quote,
+            translations=(row.translation,) if row.translation else (),
+            confirmed=row.quote_match_confirmed,
+            reading=row.figure,
         )
         if problem:
             found.append((place, problem))
@@ -142,33 +147,25 @@ class QuoteChecks:
         self._taken = None
         self._answers: deque[tuple[int, int, dict | None]] = deque()
 
-    def add(self, first: int, rows: list) -> None:
+    def add(self, first: int, rows: list, payload: bytes | None = None) -> None:
+        """Check `rows`, whose first is at place `first`, in a helper; `payload`,
+        if given, is `rows` pickled already (the Spool's)."""
         end = first + len(rows)
         if self._broken or (self._pool is None and len(rows) < self.least):
             self._sent.append([first, end, None, b"", -1])
             return
-        items = [
-            (
-                first + k,
-                row.figure.text,
-                row.quote,
-                (row.translation,) if row.translation else (),
-                row.quote_match_confirmed,
-                row.figure,
-            )
-            for k, row in enumerate(rows)
-            if _checked(row)
-        ]
-        if not items:  # no quote to read (a data set's rows): every answer is ""
+        if not any(_checked(row) for row in rows):
+            # No quote to read (a data set's rows): every answer is "".
             self._sent.append([first, end, {}, b"", -1])
             return
-        payload = pickle.dumps(items, protocol=pickle.HIGHEST_PROTOCOL)
+        if payload is None:
+            payload = pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL)
         while self._sent and self._in_flight + len(payload) > IN_FLIGHT_BYTES:
             if not self._stolen():
                 self._settle()
         number = self._numbered
         try:
-            future = self._started().submit(_helper_problems, number, payload)
+            future = self._started().submit(_helper_problems, number, first, payload)
         except Exception:  # no process, no pool: the rows are checked here
             self._broken, future = True, None
         if future is None:
@@ -224,7 +221,7 @@ class QuoteChecks:
             if future.done() or not _took(self._taken, number, number + 1):
                 return False  # a helper started it, so every batch before it
             self._in_flight -= len(payload)
-            batch[2], batch[3] = dict(_problems(payload)), b""
+            batch[2], batch[3] = dict(_problems(batch[0], payload)), b""
             return True
         return False
 

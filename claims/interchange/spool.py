@@ -26,10 +26,11 @@ class Spool:
     `append`, `clear`, `len` and iteration, as a list's; `head` holds the first
     `kept` rows as appended. Iterate it again for each pass; close it (or use it
     as a context manager) to remove its file. `on_batch`, if given, is called with
-    each batch as it goes to disk, in order, and the place of its first row;
-    `flush` sends the last rows appended to disk (and to `on_batch`) at once,
-    rather than at the next pass, so that what watches the batches has seen every
-    row once the file has been read."""
+    the place of each batch's first row, the batch and its pickle (the bytes
+    written to disk: the quote rule's helpers read the same bytes), in order, as
+    the batch goes to disk; `flush` sends the last rows appended to disk (and to
+    `on_batch`) at once, rather than at the next pass, so that what watches the
+    batches has seen every row once the file has been read."""
 
     def __init__(self, *, batch: int = BATCH, kept: int = KEPT, on_batch=None):
         self.batch, self.kept, self.on_batch = batch, kept, on_batch
@@ -70,10 +71,11 @@ class Spool:
     def flush(self) -> None:
         """Write the rows appended since the last batch went to disk."""
         if self._pending:
+            payload = pickle.dumps(self._pending, protocol=pickle.HIGHEST_PROTOCOL)
             if self.on_batch is not None:
-                self.on_batch(self._count - len(self._pending), self._pending)
+                self.on_batch(self._count - len(self._pending), self._pending, payload)
             self._file.seek(0, 2)
-            pickle.dump(self._pending, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+            self._file.write(payload)
             self._pending = []
 
     def close(self) -> None:
