@@ -283,7 +283,7 @@ class _Importer:
         dry_run = self.summary.dry_run
         planned, pending = 0, []
         for count, row in enumerate(self.rows, start=1):
-            source = self._source(row, row.source, "source", row.source_kind)
+            source = self._source(row)
             plan = self._plan(row, source, count - 1)
             if not dry_run:
                 self.written.append(plan is not None)
@@ -573,21 +573,22 @@ class _Importer:
         """Return the source `name` names, recorded or new in this file."""
         return self.sources.get(name_key(name)) or self.new_sources.get(name_key(name))
 
-    def _source(self, row, name: str, column: str, kind: str):
-        found = self._found_source(name)
+    def _source(self, row):
+        """Return the source of `row`, recorded, made by an earlier row, or made now
+        from its name, kind and reliability (None when it is new and has no kind)."""
+        found = self._found_source(row.source)
         if found is not None:
             return found
-        if not kind:
-            message = (
-                f"no source named “{name}”; add it first"
-                if column == "relayed_by"
-                else f"“{name}” is a new source: give its source_kind"
-            )
-            self._fail(row, "source_kind" if column == "source" else column, message)
+        if not row.source_kind:
+            message = f"“{row.source}” is a new source: give its source_kind"
+            self._fail(row, "source_kind", message)
             return None
-        source = Source(name=name, kind=kind, reliability=row.reliability or None)
-        columns = {**SOURCE_COLUMNS, "name": column}
-        self.new_sources[name_key(name)] = self._validated(row, source, columns)
+        source = Source(
+            name=row.source, kind=row.source_kind, reliability=row.reliability or None
+        )
+        self.new_sources[name_key(row.source)] = self._validated(
+            row, source, SOURCE_COLUMNS
+        )
         return source
 
     def _document(self, row):

@@ -1,7 +1,7 @@
 """Rows kept on disk while an import checks them: a list that costs no memory.
 
-An import reads its file once and goes over its rows several times (names, then
-sources, then the rules, then the write). Held in memory, a file's rows cost about a
+An import reads its file once and goes over its rows again to check them, then to
+write them. Held in memory, a file's rows cost about a
 kilobyte each, so a 200 MB file took more than a gigabyte (issue 26). A Spool
 keeps them pickled in a temporary file, a batch at a time, and reads them back in
 order as often as asked; only the first few stay in memory, for the preview.

@@ -65,7 +65,7 @@ class Figure:
 
     def __reduce__(self):
         """Pickle a figure as its fields' values, in order (an import's rows are
-        pickled to disk and read back once a pass, four passes an import): read
+        pickled to disk and read back once a pass, two passes an import): read
         back by _figure_restored, without the checks of __post_init__, which the
         figure passed when it was made."""
         return (_figure_restored, _figure_values(self))
