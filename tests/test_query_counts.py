@@ -10,7 +10,9 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from claims.models import Claim, Discrepancy
+from claims.review import services as review_services
 from tests.factories import ClaimFactory, SourceFactory, stated
+from tests.support.accounts import member
 
 TROOPS = "north-korean-troops-in-russia"
 
@@ -109,3 +111,29 @@ def test_review_page_queries_do_not_grow(
 
 def busy_discrepancy(claim):
     return Discrepancy.objects.live().get(claim=claim)
+
+
+def test_review_queue_reads_what_it_shows_in_nine_queries(
+    editor, editor_client, django_assert_max_num_queries
+):
+    """The queue loads only the columns it shows (QUEUE_FIELDS): every row's claim,
+    topic, figures, sources and assignee still come without a query of their own."""
+    others = [member(f"editor{n}", "Editors") for n in range(3)]
+    for n in range(6):
+        claim = ClaimFactory(title=f"Conflicted claim {n}")
+        stated(claim, "1,000", 2, source=SourceFactory(name=f"Low agency {n}"))
+        stated(claim, "9,000", 3, source=SourceFactory(name=f"High agency {n}"))
+        if n % 2:
+            review_services.discrepancy_assign(
+                discrepancy=busy_discrepancy(claim),
+                assignee=others[n % 3],
+                user=editor,
+            )
+    cache.clear()
+    with django_assert_max_num_queries(9):
+        page = editor_client.get(reverse("review:queue")).content.decode()
+    for n in range(6):
+        assert f"Conflicted claim {n}" in page
+        assert f"Low agency {n}" in page and f"High agency {n}" in page
+    assert all(other.username in page for other in others)
+    assert page.count("“1,000”") == 6 and page.count("“9,000”") == 6
