@@ -947,20 +947,13 @@ class DiscrepancyQuerySet(models.QuerySet):
             "judged_by",
         )
 
-    def with_related(self) -> "DiscrepancyQuerySet":
-        """Return a list of discrepancies with what it shows loaded (QUEUE_FIELDS):
-        the claim in the same query, the figures by id afterwards (joining them
-        first would make the database sort every discrepancy's figures before
-        taking a page)."""
-        figures = Assertion.objects.select_related("source").only(*QUEUE_FIGURE_FIELDS)
-        return (
-            self.select_related("claim__topic", "assigned_to")
-            .only(*QUEUE_FIELDS)
-            .prefetch_related(
-                models.Prefetch("assertion_low", figures),
-                models.Prefetch("assertion_high", figures),
-            )
-        )
+    def for_queue(self) -> "DiscrepancyQuerySet":
+        """Return the discrepancies as the review queue lists them: what it shows of
+        each (QUEUE_FIELDS) and its claim in the same query. Their figures are read
+        by id afterwards, for a page of them (claims/review/selectors.py,
+        with_figures): joining them first would make the database sort every
+        discrepancy's figures before taking a page."""
+        return self.select_related("claim__topic", "assigned_to").only(*QUEUE_FIELDS)
 
 
 class Discrepancy(Versioned):

@@ -5,9 +5,27 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from claims.domain import divergence, wording
-from claims.models import Assertion, Discrepancy
+from claims.models import QUEUE_FIGURE_FIELDS, Assertion, Discrepancy
 from claims.presentation import chart
 from claims.selectors import claim_state, point_from_assertion, timeline_marks
+
+
+def with_figures(discrepancies) -> list[Discrepancy]:
+    """Return a page of the queue's discrepancies with both figures of each and
+    their sources loaded (what the queue shows of them: QUEUE_FIGURE_FIELDS), read
+    in one query for the page: a prefetch for each side was two, and its
+    machinery a sixth of the queue's time."""
+    rows = list(discrepancies)
+    wanted = {pk for d in rows for pk in (d.assertion_low_id, d.assertion_high_id)}
+    figures = (
+        Assertion.objects.select_related("source")
+        .only(*QUEUE_FIGURE_FIELDS)
+        .in_bulk(wanted)
+    )
+    for discrepancy in rows:
+        discrepancy.assertion_low = figures[discrepancy.assertion_low_id]
+        discrepancy.assertion_high = figures[discrepancy.assertion_high_id]
+    return rows
 
 
 @dataclass(frozen=True)

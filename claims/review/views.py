@@ -31,7 +31,14 @@ class ReviewQueueView(PermissionRequiredMixin, FilterView):
     paginator_class = CappedPaginator
 
     def get_queryset(self):
-        return Discrepancy.objects.with_related()
+        return Discrepancy.objects.for_queue()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = context["page_obj"]
+        page.object_list = selectors.with_figures(page.object_list)
+        context["object_list"] = page.object_list
+        return context
 
 
 class DiscrepancyDetailView(PermissionRequiredMixin, DetailView):
