@@ -1,7 +1,7 @@
 """Every page's query count, on the demo data and then at two more data sizes: an
-N+1 anywhere fails here. This is the one place a page's query budget is asserted
-(a 304's cost is in tests/claims/test_http_cache.py; search, the admin and the jobs
-pages have theirs beside their other tests).
+N+1 anywhere fails here. Every address a reader or a client of the API can open is
+listed (a 304's cost is in tests/claims/test_http_cache.py; the admin and the jobs
+pages have theirs beside their other tests, as search has its harder queries).
 
 The cache is cleared before each measured request, so the full render is counted."""
 
@@ -74,6 +74,29 @@ PAGES = [
     # Two of them the estimates' evidence.
     ("API claim", lambda ctx: f"/api/claims/{TROOPS}/", 6),
     ("download", lambda ctx: reverse("claims:list-export", args=["csv"]), 4),
+    # Every other address a reader or a client of the API can open.
+    ("chart", lambda ctx: reverse("claims:chart", args=[ctx["busy"].slug]), 3),
+    ("claim feed", lambda ctx: reverse("feeds:claim", args=[ctx["busy"].slug]), 4),
+    (
+        "topic feed",
+        lambda ctx: reverse("feeds:topic", args=[ctx["busy"].topic.slug]),
+        5,
+    ),
+    (
+        "claim download",
+        lambda ctx: reverse("claims:export", args=[ctx["busy"].slug, "csv"]),
+        5,
+    ),
+    (
+        "claim download, JSON",
+        lambda ctx: reverse("claims:export", args=[ctx["busy"].slug, "json"]),
+        5,
+    ),
+    ("API source", lambda ctx: f"/api/sources/{ctx['source'].slug}/", 5),
+    ("API assertion", lambda ctx: f"/api/assertions/{ctx['latest'].pk}/", 3),
+    # None judged here: test_api_discrepancies_queries_do_not_grow judges them.
+    ("API discrepancies", lambda ctx: "/api/discrepancies/", 2),
+    ("search", lambda ctx: reverse("search") + "?q=They+said", 6),
 ]
 
 
@@ -84,7 +107,8 @@ def test_reader_page_queries_do_not_grow(
     source = SourceFactory()
     for size in (0, 2, 6):
         grow(size, source, busy)
-        ctx = {"busy": busy, "source": source}
+        latest = busy.assertions.order_by("-pk").first()
+        ctx = {"busy": busy, "source": source, "latest": latest}
         address = url(ctx)
         cache.clear()
         with django_assert_max_num_queries(most):
