@@ -36,6 +36,7 @@ _CONTROL_MARKS = {
 _CONTROLS = re.compile("[" + "".join(map(chr, _CONTROL_MARKS)) + "]")
 
 
+@register.filter
 def plain_controls(text) -> str:
     """Return `text` as plain text with control and direction-override characters
     shown as “[U+202E]” (feed titles, which are not HTML)."""

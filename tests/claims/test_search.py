@@ -424,3 +424,16 @@ def test_a_planner_setting_set_again_inside_holds_until_the_outer_block_ends(db)
         assert setting("enable_mergejoin") == "on"
         assert setting("jit") == "off"
     assert (setting("enable_hashjoin"), setting("jit")) == ("on", "on")
+
+
+def test_a_direction_override_in_the_query_is_shown_as_a_mark(client):
+    """A crafted link's U+202E would display the page's echo of it reversed: the
+    title and the result count show it as a mark, as quotes do."""
+    answer = client.get("/search/", {"q": "\u202eabc"}).content.decode()
+    title = answer[answer.index("<title>") : answer.index("</title>")]
+    assert "Search: [U+202E]abc" in title
+    assert '“<span class="control-mark">[U+202E]</span>abc”' in answer
+    # Only the search boxes (the header's and the page's) hold the query as
+    # typed, to search again.
+    assert answer.count("\u202e") == 2
+    assert 'value="\u202eabc"' in answer
