@@ -91,14 +91,28 @@ def describe(
     )
 
 
+# What ends a sentence, a closing quote or bracket after it included: “… 95.”
+_SENTENCE_ENDS = (".", "!", "?", "…")
+_CLOSERS = "\"'”’)]»"
+
+
+def as_sentence(text: str) -> str:
+    """Return an editor's or a researcher's text (a reason, a note) ending as a
+    sentence, so that the sentence after it does not run on: “Counts all regions”
+    → “Counts all regions.”; empty stays empty."""
+    text = text.strip()
+    if not text or text.rstrip(_CLOSERS).endswith(_SENTENCE_ENDS):
+        return text
+    return f"{text}."
+
+
 def set_aside_sentence(point: Point, names: Names | None = None) -> str:
     """Return a figure the editors set aside, with their reason, for readers."""
-    reason = point.set_aside_reason.strip()
-    stop = "" if reason.endswith((".", "!", "?")) else "."
     when = f" ({format_date(point.set_aside_on)})" if point.set_aside_on else ""
     return (
         f"{quoted(point, names)} is set aside by the editors for this claim"
-        f"{when}: {reason}{stop} It is not compared with the other figures."
+        f"{when}: {as_sentence(point.set_aside_reason)} It is not compared with "
+        "the other figures."
     )
 
 
@@ -401,16 +415,14 @@ def status_sentence(
         opening = f"The editors explained the difference between {pair}"
     else:
         opening = f"The editors resolved the conflict between {pair}"
-    return f"{opening}: {judgement.note.strip()}{_signature(judgement)}"
+    return f"{opening}: {as_sentence(judgement.note)}{_signature(judgement)}"
 
 
 def _signature(judgement: Judgement) -> str:
     parts = [judgement.editor] if judgement.editor else []
     if judgement.judged_on is not None:
         parts.append(format_date(judgement.judged_on))
-    note = judgement.note.strip()
-    stop = "" if note.endswith((".", "!", "?")) else "."
-    return f"{stop} ({', '.join(parts)})" if parts else stop
+    return f" ({', '.join(parts)})" if parts else ""
 
 
 # Units people write before the number, as a sign, and their magnitudes in words.

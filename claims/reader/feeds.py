@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 
+from claims.domain import wording
 from claims.models import Assertion, Claim, Topic
 from claims.reader import search, selectors
 from claims.reader.templatetags import (
@@ -80,13 +81,14 @@ class LatestAssertionsFeed(Feed):
         if _is_retracted(item):
             day = timezone.localdate(item.retracted_at) if item.retracted_at else None
             when = f" on {day.day} {day:%b %Y}" if day else ""
-            text = f"Retracted{when}: {escape(item.retraction_reason)} {text}"
+            reason = wording.as_sentence(item.retraction_reason)
+            text = f"Retracted{when}: {escape(reason)} {text}"
         elif item.set_aside_at:
             day = timezone.localdate(item.set_aside_at)  # the site's day
+            reason = wording.as_sentence(item.set_aside_reason)
             text = (
                 f"Set aside by the editors for this claim on {day.day} {day:%b %Y}: "
-                f"{escape(item.set_aside_reason)} It is not compared with the other "
-                f"figures. {text}"
+                f"{escape(reason)} It is not compared with the other figures. {text}"
             )
         return text
 

@@ -18,6 +18,7 @@ from django.utils import dateformat
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localdate, template_localtime
 
+from claims.domain.wording import as_sentence
 from claims.reader.templatetags import escaped, reading, stated, visible_controls
 
 register = template.Library()
@@ -188,7 +189,7 @@ class _Writer:
                 "        </p>\n",
                 f'        <p class="figure"><del>{_e(assertion.figure)}</del> '
                 f'<span class="retraction">Retracted{on}: '
-                f"{_e(assertion.retraction_reason)}</span></p>\n",
+                f"{_e(as_sentence(assertion.retraction_reason))}</span></p>\n",
                 f"        {quote}\n",
                 "      </li>\n      ",
             )
@@ -205,8 +206,8 @@ def _set_aside(assertion, as_of) -> str:
     return (
         '<p class="set-aside">Set aside by the editors for this claim on '
         f'<time datetime="{_date(when, "Y-m-d")}">{_date(when, "j M Y")}'
-        f"</time>: {_e(assertion.set_aside_reason)} Not compared with the other "
-        "figures.</p>"
+        f"</time>: {_e(as_sentence(assertion.set_aside_reason))} Not compared with "
+        "the other figures.</p>"
     )
 
 

@@ -119,6 +119,13 @@ def stated(assertion):
 
 
 @register.filter
+def sentence(text):
+    """Return an editor's note or a reason ending as a sentence (“… regions.”), so
+    that the words after it do not run on."""
+    return wording.as_sentence(text or "")
+
+
+@register.filter
 def state_label(state):
     """Return a discrepancy's state in the words the claim page uses."""
     return wording.DISCREPANCY_LABELS.get(state, state)

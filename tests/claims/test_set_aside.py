@@ -285,3 +285,34 @@ def test_source_pages_compare_nothing_with_a_set_aside_figure(client, rybar_set_
     assert "is set aside by the editors for this claim" in rybar_page
     assert "verdict" not in rybar_page.split("<tbody>")[1].split("</tbody>")[0]
     assert "no more than 500" not in nis_page
+
+
+def test_home_and_search_mark_a_set_aside_figure(client, rybar_set_aside):
+    """The latest figures on the home page and the quotes search finds say the
+    figure is set aside, as the claim page, source page, feed and API do."""
+    _, _, rybar = rybar_set_aside
+    mark = "(set aside by the editors: not compared)"
+
+    home = client.get(reverse("home")).content.decode()
+    found = client.get(reverse("search"), {"q": rybar.quote[:40]}).content.decode()
+
+    for page in (home, found):
+        lines = [li for li in page.split("<li") if "<strong>no more than 500" in li]
+        assert lines and all(mark in line for line in lines)
+    latest = home[home.index('class="latest"') :]
+    assert latest.count(mark) == 1 and "gave" in latest.split(mark)[1]
+
+
+def test_a_reason_without_a_full_stop_does_not_run_into_the_next_sentence(
+    client, kursk, editor
+):
+    claim, figures = kursk
+    services.assertion_set_aside(
+        assertion=figures["Rybar"], reason="Counts only the units it saw", user=editor
+    )
+    page = client.get(claim.get_absolute_url()).content.decode()
+    feed = client.get(reverse("feeds:claim", args=[claim.slug])).content.decode()
+
+    assert "Counts only the units it saw. Not compared" in page
+    assert "Counts only the units it saw. It is not compared" in page
+    assert "Counts only the units it saw. It is not compared" in feed

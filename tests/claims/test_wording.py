@@ -369,3 +369,19 @@ def test_readings_carry_their_unit_as_people_write_it(kind, low, high, unit, wor
         return None if text is None else Decimal(text)
 
     assert reading_with_unit(kind, number(low), number(high), unit) == words
+
+
+@pytest.mark.parametrize(
+    ("text", "sentence"),
+    [
+        ("Counts all regions", "Counts all regions."),
+        ("Counts all regions.", "Counts all regions."),
+        ("  Is this the same count?  ", "Is this the same count?"),
+        ("The ministry called it “final.”", "The ministry called it “final.”"),
+        ("A different scope (units seen only)", "A different scope (units seen only)."),
+        ("Stated twice…", "Stated twice…"),
+        ("", ""),
+    ],
+)
+def test_a_note_or_reason_ends_as_a_sentence(text, sentence):
+    assert wording.as_sentence(text) == sentence
