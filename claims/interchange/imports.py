@@ -341,11 +341,15 @@ class _Importer:
             for c in Claim.objects.current().only("pk", "title", "unit", "slug")
             if c.title.lower() in claim_titles
         }
+        # A merged claim's title names the claim it was merged into: the same
+        # object as that claim's own title, when the file names both.
+        by_pk = {claim.pk: claim for claim in self.claims.values()}
         for merged in Claim.objects.filter(merged_into__isnull=False).select_related(
             "merged_into"
-        ):  # a merged claim's title names the claim it was merged into
+        ):
             if merged.title.lower() in claim_titles:
-                self.claims.setdefault(merged.title.lower(), merged.merged_into)
+                into = by_pk.setdefault(merged.merged_into_id, merged.merged_into)
+                self.claims.setdefault(merged.title.lower(), into)
         self.sources = {}
         # One object for each recorded source, whether a row names it by its name
         # or by an alias: a row relayed by its own source under another name is
@@ -509,8 +513,10 @@ class _Importer:
         if source is None:
             return None
         key = (claim.pk, source.pk, row.stated_on, row.figure.text)
+        # The claim and source the row names, not their names: a merged claim's old
+        # title and the title of the claim it joined are one claim.
         file_key = (
-            row.claim.lower(),
+            claim.pk or id(claim),
             name_key(source.name),
             row.stated_on,
             row.figure.text,
@@ -518,11 +524,13 @@ class _Importer:
         recorded = claim.pk and source.pk
         if row.status == csvformat.RETRACTED:
             # A retraction is a row of its own: present when the same retraction
-            # is; the same figure still published stays as it is (an import only
-            # adds figures: retract it on its page).
+            # is (beside the same figure published again, as a merge leaves it);
+            # the same figure still published and never so retracted stays as it
+            # is (an import only adds figures: retract it on its page).
             key += (row.retraction_reason,)
             file_key += (csvformat.RETRACTED, row.retraction_reason)
-            if recorded and key[:4] in self.present:
+            present = recorded and key in self.retractions
+            if not present and recorded and key[:4] in self.present:
                 self._fail(
                     row,
                     "status",
@@ -530,7 +538,6 @@ class _Importer:
                     "figures: retract it on its page in the admin",
                 )
                 return None
-            present = recorded and key in self.retractions
         else:
             present = recorded and key in self.present
         if present or file_key in self.seen:

@@ -8,6 +8,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from claims.interchange import exports
 from claims.interchange.imports import assertions_import
 from claims.models import Assertion, Claim, Discrepancy
 from claims.pipeline import services
@@ -436,3 +437,45 @@ def test_a_merged_source_is_read_not_edited_in_the_admin(researcher_client, hur)
     assert "Ukrainian military intelligence (HUR)" in page  # what it joined
     assert refused.status_code == 403
     assert Source.objects.get(pk=duplicate.pk).name == "HUR"
+
+
+def test_a_file_naming_a_merged_claim_and_the_claim_it_joined_imports_once():
+    """Two rows of one statement, one under the merged claim's old title and one
+    under the title of the claim it joined, are one figure: the second is skipped
+    as repeated, in the preview as in the import (it was an IntegrityError)."""
+    kept = ClaimFactory(title="North Korean troops in Russia", unit="troops")
+    duplicate = ClaimFactory(title="NK troops in Russia (dup)", unit="troops")
+    services.claim_merge(claim=duplicate, into=kept, reason="The same count.")
+    data = csv_of(
+        import_row(claim="NK troops in Russia (dup)", figure="7,777"),
+        import_row(claim="North Korean troops in Russia", figure="7,777"),
+    )
+
+    preview = assertions_import(data=data, dry_run=True)
+    summary = assertions_import(data=data)
+
+    for result in (preview, summary):
+        assert result.created["assertions"] == 1
+        assert result.skipped["assertions"] == 1
+    assert list(kept.assertions.values_list("figure", flat=True)) == ["7,777"]
+
+
+def test_a_merged_claims_export_imports_again_as_already_present():
+    """A merge retracts a figure the kept claim states too ("A duplicate of …"),
+    beside the published one: the export of both imports again adding nothing
+    (it was refused: "this figure is recorded as published")."""
+    kept = ClaimFactory(title="Troops in Kursk", unit="troops")
+    duplicate = ClaimFactory(title="Troops in Kursk oblast", unit="troops")
+    source = SourceFactory()
+    figure(kept, source, "11,000")
+    figure(duplicate, source, "11,000")
+    services.claim_merge(claim=duplicate, into=kept, reason="The same count.")
+    assert kept.assertions.retracted().count() == 1
+    before = Assertion.objects.count()
+    text = "".join(exports.csv_text(exports.exported_assertions()))
+
+    summary = assertions_import(data=text)
+
+    assert summary.created["assertions"] == 0
+    assert summary.skipped["assertions"] == 2
+    assert Assertion.objects.count() == before
