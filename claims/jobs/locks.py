@@ -25,8 +25,15 @@ from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
-from django.db import DatabaseError, IntegrityError, connections, transaction
+from django.db import (
+    DatabaseError,
+    IntegrityError,
+    OperationalError,
+    connections,
+    transaction,
+)
 from django.utils import timezone
+from django_tasks_db.utils import is_locked_database_exception
 
 from claims.jobs.models import ImportLock, Job, JobStatus
 
@@ -116,8 +123,21 @@ def import_turn(user, *, job_id: int | None = None, wait: timedelta = timedelta(
 
 def _take(holder: str, job_id: int | None):
     """Take the lock if it is free (or its holder has died); return (lock, None),
-    or (None, the lock that stands in the way)."""
+    or (None, the lock that stands in the way). On SQLite, a database another
+    import is writing to stands in the way as that import does: the command line
+    says so and a job waits its turn, where "database is locked" ended both."""
     now = timezone.now()
+    try:
+        return _take_now(holder, job_id, now)
+    except OperationalError as error:
+        if not is_locked_database_exception(error):
+            raise
+        return None, ImportLock.objects.filter(name="import").first() or (
+            ImportLock(holder="another import", started_at=now)
+        )
+
+
+def _take_now(holder: str, job_id: int | None, now):
     with transaction.atomic():
         current = ImportLock.objects.select_for_update().filter(name="import").first()
         if current is not None and not holder_alive(current, now=now):

@@ -299,3 +299,34 @@ def test_a_running_import_that_is_cancelled_stops_and_writes_nothing(
     assert "Nothing was written" in job.failure
     assert not Assertion.objects.exists()
     assert not ImportLock.objects.exists()
+
+
+@pytest.mark.sqlite
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_database_another_import_writes_to_is_busy_not_an_error(monkeypatch):
+    """SQLite has one writer: while another import's transaction holds it past the
+    site's timeout, the command line says another import is running, and a job
+    waits its turn and then takes it (both ended on "database is locked")."""
+    import sqlite3
+    import threading
+
+    from django.db import connection
+
+    monkeypatch.setitem(connection.settings_dict["OPTIONS"], "timeout", 0.2)
+    connection.close()
+    holder = sqlite3.connect(
+        connection.settings_dict["NAME"], isolation_level=None, check_same_thread=False
+    )
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(ImportBusy) as busy:
+            with locks.import_turn(None):
+                pass
+        assert "another import" in str(busy.value)
+
+        threading.Timer(1.0, holder.execute, ["ROLLBACK"]).start()
+        with locks.import_turn(None, wait=timedelta(seconds=30)) as lock:
+            assert ImportLock.objects.get().pk == lock.pk
+    finally:
+        holder.close()
+    assert not ImportLock.objects.exists()
