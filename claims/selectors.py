@@ -99,11 +99,17 @@ class ListRow:
     range: str
     latest: str
     sparkline: str
+    spread: str = ""  # wording.spread_label: the spread's word where no ratio is
 
     @property
     def stored(self) -> dict[str, str]:
         """Return the row as Claim.list_row holds it."""
-        return {"range": self.range, "latest": self.latest, "sparkline": self.sparkline}
+        return {
+            "range": self.range,
+            "latest": self.latest,
+            "sparkline": self.sparkline,
+            "spread": self.spread,
+        }
 
 
 def list_row(points: list[divergence.Point], summary: divergence.Summary) -> ListRow:
@@ -117,6 +123,7 @@ def list_row(points: list[divergence.Point], summary: divergence.Summary) -> Lis
         if latest
         else "",
         sparkline=chart.layout_sparkline(points),
+        spread=wording.spread_label(summary),
     )
 
 

@@ -350,3 +350,59 @@ def test_home_leaves_out_dismissed_conflicts_and_claims_below_threshold(
 
     titles = [row.claim.title for row in home.context["disagreements"]]
     assert titles == [contested.title]
+
+
+# A zero, and a claim whose every current figure is set aside: no surface calls
+# them close, overlapping or empty.
+
+
+def _stated(claim, figure, day, name):
+    return services.assertion_create(
+        claim=claim,
+        source=SourceFactory(name=name),
+        stated_on=datetime.date(2025, 5, day),
+        figure=figure,
+        quote=f"They said {figure}.",
+    )
+
+
+def _list_row(client, claim) -> str:
+    page = client.get(reverse("claims:list")).content.decode()
+    row = next(tr for tr in page.split("<tr") if claim.get_absolute_url() in tr)
+    return " ".join(page_text(row).split())
+
+
+def test_a_zero_against_other_figures_is_apart_on_every_surface(client, db):
+    """0 against "nearly 1,000" is as far apart as figures can be: no ratio is
+    given, and no surface calls the estimates close or overlapping."""
+    claim = ClaimFactory(title="Deaths at the Delta camps", unit="deaths")
+    _stated(claim, "0", 1, "Aid Alliance")
+    _stated(claim, "at least 50", 2, "Camp Watch")
+    _stated(claim, "nearly 1,000", 3, "Shelter Net")
+
+    page = _text(client.get(claim.get_absolute_url()))
+    api = client.get(f"/api/claims/{claim.slug}/").json()
+    row = _list_row(client, claim)
+
+    assert "the lowest is zero: no ratio measures how far apart they are" in page
+    assert "no two are" not in page and "Close, not overlapping" not in page
+    assert "zero: no ratio" in row and "overlap" not in row
+    assert (api["status"], api["spread_ratio"]) == ("apart", None)
+
+
+def test_a_claim_whose_every_figure_is_set_aside_says_so(client, db, editor):
+    claim = ClaimFactory(title="Bridges lost on the Delta", unit="bridges")
+    figure = _stated(claim, "3", 5, "Camp Watch")
+    services.assertion_set_aside(assertion=figure, reason="Another river", user=editor)
+
+    page = _text(client.get(claim.get_absolute_url()))
+    api = client.get(f"/api/claims/{claim.slug}/").json()
+    row = _list_row(client, claim)
+
+    assert "No figure is compared: the editors set aside every current figure" in page
+    assert "“3” (Camp Watch) is set aside by the editors for this claim" in page
+    assert "Not compared: every current figure is set aside by the editors." in page
+    assert "Another river. It is not compared with the other figures." in page
+    assert "No figure had been stated" not in page
+    assert "No figure has been published" not in json.dumps(api)
+    assert "none compared" in row and "one source" not in row

@@ -80,6 +80,7 @@ from claims.domain.figures import (
 )
 from claims.domain.figures import RANGE as RANGE
 from claims.domain.vocabulary import (
+    APART,
     CLOSE,
     CORROBORATED,
     EXPLAINED,
@@ -414,7 +415,7 @@ def summarise(
     elif judgement is not None:
         status = judgement.state
     elif not overlaps:
-        status = CLOSE
+        status = CLOSE if spread is not None else APART
     elif groups > 1:
         status = CORROBORATED
     else:

@@ -75,12 +75,16 @@ NO_DATA = "no-data"
 SINGLE_SOURCE = "single-source"
 CORROBORATED = "corroborated"
 CLOSE = "close"  # the estimates do not overlap, but no pair reaches the threshold
+# The estimates do not overlap and the lowest is zero: no ratio measures the gap
+# (0 against 1,000 is as far apart as figures can be), so none is given.
+APART = "apart"
 # For readers: the badges of the claim page, the lists and the queue.
 CLAIM_STATUSES = (
     (NO_DATA, "No figures yet"),
     (SINGLE_SOURCE, "Single source"),
     (CORROBORATED, "Corroborated"),
     (CLOSE, "Close, not overlapping"),
+    (APART, "Apart: one figure is zero"),
     (UNDER_REVIEW, "Under review"),
     (EXPLAINED, "Explained by editors"),
     (RESOLVED, "Resolved by editors"),

@@ -37,6 +37,7 @@ from claims.domain.divergence import (
 )
 from claims.domain.figures import APPROXIMATE, EXACT, QUALITATIVE, describe_interval
 from claims.domain.vocabulary import (
+    APART,
     CLOSE,
     CORROBORATED,
     DISMISSED,
@@ -246,6 +247,12 @@ def reading(point: Point) -> str:
 def range_sentence(summary: Summary, names: Names | None = None) -> str:
     """Return what the current estimates run from and to, naming stated figures."""
     count = summary.source_count
+    if count == 0 and summary.set_aside:
+        when = f"As of {format_date(summary.as_of)}, no" if summary.as_of else "No"
+        return (
+            f"{when} figure is compared: the editors set aside every current "
+            "figure for this claim."
+        )
     if count == 0:
         if summary.as_of is None:
             return "No figure has been published yet."
@@ -269,6 +276,19 @@ def range_figures(summary: Summary) -> str:
     if summary.source_count == 1 or low.id == high.id:
         return f"“{low.figure}”"
     return f"“{low.figure}” to “{high.figure}”"
+
+
+def spread_label(summary: Summary) -> str:
+    """Return the claim list's word for a spread that has no ratio: "one source",
+    "overlap", "zero: no ratio" (the lowest estimate is zero), or "none compared"
+    (the editors set every current figure aside); "" where a ratio is given."""
+    if summary.source_count == 0:
+        return "none compared" if summary.set_aside else ""
+    if summary.source_count == 1:
+        return "one source"
+    if summary.overlaps:
+        return "overlap"
+    return "" if summary.spread_ratio is not None else "zero: no ratio"
 
 
 def overlap_sentence(summary: Summary, names: Names | None = None) -> str:
@@ -373,6 +393,8 @@ def status_sentence(
     (`queued`) today: the as-of view, and a conflict in no queue, are told in
     neutral words, since what editors did later is not that day's news."""
     status = summary.status
+    if status == NO_DATA and summary.set_aside:
+        return "Not compared: every current figure is set aside by the editors."
     if status == NO_DATA:
         return "No figures yet."
     if status == SINGLE_SOURCE:
@@ -386,6 +408,11 @@ def status_sentence(
         return (
             f"Corroborated: the estimates of {summary.independent_groups} "
             "independent sources overlap."
+        )
+    if status == APART:
+        return (
+            "The estimates do not overlap, and the lowest is zero: no ratio measures "
+            "how far apart they are, so none is given."
         )
     if status == CLOSE:
         return (

@@ -330,6 +330,9 @@ class ClaimRow:
     spark: object
     latest: str = ""  # the latest report's date as precisely as known
     summary: divergence.Summary | None = None
+    # The spread's word where it has no ratio (wording.spread_label); None in a
+    # row stored before it was kept, which the template words from the claim.
+    spread: str | None = None
 
 
 def claim_rows(
@@ -356,6 +359,7 @@ def claim_rows(
                 spark=row.sparkline if spark else None,
                 latest=row.latest,
                 summary=summary,
+                spread=row.spread,
             )
         )
     return rows
@@ -376,6 +380,7 @@ def claim_list_rows(claims: list[Claim]) -> list[ClaimRow]:
             range=claim.list_row["range"],
             spark=claim.list_row["sparkline"],
             latest=claim.list_row["latest"],
+            spread=claim.list_row.get("spread"),
         )
         for claim in claims
     ]

@@ -100,7 +100,7 @@ def test_as_of_shows_only_what_was_stated_by_then(client, seeded):
 def test_as_of_before_the_first_figure_says_nothing_was_stated(client, seeded):
     response = client.get(TROOPS_URL, {"as_of": "2024-09-01"})
 
-    assert "No figure had been stated by this date" in text(response)
+    assert "No figure had been stated by 1 Sep 2024." in text(response)
     assert markers(response) == 0
 
 
