@@ -406,3 +406,30 @@ def test_a_claim_whose_every_figure_is_set_aside_says_so(client, db, editor):
     assert "No figure had been stated" not in page
     assert "No figure has been published" not in json.dumps(api)
     assert "none compared" in row and "one source" not in row
+
+
+def test_machine_readable_dates_keep_the_precision_they_were_stated_at(client, db):
+    """A figure of March 2025 and one of 2025 are dated so for machines too: the
+    pages' `<time datetime>` and the JSON-LD, never the 1st of the period."""
+    claim = ClaimFactory(title="Wells dug in the north", unit="wells")
+    for figure, day, precision in (("about 40", 1, "year"), ("52", 1, "month")):
+        services.assertion_create(
+            claim=claim,
+            source=SourceFactory(),
+            stated_on=datetime.date(2025, 3 if precision == "month" else 1, day),
+            date_precision=precision,
+            figure=figure,
+            quote=f"Wells: {figure}.",
+        )
+
+    page = client.get(claim.get_absolute_url()).content.decode()
+    home = client.get(reverse("home")).content.decode()
+    (data,) = linked_data(page)
+
+    for html in (page, home):
+        assert '<time datetime="2025-03">March 2025</time>' in html
+        assert '<time datetime="2025">2025</time>' in html
+        assert 'datetime="2025-03-01"' not in html
+        assert 'datetime="2025-01-01"' not in html
+    assert {part["dateCreated"] for part in data["hasPart"]} == {"2025", "2025-03"}
+    assert data["temporalCoverage"] == "2025/2025-03"

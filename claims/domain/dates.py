@@ -45,6 +45,16 @@ class StatedDate:
             return day_label(self.day)
         return f"{self.day.day} {self.day:%b}"
 
+    def iso(self) -> str:
+        """Return the date as ISO 8601 writes it at its precision, for machines (an
+        HTML `datetime`, JSON-LD): 2025-10-13, 2025-10, 2025. A month's figure is
+        not stated on the first of that month."""
+        if self.precision == YEAR:
+            return f"{self.day.year:04d}"
+        if self.precision == MONTH:
+            return f"{self.day.year:04d}-{self.day.month:02d}"
+        return self.day.isoformat()
+
 
 def normalise(day: date, precision: str) -> date:
     """Return the first day of the month or year `day` stands for at `precision`."""

@@ -19,7 +19,13 @@ from django.utils.safestring import mark_safe
 from django.utils.timezone import localdate, template_localtime
 
 from claims.domain.wording import as_sentence
-from claims.reader.templatetags import escaped, reading, stated, visible_controls
+from claims.reader.templatetags import (
+    escaped,
+    reading,
+    stated,
+    stated_iso,
+    visible_controls,
+)
 
 register = template.Library()
 
@@ -92,7 +98,7 @@ class _Writer:
             self.urls[source.pk] = _e(source.get_absolute_url())
         return (
             '        <p class="assertion-head">\n'
-            f'          <time datetime="{assertion.stated_on:%Y-%m-%d}">'
+            f'          <time datetime="{stated_iso(assertion)}">'
             f"{_e(stated(assertion))}</time> ·\n"
             f'          <a href="{self.urls[source.pk]}">{_e(source)}</a>\n'
         )

@@ -3,6 +3,7 @@
 from django.urls import reverse
 from django.utils import timezone
 
+from claims.domain.dates import StatedDate
 from claims.domain.wording import stated_value
 from claims.models import Claim
 
@@ -48,7 +49,8 @@ def linked_data(claim: Claim, assertions, summary, site: str) -> dict:
             "@type": "Claim",
             "text": a.quote,
             "author": agent(a.source),
-            "dateCreated": a.stated_on.isoformat(),
+            # At its precision: a figure of October 2024 is not dated the 1st.
+            "dateCreated": StatedDate(a.stated_on, a.date_precision).iso(),
             "about": {
                 "@type": "QuantitativeValue",
                 "description": a.figure,
@@ -82,7 +84,7 @@ def linked_data(claim: Claim, assertions, summary, site: str) -> dict:
                 else None,
             }
         parts.append(part)
-    first, last = summary.first_stated_on, summary.latest_stated_on
+    first, last = summary.first_reported, summary.latest
     return _without_nulls(
         {
             "@context": "https://schema.org",
@@ -91,9 +93,7 @@ def linked_data(claim: Claim, assertions, summary, site: str) -> dict:
             "description": claim.description or claim.scope or claim.title,
             "url": site + claim.get_absolute_url(),
             "isAccessibleForFree": True,
-            "temporalCoverage": f"{first.isoformat()}/{last.isoformat()}"
-            if first
-            else None,
+            "temporalCoverage": f"{_iso(first)}/{_iso(last)}" if first else None,
             "variableMeasured": {
                 "@type": "PropertyValue",
                 "name": claim.title,
@@ -113,3 +113,8 @@ def linked_data(claim: Claim, assertions, summary, site: str) -> dict:
             "hasPart": parts,
         }
     )
+
+
+def _iso(point) -> str:
+    """Return a figure's date at its precision, as ISO 8601 writes it."""
+    return StatedDate(point.stated_on, point.precision).iso()

@@ -126,6 +126,13 @@ def sentence(text):
 
 
 @register.filter
+def stated_iso(assertion):
+    """Return the date for an HTML `datetime` at the precision it was stated:
+    2024-10-28, 2024-10 or 2024 (a month's figure is not dated the 1st)."""
+    return StatedDate(assertion.stated_on, assertion.date_precision).iso()
+
+
+@register.filter
 def state_label(state):
     """Return a discrepancy's state in the words the claim page uses."""
     return wording.DISCREPANCY_LABELS.get(state, state)
