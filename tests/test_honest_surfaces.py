@@ -433,3 +433,21 @@ def test_machine_readable_dates_keep_the_precision_they_were_stated_at(client, d
         assert 'datetime="2025-01-01"' not in html
     assert {part["dateCreated"] for part in data["hasPart"]} == {"2025", "2025-03"}
     assert data["temporalCoverage"] == "2025/2025-03"
+
+
+def test_a_narrowed_estimate_is_revised_not_restated(client, db):
+    claim = ClaimFactory(title="Aid trucks at the crossing", unit="trucks")
+    source = SourceFactory(name="Aid Alliance")
+    for figure, day in (("between 1,000 and 9,000", 1), ("5,000", 5)):
+        services.assertion_create(
+            claim=claim,
+            source=source,
+            stated_on=datetime.date(2025, 4, day),
+            figure=figure,
+            quote=f"Trucks: {figure}.",
+        )
+
+    page = _text(client.get(claim.get_absolute_url()))
+
+    assert "revised from “between 1,000 and 9,000”" in page
+    assert "restated from" not in page

@@ -285,6 +285,11 @@ class Revision:
 
     @property
     def direction(self) -> str:
+        """Return "up" or "down" where the new figure lies above or below the old
+        one, or moved both its ends that way ("about 10,000" → "about 12,000");
+        "revised" where it narrowed or widened ("between 1,000 and 9,000" →
+        "5,000", "about 450" → "at least 400"), which is neither; "restated" where
+        it reads as the same interval. Never by a middle no source stated."""
         before, after = self.previous, self.current
         if before.interval == after.interval:
             return "restated"
@@ -292,10 +297,29 @@ class Revision:
             return "up"
         if _below(after, before):
             return "down"
-        b, a = before.sort_key, after.sort_key
-        if b is None or a is None or a == b:
-            return "restated"
-        return "up" if a > b else "down"
+        if _NUMBERS >= {before.kind, after.kind} and before.value != after.value:
+            # Two stated numbers: "about 10,000" → "10,500" is up.
+            return "up" if after.value > before.value else "down"
+        low_before, high_before = _ends(before)
+        low_after, high_after = _ends(after)
+        if low_after >= low_before and high_after >= high_before:
+            return "up"
+        if low_after <= low_before and high_after <= high_before:
+            return "down"
+        return "revised"
+
+
+_NO_END = Decimal("Infinity")
+_NUMBERS = frozenset((EXACT, APPROXIMATE))  # kinds whose value a source stated
+
+
+def _ends(point: Point) -> tuple[Decimal, Decimal]:
+    """Return a point's interval with open ends as infinities, to compare."""
+    low, high = point.interval
+    return (
+        -_NO_END if low is None else low,
+        _NO_END if high is None else high,
+    )
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,7 @@ class EstimateRow:
 
     assertion: Assertion
     previous: Assertion | None
-    direction: str  # up, down, restated, or "" when there is no previous
+    direction: str  # up, down, revised, restated, or "" when there is no previous
 
 
 @dataclass(frozen=True)

@@ -720,3 +720,42 @@ def test_a_published_point_made_from_its_values_is_the_point_of_its_fields(
     assert hash(made) == hash(point)
     assert made.sort_key == point.sort_key
     assert made.is_set_aside(date(2024, 11, 2)) and not made.is_retracted
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "direction"),
+    [
+        # A range narrowed to one number inside it: neither up nor down.
+        (("between 1,000 and 9,000", "range", 1000, 9000), ("5,000", "exact", 5000),
+         "revised"),
+        # A bound that overlaps the old figure, widened both ways.
+        (("about 450", "approximate", 450), ("at least 400", "at_least", 400),
+         "revised"),
+        (("between 500 and 700", "range", 500, 700), ("up to 1,000", "at_most", 1000),
+         "revised"),
+        # Both ends moved one way, the intervals overlapping: from 400 or more to
+        # 1,000 or fewer (it was "up", by a middle no source stated).
+        (("at least 400", "at_least", 400), ("up to 1,000", "at_most", 1000),
+         "down"),
+        (("about 10,000", "approximate", 10000), ("about 12,000", "approximate", 12000),
+         "up"),
+        (("between 500 and 700", "range", 500, 700),
+         ("between 450 and 650", "range", 450, 650), "down"),
+        (("at least 3,000", "at_least", 3000), ("at least 5,000", "at_least", 5000),
+         "up"),
+        # Two stated numbers: the one inside the other's margin still moved.
+        (("about 10,000", "approximate", 10000), ("10,500", "exact", 10500), "up"),
+        (("about 450", "approximate", 450), ("450", "exact", 450), "revised"),
+        # Apart, and the same.
+        (("up to 1,500", "at_most", 1500), ("closer to 12,000", "approximate", 12000),
+         "up"),
+        (("10,000", "exact", 10000), ("10,000 troops", "exact", 10000), "restated"),
+    ],
+)  # fmt: skip
+def test_a_revision_is_up_or_down_only_where_the_figure_moved_that_way(
+    before, after, direction
+):
+    old = make(1, HUR, OCT, before[0], before[1], *before[2:])
+    new = make(2, HUR, OCT + timedelta(days=3), after[0], after[1], *after[2:])
+
+    assert divergence.Revision(HUR, old, new).direction == direction
