@@ -106,7 +106,7 @@ def _newest_stamp():
 _SITE_CHANGED = Prepared(lambda: _newest_stamp()[:1])
 _CLAIM_CHANGED = Prepared(
     lambda slug: (
-        Claim.objects.visible()
+        Claim.objects.openable()
         .filter(slug=slug)
         .order_by()
         .values_list("updated_at", flat=True)[:1]
@@ -122,7 +122,7 @@ def site_stamp() -> Stamp:
 
 
 def claim_stamp(slug: str) -> Stamp | None:
-    """Return the visible claim's last change, or None when there is no such claim
+    """Return the claim's last change, or None when no such claim's page opens
     (the view then answers 404). One query."""
     changed = _CLAIM_CHANGED.value(slug)
     return changed and Stamp(f"claim:{changed.isoformat()}", changed)

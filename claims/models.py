@@ -140,6 +140,16 @@ class ClaimQuerySet(models.QuerySet):
         merged into another."""
         return self.current().filter(assertion_count__gt=0)
 
+    def openable(self) -> "ClaimQuerySet":
+        """Return the claims whose page a reader can open: the visible ones, and
+        those whose every figure was retracted, whose page lists them struck
+        through with the reasons (the feeds that carried each retraction link
+        there). Lists, search and the API list only the visible."""
+        retracted = Assertion.objects.retracted().filter(claim=models.OuterRef("pk"))
+        return self.current().filter(
+            models.Q(assertion_count__gt=0) | models.Exists(retracted)
+        )
+
     def with_related(self) -> "ClaimQuerySet":
         """Return the claims with their topic loaded, and without their list row
         (list_row: a dense claim's sparkline weighs 20 KB), which only the claim

@@ -451,3 +451,38 @@ def test_a_narrowed_estimate_is_revised_not_restated(client, db):
 
     assert "revised from “between 1,000 and 9,000”" in page
     assert "restated from" not in page
+
+
+def test_a_claim_whose_every_figure_was_retracted_opens_from_its_feed(client, db):
+    """The feeds carry a retraction with a link to its claim: that page opens,
+    listing the figure struck through, though the lists leave the claim out."""
+    claim = ClaimFactory(title="Bridges destroyed on the Delta", unit="bridges")
+    figure = _stated(claim, "12", 5, "Aid Alliance")
+    services.assertion_retract(assertion=figure, reason="Misread the table")
+
+    feed = client.get(reverse("feeds:all")).content.decode()
+    link = re.search(r'<link href="http://[^/]+(/claims/[^"#]+)#assertion-', feed)[1]
+    answer = client.get(link)
+    page = _text(answer)
+
+    assert answer.status_code == 200
+    assert "Every figure recorded for this claim was retracted: 1 figure" in page
+    assert "Misread the table." in page
+    assert claim.title not in _text(client.get(reverse("claims:list")))
+    assert (
+        client.get(reverse("claims:export", args=[claim.slug, "csv"])).status_code
+        == 200
+    )
+
+
+def test_a_merged_claims_download_redirects_to_the_claim_it_joined(client, db):
+    kept = ClaimFactory(title="Wells dug, total")
+    merged = ClaimFactory(title="Wells dug overall")
+    _stated(kept, "40", 1, "Water Board")
+    _stated(merged, "41", 2, "Water Watch")
+    services.claim_merge(claim=merged, into=kept, reason="The same count.")
+
+    answer = client.get(reverse("claims:export", args=[merged.slug, "csv"]))
+
+    assert answer.status_code == 301
+    assert answer["Location"] == reverse("claims:export", args=[kept.slug, "csv"])

@@ -8,15 +8,16 @@ from django.http import (
     Http404,
     HttpResponse,
     HttpResponseBadRequest,
+    HttpResponsePermanentRedirect,
     StreamingHttpResponse,
 )
-from django.shortcuts import get_object_or_404
 
 from claims.filters import ClaimFilter
 from claims.http_cache import claim_stamp_of, conditional, site_stamp_of
 from claims.interchange import exports
 from claims.limits import limited
 from claims.models import Claim
+from claims.selectors import merged_url
 
 EXPORT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
 
@@ -64,7 +65,13 @@ def claim_export(request, slug: str, fmt: str):
     """Download a claim's published figures as CSV (the import format) or JSON."""
     if fmt not in EXPORT_TYPES:
         raise Http404("Exports are CSV or JSON.")
-    claim = get_object_or_404(Claim.objects.visible(), slug=slug)
+    claim = Claim.objects.openable().filter(slug=slug).first()
+    if claim is None:
+        # A merged claim's downloads are those of the claim it joined, as its page.
+        url = merged_url(request, Claim)
+        if url is None:
+            raise Http404("No such claim.")
+        return HttpResponsePermanentRedirect(url)
     assertions = exports.exported_assertions(Claim.objects.filter(pk=claim.pk))
     return _export_response(assertions, fmt, f"claimtracker-{claim.slug}")
 

@@ -117,7 +117,7 @@ class LatestAssertionsFeed(Feed):
 
 class ClaimFeed(LatestAssertionsFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Claim.objects.visible(), slug=slug)
+        return get_object_or_404(Claim.objects.openable(), slug=slug)
 
     def title(self, obj):
         return plain_controls(f"Claimtracker: new figures for {obj.title}")

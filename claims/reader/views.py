@@ -111,7 +111,7 @@ class ClaimDetailView(MergedRedirectMixin, LimitedMixin, ReaderCacheMixin, Detai
         return not VIEW_OPTIONS.isdisjoint(request.GET)
 
     def get_queryset(self):
-        return Claim.objects.visible().with_related()
+        return Claim.objects.openable().with_related()
 
     def cache_stamp(self) -> Stamp | None:
         # A cached page needs only the claim's last change: no model, no join. None
@@ -148,7 +148,7 @@ class ClaimChartView(MergedRedirectMixin, LimitedMixin, ReaderCacheMixin, Detail
     content_type = "image/svg+xml; charset=utf-8"
 
     def get_queryset(self):
-        return Claim.objects.visible().with_related()
+        return Claim.objects.openable().with_related()
 
     def cache_stamp(self) -> Stamp | None:
         return claim_stamp(self.kwargs["slug"])
