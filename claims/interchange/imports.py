@@ -2,7 +2,8 @@
 
 Every row is checked and every name resolved before anything is written, so a bad row
 anywhere means nothing is written and every bad row is reported with its line and
-column. Claims, topics, sources (by name or alias, ignoring case) and documents (by URL,
+column. Claims, topics, sources (by name or alias, as sources/names.py matches names:
+case, invisible characters and look-alike letters ignored) and documents (by URL,
 else title) are created when new; rows already recorded are skipped and counted. A row
 keeps its standing: a retracted one is written retracted with its reason and time, a
 set-aside one (an editor's import only) set aside with the editors' reason and time.
@@ -192,8 +193,8 @@ class _Names:
         """Note the names of `rows`, the next rows of the file in its order."""
         topics, claims, sources = self.topics, self.claims, self.sources
         for row in rows:
-            topics.add(row.topic.lower())
-            claims.add(row.claim.lower())
+            topics.add(name_key(row.topic))
+            claims.add(name_key(row.claim))
             sources.add(name_key(row.source))
             if row.relayed_by:
                 self.relays.add(name_key(row.relayed_by))
@@ -332,14 +333,14 @@ class _Importer:
         topic_names, claim_titles = self.named["topics"], self.named["claims"]
         source_names = self.named["sources"] | self.named["relays"]
         self.topics = {
-            t.name.lower(): t
+            name_key(t.name): t
             for t in Topic.objects.all()
-            if t.name.lower() in topic_names
+            if name_key(t.name) in topic_names
         }
         self.claims = {
-            c.title.lower(): c
+            name_key(c.title): c
             for c in Claim.objects.current().only("pk", "title", "unit", "slug")
-            if c.title.lower() in claim_titles
+            if name_key(c.title) in claim_titles
         }
         # A merged claim's title names the claim it was merged into: the same
         # object as that claim's own title, when the file names both.
@@ -347,9 +348,9 @@ class _Importer:
         for merged in Claim.objects.filter(merged_into__isnull=False).select_related(
             "merged_into"
         ):
-            if merged.title.lower() in claim_titles:
+            if name_key(merged.title) in claim_titles:
                 into = by_pk.setdefault(merged.merged_into_id, merged.merged_into)
-                self.claims.setdefault(merged.title.lower(), into)
+                self.claims.setdefault(name_key(merged.title), into)
         self.sources = {}
         # One object for each recorded source, whether a row names it by its name
         # or by an alias: a row relayed by its own source under another name is
@@ -456,16 +457,16 @@ class _Importer:
         return obj
 
     def _plan(self, row: csvformat.Row, source: Source | None, place: int):
-        topic = self.topics.get(row.topic.lower()) or self.new_topics.get(
-            row.topic.lower()
+        topic = self.topics.get(name_key(row.topic)) or self.new_topics.get(
+            name_key(row.topic)
         )
         if topic is None:
             topic = self._validated(row, Topic(name=row.topic), TOPIC_COLUMNS)
-            self.new_topics[row.topic.lower()] = topic
+            self.new_topics[name_key(row.topic)] = topic
         claim = self._found_claim(row.claim)
         if claim is None:
             claim = Claim(title=row.claim, unit=row.unit, topic=topic)
-            self.new_claims[row.claim.lower()] = self._validated(
+            self.new_claims[name_key(row.claim)] = self._validated(
                 row, claim, CLAIM_COLUMNS
             )
         if claim.unit != row.unit:
@@ -574,7 +575,7 @@ class _Importer:
     def _found_claim(self, title: str) -> Claim | None:
         """Return the claim `title` names (a merged one's: the claim it joined),
         recorded or new in this file."""
-        return self.claims.get(title.lower()) or self.new_claims.get(title.lower())
+        return self.claims.get(name_key(title)) or self.new_claims.get(name_key(title))
 
     def _found_source(self, name: str) -> Source | None:
         """Return the source `name` names, recorded or new in this file."""

@@ -758,3 +758,28 @@ def test_a_document_given_another_kind_in_the_last_row_is_refused_by_the_preview
         "line 2501, column document_kind: the document “Commentary” is recorded "
         "as article; line 2501 gives dataset"
     ]
+
+
+def test_claims_and_topics_match_as_names_do_whatever_hides_in_them():
+    """A title with a zero-width space at its end, or a no-break space inside,
+    names the claim and topic it displays as (they made silent duplicates)."""
+    assertions_import(data=csv_of(row(figure="1,001")))
+    claims, topics = Claim.objects.count(), Topic.objects.count()
+    title, topic = "North Korean troops in Russia", "NK troops 2024"
+
+    summary = assertions_import(
+        data=csv_of(
+            row(claim=title + "\u200b", figure="1,002"),
+            row(
+                claim=title.replace(" ", "\u00a0", 1),
+                topic="NK\u00a0troops 2024",
+                figure="1,003",
+            ),
+        )  # fmt: skip
+    )
+
+    assert (Claim.objects.count(), Topic.objects.count()) == (claims, topics)
+    assert summary.created["assertions"] == 2
+    assert set(Claim.objects.get(title=title).assertions.values_list(
+        "figure", flat=True)) == {"1,001", "1,002", "1,003"}  # fmt: skip
+    assert Topic.objects.filter(name=topic).exists()
