@@ -128,8 +128,9 @@ def format_number(value: Decimal) -> str:
 
 
 def format_ratio(ratio: Decimal) -> str:
-    """Return a ratio to two places, keeping one: "2.0", "1.3", "6.67"."""
-    text = f"{Decimal(ratio).quantize(TWO_PLACES):f}"
+    """Return a ratio to two places, keeping one, with thousands separators as
+    every number on the site has: "2.0", "1.3", "6.67", "10,526.32"."""
+    text = f"{Decimal(ratio).quantize(TWO_PLACES):,f}"
     return text[:-1] if text.endswith("0") else text
 
 

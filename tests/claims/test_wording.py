@@ -385,3 +385,12 @@ def test_readings_carry_their_unit_as_people_write_it(kind, low, high, unit, wor
 )
 def test_a_note_or_reason_ends_as_a_sentence(text, sentence):
     assert wording.as_sentence(text) == sentence
+
+
+@pytest.mark.parametrize(
+    ("ratio", "text"),
+    [("2", "2.0"), ("1.30", "1.3"), ("6.67", "6.67"), ("10526.32", "10,526.32"),
+     ("1000", "1,000.0")],
+)  # fmt: skip
+def test_a_ratio_has_thousands_separators_as_every_number_does(ratio, text):
+    assert wording.format_ratio(Decimal(ratio)) == text
