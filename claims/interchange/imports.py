@@ -397,6 +397,7 @@ class _Importer:
         self.new_claims: dict[str, Claim] = {}
         self.new_sources: dict[str, Source] = {}
         self.new_documents: dict[str, Document] = {}
+        self.document_lines: dict[str, int] = {}  # the row that made each new one
 
     def _check_document_kinds(self) -> None:
         """Refuse rows that give one document two kinds (naming their lines), or a
@@ -618,7 +619,34 @@ class _Importer:
                 kind=self.document_kinds.get(key, Document.Kind.ARTICLE),
             )
             self.new_documents[key] = self._validated(row, document, DOCUMENT_COLUMNS)
+            self.document_lines[key] = row.line
+        else:
+            self._check_document_agrees(row, document, key)
         return document
+
+    def _check_document_agrees(self, row, document, key: str) -> None:
+        """Refuse a row that gives its document another date than the record or an
+        earlier row, or, for a document new in this file, another title: the first
+        won silently, and a figure was checked against a date its row never gave."""
+        first = self.document_lines.get(key)
+        where = f"line {first:,}" if first else "the record"
+        given = row.document_published_on
+        if given is not None and document.published_on not in (None, given):
+            self._fail(
+                row,
+                "document_published_on",
+                f"{where} dates the document “{document.title}” "
+                f"{document.published_on.isoformat()}; this row gives "
+                f"{given.isoformat()}: a document has one date",
+            )
+        if first and row.document_url and row.document_title:
+            if row.document_title != document.title:
+                self._fail(
+                    row,
+                    "document_title",
+                    f"line {first:,} titles the document at this URL "
+                    f"“{document.title}”: a document has one title",
+                )
 
     # Writes, once every row is known to be good.
 

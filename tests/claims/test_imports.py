@@ -1,4 +1,5 @@
 import csv
+import datetime
 import io
 import time
 from decimal import Decimal
@@ -743,7 +744,12 @@ def test_names_first_given_in_the_last_row_are_found_and_counted_alike():
 
 
 def test_a_document_given_another_kind_in_the_last_row_is_refused_by_the_preview():
-    DocumentFactory(title="Commentary", url="https://example.org/c", kind="article")
+    DocumentFactory(
+        title="Commentary",
+        url="https://example.org/c",
+        kind="article",
+        published_on=datetime.date(2024, 10, 29),  # the rows' date
+    )
     rows = [
         row(source=f"Source {n % 40}", figure=f"{n + 1:,}") + "," for n in range(2_499)
     ]
@@ -783,3 +789,45 @@ def test_claims_and_topics_match_as_names_do_whatever_hides_in_them():
     assert set(Claim.objects.get(title=title).assertions.values_list(
         "figure", flat=True)) == {"1,001", "1,002", "1,003"}  # fmt: skip
     assert Topic.objects.filter(name=topic).exists()
+
+
+def test_rows_that_give_one_document_two_dates_or_titles_are_refused():
+    """The first row's date and title won silently, and a later row's figure was
+    checked against a date it never gave."""
+    url = "https://example.org/briefing"
+    data = csv_of(
+        row(document_url=url, document_title="Briefing", figure="1,001",
+            document_published_on="2024-10-29"),
+        row(document_url=url, document_title="Briefing, corrected", figure="1,002",
+            document_published_on="2024-10-30"),
+        row(document_url=url, document_title="Briefing", figure="1,003",
+            document_published_on="2024-10-29"),
+    )  # fmt: skip
+
+    with pytest.raises(ImportFailed) as failed:
+        assertions_import(data=data)
+
+    assert [str(e) for e in failed.value.errors] == [
+        "line 3, column document_published_on: line 2 dates the document "
+        "“Briefing” 2024-10-29; this row gives 2024-10-30: a document has one date",
+        "line 3, column document_title: line 2 titles the document at this URL "
+        "“Briefing”: a document has one title",
+    ]
+    assert not Document.objects.filter(url=url).exists()
+
+
+def test_a_row_giving_a_recorded_document_another_date_is_refused():
+    assertions_import(data=csv_of(row(figure="1,001")))
+    recorded = Document.objects.get(url="https://example.org/c")
+
+    with pytest.raises(ImportFailed) as failed:
+        assertions_import(
+            data=csv_of(row(figure="1,002", document_published_on="2024-10-30"))
+        )
+
+    (error,) = failed.value.errors
+    assert str(error) == (
+        "line 2, column document_published_on: the record dates the document "
+        f"“{recorded.title}” 2024-10-29; this row gives 2024-10-30: a document has "
+        "one date"
+    )
