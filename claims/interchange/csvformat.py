@@ -99,6 +99,11 @@ NAMES = (
 )
 # Unknown or repeated header names listed in a message, at most.
 LISTED = 20
+SEMICOLONS = (
+    "the header is one column holding semicolons: the file is separated by "
+    "semicolons, as spreadsheets save CSV in some languages; save it as “CSV UTF-8 "
+    "(comma delimited)” and try again"
+)
 
 
 @dataclass(frozen=True)
@@ -249,6 +254,21 @@ def _listed(names: list[str]) -> str:
 
 
 def _check_header(header: list[str], result: Reading) -> bool:
+    if len(header) == 1 and ";" in header[0]:
+        result.errors.append(RowError(1, "", SEMICOLONS))
+        return False
+    blank = [str(place) for place, name in enumerate(header, start=1) if not name]
+    if blank:
+        result.errors.append(
+            RowError(
+                1,
+                "",
+                f"column{'s' if len(blank) > 1 else ''} {_listed(blank)} of the "
+                "header have no name: delete the empty columns (a spreadsheet "
+                "often keeps some after the last)",
+            )
+        )
+    header = [name for name in header if name]
     # Linear in the number of columns: one count, then look-ups in sets.
     counts = Counter(header)
     known = set(COLUMNS)
@@ -264,7 +284,7 @@ def _check_header(header: list[str], result: Reading) -> bool:
             result.errors.append(RowError(1, _listed(names), problem))
     if unknown:
         result.errors.append(RowError(1, "", "the columns are: " + ", ".join(COLUMNS)))
-    return not (unknown or missing or repeated)
+    return not (blank or unknown or missing or repeated)
 
 
 # The values of a row that gives none, copied for each row: most columns of most

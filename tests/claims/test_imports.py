@@ -637,6 +637,23 @@ def test_repeated_columns_are_named_once():
     assert "line 1, column claim: repeated column(s)" in errors
 
 
+def test_empty_columns_after_the_last_are_named_by_their_place():
+    """A spreadsheet keeps empty columns after the last ("…,document_published_on,,"):
+    the error says which, where it listed no name at all."""
+    errors = refused(csv_of(GOOD + ",,", header=HEADER + ",,"))
+
+    assert errors == [
+        "line 1: columns 12, 13 of the header have no name: delete the empty "
+        "columns (a spreadsheet often keeps some after the last)"
+    ]
+
+
+def test_a_file_separated_by_semicolons_is_named_so():
+    data = csv_of(GOOD.replace(",", ";"), header=HEADER.replace(",", ";"))
+
+    assert refused(data) == [f"line 1: {csvformat.SEMICOLONS}"]
+
+
 def test_a_file_past_the_row_limit_is_refused_before_the_rest_is_parsed(settings):
     settings.CLAIMTRACKER_IMPORT_MAX_ROWS = 100
     # 100 good rows, then 100,000 more whose figures would each be an error:
