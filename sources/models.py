@@ -203,6 +203,17 @@ class Source(models.Model):
     def clean(self):
         if name_problem(self.name):
             raise ValidationError({"name": f"This name {name_problem(self.name)}."})
+        if self.merged_into_id is None and self.name:
+            # A name matches whatever its case (SourceQuerySet.matching): a second
+            # source under it would take the first one's figures in the import.
+            clash = Source.objects.matching(self.name).exclude(pk=self.pk).first()
+            if clash is not None:
+                raise ValidationError(
+                    {
+                        "name": f"“{clash}” already has this name or alias, whatever "
+                        "the case: choose that source, or name this one apart."
+                    }
+                )
         ancestor, seen = self.parent, set()
         while ancestor is not None and ancestor.pk not in seen:
             if self.pk is not None and ancestor.pk == self.pk:

@@ -39,8 +39,34 @@ def demo_data_load(*, path: Path = DEMO_DATA) -> dict[str, Counter]:
 
     Rows are matched on their slugs (documents on their titles, assertions on claim,
     source, date and figure), so a second run creates nothing and changes nothing.
-    """
-    data = json.loads(path.read_text(encoding="utf-8"))
+    A file that is not such a data set raises SeedError naming what is wrong (and
+    the transaction leaves nothing behind)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as error:
+        raise SeedError(f"the file is not UTF-8: {error.reason}") from error
+    except json.JSONDecodeError as error:
+        raise SeedError(
+            f"the file is not JSON (line {error.lineno}, column {error.colno}: "
+            f"{error.msg})"
+        ) from error
+    try:
+        return _load(data, path)
+    except KeyError as error:
+        raise SeedError(
+            f"a row names {error.args[0]!r}, which no row before it defines, or "
+            f"lacks that field (parents come before the rows that name them)"
+        ) from error
+    except (TypeError, AttributeError) as error:
+        raise SeedError(
+            "the file is not a data set: an object with lists of topics, sources, "
+            "documents, claims and assertions"
+        ) from error
+    except ValueError as error:  # a date that is not YYYY-MM-DD
+        raise SeedError(str(error)) from error
+
+
+def _load(data: dict, path: Path) -> dict[str, Counter]:
     counts: dict[str, Counter] = defaultdict(Counter)
     reason = "Loaded from the demo data set"
 

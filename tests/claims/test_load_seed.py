@@ -159,3 +159,45 @@ def test_bad_row_loads_nothing_and_is_named(db, tmp_path):
     assert "assertions row 3" in str(raised.value)
     assert "quote" in str(raised.value)
     assert counts() == [0, 0, 0, 0, 0]
+
+
+SMALL = {
+    "about": "",
+    "topics": [{"slug": "t-x", "name": "T X"}],
+    "sources": [],
+    "documents": [],
+    "claims": [{"slug": "c-x", "title": "C X", "topic": "t-x", "unit": "troops"}],
+    "assertions": [],
+}
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        ('{"topics": [', "the file is not JSON (line 1, column 13"),
+        ("[]", "the file is not a data set"),
+        (json.dumps({**SMALL, "claims": [{**SMALL["claims"][0], "topic": "nope"}]}),
+         "a row names 'nope', which no row before it defines"),
+        (json.dumps({**SMALL, "documents": [{"key": "d", "title": "Doc", "authors": "",
+                                             "published_on": "2024-13-01"}]}),
+         "month must be in 1..12"),
+    ],
+)  # fmt: skip
+def test_a_file_that_is_no_data_set_is_refused_in_words(db, tmp_path, content, said):
+    path = tmp_path / "data.json"
+    path.write_text(content, encoding="utf-8")
+
+    with pytest.raises(CommandError) as raised:
+        call_command("load_seed", "--file", str(path))
+
+    assert str(raised.value).startswith("Nothing was loaded: ")
+    assert said in str(raised.value)
+    assert counts() == [0, 0, 0, 0, 0]
+
+
+def test_a_file_that_is_not_utf8_is_refused_in_words(db, tmp_path):
+    path = tmp_path / "data.json"
+    path.write_bytes(json.dumps(SMALL).replace("T X", "T\xe9").encode("latin-1"))
+
+    with pytest.raises(CommandError, match="Nothing was loaded: the file is not UTF-8"):
+        call_command("load_seed", "--file", str(path))

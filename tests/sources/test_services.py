@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 
 from claims.models import Claim, Topic
 from claims.pipeline import services
+from sources import services as source_services
+from sources.models import Source
 from tests.factories import ClaimFactory
 
 pytestmark = pytest.mark.django_db
@@ -53,3 +55,21 @@ def test_a_claim_refused_for_its_own_fields_names_them_beside_its_topic():
         services.claims_bulk_create(claims=[claim], reason="Imported")
 
     assert set(refused.value.message_dict) == {"title", "topic"}
+
+
+def test_a_source_named_as_another_in_another_case_is_refused(db):
+    """The import finds sources by name whatever the case: a second source under
+    one name in lower case (the demo data loader made one) took the first one's
+    figures."""
+    source_services.source_save(
+        source=Source(name="Ukrainian military intelligence (HUR)", slug="hur",
+                      kind="intelligence")
+    )  # fmt: skip
+    for name in ("ukrainian military intelligence (hur)", "UKRAINIAN MILITARY "
+                 "INTELLIGENCE (HUR)"):  # fmt: skip
+        with pytest.raises(ValidationError) as refused:
+            source_services.source_save(
+                source=Source(name=name, slug="hur-2", kind="intelligence")
+            )
+        assert "already has this name or alias" in str(refused.value)
+    assert Source.objects.count() == 1
