@@ -200,10 +200,14 @@ class Source(models.Model):
     def get_absolute_url(self):
         return reverse("sources:detail", kwargs={"slug": self.slug})
 
+    # Set by a caller that has matched the name against every source already (the
+    # import, for the sources it creates): clean() then asks the database no more.
+    name_matched = False
+
     def clean(self):
         if name_problem(self.name):
             raise ValidationError({"name": f"This name {name_problem(self.name)}."})
-        if self.merged_into_id is None and self.name:
+        if self.merged_into_id is None and self.name and not self.name_matched:
             # A name matches whatever its case (SourceQuerySet.matching): a second
             # source under it would take the first one's figures in the import.
             clash = Source.objects.matching(self.name).exclude(pk=self.pk).first()

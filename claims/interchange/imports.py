@@ -24,9 +24,10 @@ from operator import attrgetter
 from types import SimpleNamespace
 from typing import BinaryIO
 
+import psycopg
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -67,6 +68,13 @@ CHECKING = "checking each row's figure against its quote, and its names"
 
 
 __all__ = ["ImportBusy", "ImportFailed", "assertions_import", "import_turn"]
+
+
+NAMED_MEANWHILE = (
+    "someone saved a topic, claim, source or document under a name this file "
+    "creates while the file was being checked; nothing was written: import the "
+    "file again, and its rows will name theirs"
+)
 
 
 class ImportFailed(Exception):
@@ -322,7 +330,13 @@ class _Importer:
             self.summary.created["assertions"] = planned
             return
         self.report(phase="writing topics, claims, sources and documents")
-        self._create_parents()
+        try:
+            with transaction.atomic():
+                self._create_parents()
+        except (IntegrityError, psycopg.IntegrityError) as error:  # COPY's, raw
+            # Another writer saved one of the names this file creates, after the
+            # check found none: nothing of the file is written.
+            raise ImportFailed([csvformat.RowError(1, "", NAMED_MEANWHILE)]) from error
         self._create_assertions(self._plans())
 
     # Resolution, before any write.
@@ -595,6 +609,7 @@ class _Importer:
         source = Source(
             name=row.source, kind=row.source_kind, reliability=row.reliability or None
         )
+        source.name_matched = True  # by name_key, against every source (_load_existing)
         self.new_sources[name_key(row.source)] = self._validated(
             row, source, SOURCE_COLUMNS
         )

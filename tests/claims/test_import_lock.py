@@ -17,7 +17,7 @@ from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from claims.interchange import csvformat
-from claims.interchange.imports import ImportBusy, assertions_import
+from claims.interchange.imports import ImportBusy, ImportFailed, assertions_import
 from claims.jobs import locks
 from claims.jobs import tasks as jobs
 from claims.jobs.models import ImportLock, Job, JobKind, JobStatus
@@ -329,4 +329,42 @@ def test_a_database_another_import_writes_to_is_busy_not_an_error(monkeypatch):
             assert ImportLock.objects.get().pk == lock.pk
     finally:
         holder.close()
+    assert not ImportLock.objects.exists()
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_name_saved_by_another_writer_during_the_check_fails_the_import_cleanly():
+    """PostgreSQL: another connection saves a source under a name the file creates,
+    after the check found none and before the write: the import writes nothing and
+    says so (it ended on a UniqueViolation)."""
+    import threading
+
+    from django.db import connection
+
+    from sources import services as source_services
+    from sources.models import Source
+    from tests.support.imports import csv_of, row
+
+    def progress(**fields):
+        if fields.get("phase", "").startswith("writing topics"):
+
+            def other_writer():
+                try:
+                    source_services.source_save(
+                        source=Source(name="Pentagon", slug="pentagon-x", kind="media")
+                    )
+                finally:
+                    connection.close()
+
+            thread = threading.Thread(target=other_writer)
+            thread.start()
+            thread.join()
+
+    with pytest.raises(ImportFailed) as failed:
+        assertions_import(data=csv_of(row(figure="1,001")), progress=progress)
+
+    assert "under a name this file creates" in str(failed.value.errors[0])
+    assert list(Source.objects.values_list("name", flat=True)) == ["Pentagon"]
+    assert not Assertion.objects.exists()
     assert not ImportLock.objects.exists()
