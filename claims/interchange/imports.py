@@ -412,6 +412,12 @@ class _Importer:
         self.new_sources: dict[str, Source] = {}
         self.new_documents: dict[str, Document] = {}
         self.document_lines: dict[str, int] = {}  # the row that made each new one
+        self.claim_lines: dict[int, int] = {}  # by id() of each new claim
+        self.source_lines: dict[int, int] = {}  # by id() of each new source
+        # The recorded parents the rows name, each once however they name it (an
+        # alias, a merged claim's title): "already present" counts these.
+        self.found: dict[str, set[int]] = {"topics": set(), "claims": set(),
+                                           "sources": set()}  # fmt: skip
 
     def _check_document_kinds(self) -> None:
         """Refuse rows that give one document two kinds (naming their lines), or a
@@ -471,19 +477,38 @@ class _Importer:
                     self._fail(row, columns.get(name, name), message)
         return obj
 
-    def _plan(self, row: csvformat.Row, source: Source | None, place: int):
-        topic = self.topics.get(name_key(row.topic)) or self.new_topics.get(
-            name_key(row.topic)
-        )
+    def _topic(self, row) -> Topic:
+        """Return the topic `row` names, recorded or new in this file (made now)."""
+        key = name_key(row.topic)
+        topic = self.topics.get(key)
+        if topic is not None:
+            self.found["topics"].add(topic.pk)
+            return topic
+        topic = self.new_topics.get(key)
         if topic is None:
             topic = self._validated(row, Topic(name=row.topic), TOPIC_COLUMNS)
-            self.new_topics[name_key(row.topic)] = topic
+            self.new_topics[key] = topic
+        return topic
+
+    def _plan(self, row: csvformat.Row, source: Source | None, place: int):
+        # A recorded claim keeps its topic: the row's is neither read nor made.
         claim = self._found_claim(row.claim)
         if claim is None:
-            claim = Claim(title=row.claim, unit=row.unit, topic=topic)
+            claim = Claim(title=row.claim, unit=row.unit, topic=self._topic(row))
             self.new_claims[name_key(row.claim)] = self._validated(
                 row, claim, CLAIM_COLUMNS
             )
+            self.claim_lines[id(claim)] = row.line
+        elif claim.pk is None:
+            if self._topic(row) is not claim.topic:
+                self._fail(
+                    row,
+                    "topic",
+                    f"line {self.claim_lines[id(claim)]:,} puts the new claim "
+                    f"“{claim.title}” in “{claim.topic.name}”: a claim has one topic",
+                )
+        else:
+            self.found["claims"].add(claim.pk)
         if claim.unit != row.unit:
             counted = f"“{row.claim}” is counted in {claim.unit}, not {row.unit}"
             self._fail(row, "unit", counted)
@@ -598,8 +623,25 @@ class _Importer:
 
     def _source(self, row):
         """Return the source of `row`, recorded, made by an earlier row, or made now
-        from its name, kind and reliability (None when it is new and has no kind)."""
+        from its name, kind and reliability (None when it is new and has no kind).
+        Rows that give one new source two kinds or two grades are refused."""
         found = self._found_source(row.source)
+        if found is not None and found.pk is not None:
+            self.found["sources"].add(found.pk)
+        elif found is not None:
+            first = self.source_lines[id(found)]
+            for column, what, given, made in (
+                ("source_kind", "kind", row.source_kind, found.kind),
+                ("reliability", "grade", row.reliability, found.reliability or ""),
+            ):
+                if given and given != made:
+                    self._fail(
+                        row,
+                        column,
+                        f"line {first:,} gives the new source “{found.name}” "
+                        + (f"the {what} {made}" if made else f"no {what}")
+                        + f", this row {given}: a source has one {what}",
+                    )
         if found is not None:
             return found
         if not row.source_kind:
@@ -610,6 +652,7 @@ class _Importer:
             name=row.source, kind=row.source_kind, reliability=row.reliability or None
         )
         source.name_matched = True  # by name_key, against every source (_load_existing)
+        self.source_lines[id(source)] = row.line
         self.new_sources[name_key(row.source)] = self._validated(
             row, source, SOURCE_COLUMNS
         )
@@ -668,17 +711,13 @@ class _Importer:
     def _count_parents(self) -> None:
         created = self.summary.created
         skipped = self.summary.skipped
-        skipped["topics"] = len(self.named["topics"]) - len(self.new_topics)
-        skipped["claims"] = len(self.named["claims"]) - len(self.new_claims)
+        for kind in ("topics", "claims", "sources"):
+            skipped[kind] = len(self.found[kind])
         created.update(
             topics=len(self.new_topics),
             claims=len(self.new_claims),
             sources=len(self.new_sources),
             documents=len(self.new_documents),
-        )
-        named = self.named["sources"]
-        skipped["sources"] = len(named) - len(
-            [n for n in self.new_sources if n in named]
         )
         skipped["documents"] = len(self.named["documents"]) - len(self.new_documents)
 

@@ -848,3 +848,44 @@ def test_a_row_giving_a_recorded_document_another_date_is_refused():
         f"“{recorded.title}” 2024-10-29; this row gives 2024-10-30: a document has "
         "one date"
     )
+
+
+def test_rows_that_give_a_new_source_two_kinds_or_a_new_claim_two_topics_are_refused():
+    """The first row's kind, grade and topic won silently (the second topic was
+    made, empty)."""
+    header = HEADER + ",reliability"
+    data = csv_of(
+        row(source="Delta Relief", source_kind="ngo", figure="1,001") + ",",
+        row(source="Delta Relief", source_kind="military", figure="1,002") + ",B",
+        row(claim="Wells dug", topic="Water", figure="1,003") + ",",
+        row(claim="Wells dug", topic="Water, 2025", figure="1,004") + ",",
+        header=header,
+    )
+
+    assert refused(data) == [
+        "line 3, column source_kind: line 2 gives the new source “Delta Relief” "
+        "the kind ngo, this row military: a source has one kind",
+        "line 3, column reliability: line 2 gives the new source “Delta Relief” no "
+        "grade, this row B: a source has one grade",
+        "line 5, column topic: line 4 puts the new claim “Wells dug” in “Water”: a "
+        "claim has one topic",
+    ]
+
+
+def test_a_row_of_a_recorded_claim_makes_no_topic_and_counts_what_it_names():
+    """A recorded claim keeps its topic: a row giving another made that topic,
+    empty. Names count once each, however a row names them (an alias)."""
+    assertions_import(data=csv_of(row(figure="1,001")))
+    SourceAliasFactory(source=Source.objects.get(name="Pentagon"), name="DoD")
+
+    summary = assertions_import(
+        data=csv_of(
+            row(topic="Some brand new topic", figure="1,002"),
+            row(source="DoD", figure="1,003"),
+            row(source="dod", figure="1,004"),
+        )
+    )
+
+    assert not Topic.objects.filter(name="Some brand new topic").exists()
+    assert summary.created["topics"] == 0
+    assert (summary.skipped["claims"], summary.skipped["sources"]) == (1, 1)
