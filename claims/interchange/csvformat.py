@@ -172,17 +172,19 @@ def read(
     kinds = {kind.lower() for kind in source_kinds}
     checked_urls: set[str] = set()  # a report's URL repeats on each of its rows
     start = reader.line_num + 1
+    count = 0  # rows with a value: blank lines are no rows, and count in no limit
     try:
-        for count, values in enumerate(reader, start=1):
+        for values in reader:
             line, start = start, reader.line_num + 1
+            if not "".join(values).strip():
+                continue
+            count += 1
             if max_rows is not None and count > max_rows:
                 result.rows.clear()
                 result.errors[:] = [too_many_rows(max_rows)]
                 return result
             if progress is not None and count % 1000 == 0:
                 progress(count)
-            if not any(value.strip() for value in values):
-                continue
             if len(values) != len(header):
                 result.errors.append(
                     RowError(
@@ -557,7 +559,7 @@ def _read_override(values: dict, parsed, fail) -> dict:
     """Return kind and bounds when the row sets them differently from its figure."""
     if not (values["kind"] or values["low"] or values["high"]):
         return {}
-    bounds = {}
+    bounds, unreadable = {}, False
     for name in ("low", "high"):
         bounds[name] = None
         if values[name]:
@@ -565,10 +567,11 @@ def _read_override(values: dict, parsed, fail) -> dict:
                 bounds[name] = Decimal(values[name].replace(",", ""))
             except InvalidOperation:
                 fail(name, f"“{values[name]}” is not a number")
+                unreadable = True
     if values["kind"] not in FIGURE_KINDS:
         fail("kind", f"use one of {', '.join(FIGURE_KINDS)}")
         return {}
-    if parsed is None:
+    if parsed is None or unreadable:  # the bounds are not checked with one missing
         return {}
     if (values["kind"], bounds["low"], bounds["high"]) == (
         parsed.kind,

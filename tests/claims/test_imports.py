@@ -889,3 +889,19 @@ def test_a_row_of_a_recorded_claim_makes_no_topic_and_counts_what_it_names():
     assert not Topic.objects.filter(name="Some brand new topic").exists()
     assert summary.created["topics"] == 0
     assert (summary.skipped["claims"], summary.skipped["sources"]) == (1, 1)
+
+
+def test_blank_lines_count_in_no_row_limit(settings):
+    """A spreadsheet's export ends in lines of commas: they are no rows."""
+    settings.CLAIMTRACKER_IMPORT_MAX_ROWS = 4
+    blank = "," * (len(csvformat.REQUIRED) - 1)
+    data = csv_of(*[row(figure=f"{n},001") for n in range(1, 4)], blank, blank, blank)
+
+    assert assertions_import(data=data).created["assertions"] == 3
+
+
+def test_a_bound_that_is_no_number_is_the_one_error_of_its_row():
+    header = HEADER + ",kind,low,high"
+    data = csv_of(row(figure="between 10 and 20") + ",range,0x10,20", header=header)
+
+    assert refused(data) == ["line 2, column low: “0x10” is not a number"]
