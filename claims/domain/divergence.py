@@ -286,10 +286,12 @@ class Revision:
     @property
     def direction(self) -> str:
         """Return "up" or "down" where the new figure lies above or below the old
-        one, or moved both its ends that way ("about 10,000" → "about 12,000");
-        "revised" where it narrowed or widened ("between 1,000 and 9,000" →
-        "5,000", "about 450" → "at least 400"), which is neither; "restated" where
-        it reads as the same interval. Never by a middle no source stated."""
+        one, or its stated number moved that way, or its ends did (one may stay:
+        "about 10,000" → "about 12,000", "between 1,000 and 9,000" → "between
+        1,000 and 5,000"); "revised" where one end rose as the other fell
+        ("between 1,000 and 9,000" → "5,000", "about 450" → "at least 400"),
+        which is neither; "restated" where it reads as the same interval. Never
+        by a middle no source stated."""
         before, after = self.previous, self.current
         if before.interval == after.interval:
             return "restated"
@@ -297,9 +299,12 @@ class Revision:
             return "up"
         if _below(after, before):
             return "down"
-        if _NUMBERS >= {before.kind, after.kind} and before.value != after.value:
-            # Two stated numbers: "about 10,000" → "10,500" is up.
-            return "up" if after.value > before.value else "down"
+        numbers = (before.value, after.value)
+        if _NUMBERS >= {before.kind, after.kind} and None not in numbers:
+            # Two stated numbers: "about 10,000" → "10,500" is up. (A reading set
+            # by hand has no value: its interval's ends decide, below.)
+            if after.value != before.value:
+                return "up" if after.value > before.value else "down"
         low_before, high_before = _ends(before)
         low_after, high_after = _ends(after)
         if low_after >= low_before and high_after >= high_before:

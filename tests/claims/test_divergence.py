@@ -19,6 +19,7 @@ from claims.domain.divergence import (
     SINGLE_SOURCE,
     UNDER_REVIEW,
     Judgement,
+    Point,
     compare,
     current_estimates,
     evolution,
@@ -720,6 +721,20 @@ def test_a_published_point_made_from_its_values_is_the_point_of_its_fields(
     assert hash(made) == hash(point)
     assert made.sort_key == point.sort_key
     assert made.is_set_aside(date(2024, 11, 2)) and not made.is_retracted
+
+
+def test_a_reading_set_by_hand_has_no_value_and_moves_by_its_ends():
+    """"several thousand" read by hand as about 2,000 to 5,000 has no stated
+    value: the next figure's direction comes from the ends (it was a TypeError,
+    a 500 on the claim page)."""
+    by_hand = Point(id=1, source_id=HUR, stated_on=OCT, kind="approximate",
+                    low=Decimal(2000), high=Decimal(5000), value=None,
+                    figure="several thousand")  # fmt: skip
+    later = make(2, HUR, OCT + timedelta(days=3), "4,000", "exact", 4000)
+    higher = make(3, HUR, OCT + timedelta(days=6), "about 6,000", "approximate", 6000)
+
+    assert divergence.Revision(HUR, by_hand, later).direction == "revised"
+    assert divergence.Revision(HUR, by_hand, higher).direction == "up"
 
 
 @pytest.mark.parametrize(
