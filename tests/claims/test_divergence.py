@@ -724,7 +724,7 @@ def test_a_published_point_made_from_its_values_is_the_point_of_its_fields(
 
 
 def test_a_reading_set_by_hand_has_no_value_and_moves_by_its_ends():
-    """"several thousand" read by hand as about 2,000 to 5,000 has no stated
+    """ "several thousand" read by hand as about 2,000 to 5,000 has no stated
     value: the next figure's direction comes from the ends (it was a TypeError,
     a 500 on the claim page)."""
     by_hand = Point(id=1, source_id=HUR, stated_on=OCT, kind="approximate",
