@@ -412,6 +412,7 @@ class _Importer:
         self.new_sources: dict[str, Source] = {}
         self.new_documents: dict[str, Document] = {}
         self.document_lines: dict[str, int] = {}  # the row that made each new one
+        self.titled: set[str] = set()  # new documents whose first row titled them
         self.claim_lines: dict[int, int] = {}  # by id() of each new claim
         self.source_lines: dict[int, int] = {}  # by id() of each new source
         # The recorded parents the rows name, each once however they name it (an
@@ -678,6 +679,8 @@ class _Importer:
             )
             self.new_documents[key] = self._validated(row, document, DOCUMENT_COLUMNS)
             self.document_lines[key] = row.line
+            if row.document_title:
+                self.titled.add(key)  # not titled with its URL
         else:
             self._check_document_agrees(row, document, key)
         return document
@@ -689,7 +692,16 @@ class _Importer:
         first = self.document_lines.get(key)
         where = f"line {first:,}" if first else "the record"
         given = row.document_published_on
-        if given is not None and document.published_on not in (None, given):
+        if given is not None and document.published_on is None:
+            # The row's date would be dropped, and its figure not checked by it.
+            self._fail(
+                row,
+                "document_published_on",
+                f"{where} gives the document “{document.title}” no date; this row "
+                f"gives {given.isoformat()}: a document has one date (give it on "
+                "each of its rows, or date a recorded one in the admin first)",
+            )
+        elif given is not None and document.published_on != given:
             self._fail(
                 row,
                 "document_published_on",
@@ -697,7 +709,7 @@ class _Importer:
                 f"{document.published_on.isoformat()}; this row gives "
                 f"{given.isoformat()}: a document has one date",
             )
-        if first and row.document_url and row.document_title:
+        if first and row.document_url and row.document_title and key in self.titled:
             if row.document_title != document.title:
                 self._fail(
                     row,

@@ -905,3 +905,22 @@ def test_a_bound_that_is_no_number_is_the_one_error_of_its_row():
     data = csv_of(row(figure="between 10 and 20") + ",range,0x10,20", header=header)
 
     assert refused(data) == ["line 2, column low: “0x10” is not a number"]
+
+
+def test_a_date_given_after_a_row_that_gave_its_document_none_is_refused():
+    """The later row's date was dropped, the document saved undated, and that
+    row's figure never checked against it. A title after a URL-only row is the
+    document's first title, not a second one."""
+    url = "https://example.org/undated"
+    data = csv_of(
+        row(document_url=url, document_title="", document_published_on="",
+            figure="1,001"),
+        row(document_url=url, document_title="Undated report", figure="1,002",
+            document_published_on="2024-10-29"),
+    )  # fmt: skip
+
+    assert refused(data) == [
+        "line 3, column document_published_on: line 2 gives the document "
+        f"“{url}” no date; this row gives 2024-10-29: a document has one date (give "
+        "it on each of its rows, or date a recorded one in the admin first)"
+    ]
