@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import connection, models
 from django.db.models import F, Q
 from django.db.models.functions import Length, Lower, Substr, Upper
 from django.db.models.lookups import Exact
@@ -14,6 +14,7 @@ from sources.names import (
     SOURCE_NAME_MAX_LENGTH,
     URL_MAX_LENGTH,
     match_name,
+    name_key,
     name_problem,
 )
 from sources.text import day_label
@@ -200,6 +201,24 @@ class Source(models.Model):
     def get_absolute_url(self):
         return reverse("sources:detail", kwargs={"slug": self.slug})
 
+    def _taken_by(self) -> str | None:
+        """Return the source whose name or alias this name matches, if any."""
+        others = Source.objects.exclude(pk=self.pk)
+        if connection.vendor == "postgresql":
+            found = others.matching(self.name).first()
+            return None if found is None else found.name
+        # SQLite's iexact folds ASCII letters only ("МІНОБОРОНИ" is not
+        # "Міноборони" to it): the keys are compared here, as the import does.
+        key = name_key(self.name)
+        names = others.current().values_list("name", "name")
+        aliases = SourceAlias.objects.filter(source__in=others.current()).values_list(
+            "name", "source__name"
+        )
+        for name, owner in (*names, *aliases):
+            if name_key(name) == key:
+                return owner
+        return None
+
     # Set by a caller that has matched the name against every source already (the
     # import, for the sources it creates): clean() then asks the database no more.
     name_matched = False
@@ -210,7 +229,7 @@ class Source(models.Model):
         if self.merged_into_id is None and self.name and not self.name_matched:
             # A name matches whatever its case (SourceQuerySet.matching): a second
             # source under it would take the first one's figures in the import.
-            clash = Source.objects.matching(self.name).exclude(pk=self.pk).first()
+            clash = self._taken_by()
             if clash is not None:
                 raise ValidationError(
                     {

@@ -73,3 +73,17 @@ def test_a_source_named_as_another_in_another_case_is_refused(db):
             )
         assert "already has this name or alias" in str(refused.value)
     assert Source.objects.count() == 1
+
+
+def test_a_source_named_as_another_in_another_alphabets_case_is_refused(db):
+    """Cyrillic and accented capitals too, on SQLite as on PostgreSQL (SQLite's
+    iexact folds ASCII letters only)."""
+    for name, slug in (("Міноборони України", "mou"), ("Ministère des Armées", "ma")):
+        source_services.source_save(
+            source=Source(name=name, slug=slug, kind="government")
+        )
+        with pytest.raises(ValidationError, match="already has this name"):
+            source_services.source_save(
+                source=Source(name=name.upper(), slug=f"{slug}-2", kind="government")
+            )
+    assert Source.objects.count() == 2
