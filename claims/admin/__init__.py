@@ -776,7 +776,15 @@ class AssertionAdmin(VersionedAdmin):
 
     @admin.action(description="Retract selected assertions", permissions=["retract"])
     def retract_selected(self, request, queryset):
-        queryset = queryset.not_retracted().with_related()
+        drafts = queryset.filter(status=Assertion.Status.DRAFT).count()
+        if drafts:
+            self.message_user(
+                request,
+                f"{drafts} draft(s) left out: a draft was never published, so it is "
+                "edited or deleted, not retracted.",
+                messages.WARNING,
+            )
+        queryset = queryset.published().with_related()
         form = RetractForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
             try:

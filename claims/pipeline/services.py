@@ -88,6 +88,13 @@ def assertion_retract(*, assertion: Assertion, reason: str, user=None) -> Assert
         )
     if assertion.status == Assertion.Status.RETRACTED:
         raise ValidationError(f"“{assertion}” is already retracted.")
+    if assertion.status == Assertion.Status.DRAFT:
+        # A retraction is public (the claim page, the feeds, the API): a draft,
+        # never published, is edited or deleted instead.
+        raise ValidationError(
+            f"“{assertion}” is a draft, never published: edit it or delete it; "
+            "only a published figure is retracted."
+        )
     assertion.status = Assertion.Status.RETRACTED
     assertion.retraction_reason = reason
     assertion.retracted_at = timezone.now()

@@ -217,6 +217,23 @@ def test_retract_action_asks_for_a_reason_then_retracts(researcher_client):
     )
 
 
+def test_retract_action_leaves_drafts_out_and_says_so(researcher_client):
+    published, draft = AssertionFactory(), AssertionFactory(status="draft")
+    action = {
+        "action": "retract_selected",
+        "_selected_action": [published.pk, draft.pk],
+        "apply": "1",
+        "reason": "Misattributed",
+    }
+
+    answer = researcher_client.post(CHANGELIST_URL, action, follow=True)
+
+    published.refresh_from_db()
+    draft.refresh_from_db()
+    assert (published.status, draft.status) == ("retracted", "draft")
+    assert "1 draft(s) left out" in answer.content.decode()
+
+
 def test_editor_may_read_but_not_add(editor_client):
     AssertionFactory()
 

@@ -316,3 +316,26 @@ def test_a_reason_without_a_full_stop_does_not_run_into_the_next_sentence(
     assert "Counts only the units it saw. Not compared" in page
     assert "Counts only the units it saw. It is not compared" in page
     assert "Counts only the units it saw. It is not compared" in feed
+
+
+def test_a_draft_is_not_retracted_so_its_claim_stays_closed(client, editor):
+    """A retraction is public: a draft's made a never-published claim's page open
+    (review), through the admin's action as through the service."""
+    from tests.factories import ClaimFactory, SourceFactory
+
+    claim = ClaimFactory(title="Never published")
+    draft = services.assertion_create(
+        claim=claim,
+        source=SourceFactory(),
+        stated_on=datetime.date(2024, 10, 2),
+        figure="7",
+        quote="They said 7.",
+        status=Assertion.Status.DRAFT,
+    )
+
+    with pytest.raises(ValidationError, match="is a draft, never published"):
+        services.assertion_retract(assertion=draft, reason="Never mind")
+
+    assert client.get(claim.get_absolute_url()).status_code == 404
+    draft.refresh_from_db()
+    assert draft.status == Assertion.Status.DRAFT
