@@ -52,7 +52,14 @@ STALE_LOCK = timedelta(minutes=2)
 class ImportBusy(Exception):
     """Another import is running; imports run one at a time. Nothing was written."""
 
-    def __init__(self, lock: ImportLock):
+    def __init__(self, lock: ImportLock | None):
+        if lock is None:  # SQLite's one writer, held by a save of any kind
+            self.holder, self.started_at = "", None
+            super().__init__(
+                "The database is busy with another write (SQLite takes one at a "
+                "time); nothing of yours was written. Try again in a moment."
+            )
+            return
         self.holder, self.started_at = lock.holder, lock.started_at
         super().__init__(
             f"{lock.holder} is importing a file (since {lock.started_at:%H:%M:%S} "
@@ -107,7 +114,7 @@ def import_turn(user, *, job_id: int | None = None, wait: timedelta = timedelta(
     deadline = time.monotonic() + wait.total_seconds()
     while True:
         lock, busy = _take(holder, job_id)
-        if busy is None:
+        if lock is not None:
             break
         if time.monotonic() >= deadline:
             raise ImportBusy(busy)
@@ -121,6 +128,10 @@ def import_turn(user, *, job_id: int | None = None, wait: timedelta = timedelta(
         ImportLock.objects.filter(pk=lock.pk).delete()
 
 
+# What stands in the way when SQLite's writer is held by no import.
+BUSY_DATABASE = None
+
+
 def _take(holder: str, job_id: int | None):
     """Take the lock if it is free (or its holder has died); return (lock, None),
     or (None, the lock that stands in the way). On SQLite, a database another
@@ -132,9 +143,12 @@ def _take(holder: str, job_id: int | None):
     except OperationalError as error:
         if not is_locked_database_exception(error):
             raise
-        return None, ImportLock.objects.filter(name="import").first() or (
-            ImportLock(holder="another import", started_at=now)
-        )
+        # An import holding the lock is named; else the writer is a save of
+        # another kind, which no lock row names (BUSY_DATABASE).
+        current = ImportLock.objects.filter(name="import").first()
+        if current is not None and holder_alive(current, now=now):
+            return None, current
+        return None, BUSY_DATABASE
 
 
 def _take_now(holder: str, job_id: int | None, now):
