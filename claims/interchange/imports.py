@@ -71,9 +71,9 @@ __all__ = ["ImportBusy", "ImportFailed", "assertions_import", "import_turn"]
 
 
 NAMED_MEANWHILE = (
-    "someone saved a topic, claim, source or document under a name this file "
-    "creates while the file was being checked; nothing was written: import the "
-    "file again, and its rows will name theirs"
+    "someone saved a topic or a source under a name this file creates, or a "
+    "document at one of its URLs, while the file was being checked; nothing was "
+    "written: import the file again, and its rows will name theirs"
 )
 
 
