@@ -218,7 +218,8 @@ class ClaimFilter(django_filters.FilterSet):
         )
 
     def filter_disagree(self, queryset, name, value):
-        return queryset.filter(spread_ratio__gte=value)
+        # A zero against higher figures has no ratio, and is as far apart as any.
+        return queryset.filter(Q(spread_ratio__gte=value) | Q(apart=True))
 
     def filter_sort(self, queryset, name, value):
         return queryset.order_by(*SORTS.get(value, SORTS["latest"]))

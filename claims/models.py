@@ -125,6 +125,7 @@ CLAIM_SUMMARY_FIELDS = (
     "current_low",
     "current_high",
     "spread_ratio",
+    "apart",
     "list_row",
 )
 
@@ -218,6 +219,10 @@ class Claim(Versioned):
     spread_ratio = models.DecimalField(
         max_digits=32, decimal_places=2, null=True, blank=True, editable=False
     )
+    # The current estimates do not overlap but have no ratio (the lowest is zero:
+    # vocabulary.APART): the filters and orders of disagreement count it as the
+    # widest spread. Null on a claim not derived since it came (migration 0035).
+    apart = models.BooleanField(null=True, blank=True, editable=False)
     # The claim list's row as derived with the summary (claims/selectors.py
     # list_row): the stated figures bounding the current estimates, the latest
     # report's date as precisely as known and the sparkline's points, so that a

@@ -388,6 +388,14 @@ def test_a_zero_against_other_figures_is_apart_on_every_surface(client, db):
     assert "no two are" not in page and "Close, not overlapping" not in page
     assert "zero: no ratio" in row and "overlap" not in row
     assert (api["status"], api["spread_ratio"]) == ("apart", None)
+    # The filter of disagreement and the home page's widest count it, first.
+    for value in ("1", "5"):
+        found = client.get(reverse("claims:list"), {"disagree": value})
+        assert claim.title in found.content.decode()
+    home = _text(client.get(reverse("home")))
+    widest = home[home.index("Where sources disagree most") : home.index("Topics")]
+    assert claim.title in widest
+    assert "apart, the lowest zero (no ratio)" in widest
 
 
 def test_a_claim_whose_every_figure_is_set_aside_says_so(client, db, editor):

@@ -365,8 +365,9 @@ class Summary:
 
     @property
     def is_contested(self) -> bool:
-        """Return True when a conflict stands: open, or judged but not dismissed."""
-        return self.status in (UNDER_REVIEW, EXPLAINED, RESOLVED)
+        """Return True when a conflict stands: open, or judged but not dismissed,
+        or a zero against higher figures (APART), which no ratio measures."""
+        return self.status in (UNDER_REVIEW, EXPLAINED, RESOLVED, APART)
 
 
 _DATED = attrgetter("stated_on", "id")  # the order points were stated in

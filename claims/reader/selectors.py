@@ -510,15 +510,17 @@ def disagreements(limit: int = HOME_DISAGREEMENTS) -> list[ClaimRow]:
     explained or resolved): not when the editors judged every conflict not real,
     nor when its spread stays below its own threshold."""
     default = settings.CLAIMTRACKER_DISCREPANCY_RATIO
-    reaching = Q(discrepancy_ratio__isnull=True, spread_ratio__gte=default) | Q(
-        discrepancy_ratio__isnull=False, spread_ratio__gte=F("discrepancy_ratio")
+    reaching = (
+        Q(discrepancy_ratio__isnull=True, spread_ratio__gte=default)
+        | Q(discrepancy_ratio__isnull=False, spread_ratio__gte=F("discrepancy_ratio"))
+        | Q(apart=True)  # a zero against higher figures: no ratio, the widest
     )
     found: list[ClaimRow] = []
     candidates = (
         Claim.objects.visible()
         .with_related()
         .filter(reaching)
-        .order_by("-spread_ratio", "title", "pk")
+        .order_by(F("apart").desc(nulls_last=True), "-spread_ratio", "title", "pk")
     )
     # Read in batches: a dismissed claim is rare, so the first batch nearly always
     # fills the list.
