@@ -413,6 +413,7 @@ def test_a_claim_whose_every_figure_is_set_aside_says_so(client, db, editor):
     assert "Another river. It is not compared with the other figures." in page
     assert "No figure had been stated" not in page
     assert "No figure has been published" not in json.dumps(api)
+    assert "No figures yet" not in json.dumps(api)
     assert "none compared" in row and "one source" not in row
 
 
@@ -432,9 +433,10 @@ def test_machine_readable_dates_keep_the_precision_they_were_stated_at(client, d
 
     page = client.get(claim.get_absolute_url()).content.decode()
     home = client.get(reverse("home")).content.decode()
+    found = client.get(reverse("search"), {"q": "Wells"}).content.decode()
     (data,) = linked_data(page)
 
-    for html in (page, home):
+    for html in (page, home, found):
         assert '<time datetime="2025-03">March 2025</time>' in html
         assert '<time datetime="2025">2025</time>' in html
         assert 'datetime="2025-03-01"' not in html
@@ -476,7 +478,15 @@ def test_a_claim_whose_every_figure_was_retracted_opens_from_its_feed(client, db
     assert answer.status_code == 200
     assert "Every figure recorded for this claim was retracted: 1 figure" in page
     assert "Misread the table." in page
+    as_of = _text(client.get(link.split("#")[0], {"as_of": "2025-06-01"}))
+    assert (
+        "No figure stated by 1 Jun 2025 stands: 1 figure stated by then was " in as_of
+    )
+    assert "No figure had been stated" not in as_of
     assert claim.title not in _text(client.get(reverse("claims:list")))
+    detail = client.get(f"/api/claims/{claim.slug}/")
+    assert detail.status_code == 200 and detail.json()["current_estimates"] == []
+    assert claim.slug not in client.get("/api/claims/").content.decode()
     assert (
         client.get(reverse("claims:export", args=[claim.slug, "csv"])).status_code
         == 200

@@ -279,7 +279,9 @@ def _found_or_created(find, build, save, *, busy: str):
 def _claim_titled(title: str) -> Claim | None:
     """The claim titled `title` (any case); when only a merged claim has the title
     (a duplicate's old title), the claim it was merged into, as imports read it
-    (claims/interchange/imports.py; a merged claim always names a current one)."""
+    (claims/interchange/imports.py; a merged claim always names a current one).
+    Unlike the import, which matches titles as names (name_key), it does not
+    ignore invisible characters or look-alike letters."""
     claim = (
         Claim.objects.filter(title__iexact=title)
         .select_related("merged_into")

@@ -104,6 +104,12 @@ class ClaimViewSet(
     filterset_class = ClaimFilter
     lookup_field = "slug"
 
+    def get_queryset(self):
+        if self.action == "retrieve":
+            # As the claim's page: one whose every figure was retracted opens.
+            return Claim.objects.openable().with_related()
+        return super().get_queryset()
+
     def get_serializer_class(self):
         if self.action == "retrieve":
             return serializers.ClaimDetailSerializer

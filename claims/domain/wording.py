@@ -86,7 +86,11 @@ def describe(
         reported=reported_sentence(summary, names),
         evolution=evolution_line(summary.evolution, names),
         status=status_sentence(summary, names, queued=queued),
-        status_label=STATUS_LABELS[summary.status],
+        status_label=(
+            "Not compared"
+            if summary.status == NO_DATA and summary.set_aside
+            else STATUS_LABELS[summary.status]
+        ),
         discrepancy=conflict_sentence(open_conflict, names) if open_conflict else "",
         set_aside=tuple(set_aside_sentence(p, names) for p in summary.set_aside),
     )

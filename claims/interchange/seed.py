@@ -64,6 +64,10 @@ def demo_data_load(*, path: Path = DEMO_DATA) -> dict[str, Counter]:
         ) from error
     except ValueError as error:  # a date that is not YYYY-MM-DD
         raise SeedError(str(error)) from error
+    except ValidationError as error:  # a row saved outside keep(): an alias
+        raise SeedError(_describe(error)) from error
+    except OSError as error:  # a document's text_file
+        raise SeedError(f"cannot read {error.filename}: {error.strerror}") from error
 
 
 def _load(data: dict, path: Path) -> dict[str, Counter]:

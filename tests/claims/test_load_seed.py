@@ -201,3 +201,14 @@ def test_a_file_that_is_not_utf8_is_refused_in_words(db, tmp_path):
 
     with pytest.raises(CommandError, match="Nothing was loaded: the file is not UTF-8"):
         call_command("load_seed", "--file", str(path))
+
+
+def test_a_missing_text_file_is_named(db, tmp_path):
+    data = {**SMALL, "documents": [{"key": "d", "title": "Doc", "authors": "",
+            "published_on": "2024-10-01", "text_file": "gone.txt"}]}  # fmt: skip
+    path = tmp_path / "data.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+    with pytest.raises(CommandError, match="Nothing was loaded: cannot read .*gone"):
+        call_command("load_seed", "--file", str(path))
+    assert counts() == [0, 0, 0, 0, 0]
