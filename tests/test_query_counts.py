@@ -96,7 +96,12 @@ PAGES = [
     ("API assertion", lambda ctx: f"/api/assertions/{ctx['latest'].pk}/", 3),
     # None judged here: test_api_discrepancies_queries_do_not_grow judges them.
     ("API discrepancies", lambda ctx: "/api/discrepancies/", 2),
-    ("search", lambda ctx: reverse("search") + "?q=They+said", 6),
+    # PostgreSQL's search sets its planner for the statements on the indexes.
+    (
+        "search",
+        lambda ctx: reverse("search") + "?q=They+said",
+        {"sqlite": 6, "postgresql": 9},
+    ),
 ]
 
 
@@ -111,7 +116,8 @@ def test_reader_page_queries_do_not_grow(
         ctx = {"busy": busy, "source": source, "latest": latest}
         address = url(ctx)
         cache.clear()
-        with django_assert_max_num_queries(most):
+        budget = most[connection.vendor] if isinstance(most, dict) else most
+        with django_assert_max_num_queries(budget):
             response = client.get(address)
         assert response.status_code == 200
 
