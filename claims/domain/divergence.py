@@ -364,6 +364,12 @@ class Summary:
         return self.latest.stated_on if self.latest else None
 
     @property
+    def is_apart(self) -> bool:
+        """Return True when the estimates do not overlap yet no ratio is given: the
+        lowest is zero (APART when no judgement or open conflict speaks first)."""
+        return not self.overlaps and self.spread_ratio is None
+
+    @property
     def is_contested(self) -> bool:
         """Return True when a conflict stands: open, or judged but not dismissed,
         or a zero against higher figures (APART), which no ratio measures."""

@@ -293,7 +293,7 @@ def spread_label(summary: Summary) -> str:
         return "one source"
     if summary.overlaps:
         return "overlap"
-    return "" if summary.spread_ratio is not None else "zero: no ratio"
+    return "zero: no ratio" if summary.is_apart else ""
 
 
 def overlap_sentence(summary: Summary, names: Names | None = None) -> str:

@@ -411,10 +411,10 @@ class _Importer:
         self.new_claims: dict[str, Claim] = {}
         self.new_sources: dict[str, Source] = {}
         self.new_documents: dict[str, Document] = {}
-        self.document_lines: dict[str, int] = {}  # the row that made each new one
+        # The line of the row that made each new claim, source and document (by
+        # id()), named when a later row gives it other values.
+        self.first_line: dict[int, int] = {}
         self.titled: set[str] = set()  # new documents whose first row titled them
-        self.claim_lines: dict[int, int] = {}  # by id() of each new claim
-        self.source_lines: dict[int, int] = {}  # by id() of each new source
         # The recorded parents the rows name, each once however they name it (an
         # alias, a merged claim's title): "already present" counts these.
         self.found: dict[str, set[int]] = {"topics": set(), "claims": set(),
@@ -499,13 +499,13 @@ class _Importer:
             self.new_claims[name_key(row.claim)] = self._validated(
                 row, claim, CLAIM_COLUMNS
             )
-            self.claim_lines[id(claim)] = row.line
+            self.first_line[id(claim)] = row.line
         elif claim.pk is None:
             if self._topic(row) is not claim.topic:
                 self._fail(
                     row,
                     "topic",
-                    f"line {self.claim_lines[id(claim)]:,} puts the new claim "
+                    f"line {self.first_line[id(claim)]:,} puts the new claim "
                     f"“{claim.title}” in “{claim.topic.name}”: a claim has one topic",
                 )
         else:
@@ -630,7 +630,7 @@ class _Importer:
         if found is not None and found.pk is not None:
             self.found["sources"].add(found.pk)
         elif found is not None:
-            first = self.source_lines[id(found)]
+            first = self.first_line[id(found)]
             for column, what, given, made in (
                 ("source_kind", "kind", row.source_kind, found.kind),
                 ("reliability", "grade", row.reliability, found.reliability or ""),
@@ -653,7 +653,7 @@ class _Importer:
             name=row.source, kind=row.source_kind, reliability=row.reliability or None
         )
         source.name_matched = True  # by name_key, against every source (_load_existing)
-        self.source_lines[id(source)] = row.line
+        self.first_line[id(source)] = row.line
         self.new_sources[name_key(row.source)] = self._validated(
             row, source, SOURCE_COLUMNS
         )
@@ -678,7 +678,7 @@ class _Importer:
                 kind=self.document_kinds.get(key, Document.Kind.ARTICLE),
             )
             self.new_documents[key] = self._validated(row, document, DOCUMENT_COLUMNS)
-            self.document_lines[key] = row.line
+            self.first_line[id(document)] = row.line
             if row.document_title:
                 self.titled.add(key)  # not titled with its URL
         else:
@@ -689,7 +689,7 @@ class _Importer:
         """Refuse a row that gives its document another date than the record or an
         earlier row, or, for a document new in this file, another title: the first
         won silently, and a figure was checked against a date its row never gave."""
-        first = self.document_lines.get(key)
+        first = self.first_line.get(id(document))
         where = f"line {first:,}" if first else "the record"
         given = row.document_published_on
         if given is not None and document.published_on is None:

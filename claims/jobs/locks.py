@@ -134,9 +134,10 @@ BUSY_DATABASE = None
 
 def _take(holder: str, job_id: int | None):
     """Take the lock if it is free (or its holder has died); return (lock, None),
-    or (None, the lock that stands in the way). On SQLite, a database another
-    import is writing to stands in the way as that import does: the command line
-    says so and a job waits its turn, where "database is locked" ended both."""
+    or (None, the lock that stands in the way). On SQLite, a database whose one
+    writer another connection holds stands in the way too: the live import that
+    holds the lock, else BUSY_DATABASE (a save of another kind); the command line
+    says which and a job waits its turn, where "database is locked" ended both."""
     now = timezone.now()
     try:
         return _take_now(holder, job_id, now)

@@ -342,9 +342,7 @@ def _refresh_batch(claim_ids: list[int]) -> Detection:
         claim.current_low = summary.lowest.low if summary.lowest else None
         claim.current_high = summary.highest.high if summary.highest else None
         claim.spread_ratio = summary.spread_ratio
-        claim.apart = summary.source_count > 1 and not (
-            summary.overlaps or summary.spread_ratio is not None
-        )
+        claim.apart = summary.is_apart
         claim.list_row = selectors.list_row(claim_points, summary).stored
         if stored != [getattr(claim, name) for name in CLAIM_SUMMARY_FIELDS]:
             moved.append(claim)
