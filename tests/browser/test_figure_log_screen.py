@@ -50,6 +50,7 @@ def test_every_problem_is_listed_at_the_top_linking_to_its_row(
     page.get_by_role("button", name="Save figures").click()
     problems = page.locator("#problems")
     links = problems.locator("a")
+    links.first.wait_for()  # the answer to the save, not the page before it
     hrefs = {links.nth(i).get_attribute("href") for i in range(links.count())}
     screenshot(page, f"figure-log-problems-{width}")
     links.filter(has_text="Figure 2").first.click()

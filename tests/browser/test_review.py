@@ -14,7 +14,9 @@ def test_editor_judges_the_troop_conflict_and_readers_see_the_note(
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.get_by_role("link", name="North Korean troops in Russia").first.click()
-    assert page.locator("svg.chart-plot g.marker.highlight").count() == 2
+    highlighted = page.locator("svg.chart-plot g.marker.highlight")
+    highlighted.first.wait_for()  # the claim's page, not the queue it was opened from
+    assert highlighted.count() == 2
     page.get_by_label("Judgement", exact=True).select_option("explained")
     page.get_by_label("Note for readers").fill(
         "The Dutch figure counts only special forces sent by 25 October."
