@@ -258,6 +258,8 @@ def _place(
     hundredths: dict[str, int] = {}  # each x, parsed once: a few hundred dates
     on_day: dict[date, int] = {}  # the same, by the date of a marker left in place
     staying = 2 * 10**9  # the ranks of the tiers that may move are below it
+    lowest, highest = PLOT_TOP - ARROW, PLOT_BOTTOM + ARROW  # as _fits
+    narrow_right, wide_right = _RIGHT_EDGES
     for p in sorted(changes, key=lambda p: rank[p.id]):
         if not dense or rank[p.id] < staying:
             drafted = draft(p)
@@ -272,8 +274,7 @@ def _place(
             for n in range(1, MAX_SPREAD + 1):
                 offsets += [n * step, -n * step]
         else:  # neither highlighted (the first tier) nor moved
-            drafted, offsets = None, _IN_PLACE
-            shape, half, top, bottom = _box(p, y_of)
+            _, half, top, bottom = _box(p, y_of)
             x = on_day.get(p.stated_on)
             if x is None:  # a date's period starts at the date
                 x_text = percent(p.stated_on)
@@ -281,8 +282,45 @@ def _place(
                 if x is None:
                     x = hundredths[x_text] = int(Decimal(x_text[:-1]) * 100)
                 on_day[p.stated_on] = x
-        if drafted is not None:
-            half, top, bottom = _extent(shape, y, y_low, y_high, highlighted)
+            # One footprint, in place: _footprint and _fits written out, since a
+            # dense chart tries about a thousand of these to place about a
+            # hundred (issue 28).
+            if top < lowest or bottom > highest:
+                continue
+            side = half * _SCALE
+            narrow, wide = x * MIN_WIDTH, x * MAX_WIDTH
+            if narrow < side or narrow + side > narrow_right:
+                continue
+            if wide < side or wide + side > wide_right:
+                continue
+            footprint = (
+                top,
+                bottom,
+                narrow - side,
+                narrow + side,
+                wide - side,
+                wide + side,
+            )
+            top_band, bottom_band = top // BAND, max(top, bottom - 1) // BAND
+            if top_band == bottom_band:
+                near = rows.get(top_band)
+                if near is not None and _clashes(footprint, (near,)):
+                    continue
+                placed.append((x, 0, p.id, None, p))
+                if near is None:
+                    rows[top_band] = [footprint]
+                else:
+                    near.append(footprint)
+                continue
+            bands = range(top_band, bottom_band + 1)
+            near = [rows[band] for band in bands if band in rows]
+            if near and _clashes(footprint, near):
+                continue
+            placed.append((x, 0, p.id, None, p))
+            for band in bands:
+                rows.setdefault(band, []).append(footprint)
+            continue
+        half, top, bottom = _extent(shape, y, y_low, y_high, highlighted)
         bands = range(top // BAND, max(top, bottom - 1) // BAND + 1)
         near = [rows[band] for band in bands if band in rows]
         for dx in offsets:
@@ -297,9 +335,6 @@ def _place(
         (drafted or draft(p), dx)
         for _, dx, _, drafted, p in sorted(placed, key=lambda m: m[:3])
     ]
-
-
-_IN_PLACE = (0,)  # the offsets tried for a marker that may not move
 
 
 # A box as _place compares it: top, bottom, and its left and right ends at
