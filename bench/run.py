@@ -170,6 +170,7 @@ def main() -> None:
         size["tasks"]["import_rows"] = round(IMPORT_ROWS * args.scale)
         size["tasks"]["import_s"] = import_rows(size["tasks"]["import_rows"])
         analyze()
+        size["settled"] = settle()
         size.update(counts())
         paths = paths or choose_pages()  # the same pages at both sizes
         size["pages"] = [
@@ -188,6 +189,7 @@ def main() -> None:
     results["datasette"] = datasette(args, results["sizes"])
     # The import side by side with COPY and sqlite-utils, on a scratch database of
     # its own (bench/imports.py).
+    results["imports_settled"] = settle()
     results["imports"] = imports.measure(
         args.database,
         round(IMPORT_ROWS * args.scale),
@@ -482,6 +484,51 @@ def analyze() -> None:
         cursor.execute("VACUUM (ANALYZE)")
 
 
+def settle(limit: float = 90.0) -> dict:
+    """Let the loads just run finish before timing anything: PostgreSQL writes
+    the pages they dirtied (CHECKPOINT), then this waits, at most `limit`
+    seconds, until the machine's processors are nine tenths idle over two
+    seconds. Return the wait and the idle share it ended at, which the report
+    prints beside the load average."""
+    from django.db import connection
+
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("CHECKPOINT")
+    idle = idle_share()
+    while idle < SETTLED and time.perf_counter() - started < limit:
+        idle = idle_share()
+    return {"wait_s": round(time.perf_counter() - started, 1), "idle": round(idle, 2)}
+
+
+SETTLED = 0.9  # the idle share of the processors settle() waits for
+
+
+def settled_line(settled: dict | None) -> str:
+    """Return the report's line on how the machine settled before the timings."""
+    if not settled:
+        return "Timed without waiting for the machine to settle."
+    return (
+        f"Timed after a CHECKPOINT and {settled['wait_s']} s waiting for the "
+        f"processors to settle ({settled['idle']:.0%} idle over two seconds at "
+        f"the end; the wait stops at 90 s)."
+    )
+
+
+def idle_share(seconds: float = 2.0) -> float:
+    """Return the share of the processors' time spent idle over `seconds`
+    (/proc/stat: idle and I/O wait against the total)."""
+
+    def counters() -> tuple[int, int]:
+        fields = [int(v) for v in Path("/proc/stat").read_text().split()[1:9]]
+        return fields[3] + fields[4], sum(fields)
+
+    idle_before, total_before = counters()
+    time.sleep(seconds)
+    idle_after, total_after = counters()
+    return (idle_after - idle_before) / max(total_after - total_before, 1)
+
+
 def timed(function, *args, **kwargs) -> float:
     started = time.perf_counter()
     function(*args, **kwargs)
@@ -716,6 +763,7 @@ def write(results: dict) -> None:
         "Sizes as sent, raw and for Accept-Encoding: gzip; queries of one render "
         "after clearing the cache. Uncached: the view code in process "
         "(django.test.Client), the page cache cleared before every request, "
+        f"{uncached.WARM_UP} untimed requests of each address first, "
         "no HTTP server (bench/uncached.py).",
     ]
     for number, size in enumerate(results["sizes"]):
@@ -723,6 +771,8 @@ def write(results: dict) -> None:
             "",
             f"#### {size['assertions']:,} assertions, {size['claims']:,} claims, "
             f"{size['sources']:,} sources (load before: {size['load_before']})",
+            "",
+            settled_line(size.get("settled")),
             "",
             *page_rows(size),
             "",
@@ -758,6 +808,7 @@ def write(results: dict) -> None:
         f"{'met' if met else 'MISSED'}).",
     ]
     lines += ["", "#### Imports beside COPY and sqlite-utils", ""]
+    lines += [settled_line(results.get("imports_settled")), ""]
     lines += imports.table(results["imports"])
     table = "\n".join(lines) + "\n"
     (RESULTS / "latest.md").write_text(table)
