@@ -51,14 +51,15 @@ PAGES = [
     ("claim list", lambda ctx: reverse("claims:list") + "?sort=spread", 6),
     ("claim list, default order", lambda ctx: reverse("claims:list"), 6),
     # The evidence of the page's figures (translations, files) included. Its
-    # figures are read as values for the comparison and the chart, then as rows
-    # those the page shows, with its retracted figures (shown struck through).
-    ("claim page", lambda ctx: ctx["busy"].get_absolute_url(), 6),
-    ("claim page of the seed", troops, 8),
+    # figures are read as values for the comparison and the chart, its retracted
+    # figures' keys, then as rows those the page shows, with a page of the
+    # retracted (shown struck through).
+    ("claim page", lambda ctx: ctx["busy"].get_absolute_url(), 7),
+    ("claim page of the seed", troops, 9),
     (
         "claim page as of a date",
         lambda ctx: ctx["busy"].get_absolute_url() + "?as_of=2024-10-15",
-        6,
+        7,
     ),
     # Three of them the change stamp (sources_stamp: claims, sources, aliases).
     ("source list", lambda ctx: reverse("sources:list"), 7),

@@ -33,6 +33,10 @@ from sources.models import DocumentFile, Source
 
 # Figures in one page of the claim page's every-figure list.
 FIGURES_PER_PAGE = 100
+# Figures in one page of the claim page's retracted list: a claim whose mistaken
+# import was retracted keeps thousands of them, which every view of its page would
+# otherwise list (issue 28).
+RETRACTED_PER_PAGE = 20
 
 
 @dataclass(frozen=True)
@@ -60,7 +64,9 @@ class ClaimPage:
     discrepancy: Discrepancy | None = None  # the live one, when viewing today
     # The editors' standing judgements of other pairs, with their notes, today.
     judgements: list[Discrepancy] = field(default_factory=list)
-    retracted: tuple[Assertion, ...] = ()  # struck through, with reason and date
+    # A page of the retracted list, the latest by default (as `figures`), struck
+    # through with reason and date; None when no figure stated by `as_of` was.
+    retracted: Page | None = None
     linked_data: dict | None = None  # schema.org JSON-LD for search engines
 
     @cached_property  # the page reads it three times
@@ -99,10 +105,12 @@ def claim_page(
     full_range: bool = False,
     site: str = "",
     figures: object = None,
+    retracted: object = None,
 ):
     """Return everything the claim page shows, as it stood on `as_of`; `site` is the
     absolute address the linked data's links start with, `figures` the page of the
-    every-figure list asked for (the latest when absent or not a number).
+    every-figure list asked for (the latest when absent or not a number), and
+    `retracted` the page of the retracted list, the same way.
 
     The comparison and the chart read every figure's values (POINT_FIELDS and its
     quote), not rows with their related rows: only the figures a reader sees (the
@@ -121,10 +129,13 @@ def claim_page(
             full_range=full_range,
             site=site,
             figures=figures,
+            retracted=retracted,
         )
 
 
-def _claim_page(claim, *, as_of, scale, full_range, site, figures) -> ClaimPage:
+def _claim_page(
+    claim, *, as_of, scale, full_range, site, figures, retracted
+) -> ClaimPage:
     rows = list(_point_query(claim, as_of))
     points = [point_from_values(row) for row in rows]
     # Joined to what the page shows of them only: their claim is this one, the
@@ -156,28 +167,36 @@ def _claim_page(claim, *, as_of, scale, full_range, site, figures) -> ClaimPage:
         *(replaced[p.source_id].id for p in current if p.source_id in replaced),
     }
     # Retracted figures stay on the page, struck through with their reason; they
-    # count in no comparison and leave the chart. They come in the same query as
-    # the figures read as rows, and are put in date order here: ordering rows
-    # joined to all they show cost more to build than to run (issue 28).
-    retracted_query = (
-        Assertion.objects.retracted()
-        .for_claim(claim)
-        .filter(**({"stated_on__lte": as_of} if as_of else {}))
+    # count in no comparison and leave the chart. A page of them is shown, as of
+    # the figures: their keys in date order (one query), and the page's rows in
+    # the same query as the figures read as rows.
+    struck = Paginator(
+        list(
+            Assertion.objects.retracted()
+            .for_claim(claim)
+            .filter(**({"stated_on__lte": as_of} if as_of else {}))
+            .chronological()
+            .values_list("pk", flat=True)
+        ),
+        RETRACTED_PER_PAGE,
     )
-    by_id, retracted_by_id = {}, []
+    struck_page = (
+        struck.get_page(retracted or struck.num_pages) if struck.count else None
+    )
+    if struck_page is not None:
+        needed.update(struck_page.object_list)
+    by_id = {}
     # Every row is the claim's: it is set on them here, not joined to each.
     rows_shown = (
-        (Assertion.objects.filter(pk__in=needed) | retracted_query)
+        Assertion.objects.filter(pk__in=needed)
         .select_related("source", "document__publisher", "relayed_by")
         .order_by()
     )
     for row in rows_shown:
         row.claim = claim
-        if row.status == Assertion.Status.RETRACTED:
-            retracted_by_id.append(row)
-        else:
-            by_id[row.pk] = row
-    retracted = tuple(sorted(retracted_by_id, key=lambda a: (a.stated_on, a.pk)))
+        by_id[row.pk] = row
+    if struck_page is not None:
+        struck_page.object_list = [by_id[pk] for pk in struck_page.object_list]
     page.object_list = [by_id[pk] for pk in page.object_list]
     _load_evidence(page.object_list)
     estimates = []
@@ -227,7 +246,7 @@ def _claim_page(claim, *, as_of, scale, full_range, site, figures) -> ClaimPage:
         revision_count=len(summary.revisions),
         discrepancy=discrepancy,
         judgements=judgements,
-        retracted=retracted,
+        retracted=struck_page,
         linked_data=linked_data(claim, [by_id[p.id] for p in dated], summary, site),
     )
 

@@ -103,7 +103,7 @@ class ClaimDetailView(MergedRedirectMixin, LimitedMixin, ReaderCacheMixin, Detai
     The page as of a date or with chart options is limited per client
     (claims/limits.py); the plain page, one cached copy for everyone, is not."""
 
-    cache_params = (*ClaimViewForm.base_fields, "figures")
+    cache_params = (*ClaimViewForm.base_fields, "figures", "retracted")
 
     template_name = "claims/claim_detail.html"
 
@@ -130,6 +130,7 @@ class ClaimDetailView(MergedRedirectMixin, LimitedMixin, ReaderCacheMixin, Detai
             **form.chart_options(),
             site=self.request.build_absolute_uri("/").rstrip("/"),
             figures=self.request.GET.get("figures"),
+            retracted=self.request.GET.get("retracted"),
         )
         context["figures"] = context["page"].figures
         query = self.request.GET.urlencode()

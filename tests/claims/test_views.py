@@ -1,3 +1,4 @@
+import datetime
 import re
 
 import pytest
@@ -8,7 +9,7 @@ from django.urls import reverse
 from bench.dense import START, dense_figures_create
 from claims.models import Claim
 from claims.pipeline import services
-from claims.reader.selectors import FIGURES_PER_PAGE
+from claims.reader.selectors import FIGURES_PER_PAGE, RETRACTED_PER_PAGE
 from tests.factories import (
     ClaimFactory,
     DocumentFactory,
@@ -786,3 +787,43 @@ def test_the_same_quote_from_one_report_is_shown_once_for_a_run_of_figures(clien
 
     assert figures.count(shared) == 1
     assert figures.count("Same quote and report as the figure above.") == 2
+
+
+def test_a_mass_retraction_is_listed_a_page_at_a_time_and_counted_in_full(client):
+    """A mistaken import of 23 figures, each retracted: the claim page lists them
+    a page of 20 at a time, the latest page first (as the every-figure list),
+    linking to the earlier ones, while the lede and the as-of view count every
+    one; page numbers a reader types never break it."""
+    claim = ClaimFactory(title="Shells fired at the Delta", unit="shells")
+    source = SourceFactory(name="Delta Watch")
+    for day in range(1, RETRACTED_PER_PAGE + 4):
+        figure = services.assertion_create(
+            claim=claim,
+            source=source,
+            stated_on=datetime.date(2025, 3, day),
+            figure=f"{day * 100:,}",
+            quote=f"They fired {day * 100:,} shells.",
+        )
+        services.assertion_retract(assertion=figure, reason=f"Row {day} misread")
+    url = claim.get_absolute_url()
+
+    latest = client.get(url).content.decode()
+    earliest = client.get(url, {"retracted": 1}).content.decode()
+
+    struck = 'class="assertion assertion-retracted"'
+    assert latest.count(struck) == 3
+    assert "Row 23 misread." in latest and "Row 20 misread." not in latest
+    assert "Every figure recorded for this claim was retracted: 23 figures" in (
+        text_of(latest)
+    )
+    assert "Retracted figures 21–23 of 23" in text_of(latest)
+    assert 'href="?retracted=1#retracted-heading"' in latest
+    assert '<ol class="assertions retracted" start="21">' in latest
+    assert earliest.count(struck) == RETRACTED_PER_PAGE
+    assert "Row 1 misread." in earliest and "Row 21 misread." not in earliest
+    as_of = text(client.get(url, {"as_of": "2025-03-02"}))
+    assert "2 figures stated by then were retracted" in as_of
+    for hostile in ("abc", "-1", "0", "99999", "1e3", "2" * 40):
+        answer = client.get(url, {"retracted": hostile})
+        assert answer.status_code == 200, hostile
+        assert "assertion-retracted" in answer.content.decode(), hostile
