@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.http import HttpResponseRedirect, QueryDict
 from django.utils.functional import cached_property
 
 
@@ -78,4 +79,64 @@ class CappedPaginator(Paginator):
             raise EmptyPage(self.error_messages["no_results"])
         return CappedPage(
             rows[: self.per_page], number, self, more=len(rows) > self.per_page
+        )
+
+
+def page_number(value) -> int | None:
+    """Return the page number `value` (a query parameter) names, or None when it
+    names none: not written in digits 0-9, or 0."""
+    if isinstance(value, int):
+        return value or None
+    if not isinstance(value, str) or not value.isascii() or not value.isdigit():
+        return None
+    return int(value) or None
+
+
+def off_page(query: QueryDict, shown: dict[str, Page | None]) -> str | None:
+    """Return the query string of the pages a detail page shows (`shown`: each
+    page-number parameter's page, None where the page has no such list) when
+    `query` asked for them another way: "007", "abc", "0", a page past the last
+    (get_page shows the nearest) or a list the page does not have. None when it
+    asked for what it shows. The view redirects there, so that each page of a
+    claim's or a source's figures has one address and one copy in the page
+    cache, however a visitor spells page numbers (issue 28)."""
+    fixed = query.copy()
+    for name, page in shown.items():
+        asked = query.get(name)
+        if asked is None:
+            continue
+        if page is None:
+            del fixed[name]
+        elif asked != str(page.number):
+            fixed[name] = str(page.number)
+    if fixed == query:
+        return None
+    return fixed.urlencode()
+
+
+class PageNumbersMixin:
+    """A detail page with lists paged by query parameters (`page_params`): a
+    request for a page by another spelling is redirected to the page it shows
+    (off_page). The view counts requests naming a page against the client's limit
+    (its limit_applies): each page not in the cache costs a render."""
+
+    page_params: tuple[str, ...] = ()
+
+    def shown_pages(self, context) -> dict[str, Page | None]:
+        """Return the page each of `page_params` showed, from the context."""
+        raise NotImplementedError
+
+    def names_a_page(self, request) -> bool:
+        return not set(self.page_params).isdisjoint(request.GET)
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        context = getattr(response, "context_data", None)
+        if context is None or not self.names_a_page(request):
+            return response
+        fixed = off_page(request.GET, self.shown_pages(context))
+        if fixed is None:
+            return response
+        return HttpResponseRedirect(
+            f"{request.path}?{fixed}" if fixed else request.path
         )

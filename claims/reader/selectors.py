@@ -17,6 +17,7 @@ from django.db.models import Count, F, Q
 
 from claims.domain import divergence, wording
 from claims.models import Assertion, Claim, Discrepancy, Topic, Translation
+from claims.pagination import page_number
 from claims.presentation import chart
 from claims.reader import search
 from claims.reader.linked_data import linked_data
@@ -160,7 +161,7 @@ def _claim_page(
     current = [*summary.estimates, *summary.set_aside]
     dated = sorted(current, key=lambda p: (p.stated_on, p.id))
     listed = Paginator([row.id for row in rows], FIGURES_PER_PAGE)
-    page = listed.get_page(figures or listed.num_pages)
+    page = listed.get_page(page_number(figures) or listed.num_pages)
     needed = {
         *page.object_list,
         *(p.id for p in current),
@@ -181,7 +182,9 @@ def _claim_page(
         RETRACTED_PER_PAGE,
     )
     struck_page = (
-        struck.get_page(retracted or struck.num_pages) if struck.count else None
+        struck.get_page(page_number(retracted) or struck.num_pages)
+        if struck.count
+        else None
     )
     if struck_page is not None:
         needed.update(struck_page.object_list)

@@ -10,7 +10,7 @@ from claims.filters import ClaimFilter
 from claims.http_cache import Stamp, claim_stamp, source_stamp, sources_stamp
 from claims.limits import LimitedMixin
 from claims.models import Assertion, Claim
-from claims.pagination import CappedPaginator
+from claims.pagination import CappedPaginator, PageNumbersMixin
 from claims.reader import search, selectors
 from claims.reader.caching import ReaderCacheMixin
 from claims.reader.forms import ClaimViewForm
@@ -96,19 +96,27 @@ class ClaimListView(ReaderCacheMixin, FilterView):
 VIEW_OPTIONS = frozenset(ClaimViewForm.base_fields)
 
 
-class ClaimDetailView(MergedRedirectMixin, LimitedMixin, ReaderCacheMixin, DetailView):
+class ClaimDetailView(
+    MergedRedirectMixin, PageNumbersMixin, LimitedMixin, ReaderCacheMixin, DetailView
+):
     """The claim page. For readers it is served from the cache, keyed on the claim's
     last change (any assertion saved, retracted or moved, an editor's judgement, an
     edit to the claim, its topic, sources or documents), so an edit shows at once.
-    The page as of a date or with chart options is limited per client
-    (claims/limits.py); the plain page, one cached copy for everyone, is not."""
+    The page as of a date, with chart options or naming a page of its lists is
+    limited per client (claims/limits.py); the plain page, one cached copy for
+    everyone, is not."""
 
-    cache_params = (*ClaimViewForm.base_fields, "figures", "retracted")
+    page_params = ("figures", "retracted")
+    cache_params = (*ClaimViewForm.base_fields, *page_params)
 
     template_name = "claims/claim_detail.html"
 
     def limit_applies(self, request) -> bool:
-        return not VIEW_OPTIONS.isdisjoint(request.GET)
+        return not VIEW_OPTIONS.isdisjoint(request.GET) or self.names_a_page(request)
+
+    def shown_pages(self, context) -> dict:
+        page = context["page"]
+        return {"figures": page.figures, "retracted": page.retracted}
 
     def get_queryset(self):
         return Claim.objects.openable().with_related()
@@ -193,10 +201,21 @@ class SourceListView(ReaderCacheMixin, FilterView):
         return sources_stamp()
 
 
-class SourceDetailView(MergedRedirectMixin, ReaderCacheMixin, DetailView):
+class SourceDetailView(
+    MergedRedirectMixin, PageNumbersMixin, LimitedMixin, ReaderCacheMixin, DetailView
+):
+    """A source's page. Naming a page of its figures is limited per client, as the
+    claim page's lists; the plain page is not."""
+
     template_name = "sources/source_detail.html"
     merged_model = Source
-    cache_params = ("figures",)
+    page_params = cache_params = ("figures",)
+
+    def limit_applies(self, request) -> bool:
+        return self.names_a_page(request)
+
+    def shown_pages(self, context) -> dict:
+        return {"figures": context["figures"]}
 
     def cache_stamp(self) -> Stamp:
         # Its figures' claims, or the source itself (an alias, a note) changing.

@@ -63,6 +63,9 @@ def test_the_limit_lifts_when_the_window_ends(client, seeded, tight):
     [
         reverse("claims:detail", args=[CLAIM]) + "?as_of=2024-11-01",
         reverse("claims:detail", args=[CLAIM]) + "?scale=log",
+        # A page of a list: each one not in the cache costs a render.
+        reverse("claims:detail", args=[CLAIM]) + "?figures=1",
+        reverse("sources:detail", args=["south-korea-nis"]) + "?figures=1",
         reverse("claims:chart", args=[CLAIM]),
         reverse("claims:export", args=[CLAIM, "csv"]),
         reverse("claims:list-export", args=["json"]),
