@@ -168,6 +168,7 @@ def main() -> None:
             call_command, "detect_discrepancies", verbosity=0
         )
         size["tasks"]["import_rows"] = round(IMPORT_ROWS * args.scale)
+        size["import_settled"] = settle()
         size["tasks"]["import_s"] = import_rows(size["tasks"]["import_rows"])
         analyze()
         size["settled"] = settle()
@@ -738,7 +739,8 @@ def task_rows(size: dict, first: bool) -> list[str]:
             30 if first else 60,  # issue 26: 60 s at 1.2 million
         ),
         row(
-            f"import {tasks['import_rows']:,} CSV rows into this data",
+            f"import {tasks['import_rows']:,} CSV rows into this data "
+            f"(after {size.get('import_settled', {}).get('wait_s', 0)} s settling)",
             tasks["import_s"],
             imports.IMPORT_BUDGET_S,
         ),
