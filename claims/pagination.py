@@ -82,13 +82,24 @@ class CappedPaginator(Paginator):
         )
 
 
+# Digits past which a page number is past any list's last page: int() refuses
+# strings of more than 4,300 digits, and no list has a billion billion pages.
+LONGEST_PAGE_NUMBER = 18
+
+
 def page_number(value) -> int | None:
     """Return the page number `value` (a query parameter) names, or None when it
-    names none: not written in digits 0-9, or 0."""
+    names none: not written in digits 0-9 (spaces around them aside), or 0. A
+    number of more than LONGEST_PAGE_NUMBER digits names a page past the last."""
     if isinstance(value, int):
         return value or None
-    if not isinstance(value, str) or not value.isascii() or not value.isdigit():
+    if not isinstance(value, str):
         return None
+    value = value.strip()
+    if not value.isascii() or not value.isdigit():
+        return None
+    if len(value.lstrip("0")) > LONGEST_PAGE_NUMBER:
+        return 10**LONGEST_PAGE_NUMBER
     return int(value) or None
 
 
@@ -105,7 +116,7 @@ def off_page(query: QueryDict, shown: dict[str, Page | None]) -> str | None:
         asked = query.get(name)
         if asked is None:
             continue
-        if page is None:
+        if page is None or not asked.strip():
             del fixed[name]
         elif asked != str(page.number):
             fixed[name] = str(page.number)
@@ -127,7 +138,9 @@ class PageNumbersMixin:
         raise NotImplementedError
 
     def names_a_page(self, request) -> bool:
-        return not set(self.page_params).isdisjoint(request.GET)
+        """Return whether `request` names a page of a list (a blank value names
+        none: the page cache drops it)."""
+        return any(request.GET.get(name, "").strip() for name in self.page_params)
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)

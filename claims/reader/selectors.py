@@ -446,9 +446,9 @@ class SourcePage:
 
 def source_page(source: Source, *, figures: object = None) -> SourcePage:
     """Return a page of the source's published assertions (FIGURES_PER_PAGE, by
-    claim title then date; the first page when `figures` is absent or not a
-    number), grouped by claim, each compared with what the other sources' current
-    estimates were on that date.
+    claim title then date; the first page when `figures` is absent or names no
+    page, pagination.page_number), grouped by claim, each compared with what the
+    other sources' current estimates were on that date.
 
     Only the page's figures are compared, and only the other sources' figures of
     their claims up to the page's last date are read: the work follows the page a
@@ -462,7 +462,7 @@ def source_page(source: Source, *, figures: object = None) -> SourcePage:
         .order_by("claim__title", "stated_on", "pk")
         .values_list("pk", flat=True)
     )
-    page = Paginator(own, FIGURES_PER_PAGE).get_page(figures)
+    page = Paginator(own, FIGURES_PER_PAGE).get_page(page_number(figures) or 1)
     # The page's ids from the source's own rows, sorted. Not by walking every claim
     # in title order looking for the source's figures, which the planner, expecting
     # them spread evenly, would do (an incremental sort): the dense source's 1,631

@@ -17,6 +17,7 @@ from tests.factories import (
     TopicFactory,
     stated,
 )
+from tests.support.accounts import member, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -816,6 +817,7 @@ def test_a_mass_retraction_is_listed_a_page_at_a_time_and_counted_in_full(client
     assert "Every figure recorded for this claim was retracted: 23 figures" in (
         text_of(latest)
     )
+    assert "Retracted figures (23)" in text_of(latest)
     assert "Retracted figures 21–23 of 23" in text_of(latest)
     assert 'href="?retracted=1#retracted-heading"' in latest
     assert '<ol class="assertions retracted" start="21">' in latest
@@ -856,3 +858,45 @@ def test_a_page_number_spelled_another_way_redirects_to_the_page_shown(client):
     stated(bare, "40", 1)
     answer = client.get(bare.get_absolute_url() + "?retracted=1&figures=1")
     assert answer["Location"] == bare.get_absolute_url() + "?figures=1"
+
+
+def test_staff_and_the_source_page_read_page_numbers_as_readers_do(client, db):
+    """Staff pages skip the cache's normalising, so the view reads the number
+    itself: spaces around it, thousands of digits, a blank; the source page reads
+    them as the claim page does, its default being its first page."""
+    claim = ClaimFactory(title="Shells fired at the Delta", unit="shells")
+    source = SourceFactory(name="Delta Watch")
+    for day in range(1, 4):
+        stated(claim, f"{day * 100:,}", day, source=source)
+    staff = signed_in(member("rita", "Researchers"))
+    url = claim.get_absolute_url()
+    cases = {
+        "figures=%201": "figures=1",
+        "figures=%C2%A01": "figures=1",  # a no-break space before it
+        "figures=" + "1" * 4301: "figures=1",
+        "retracted=" + "9" * 5000: "",
+    }
+    for asked, shown in cases.items():
+        answer = staff.get(f"{url}?{asked}")
+        assert answer.status_code == 302, asked
+        assert answer["Location"] == (f"{url}?{shown}" if shown else url), asked
+    assert staff.get(f"{url}?figures=").status_code == 200  # names no page
+    own = source.get_absolute_url()
+    for asked in ("0", "-1", "abc", "%D9%A2", "1_0", "%EF%BC%91"):
+        answer = client.get(f"{own}?figures={asked}")
+        assert answer["Location"] == f"{own}?figures=1", asked
+    assert client.get(own + "?figures=1").status_code == 200
+
+
+def test_a_blank_page_number_is_the_plain_page_and_not_limited(client, db, settings):
+    settings.CLAIMTRACKER_LIMITS = True
+    settings.CLAIMTRACKER_LIMIT_RATES = {
+        **settings.CLAIMTRACKER_LIMIT_RATES,
+        "reader": "2/minute",
+    }
+    claim = ClaimFactory(title="Wells dug", unit="wells")
+    stated(claim, "40", 1)
+
+    answers = [client.get(claim.get_absolute_url() + "?figures=") for _ in range(4)]
+
+    assert {answer.status_code for answer in answers} == {200}
