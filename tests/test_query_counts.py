@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from claims.models import Claim, Discrepancy
+from claims.pipeline import services
 from claims.review import services as review_services
 from tests.factories import ClaimFactory, SourceFactory, stated
 from tests.support.accounts import member
@@ -204,3 +205,23 @@ def test_api_discrepancies_queries_do_not_grow(client, editor):
             assert notes == {f"Judged {k}: {WHY}" for k in range(n + 1)}
             assert all(row["lower"]["quote"] == "They said 1,000." for row in rows)
     assert counts == [7, 7]
+
+
+def test_api_claim_reads_set_aside_figures_evidence_in_fixed_queries(
+    client, busy, django_assert_max_num_queries
+):
+    """The API's claim lists the figures the editors set aside with their evidence
+    as it lists the estimates: two queries for all of them, not one each."""
+    editor = member("eddie", "Editors")
+    set_aside = 0
+    for count in (2, 6):
+        for n in range(count):
+            figure = stated(busy, f"{n + 3},000", n % 27 + 1, source=SourceFactory())
+            services.assertion_set_aside(
+                assertion=figure, reason="Counts another region", user=editor
+            )
+            set_aside += 1
+        cache.clear()
+        with django_assert_max_num_queries(6):
+            answer = client.get(f"/api/claims/{busy.slug}/")
+        assert len(answer.json()["set_aside"]) == set_aside

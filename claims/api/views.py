@@ -118,9 +118,12 @@ class ClaimViewSet(
     def get_object(self):
         claim = super().get_object()
         claim.state = selectors.claim_state(claim)
-        # The estimates' evidence, in two queries however many there are.
+        # The evidence of the estimates and of the figures set aside, in two
+        # queries however many there are (a query per figure set aside before).
         prefetch_related_objects(
-            claim.state.estimates, "translations", "document__files"
+            [*claim.state.estimates, *claim.state.set_aside],
+            "translations",
+            "document__files",
         )
         return claim
 

@@ -900,3 +900,24 @@ def test_a_blank_page_number_is_the_plain_page_and_not_limited(client, db, setti
     answers = [client.get(claim.get_absolute_url() + "?figures=") for _ in range(4)]
 
     assert {answer.status_code for answer in answers} == {200}
+
+
+def test_the_summary_names_ten_figures_set_aside_and_counts_the_rest(client, db):
+    """An editor's clean-up of a dozen sources' figures: the summary words ten of
+    them with their reasons and counts the others, which the list marks."""
+    claim = ClaimFactory(title="Drones over the Delta", unit="drones")
+    editor = member("eddie", "Editors")
+    stated(claim, "400", 1)
+    for n in range(12):
+        figure = stated(claim, f"{n + 1},000", 2)
+        services.assertion_set_aside(
+            assertion=figure, reason=f"Counts region {n}", user=editor
+        )
+
+    page = text(client.get(claim.get_absolute_url()))
+
+    assert page.count("is set aside by the editors for this claim") == 10
+    assert (
+        "2 more figures are set aside by the editors for this claim, each marked "
+        "with the reason in the list of every figure."
+    ) in page
