@@ -35,6 +35,7 @@ from claims.presentation.chart import (
     unit_label,
     wrap,
 )
+from claims.presentation.chart.layout import thinned
 from tests.support.chart import label_boxes, tick_spans
 from tests.support.colour import (
     ciede2000,
@@ -795,3 +796,43 @@ def test_sparkline_climbs_with_the_figures():
 
 def test_unit_label():
     assert unit_label("usd") == "US dollars"
+
+
+@given(
+    st.lists(
+        st.tuples(st.floats(2, 118), st.floats(2, 26)), min_size=1, max_size=300
+    ).map(sorted)
+)
+def test_a_thinned_sparkline_keeps_each_columns_ends_and_extremes(places):
+    kept = thinned(places)
+
+    rest = iter(places)
+    assert all(place in rest for place in kept)  # in order, none made up
+    for column in {int(x) for x, _ in places}:
+        here = [p for p in places if int(p[0]) == column]
+        shown = [p for p in kept if int(p[0]) == column]
+        assert len(shown) <= 4
+        assert here[0] in shown and here[-1] in shown
+        assert min(y for _, y in here) == min(y for _, y in shown)
+        assert max(y for _, y in here) == max(y for _, y in shown)
+
+
+def test_a_dense_claims_sparkline_stays_small():
+    points = [
+        Point(
+            id=n,
+            source_id=1,
+            stated_on=date(2022, 1, 1) + timedelta(days=n),
+            kind="exact",
+            low=Decimal(1000 + (n * 37) % 500),
+            high=Decimal(1000 + (n * 37) % 500),
+            value=Decimal(1000 + (n * 37) % 500),
+            figure=f"{1000 + (n * 37) % 500:,}",
+        )
+        for n in range(1600)
+    ]
+
+    line = layout_sparkline(points)
+
+    assert len(line.split()) <= 4 * 120
+    assert len(line) < 5_000
