@@ -273,3 +273,24 @@ def test_the_stamps_read_as_the_orm_reads_them():
     assert claim_stamp("no-such-claim") is None
     assert claim_stamp("'; DROP TABLE claims_claim; --") is None
     assert claim_stamp(shown.slug.upper()) is None  # addresses are exact
+
+
+def test_a_cached_page_is_compressed_once_and_served_as_kept(client, seeded):
+    """The cache keeps a reader page gzipped: browsers get that copy (the same
+    bytes each time, where compressing each answer pads it anew), and a client
+    that does not accept gzip gets the page unpacked; both vary by
+    Accept-Encoding, so a shared cache in front keeps them apart."""
+    url = reverse("claims:detail", args=[TROOPS])
+    plain = client.get(url).content  # rendered and kept
+
+    first = client.get(url, headers={"accept-encoding": "gzip, deflate, br"})
+    second = client.get(url, headers={"accept-encoding": "gzip"})
+    again = client.get(url)
+
+    assert first["Content-Encoding"] == second["Content-Encoding"] == "gzip"
+    assert first.content == second.content
+    assert gzip.decompress(first.content) == plain
+    assert again.content == plain and not again.has_header("Content-Encoding")
+    for answer in (first, again):
+        assert "accept-encoding" in vary(answer)
+        assert answer["ETag"] == first["ETag"]
