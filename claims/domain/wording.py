@@ -92,7 +92,7 @@ def describe(
             else STATUS_LABELS[summary.status]
         ),
         discrepancy=conflict_sentence(open_conflict, names) if open_conflict else "",
-        set_aside=tuple(set_aside_sentence(p, names) for p in summary.set_aside),
+        set_aside=set_aside_sentences(summary.set_aside, names),
     )
 
 
@@ -109,6 +109,30 @@ def as_sentence(text: str) -> str:
     if not text or text.rstrip(_CLOSERS).endswith(_SENTENCE_ENDS):
         return text
     return f"{text}."
+
+
+# Figures set aside that a claim's summary words one by one; the rest it counts.
+SET_ASIDE_WORDED = 10
+
+
+def set_aside_sentences(
+    points: Sequence[Point], names: Names | None = None
+) -> tuple[str, ...]:
+    """Return the summary's sentences on the figures the editors set aside: the
+    first SET_ASIDE_WORDED with their reasons, then how many more there are,
+    each marked with its reason in the list of every figure (issue 28: an
+    editor's clean-up of hundreds of sources' figures is not hundreds of
+    sentences)."""
+    worded = tuple(set_aside_sentence(p, names) for p in points[:SET_ASIDE_WORDED])
+    more = len(points) - SET_ASIDE_WORDED
+    if more <= 0:
+        return worded
+    figures, are = ("figure", "is") if more == 1 else ("figures", "are")
+    return (
+        *worded,
+        f"{more:,} more {figures} {are} set aside by the editors for this claim, "
+        "each marked with the reason in the list of every figure.",
+    )
 
 
 def set_aside_sentence(point: Point, names: Names | None = None) -> str:

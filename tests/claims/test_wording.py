@@ -394,3 +394,28 @@ def test_a_note_or_reason_ends_as_a_sentence(text, sentence):
 )  # fmt: skip
 def test_a_ratio_has_thousands_separators_as_every_number_does(ratio, text):
     assert wording.format_ratio(Decimal(ratio)) == text
+
+
+@pytest.mark.parametrize(
+    ("count", "last"),
+    [
+        (10, None),
+        (11, "1 more figure is set aside by the editors for this claim, each marked "
+         "with the reason in the list of every figure."),
+        (1_210, "1,200 more figures are set aside by the editors for this claim, "
+         "each marked with the reason in the list of every figure."),
+    ],
+)  # fmt: skip
+def test_the_summary_words_ten_figures_set_aside_and_counts_the_rest(count, last):
+    set_aside = [
+        make(n, n, OCT, f"{n + 1},000", "exact", n + 1000,
+             set_aside_on=OCT + timedelta(days=1),
+             set_aside_reason="Counts another region")
+        for n in range(count)
+    ]  # fmt: skip
+
+    sentences = wording.set_aside_sentences(set_aside)
+
+    worded = [s for s in sentences if "Counts another region." in s]
+    assert len(worded) == 10
+    assert (sentences[-1] if len(sentences) == 11 else None) == last
