@@ -494,13 +494,15 @@ class _Importer:
     def _plan(self, row: csvformat.Row, source: Source | None, place: int):
         # A recorded claim keeps its topic: the row's is neither read nor made.
         claim = self._found_claim(row.claim)
+        # Each key read once: the row's checks ask for them several times.
+        claim_pk = claim.pk if claim is not None else None
         if claim is None:
             claim = Claim(title=row.claim, unit=row.unit, topic=self._topic(row))
             self.new_claims[name_key(row.claim)] = self._validated(
                 row, claim, CLAIM_COLUMNS
             )
             self.first_line[id(claim)] = row.line
-        elif claim.pk is None:
+        elif claim_pk is None:
             if self._topic(row) is not claim.topic:
                 self._fail(
                     row,
@@ -509,7 +511,7 @@ class _Importer:
                     f"“{claim.title}” in “{claim.topic.name}”: a claim has one topic",
                 )
         else:
-            self.found["claims"].add(claim.pk)
+            self.found["claims"].add(claim_pk)
         if claim.unit != row.unit:
             counted = f"“{row.claim}” is counted in {claim.unit}, not {row.unit}"
             self._fail(row, "unit", counted)
@@ -554,16 +556,17 @@ class _Importer:
             )
         if source is None:
             return None
-        key = (claim.pk, source.pk, row.stated_on, row.figure.text)
+        source_pk = source.pk
+        key = (claim_pk, source_pk, row.stated_on, row.figure.text)
         # The claim and source the row names, not their names: a merged claim's old
         # title and the title of the claim it joined are one claim.
         file_key = (
-            claim.pk or id(claim),
+            claim_pk or id(claim),
             name_key(source.name),
             row.stated_on,
             row.figure.text,
         )
-        recorded = claim.pk and source.pk
+        recorded = claim_pk and source_pk
         if row.status == csvformat.RETRACTED:
             # A retraction is a row of its own: present when the same retraction
             # is (beside the same figure published again, as a merge leaves it);

@@ -50,6 +50,7 @@ from claims.domain.figures.result import (
     FigureError,
     _tidy,
     check_bound,
+    exact,
     format_number,
 )
 
@@ -98,8 +99,7 @@ def _read(text: str) -> Figure | tuple[str, str]:
     """Return the Figure `text` states, or the message and code of its refusal."""
     bare = _BARE.fullmatch(text)
     if bare is not None:  # as _Reading reads it (tests/claims/test_finder_speed.py)
-        value = Decimal(bare.group(1).replace(",", ""))
-        return Figure(text=text, kind=EXACT, low=value, high=value, value=value)
+        return exact(text, Decimal(bare.group(1).replace(",", "")))
     dashed = _DASHED.fullmatch(text)
     if dashed is not None:
         reading = _range_reading(text, *dashed.groups())

@@ -33,6 +33,14 @@ class FigureError(ValueError):
         return [self.message]
 
 
+# Which bounds a kind of figure leaves open: (low, high).
+_OPEN_SIDES = {
+    EXACT: (False, False),
+    AT_LEAST: (False, True),
+    AT_MOST: (True, False),
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Figure:
     """One figure as phrased, and the interval it stands for. Slotted: an import
@@ -49,11 +57,7 @@ class Figure:
     def __post_init__(self):
         if self.kind not in KINDS:
             raise FigureError(f"“{self.kind}” is not a kind of figure.", "kind")
-        open_sides = {
-            EXACT: (False, False),
-            AT_LEAST: (False, True),
-            AT_MOST: (True, False),
-        }.get(self.kind, (False, False))
+        open_sides = _OPEN_SIDES.get(self.kind, (False, False))
         if (self.low is None, self.high is None) != open_sides:
             raise FigureError(
                 f"A {self.kind} figure cannot have these bounds.", "bounds"
@@ -76,6 +80,19 @@ _figure_values = attrgetter(*_FIGURE_FIELDS)
 _TEXT, _KIND, _LOW, _HIGH, _VALUE, _QUALIFIER, _CURRENCY = (
     getattr(Figure, name).__set__ for name in _FIGURE_FIELDS
 )
+
+
+def rephrased(figure: Figure, text: str) -> Figure:
+    """Return `figure` as phrased by `text`: the same reading, which passed the
+    constructor's checks when it was made (the figure finder reads a window's
+    words as the words within it, set apart from inert ones, read)."""
+    return _figure_restored(text, *_figure_values(figure)[1:])
+
+
+def exact(text: str, value: Decimal) -> Figure:
+    """Return the exact figure `value` phrased as `text`: as Figure(text, EXACT,
+    value, value, value) gives it, whose checks an exact figure passes."""
+    return _figure_restored(text, EXACT, value, value, value, "", "")
 
 
 def _figure_restored(text, kind, low, high, value, qualifier, currency) -> Figure:
