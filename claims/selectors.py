@@ -275,13 +275,9 @@ def marks_from_values(
     made (point_from_values), are not made again."""
     if points is None:
         points = [point_from_values(row) for row in rows]
+    # Made positionally, in Mark's field order: a dense claim makes thousands.
     return [
-        chart.Mark(
-            point=point,
-            source_name=row.source__name,
-            precision=row.date_precision,
-            quote=row.quote,
-        )
+        chart.Mark(point, row.source__name, row.date_precision, row.quote)
         for row, point in zip(rows, points, strict=True)
     ]
 
