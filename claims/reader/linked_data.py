@@ -24,12 +24,14 @@ def _number(value):
 
 
 def linked_data(claim: Claim, assertions, summary, site: str) -> dict:
-    """Return the claim as schema.org JSON-LD: a Dataset whose parts are the current
-    estimates (each source's latest figure), each a schema.org Claim with its author,
-    appearance and bounds, and the figures the editors set aside, marked with their
-    `creativeWorkStatus` and reason. Every figure is in the dataset's downloads,
-    which it links: inlining them all would weigh a dense claim's page by the row
-    count."""
+    """Return the claim as schema.org JSON-LD: a Dataset whose parts are the
+    `assertions` the page lists of the current estimates (each source's latest
+    figure: a page of them, ESTIMATES_PER_PAGE) and of the figures the editors set
+    aside (those the summary words), each a schema.org Claim with its author,
+    appearance and bounds, those set aside marked with their `creativeWorkStatus`
+    and reason; its bounds are every estimate's. Every figure is in the dataset's
+    downloads, which it links: inlining them all would weigh a dense claim's page
+    by the row count, and a claim of hundreds of sources by the source count."""
     current = {point.id for point in summary.estimates}
     # Figures the editors set aside are parts too, marked so, with their reason:
     # never presented as current estimates (issue 24).
@@ -44,7 +46,8 @@ def linked_data(claim: Claim, assertions, summary, site: str) -> dict:
         }
 
     parts = []
-    for a in (a for a in assertions if a.pk in current | set_aside):
+    listed = current | set_aside
+    for a in (a for a in assertions if a.pk in listed):
         part = {
             "@type": "Claim",
             "text": a.quote,

@@ -38,6 +38,10 @@ FIGURES_PER_PAGE = 100
 # import was retracted keeps thousands of them, which every view of its page would
 # otherwise list (issue 28).
 RETRACTED_PER_PAGE = 20
+# Sources in one page of the claim page's table of each source's latest estimate,
+# highest first: a claim of hundreds of sources (an outlet each) listed them all,
+# and its page weighed a megabyte (issue 28).
+ESTIMATES_PER_PAGE = 20
 
 
 @dataclass(frozen=True)
@@ -57,7 +61,8 @@ class ClaimPage:
     summary: divergence.Summary
     evolution: str
     timeline: chart.Timeline
-    estimates: list[EstimateRow]
+    # The page of the sources' latest estimates shown, highest first, as EstimateRows.
+    estimates: Page
     figures: Page  # the page of the every-figure list shown, as assertions
     figure_count: int  # every figure stated by `as_of`
     shown: dict[int, Assertion]  # the assertions read as rows, by id
@@ -84,19 +89,6 @@ class ClaimPage:
         )
         return wording.describe(self.summary, queued=queued)
 
-    @property
-    def lowest(self) -> Assertion | None:
-        return self._assertion(self.summary.lowest)
-
-    @property
-    def highest(self) -> Assertion | None:
-        return self._assertion(self.summary.highest)
-
-    def _assertion(self, point):
-        if point is None:
-            return None
-        return self.shown[point.id]
-
 
 def claim_page(
     claim: Claim,
@@ -107,11 +99,13 @@ def claim_page(
     site: str = "",
     figures: object = None,
     retracted: object = None,
+    sources: object = None,
 ):
     """Return everything the claim page shows, as it stood on `as_of`; `site` is the
     absolute address the linked data's links start with, `figures` the page of the
-    every-figure list asked for (the latest when absent or not a number), and
-    `retracted` the page of the retracted list, the same way.
+    every-figure list asked for (the latest when absent or not a number),
+    `retracted` the page of the retracted list, the same way, and `sources` the
+    page of the sources' latest estimates (the highest first, by default).
 
     The comparison and the chart read every figure's values (POINT_FIELDS and its
     quote), not rows with their related rows: only the figures a reader sees (the
@@ -131,11 +125,12 @@ def claim_page(
             site=site,
             figures=figures,
             retracted=retracted,
+            sources=sources,
         )
 
 
 def _claim_page(
-    claim, *, as_of, scale, full_range, site, figures, retracted
+    claim, *, as_of, scale, full_range, site, figures, retracted, sources
 ) -> ClaimPage:
     rows = list(_point_query(claim, as_of))
     points = [point_from_values(row) for row in rows]
@@ -158,7 +153,14 @@ def _claim_page(
         threshold=claim.effective_discrepancy_ratio,
     )
     replaced = divergence.previous_estimates(points)
-    current = [*summary.estimates, *summary.set_aside]
+    # The sources' latest estimates a page at a time, highest first; the figures
+    # set aside that the summary words. Only those are read as rows and linked.
+    estimated = Paginator(list(reversed(summary.estimates)), ESTIMATES_PER_PAGE)
+    estimated = estimated.get_page(page_number(sources) or 1)
+    current = [
+        *estimated.object_list,
+        *summary.set_aside[: wording.SET_ASIDE_WORDED],
+    ]
     dated = sorted(current, key=lambda p: (p.stated_on, p.id))
     listed = Paginator([row.id for row in rows], FIGURES_PER_PAGE)
     page = listed.get_page(page_number(figures) or listed.num_pages)
@@ -203,7 +205,7 @@ def _claim_page(
     page.object_list = [by_id[pk] for pk in page.object_list]
     _load_evidence(page.object_list)
     estimates = []
-    for point in reversed(summary.estimates):  # highest first
+    for point in estimated.object_list:  # highest first
         before = replaced.get(point.source_id)
         direction = ""
         if before is not None:
@@ -213,6 +215,7 @@ def _claim_page(
                 by_id[point.id], by_id[before.id] if before else None, direction
             )
         )
+    estimated.object_list = estimates
     discrepancy = None
     if as_of is None:
         # The one under review, else the judgement the claim's status shows.
@@ -242,7 +245,7 @@ def _claim_page(
             full_range=full_range,
             highlight=_pair(discrepancy),
         ),
-        estimates=estimates,
+        estimates=estimated,
         figures=page,
         figure_count=len(rows),
         shown=by_id,

@@ -175,3 +175,13 @@ def duration(value: timedelta) -> str:
     if minutes or not hours:
         parts.append(f"{minutes} minute{pluralize(minutes)}")
     return " ".join(parts)
+
+
+@register.simple_tag(takes_context=True)
+def page_query(context, name: str, number) -> str:
+    """Return the query string of this request with `name` set to `number`: the
+    `querystring` tag, for a list whose page parameter a variable names (one
+    navigation, templates/includes/list_pages.html, for every list of a page)."""
+    query = context["request"].GET.copy()
+    query[name] = number
+    return f"?{query.urlencode()}"

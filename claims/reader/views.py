@@ -106,7 +106,7 @@ class ClaimDetailView(
     limited per client (claims/limits.py); the plain page, one cached copy for
     everyone, is not."""
 
-    page_params = ("figures", "retracted")
+    page_params = ("figures", "retracted", "sources")
     cache_params = (*ClaimViewForm.base_fields, *page_params)
 
     template_name = "claims/claim_detail.html"
@@ -116,7 +116,11 @@ class ClaimDetailView(
 
     def shown_pages(self, context) -> dict:
         page = context["page"]
-        return {"figures": page.figures, "retracted": page.retracted}
+        return {
+            "figures": page.figures,
+            "retracted": page.retracted,
+            "sources": page.estimates,
+        }
 
     def get_queryset(self):
         return Claim.objects.openable().with_related()
@@ -139,6 +143,7 @@ class ClaimDetailView(
             site=self.request.build_absolute_uri("/").rstrip("/"),
             figures=self.request.GET.get("figures"),
             retracted=self.request.GET.get("retracted"),
+            sources=self.request.GET.get("sources"),
         )
         context["figures"] = context["page"].figures
         query = self.request.GET.urlencode()

@@ -392,12 +392,68 @@ def test_each_line_is_labelled_with_short_name_and_latest_figure_as_stated():
 
 
 def test_end_labels_never_collide():
-    marks = [mark(i, i, 20, "3,000", name=f"Agency number {i}") for i in range(1, 15)]
+    # As many sources as are labelled, all at one height: the most labels to stack.
+    marks = [mark(i, i, 20, "3,000", name=f"Agency number {i}") for i in range(1, 13)]
 
     chart = layout_timeline(marks)
 
+    assert len([s for s in chart.series if s.label_lines]) == 12
     assert_labels_apart(chart)
     assert any(s.moved for s in chart.series)  # moved ones get a leader line
+
+
+def many_sources(count: int) -> list[Mark]:
+    """Return one figure from each of `count` outlets, outlet n stating n × 1,000."""
+    return [
+        mark(n, n, 1 + n % 28, f"{n * 1_000:,}", name=f"Outlet {n}")
+        for n in range(1, count + 1)
+    ]
+
+
+def test_a_chart_of_many_sources_labels_the_highest_and_lowest_twelve():
+    chart = layout_timeline(many_sources(300))
+
+    labelled = {s.name for s in chart.series if s.label_lines}
+    highest = {f"Outlet {n}" for n in range(295, 301)}
+    lowest = {f"Outlet {n}" for n in range(1, 7)}
+    assert labelled == highest | lowest
+    # Every source's line is drawn; the chart stays as tall as twelve labels need.
+    assert len(chart.series) == 300
+    assert chart.height <= 800
+    assert_labels_apart(chart)
+    # Beside it, the same twelve, highest first, and how many more there are.
+    assert [e.source_name for e in chart.current] == [
+        *(f"Outlet {n}" for n in range(300, 294, -1)),
+        *(f"Outlet {n}" for n in range(6, 0, -1)),
+    ]
+    assert chart.unlabelled == 288
+    assert chart.description.endswith(
+        "Outlet 2: 2,000; Outlet 1: 1,000; and 288 more sources."
+    )
+    assert "300 figures from 300 sources" in chart.description
+
+
+def test_the_figures_in_question_are_labelled_before_the_extremes():
+    marks = many_sources(40)
+
+    chart = layout_timeline(marks, highlight=frozenset({20, 21}))
+
+    labelled = [s.name for s in chart.series if s.label_lines]
+    assert {"Outlet 20", "Outlet 21"} <= set(labelled)
+    assert len(labelled) == 12
+    assert chart.names_highlighted
+
+
+def test_twelve_sources_or_fewer_are_all_labelled_and_nothing_is_said_of_more():
+    chart = layout_timeline(many_sources(12), highlight=frozenset({3}))
+
+    assert all(s.label_lines for s in chart.series)
+    assert chart.unlabelled == 0 and not chart.names_highlighted
+    assert "more source" not in chart.description
+    html = render_to_string(
+        "claims/includes/timeline_chart.html", {"timeline": chart, "claim": None}
+    )
+    assert "drawn without a label" not in html
 
 
 def test_no_label_states_a_number_no_source_stated():

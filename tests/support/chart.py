@@ -7,8 +7,9 @@ from claims.presentation.chart import Series, text_width
 
 
 def label_boxes(series: Sequence[Series]) -> list[tuple[int, int]]:
-    """Return each end label's top and bottom pixel, for checks."""
-    return [(s.label_top, s.label_bottom) for s in series]
+    """Return each end label's top and bottom pixel, for checks (a series drawn
+    without a label has none)."""
+    return [(s.label_top, s.label_bottom) for s in series if s.label_lines]
 
 
 def tick_spans(ticks, width: int, line: str = "label") -> list[tuple[Decimal, Decimal]]:

@@ -453,8 +453,10 @@ def marker(draft: Draft, dx: int, mark: Mark) -> Marker:
 
 def _spread_labels(drafts: list[Series], gap: int = 4) -> list[Series]:
     """Return the series with their labels stacked near their lines' ends without
-    colliding: pushed down in order, then back up from the bottom if they overflow."""
-    order = sorted(drafts, key=lambda s: (s.end_y, s.source_id))
+    colliding: pushed down in order, then back up from the bottom if they overflow.
+    A series without a label takes no room (its label_y stays 0)."""
+    everyone = sorted(drafts, key=lambda s: (s.end_y, s.source_id))
+    order = [s for s in everyone if s.label_lines]
     heights = [LINE_HEIGHT * len(s.label_lines) for s in order]
     tops = [s.end_y - h // 2 for s, h in zip(order, heights, strict=True)]
     floor = 2
@@ -466,10 +468,10 @@ def _spread_labels(drafts: list[Series], gap: int = 4) -> list[Series]:
     for i in range(len(tops) - 1, -1, -1):
         tops[i] = min(tops[i], ceiling - heights[i])
         ceiling = tops[i] - gap
-    return [
-        replace(s, label_y=top + FONT_SIZE - 2)
-        for s, top in zip(order, tops, strict=True)
-    ]
+    label_y = {
+        s.source_id: top + FONT_SIZE - 2 for s, top in zip(order, tops, strict=True)
+    }
+    return [replace(s, label_y=label_y.get(s.source_id, 0)) for s in everyone]
 
 
 def wrap(text: str, bold: bool = False) -> list[str]:

@@ -74,6 +74,12 @@ PALETTE = (
 )
 # Once the colours run out they repeat, first with dashed, then dotted lines.
 DASHES = ("", "6 3", "1.5 3", "8 3 2 3")
+# The most sources labelled at their lines' ends and listed beside the chart: those
+# of a highlighted figure, then the highest and the lowest latest estimates in
+# turn, which bound the spread the page states. The others' lines are drawn
+# unlabelled: a claim of hundreds of sources (an outlet each) labelled every one,
+# and its chart grew 32 pixels a source, to 28,600 for 500 (issue 28).
+SOURCES_LABELLED = 12
 
 UNIT_NAMES = {
     "USD": "US dollars",
@@ -150,6 +156,7 @@ class Estimate:
     colour: str
     dash: str
     point_id: int
+    source_id: int
 
 
 @dataclass(frozen=True)
@@ -169,7 +176,9 @@ class Timeline:
     x_ticks: list[Tick] = field(default_factory=list)
     y_ticks: list[Tick] = field(default_factory=list)
     legend: list[LegendEntry] = field(default_factory=list)
-    current: list[Estimate] = field(default_factory=list)
+    current: list[Estimate] = field(default_factory=list)  # the labelled sources'
+    unlabelled: int = 0  # sources with a current estimate beyond SOURCES_LABELLED
+    names_highlighted: bool = False  # a highlighted figure's source is labelled first
     description: str = ""
     cut_off: Tick | None = None  # the as-of line and its label
     stub_width: str = ""  # percent: the squeezed earlier figures, when fitted
@@ -286,23 +295,45 @@ def layout_timeline(
     chart.marker_count = len(chart.markers)
 
     names = {m.point.source_id: m for m in marks}
-    chart.series = _series(shown, set_aside, axis, y_of, styles, names, end)
+    estimates = _current(shown, set_aside, by_id, styles)
+    in_question = [by_id[i].point.source_id for i in sorted(highlight) if i in by_id]
+    labelled = _labelled(estimates, in_question)
+    chart.series = _series(shown, set_aside, axis, y_of, styles, names, end, labelled)
     chart.height = max(HEIGHT, *(s.label_bottom + 2 for s in chart.series))
     chart.x_ticks = _x_ticks(axis, end)
     if as_of is not None:
         chart.cut_off = Tick(
             f"{X_END}%", f"As known on {_date_label(as_of)}", anchor="end"
         )
-    chart.current = _current(shown, set_aside, by_id, styles)
+    chart.current = [e for e in estimates if e.source_id in labelled]
+    chart.unlabelled = len(estimates) - len(chart.current)
+    chart.names_highlighted = bool(in_question) and chart.unlabelled > 0
     chart.legend = _legend(chart, points, by_id)
     chart.description = _describe(chart, points, by_id, last, axis)
     return chart
 
 
-def _series(points, set_aside, axis, y_of, styles, names, end) -> list[Series]:
+def _labelled(estimates: list[Estimate], first: list[int]) -> frozenset[int]:
+    """Return the sources to label, at most SOURCES_LABELLED: those in `first` (a
+    highlighted figure's), then of `estimates` (highest first) the highest and the
+    lowest in turn; every one when they are no more."""
+    if len(estimates) <= SOURCES_LABELLED:
+        return frozenset(e.source_id for e in estimates)
+    ends = [
+        e.source_id
+        for pair in zip(estimates, reversed(estimates), strict=True)
+        for e in pair
+    ]
+    return frozenset(list(dict.fromkeys([*first, *ends]))[:SOURCES_LABELLED])
+
+
+def _series(
+    points, set_aside, axis, y_of, styles, names, end, labelled
+) -> list[Series]:
     """Return each source's step line and its end label, labels spread apart. A
     figure in `set_aside` is not drawn: the line before it stops at its date, and
-    a source whose latest figure is set aside has no end label."""
+    a source whose latest figure is set aside has no end label; nor has a source
+    not in `labelled`."""
     by_source: dict[int, list[Point]] = {}
     for p in points:
         by_source.setdefault(p.source_id, []).append(p)
@@ -363,6 +394,8 @@ def _series(points, set_aside, axis, y_of, styles, names, end) -> list[Series]:
         label += [(line, False) for line in wrap(latest.figure)]
         if chain[-1].id in set_aside:
             label = []  # its line stopped: the source has no current figure here
+        elif source not in labelled:
+            label = []  # one of many sources: listed with the claim, not here
         colour, dash = styles[source]
         drafts.append(
             Series(
@@ -403,6 +436,7 @@ def _current(points, set_aside, by_id, styles) -> list[Estimate]:
             colour=styles[p.source_id][0],
             dash=styles[p.source_id][1],
             point_id=p.id,
+            source_id=p.source_id,
         )
         for p in ordered
     ]
@@ -484,6 +518,9 @@ def _legend(chart: Timeline, points, by_id) -> list[LegendEntry]:
 def _describe(chart, points, by_id, end, axis) -> str:
     sources = len(chart.series)
     latest = "; ".join(f"{e.source_name}: {e.figure}" for e in chart.current)
+    if chart.unlabelled:
+        more = chart.unlabelled
+        latest += f"; and {more:,} more source{'s' if more != 1 else ''}"
     text = (
         f"{len(points)} figure{'s' if len(points) != 1 else ''} from {sources} "
         f"source{'s' if sources != 1 else ''}, "
