@@ -150,6 +150,13 @@ def test_any_text_skips_what_the_unicode_pattern_skips(text):
     assert finder.skipped_spans(text) == spans(finder._SKIPPED, text)
 
 
+def test_raw_text_with_separators_skips_what_the_unicode_pattern_skips():
+    # \x1c–\x1f are spaces to the Unicode pattern: text _Finder has not cleaned.
+    for text in ("aged\x1c7", "Jan\x1f5 2024", "tel:\x1d+44 20 7946", "5\x1e%"):
+        assert finder.skipped_spans(text) == spans(finder._SKIPPED, text), text
+    assert finder.skipped_spans("aged\x1c7") == [(0, 6)]
+
+
 def test_each_caseless_mark_reads_alike_under_both_patterns():
     # Every character the faster pattern is trusted with, beyond ASCII, in the
     # places where a pattern reads what surrounds a number.

@@ -192,6 +192,7 @@ _SKIPPED = _skipped_pattern(_SKIPPED_PATTERNS)
 # have no case (dashes, curly quotes, №) read alike under both: most quotes of
 # an import are ASCII but for such marks.
 _SKIPPED_ASCII = re.compile(_SKIPPED.pattern, re.ASCII)
+_SEPARATORS = re.compile("[\x1c-\x1f]")
 _NUMBER_WORDS = frozenset(
     (*UNITS, *TENS, *MAGNITUDES, *PLURAL_MAGNITUDES, *ZERO_WORDS)
     + tuple(word for term in PLURAL_TERMS for word in term.split() if len(word) > 2)
@@ -270,10 +271,12 @@ def states_figure(text: str, figure: Figure) -> bool:
 
 
 def skipped_spans(text: str) -> list[tuple[int, int]]:
-    """Return the spans of `text` that hold no count (SKIPPED), for text whose
-    control characters _Finder has made spaces: in ASCII, bar caseless marks, by
-    the faster pattern (_SKIPPED_ASCII) on the lowered text; else by _SKIPPED."""
-    if text.isascii() or all(map(_caseless_mark, set(text))):
+    """Return the spans of `text` that hold no count (SKIPPED): in ASCII, bar
+    caseless marks, by the faster pattern (_SKIPPED_ASCII) on the lowered text;
+    else, or where the text holds a separator \\x1c–\\x1f (a space to the Unicode
+    pattern, not to the ASCII one; _Finder has made them spaces), by _SKIPPED."""
+    fast = text.isascii() or all(map(_caseless_mark, set(text)))
+    if fast and not _SEPARATORS.search(text):
         return [match.span() for match in _SKIPPED_ASCII.finditer(text.lower())]
     return [match.span() for match in _SKIPPED.finditer(text)]
 
