@@ -444,6 +444,20 @@ def test_the_figures_in_question_are_labelled_before_the_extremes():
     assert chart.names_highlighted
 
 
+def test_a_figure_in_question_whose_source_names_no_estimate_takes_no_label():
+    # Outlet 20's only figure is set aside: the pair is highlighted, but its
+    # source has no current estimate to name, so the twelve are the extremes.
+    marks = many_sources(40)
+    aside = replace(marks[19].point, set_aside_on=date(2024, 10, 28))
+    marks[19] = marks[19]._replace(point=aside)
+
+    chart = layout_timeline(marks, highlight=frozenset({20, 21}))
+
+    labelled = {s.name for s in chart.series if s.label_lines}
+    assert "Outlet 20" not in labelled and "Outlet 21" in labelled
+    assert len(labelled) == 12 and chart.names_highlighted
+
+
 def test_twelve_sources_or_fewer_are_all_labelled_and_nothing_is_said_of_more():
     chart = layout_timeline(many_sources(12), highlight=frozenset({3}))
 

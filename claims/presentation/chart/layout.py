@@ -296,7 +296,15 @@ def layout_timeline(
 
     names = {m.point.source_id: m for m in marks}
     estimates = _current(shown, set_aside, by_id, styles)
-    in_question = [by_id[i].point.source_id for i in sorted(highlight) if i in by_id]
+    # The sources of the figures in question that have a current estimate to name.
+    current_sources = {e.source_id for e in estimates}
+    in_question = [
+        source
+        for source in (
+            by_id[i].point.source_id for i in sorted(highlight) if i in by_id
+        )
+        if source in current_sources
+    ]
     labelled = _labelled(estimates, in_question)
     chart.series = _series(shown, set_aside, axis, y_of, styles, names, end, labelled)
     chart.height = max(HEIGHT, *(s.label_bottom + 2 for s in chart.series))
